@@ -1,0 +1,39 @@
+# Thin wrapper over Meson for the two commands users need:
+#   make run    install what is missing, build, run the hub's main job
+#   make check  install what is missing, build, run every test suite
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+CYBEX       = $(BUILD)/cli/cybex
+CONFORMANCE ?= ../shared/conformance
+
+.PHONY: all deps build run check bench fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# Until the server exists, the main job is validating the bundled STIX data.
+run: build
+	@scripts/validate-examples $(CYBEX) $(CONFORMANCE)
+
+check: deps
+	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) scripts/check
+
+bench: build
+	@scripts/bench $(BUILD)
+
+fuzz: deps
+	@scripts/fuzz
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

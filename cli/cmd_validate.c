@@ -1,0 +1,279 @@
+/*
+ * cybex validate [--strict] [--json] [--quiet] FILE...
+ *
+ * Streams each file through the STIX reader and validator and prints one
+ * line per problem as "file:line:col: error|warning: message [pointer]".
+ * Exit: 0 valid (warnings allowed), 1 invalid STIX, 2 unreadable input,
+ * not JSON, or a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cybex/core.h"
+#include "cybex/stix.h"
+
+#include "cli.h"
+
+struct vstate {
+	const char			*file;
+	bool				 json;
+	bool				 first_diag;
+	const struct cybex_stix_item	*item;
+	unsigned long			 errors;
+	unsigned long			 warnings;
+	struct cybex_buf		 out;
+};
+
+void
+cmd_validate_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: cybex validate [--strict] [--json] [--quiet] "
+	    "[--max-object-size N] FILE...\n\n"
+	    "Validate STIX 2.1 bundles, single objects, JSON lists of objects "
+	    "or JSON lines\n('-' reads standard input).  Every problem is "
+	    "printed as\n  file:line:col: error|warning: message "
+	    "[json-pointer]\n\n"
+	    "  --strict             SHOULD rules are errors, not warnings\n"
+	    "  --json               machine-readable results on stdout\n"
+	    "  --quiet              no summary line on stderr\n"
+	    "  --max-object-size N  largest single object (default 16M; "
+	    "k/M/G suffixes)\n"
+	    "  --max-depth N        deepest JSON nesting (default %d)\n\n"
+	    "exit status: 0 valid (warnings allowed), 1 invalid STIX, 2 "
+	    "unreadable input,\nnot JSON, or a usage error.\n",
+	    CYBEX_JSON_DEPTH_DEFAULT);
+}
+
+/* Append v as a JSON string (quoted) to the output buffer. */
+static void
+put_jstr(struct cybex_buf *b, const char *s)
+{
+	json_t *j = json_string(s != NULL ? s : "");
+
+	if (j == NULL)		/* invalid UTF-8 cannot happen: input was */
+		j = json_string("?");
+	(void)cybex_json_write(j, 0, b);
+	json_decref(j);
+}
+
+static void
+emit(struct vstate *st, const struct cybex_diag *d, unsigned long line,
+    unsigned long col)
+{
+	const char *sev = d->severity == CYBEX_SEV_ERROR ? "error" : "warning";
+	struct cybex_buf *b = &st->out;
+
+	if (d->severity == CYBEX_SEV_ERROR)
+		st->errors++;
+	else
+		st->warnings++;
+	if (!st->json) {
+		printf("%s:%lu:%lu: %s: %s", st->file, line, col, sev,
+		    d->message);
+		if (d->pointer[0] != '\0')
+			printf(" [%s]", d->pointer);
+		putchar('\n');
+		return;
+	}
+	cybex_buf_reset(b);
+	cybex_buf_puts(b, st->first_diag ? "\n" : ",\n");
+	st->first_diag = false;
+	cybex_buf_printf(b, "{\"severity\":\"%s\",\"rule\":", sev);
+	put_jstr(b, d->rule != NULL ? d->rule : cybex_strerror(d->code));
+	cybex_buf_printf(b, ",\"line\":%lu,\"column\":%lu,\"offset\":%llu,"
+	    "\"pointer\":", line, col, d->offset);
+	put_jstr(b, d->pointer);
+	cybex_buf_puts(b, ",\"message\":");
+	put_jstr(b, d->message);
+	cybex_buf_putc(b, '}');
+	fwrite(b->data, 1, b->len, stdout);
+}
+
+/* A validation diagnostic: find its line/col through the item's text. */
+static void
+on_diag(void *ud, const struct cybex_diag *d)
+{
+	struct vstate *st = ud;
+	const struct cybex_stix_item *it = st->item;
+	const char *rel = d->pointer;
+	unsigned long line = it->line, col = it->column, l, c;
+	size_t off, plen = strlen(it->pointer);
+	struct cybex_diag dd = *d;
+
+	if (strncmp(rel, it->pointer, plen) == 0)
+		rel += plen;
+	if (it->len > 0 &&
+	    cybex_json_locate(it->text, it->len, rel, &off) == 0) {
+		cybex_text_linecol(it->text, off, &l, &c);
+		if (l == 1)
+			col += c - 1;
+		else
+			col = c;
+		line += l - 1;
+		dd.offset = it->offset + off;
+	} else
+		dd.offset = it->offset;
+	emit(st, &dd, line, col);
+}
+
+static int
+validate_fd(int fd, struct vstate *st, const struct cybex_stix_opts *o,
+    unsigned long *nobjects)
+{
+	struct cybex_stix_reader *r = NULL;
+	struct cybex_stix_item it;
+	struct cybex_diag d;
+	int rc, status = EXIT_VALID;
+
+	cybex_diag_clear(&d);
+	if ((rc = cybex_stix_reader_new(fd, o, &r)) != 0) {
+		cybex_diag_set(&d, rc, "cannot start reading: %s",
+		    cybex_strerror(rc));
+		emit(st, &d, 0, 0);
+		return EXIT_TROUBLE;
+	}
+	while ((rc = cybex_stix_reader_next(r, &it, &d)) == 1) {
+		st->item = &it;
+		if (it.kind == CYBEX_STIX_ITEM_OBJECT)
+			(*nobjects)++;
+		rc = cybex_stix_validate(it.json, o, it.pointer, on_diag, st,
+		    NULL);
+		if (rc == CYBEX_ESTIX)
+			status = EXIT_INVALID;
+		else if (rc != 0) {
+			cybex_diag_set(&d, rc, "validation failed: %s",
+			    cybex_strerror(rc));
+			emit(st, &d, it.line, it.column);
+			status = EXIT_TROUBLE;
+		}
+	}
+	if (rc < 0) {
+		d.severity = CYBEX_SEV_ERROR;
+		emit(st, &d, d.line, d.column);
+		status = rc == CYBEX_ESTIX ? EXIT_INVALID : EXIT_TROUBLE;
+	}
+	cybex_stix_reader_free(r);
+	return status;
+}
+
+int
+cmd_validate(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "strict", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "max-object-size", required_argument, NULL, 'm' },
+		{ "max-depth", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_stix_opts o = { 0 };
+	struct vstate st;
+	unsigned long nobj, total_obj = 0, total_err = 0, total_warn = 0;
+	bool json = false, quiet = false;
+	long long n;
+	int ch, i, fd, status = EXIT_VALID, fs;
+
+	while ((ch = getopt_long(argc, argv, "sjqh", lopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o.flags |= CYBEX_STIX_STRICT;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'm':
+			if ((n = cli_parse_size(optarg)) <= 0) {
+				fprintf(stderr, "cybex validate: bad "
+				    "--max-object-size '%s'\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			o.max_object_bytes = (size_t)n;
+			break;
+		case 'd':
+			if ((n = cli_parse_size(optarg)) <= 0 || n > 4096) {
+				fprintf(stderr, "cybex validate: bad --max-depth "
+				    "'%s' (1..4096)\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			o.max_depth = (size_t)n;
+			break;
+		case 'h':
+			cmd_validate_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_validate_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "cybex validate: no FILE given ('-' for "
+		    "standard input)\n");
+		cmd_validate_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (json)
+		printf("{\"files\":[");
+	for (i = optind; i < argc; i++) {
+		memset(&st, 0, sizeof(st));
+		st.file = strcmp(argv[i], "-") == 0 ? "<stdin>" : argv[i];
+		st.json = json;
+		st.first_diag = true;
+		cybex_buf_init(&st.out, 1u << 20);
+		nobj = 0;
+		if (json) {
+			cybex_buf_puts(&st.out, i > optind ? ",\n{\"file\":" :
+			    "\n{\"file\":");
+			put_jstr(&st.out, st.file);
+			cybex_buf_puts(&st.out, ",\"diagnostics\":[");
+			fwrite(st.out.data, 1, st.out.len, stdout);
+		}
+		if (strcmp(argv[i], "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			struct cybex_diag d;
+
+			cybex_diag_set(&d, CYBEX_EIO, "cannot open: %s",
+			    strerror(errno));
+			emit(&st, &d, 0, 0);
+		}
+		fs = fd < 0 ? EXIT_TROUBLE : validate_fd(fd, &st, &o, &nobj);
+		if (fd > STDIN_FILENO)
+			close(fd);
+		if (json)
+			printf("],\"objects\":%lu,\"errors\":%lu,"
+			    "\"warnings\":%lu,\"status\":%d,\"valid\":%s}",
+			    nobj, st.errors, st.warnings, fs,
+			    fs == EXIT_VALID ? "true" : "false");
+		if (fs > status)
+			status = fs;
+		total_obj += nobj;
+		total_err += st.errors;
+		total_warn += st.warnings;
+		cybex_buf_free(&st.out);
+	}
+	if (json)
+		printf("\n],\"objects\":%lu,\"errors\":%lu,\"warnings\":%lu,"
+		    "\"status\":%d,\"valid\":%s}\n", total_obj, total_err,
+		    total_warn, status, status == EXIT_VALID ? "true" : "false");
+	if (fflush(stdout) != 0)
+		return EXIT_TROUBLE;
+	if (!quiet)
+		fprintf(stderr, "%d file%s, %lu object%s: %lu error%s, %lu "
+		    "warning%s\n", argc - optind, argc - optind == 1 ? "" : "s",
+		    total_obj, total_obj == 1 ? "" : "s", total_err,
+		    total_err == 1 ? "" : "s", total_warn,
+		    total_warn == 1 ? "" : "s");
+	return status;
+}

@@ -1,0 +1,109 @@
+/* cybex: the command-line entry point; dispatches to cmd_<verb>.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef CYBEX_VERSION
+#define CYBEX_VERSION "0.1.0"
+#endif
+
+static const struct cli_cmd cmds[] = {
+	{ "validate", "check STIX 2.1 files and report every problem",
+	    cmd_validate, cmd_validate_usage },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: cybex [--version] [--help] COMMAND [ARGS]\n\n"
+	    "cybex is a cybersecurity information-exchange and incident-"
+	    "management hub.\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\n'cybex COMMAND --help' or 'cybex help COMMAND' shows a "
+	    "command's options.\n");
+}
+
+long long
+cli_parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		return v;
+	case 'k': case 'K':
+		v *= 1024;
+		break;
+	case 'm': case 'M':
+		v *= 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		v *= 1024LL * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (end[1] != '\0' && !(end[1] == 'B' && end[2] == '\0'))
+		return -1;
+	return v;
+}
+
+static const struct cli_cmd *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("cybex %s\n", CYBEX_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		if ((c = find(argv[2])) == NULL) {
+			fprintf(stderr, "cybex: unknown command '%s'\n", argv[2]);
+			return EXIT_TROUBLE;
+		}
+		c->usage(stdout);
+		return 0;
+	}
+	if ((c = find(argv[1])) == NULL) {
+		fprintf(stderr, "cybex: unknown command '%s' (try 'cybex "
+		    "--help')\n", argv[1]);
+		return EXIT_TROUBLE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,136 @@
+/*
+ * cybex STIX 2.1: type registry, validation, deterministic SCO ids,
+ * serialization and a streaming reader for bundles, objects and JSON lines.
+ *
+ * Objects are jansson values (json_t); the reader hands out one object at a
+ * time so a bundle of any size is validated in bounded memory.
+ */
+#ifndef CYBEX_STIX_H
+#define CYBEX_STIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "cybex/core.h"
+
+/* Options shared by the reader and the validator. */
+#define CYBEX_STIX_STRICT	0x1	/* SHOULD rules are errors, not warnings */
+
+#define CYBEX_STIX_OBJECT_MAX_DEFAULT	(16u * 1024 * 1024)
+
+struct cybex_stix_opts {
+	unsigned	 flags;
+	size_t		 max_object_bytes;	/* 0 = CYBEX_STIX_OBJECT_MAX_DEFAULT */
+	size_t		 max_depth;		/* 0 = CYBEX_JSON_DEPTH_DEFAULT */
+};
+
+struct cybex_stix_result {
+	unsigned	 errors;
+	unsigned	 warnings;
+};
+
+/* Categories of the registry. */
+enum cybex_stix_category {
+	CYBEX_STIX_UNKNOWN = 0,	/* not a type this registry knows (custom) */
+	CYBEX_STIX_SDO,
+	CYBEX_STIX_SRO,
+	CYBEX_STIX_SCO,
+	CYBEX_STIX_META,	/* marking-definition, language-content, extension-definition */
+	CYBEX_STIX_BUNDLE,
+};
+
+/* Category of a top-level type name. */
+enum cybex_stix_category cybex_stix_type_category(const char *type);
+
+/*
+ * Validate one STIX object (or a bundle envelope: a bundle's "objects" is
+ * then validated too).  Every problem is reported through fn (may be NULL)
+ * with a JSON pointer that starts with base_ptr (may be NULL = "").  Errors
+ * are MUST violations; warnings are SHOULD rules, deprecated properties and
+ * unknown open-vocabulary values (errors with CYBEX_STIX_STRICT).
+ * Returns 0 when there is no error, CYBEX_ESTIX when there is; out (may be
+ * NULL) counts both.
+ */
+int	 cybex_stix_validate(const json_t *obj, const struct cybex_stix_opts *o,
+	    const char *base_ptr, cybex_diag_fn fn, void *ud,
+	    struct cybex_stix_result *out);
+
+/*
+ * Deterministic SCO id: "type--UUIDv5" from the ID-contributing properties
+ * of the object's type, canonicalized with RFC 8785 under the STIX
+ * namespace 00abedb4-aa42-466c-9c01-fed23315a9b7.  out needs 300 bytes
+ * (types are at most 250 chars).  CYBEX_ENOTFOUND when the type has no
+ * contributing properties or none is present (a UUIDv4 is then right),
+ * CYBEX_EINVAL when obj is not a known SCO.
+ */
+#define CYBEX_STIX_ID_MAX	300
+int	 cybex_stix_sco_id(const json_t *obj, char *out, size_t outsz,
+	    struct cybex_diag *d);
+
+/*
+ * Write obj as JSON (member order and every value as read; timestamps are
+ * strings, so their precision is kept).  flags: CYBEX_JSON_PRETTY.
+ */
+int	 cybex_stix_write(const json_t *obj, unsigned flags,
+	    struct cybex_buf *out);
+
+/* ---- streaming reader ---- */
+struct cybex_stix_reader;
+
+enum cybex_stix_item_kind {
+	CYBEX_STIX_ITEM_OBJECT = 1,	/* a STIX object (top level or in a bundle) */
+	CYBEX_STIX_ITEM_BUNDLE = 2,	/* a bundle envelope, after its objects;
+					   json has every member but "objects" */
+};
+
+/*
+ * One item.  json, text and pointer belong to the reader and stay valid
+ * until the next call.  text[0..len) is the raw JSON of the item (for a
+ * bundle envelope: empty).  line/column/offset locate its first byte in
+ * the input; pointer is where it sits ("" at top level, "/objects/7" in a
+ * bundle, "/3" in a top-level array).  in_bundle: the item is an element
+ * of a bundle's "objects".
+ */
+struct cybex_stix_item {
+	int		 kind;
+	json_t		*json;
+	const char	*text;
+	size_t		 len;
+	unsigned long	 line;
+	unsigned long	 column;
+	unsigned long long offset;
+	bool		 in_bundle;
+	size_t		 nobjects;	/* BUNDLE: how many objects it held */
+	char		 pointer[64];
+};
+
+/*
+ * Read from fd (not closed by the reader).  Input may be a bundle, a single
+ * object, a JSON array of objects, or a sequence of objects (JSON lines).
+ * Memory is bounded by o->max_object_bytes plus one read buffer, whatever
+ * the input size.
+ */
+int	 cybex_stix_reader_new(int fd, const struct cybex_stix_opts *o,
+	    struct cybex_stix_reader **out);
+/*
+ * Read from memory: buf[0..len) must stay valid and unchanged until the
+ * reader is freed (it is copied a chunk at a time, never all at once).
+ */
+int	 cybex_stix_reader_new_mem(const char *buf, size_t len,
+	    const struct cybex_stix_opts *o, struct cybex_stix_reader **out);
+void	 cybex_stix_reader_free(struct cybex_stix_reader *r);
+/*
+ * Next item: 1 and *item filled, 0 at the end of input, or a negative code
+ * with d saying where (line/column/offset in the input): CYBEX_EJSON for
+ * malformed JSON, CYBEX_ETOOBIG for an object over a limit, CYBEX_EIO,
+ * CYBEX_ESTIX for a structure that is JSON but cannot hold STIX objects
+ * (a top-level number).  After an error the reader only returns errors.
+ */
+int	 cybex_stix_reader_next(struct cybex_stix_reader *r,
+	    struct cybex_stix_item *item, struct cybex_diag *d);
+/* Bytes consumed so far (for progress). */
+unsigned long long cybex_stix_reader_offset(const struct cybex_stix_reader *r);
+
+#endif /* CYBEX_STIX_H */

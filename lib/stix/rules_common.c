@@ -1,0 +1,310 @@
+/*
+ * Rules every STIX object obeys whatever its type: the id matches the type,
+ * spec_version, created/modified, granular marking selectors, the
+ * extensions dictionary, and the rules for custom (unknown) objects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stix_int.h"
+#include "validate_int.h"
+
+#define EXT_DEF_PREFIX	"extension-definition--"
+
+bool
+has_toplevel_extension(const json_t *obj)
+{
+	const json_t *exts = json_object_get(obj, "extensions"), *e;
+	const char *k, *et;
+
+	if (!json_is_object(exts))
+		return false;
+	json_object_foreach((json_t *)exts, k, e) {
+		et = v_str(e, "extension_type");
+		if (et != NULL && strcmp(et, "toplevel-property-extension") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Extension type of an extension-definition-based new object, or NULL. */
+static const char *
+new_object_extension(const json_t *obj)
+{
+	const json_t *exts = json_object_get(obj, "extensions"), *e;
+	const char *k, *et;
+
+	if (!json_is_object(exts))
+		return NULL;
+	json_object_foreach((json_t *)exts, k, e) {
+		et = v_str(e, "extension_type");
+		if (et != NULL && strncmp(et, "new-", 4) == 0)
+			return et;
+	}
+	return NULL;
+}
+
+static void
+check_id(struct vctx *v, const struct stix_type *t, const json_t *obj,
+    const char *type)
+{
+	struct cybex_uuid u;
+	const char *id = v_str(obj, "id");
+	char expect[CYBEX_STIX_ID_MAX];
+	size_t tl = strlen(type);
+	int r;
+
+	if (id == NULL || !stix_is_identifier(id, NULL, 0))
+		return;		/* reported by the property pass */
+	if (!v_id_is(id, type)) {
+		v_err(v, "id-type-mismatch", "id", "id '%s' must start with "
+		    "the object's type '%s--'", id, type);
+		return;
+	}
+	if (cybex_uuid_parse(id + tl + 2, strlen(id + tl + 2), &u) != 0)
+		return;
+	if (t != NULL && t->cat == SC_SCO) {
+		r = cybex_stix_sco_id(obj, expect, sizeof(expect), NULL);
+		if (r == 0 && strcasecmp(expect, id) != 0)
+			v_warn(v, "sco-id-deterministic", "id", "SCO id should "
+			    "be the UUIDv5 of its ID-contributing properties: "
+			    "'%s'", expect);
+		else if (r == CYBEX_ENOTFOUND && cybex_uuid_version(&u) != 4)
+			v_warn(v, "id-uuid-version", "id", "an SCO without "
+			    "ID-contributing properties should use a UUIDv4 id");
+		return;
+	}
+	if (cybex_uuid_version(&u) != 4)
+		v_warn(v, "id-uuid-version", "id", "the UUID of '%s' should be "
+		    "version 4, not %d", id, cybex_uuid_version(&u));
+}
+
+/*
+ * spec_version is required of SDOs and SROs, but the specification also
+ * says that where it is absent the implicit value is "2.0" (objects from
+ * STIX 2.0 bundles, which carried it on the bundle).  Such an object is
+ * reported with a warning and checked against the 2.1 rules.
+ */
+static void
+check_spec_version(struct vctx *v, const struct stix_type *t,
+    const json_t *obj)
+{
+	const char *sv = v_str(obj, "spec_version");
+
+	if (json_object_get(obj, "spec_version") == NULL) {
+		if (t->common == stix_common_sdo)
+			v_warn(v, "spec-version-missing", NULL, "no "
+			    "spec_version: the object is implicitly STIX 2.0 "
+			    "(checked against the 2.1 rules); add "
+			    "\"spec_version\": \"2.1\"");
+		return;
+	}
+	if (sv != NULL && strcmp(sv, "2.1") != 0)
+		v_err(v, "spec-version", "spec_version", "spec_version is "
+		    "'%s'; this validator checks STIX '2.1'", sv);
+}
+
+/* created and modified: precise to the millisecond, modified >= created. */
+static void
+check_created_modified(struct vctx *v, const json_t *obj)
+{
+	static const char *const keys[] = { "created", "modified" };
+	struct cybex_time tm;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (v_time(obj, keys[i], &tm) && tm.digits < 3)
+			v_err(v, "timestamp-precision", keys[i], "'%s' must be "
+			    "precise to the millisecond (at least 3 fractional "
+			    "digits)", keys[i]);
+	}
+	v_time_order(v, obj, "created", "modified", false,
+	    "modified-before-created");
+}
+
+/* Does a granular marking selector name something present in obj? */
+static bool
+selector_resolves(const json_t *obj, const char *sel)
+{
+	const json_t *cur = obj;
+	char tok[256];
+	const char *p = sel, *e;
+	unsigned long idx;
+	char *end;
+	size_t n;
+
+	while (*p != '\0') {
+		e = strchr(p, '.');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n >= sizeof(tok))
+			return false;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (tok[0] == '[') {
+			idx = strtoul(tok + 1, &end, 10);
+			if (end == tok + 1 || *end != ']' || end[1] != '\0' ||
+			    !json_is_array(cur) || idx >= json_array_size(cur))
+				return false;
+			cur = json_array_get(cur, idx);
+		} else {
+			if (!json_is_object(cur) ||
+			    (cur = json_object_get(cur, tok)) == NULL)
+				return false;
+		}
+		p += n;
+		if (*p == '.')
+			p++;
+		if (*p == '\0' && e != NULL)
+			return false;	/* trailing '.' */
+	}
+	return true;
+}
+
+static void
+check_granular_markings(struct vctx *v, const json_t *obj)
+{
+	const json_t *gms = json_object_get(obj, "granular_markings"), *gm;
+	const json_t *sels, *s;
+	char sub[96];
+	size_t i, j;
+
+	if (!json_is_array(gms))
+		return;
+	json_array_foreach(gms, i, gm) {
+		sels = json_object_get(gm, "selectors");
+		if (!json_is_array(sels))
+			continue;
+		json_array_foreach(sels, j, s) {
+			if (!json_is_string(s) ||
+			    selector_resolves(obj, json_string_value(s)))
+				continue;
+			snprintf(sub, sizeof(sub),
+			    "granular_markings/%zu/selectors/%zu", i, j);
+			v_err(v, "selector-unresolved", sub, "selector '%s' "
+			    "does not refer to a property or list item of this "
+			    "object", json_string_value(s));
+		}
+	}
+}
+
+void
+validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
+{
+	const char *type = v_str(obj, "type");
+
+	check_id(v, t, obj, type);
+	if (t->cat == SC_BUNDLE) {
+		if (json_object_get(obj, "spec_version") != NULL)
+			v_warn(v, "bundle-spec-version", "spec_version",
+			    "a STIX 2.1 bundle has no spec_version (that was "
+			    "STIX 2.0)");
+		return;
+	}
+	check_spec_version(v, t, obj);
+	if (t->common == stix_common_sdo)
+		check_created_modified(v, obj);
+	else
+		v_time_order(v, obj, "created", "modified", false,
+		    "modified-before-created");
+	check_granular_markings(v, obj);
+}
+
+static const struct stix_type *
+sco_extension(const char *name, const char *type, bool *other_type)
+{
+	const struct stix_type *e;
+
+	*other_type = false;
+	for (e = stix_types_sco_embedded; e->name != NULL; e++) {
+		if (e->cat != SC_SCO_EXT || strcmp(e->name, name) != 0)
+			continue;
+		if (e->applies_to != NULL && strcmp(e->applies_to, type) == 0)
+			return e;
+		*other_type = true;
+	}
+	return NULL;
+}
+
+void
+validate_extensions(struct vctx *v, const struct stix_type *t,
+    const json_t *obj, const json_t *exts)
+{
+	const struct stix_vocab *etv = stix_vocab_find("extension-type-enum");
+	const struct stix_type *e;
+	const char *key, *type = v_str(obj, "type"), *et;
+	const json_t *val;
+	size_t saved, s2;
+	bool other;
+
+	saved = v_push(v, "extensions");
+	if (json_object_size(exts) == 0)
+		v_err(v, "dictionary-empty", NULL, "'extensions' must not be "
+		    "an empty dictionary");
+	json_object_foreach((json_t *)exts, key, val) {
+		s2 = v_push(v, key);
+		if (!json_is_object(val)) {
+			v_err(v, "property-type", NULL, "extension '%s' must be "
+			    "an object", key);
+			v_pop(v, s2);
+			continue;
+		}
+		if (strncmp(key, EXT_DEF_PREFIX, strlen(EXT_DEF_PREFIX)) == 0) {
+			if (!stix_is_identifier(key, NULL, 0))
+				v_err(v, "extension-key", NULL, "'%s' is not a "
+				    "valid extension-definition identifier", key);
+			et = v_str(val, "extension_type");
+			if (json_object_get(val, "extension_type") != NULL &&
+			    (et == NULL || etv == NULL ||
+			    !stix_vocab_has(etv, et)))
+				v_err(v, "enum-value", "extension_type",
+				    "extension_type must be one of "
+				    "extension-type-enum");
+		} else if (t != NULL && t->cat == SC_SCO &&
+		    (e = sco_extension(key, type, &other)) != NULL) {
+			validate_members(v, e, val, false);
+			if (e->check != NULL)
+				e->check(v, val);
+		} else if (t != NULL && (sco_extension(key, type, &other),
+		    other)) {
+			v_err(v, "extension-wrong-type", NULL, "predefined "
+			    "extension '%s' does not apply to '%s'", key, type);
+		} else if (stix_is_type_name(key) && strlen(key) > 4 &&
+		    strcmp(key + strlen(key) - 4, "-ext") == 0) {
+			v_warn(v, "custom-extension", NULL, "'%s' is a STIX 2.0 "
+			    "style custom extension; STIX 2.1 extensions are "
+			    "keyed by an extension-definition id", key);
+		} else {
+			v_err(v, "extension-key", NULL, "extension key '%s' must "
+			    "be an extension-definition id or a predefined "
+			    "extension of '%s'", key, type);
+		}
+		v_pop(v, s2);
+	}
+	v_pop(v, saved);
+}
+
+void
+validate_custom_object(struct vctx *v, const json_t *obj, const char *type)
+{
+	/* Legacy custom objects and extension-defined new objects. */
+	static const struct stix_type sdo_like = {
+		"custom", SC_SDO, stix_common_sdo, NULL, NULL, NULL, NULL };
+	static const struct stix_type sco_like = {
+		"custom", SC_SCO, stix_common_sco, NULL, NULL, NULL, NULL };
+	const char *newext = new_object_extension(obj);
+	const struct stix_type *t = &sdo_like;
+
+	if (newext != NULL && strcmp(newext, "new-sco") == 0)
+		t = &sco_like;
+	if (newext == NULL && strncmp(type, "x-", 2) != 0)
+		v_warn(v, "custom-object-prefix", "type", "custom object type "
+		    "'%s' should start with 'x-' (or be defined by an "
+		    "extension-definition)", type);
+	/* Undeclared properties are the custom object's own. */
+	validate_members(v, t, obj, true);
+	check_id(v, NULL, obj, type);
+	check_spec_version(v, t, obj);
+	if (t == &sdo_like)
+		check_created_modified(v, obj);
+	check_granular_markings(v, obj);
+}

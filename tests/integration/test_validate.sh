@@ -1,0 +1,97 @@
+#!/bin/sh
+# `cybex validate` end to end: the official STIX 2.1 examples, the ATT&CK
+# data, the validator examples, and error handling (exit codes, file:line:col
+# diagnostics, stdin, JSON lines, --json, limits).
+# usage: test_validate.sh CYBEX CONFORMANCE_DIR TESTDATA_DIR
+set -u
+cybex=$1; conf=$2; data=$3
+. "$(dirname "$0")/tap.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ve=$conf/stix21/validator-examples/test_examples
+
+for f in "$conf"/stix21/json-schemas/examples/*.json \
+    "$conf"/stix21/json-schemas/examples/threat-reports/*.json; do
+	expect_exit 0 "example $(basename "$f") is valid" "$cybex" validate -q "$f"
+done
+n=0; bad=""
+for f in $(find "$conf/stix21/attack-data" -type f -name '*.json'); do
+	n=$((n + 1))
+	"$cybex" validate -q "$f" >"$tmp/out" 2>&1 || bad="$bad $f: $(cat "$tmp/out")"
+done
+[ -z "$bad" ] && [ "$n" -gt 20 ] && ok "all $n ATT&CK data files are valid" ||
+    not_ok "ATT&CK data files are valid" "$bad"
+
+# Validator examples: valid ones exit 0, schema errors 1, broken JSON 2.
+for f in identity identity_unicode identity_warning identity_custom tool tlp-amber; do
+	expect_exit 0 "validator example $f.json is valid" "$cybex" validate -q "$ve/$f.json"
+done
+expect_exit 1 "invalid_identity.json (no modified) is invalid" \
+    "$cybex" validate -q "$ve/invalid_identity.json"
+expect_exit 1 "invalid_timestamp.json (modified < created) is invalid" \
+    "$cybex" validate -q "$ve/invalid_timestamp.json"
+expect_exit 2 "invalid_comma.json is not JSON" "$cybex" validate -q "$ve/invalid_comma.json"
+expect_exit 2 "invalid_braces.json is not JSON" "$cybex" validate -q "$ve/invalid_braces.json"
+
+out=$("$cybex" validate -q "$ve/identity_custom.json")
+case $out in *"warning:"*"'foo'"*"[/objects/0/foo]"*) ok "custom property warns with its pointer";;
+*) not_ok "custom property warns with its pointer" "$out";; esac
+expect_exit 1 "--strict makes that warning an error" \
+    "$cybex" validate -q --strict "$ve/identity_custom.json"
+
+out=$("$cybex" validate -q "$ve/invalid_identity.json")
+case $out in *"invalid_identity.json:1:1: error: required property 'modified' is missing"*) \
+	ok "missing property reported at file:line:col";;
+*) not_ok "missing property reported at file:line:col" "$out";; esac
+
+out=$("$cybex" validate -q "$ve/invalid_timestamp.json")
+case $out in *"invalid_timestamp.json:6:3: error:"*"[/modified]"*) \
+	ok "bad modified located at its line and column";;
+*) not_ok "bad modified located at its line and column" "$out";; esac
+
+out=$("$cybex" validate -q "$ve/invalid_comma.json" 2>&1)
+case $out in *invalid_comma.json:[0-9]*:[0-9]*": error: "*) ok "JSON error has file:line:col";;
+*) not_ok "JSON error has file:line:col" "$out";; esac
+
+# Standard input, JSON lines, a top-level list.
+expect_exit 0 "'-' reads standard input" sh -c "\"$cybex\" validate -q - < \"$ve/identity.json\""
+{ tr -d '\n' < "$ve/identity.json"; echo; tr -d '\n' < "$ve/tool.json"; echo; } > "$tmp/lines.jsonl"
+out=$("$cybex" validate "$tmp/lines.jsonl" 2>&1)
+case $out in *"1 file, 2 objects: 0 errors"*) ok "JSON lines: two objects";;
+*) not_ok "JSON lines: two objects" "$out";; esac
+{ echo '['; cat "$ve/identity.json"; echo ','; cat "$ve/tool.json"; echo ']'; } > "$tmp/list.json"
+expect_exit 0 "a top-level list of objects" "$cybex" validate -q "$tmp/list.json"
+
+# Machine-readable output.
+out=$("$cybex" validate --json "$ve/invalid_identity.json" 2>/dev/null)
+case $out in *'"rule":"required-property"'*'"valid":false'*) ok "--json reports rule and validity";;
+*) not_ok "--json reports rule and validity" "$out";; esac
+
+# Bad input of every kind: exit 2 with a located error, never a crash.
+printf '' > "$tmp/empty.json"
+expect_exit 2 "empty file" "$cybex" validate -q "$tmp/empty.json"
+head -c 300 "$conf/stix21/json-schemas/examples/threat-reports/apt1.json" > "$tmp/trunc.json"
+expect_exit 2 "truncated bundle" "$cybex" validate -q "$tmp/trunc.json"
+printf '{"type":"identity","type":"tool"}' > "$tmp/dup.json"
+expect_exit 2 "duplicate keys are rejected" "$cybex" validate -q "$tmp/dup.json"
+printf '{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"a":1,"a":2}]}' > "$tmp/dup2.json"
+expect_exit 2 "duplicate keys inside a bundle element" "$cybex" validate -q "$tmp/dup2.json"
+printf '{"a":"\\u0000"}' > "$tmp/nul.json"
+expect_exit 2 "\\u0000 is rejected" "$cybex" validate -q "$tmp/nul.json"
+printf '{"a":"\377"}' > "$tmp/utf8.json"
+expect_exit 2 "invalid UTF-8 is rejected" "$cybex" validate -q "$tmp/utf8.json"
+awk 'BEGIN{for(i=0;i<10000;i++)printf "["; for(i=0;i<10000;i++)printf "]"}' > "$tmp/deep.json"
+expect_exit 2 "10000-deep nesting is refused" "$cybex" validate -q "$tmp/deep.json"
+out=$("$cybex" validate -q "$tmp/deep.json" 2>&1)
+case $out in *"nesting deeper than 64"*) ok "depth error names the limit";;
+*) not_ok "depth error names the limit" "$out";; esac
+expect_exit 2 "object over --max-object-size" "$cybex" validate -q --max-object-size 100 "$ve/identity.json"
+printf '42' > "$tmp/num.json"
+expect_exit 1 "a top-level number is not STIX" "$cybex" validate -q "$tmp/num.json"
+expect_exit 2 "missing file" "$cybex" validate -q "$tmp/nope.json"
+expect_exit 2 "no file argument is a usage error" "$cybex" validate
+expect_exit 2 "unknown option is a usage error" "$cybex" validate --bogus x
+expect_exit 0 "--help" "$cybex" validate --help
+expect_exit 0 "cybex --help" "$cybex" --help
+expect_exit 2 "unknown command" "$cybex" frobnicate
+
+tap_done
