@@ -28,7 +28,7 @@ struct arena_block {
 	struct arena_block	*next;
 	size_t			 size;	/* payload bytes */
 	size_t			 used;
-	max_align_t		 data[];	/* payload, aligned for any type */
+	max_align_t		 data[];	/* payload, max-aligned */
 };
 
 struct cybex_arena {

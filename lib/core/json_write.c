@@ -122,7 +122,7 @@ member_cmp(const void *pa, const void *pb)
 	while (i < a->keylen && j < b->keylen) {
 		ka = utf8_decode(sa + i, a->keylen - i, &ca);
 		kb = utf8_decode(sb + j, b->keylen - j, &cb);
-		if (ka == 0 || kb == 0)		/* not reached: validated */
+		if (ka == 0 || kb == 0)	/* not reached: validated */
 			return ka == 0 ? (kb == 0 ? 0 : -1) : 1;
 		i += ka;
 		j += kb;
@@ -258,7 +258,7 @@ jw_real(struct jw *w, double v)
 		goto out;
 	}
 	if (v == 0) {
-		/* ES prints -0 as "0"; elsewhere keep the sign and the point. */
+		/* ES prints -0 as "0"; otherwise keep sign and point. */
 		r = cybex_buf_puts(w->out, w->canonical ? "0" :
 		    (signbit(v) ? "-0.0" : "0.0"));
 		goto out;
@@ -317,14 +317,15 @@ static int
 jw_indent(struct jw *w, unsigned depth)
 {
 	unsigned i;
-	int r;
+	int r = 0;
 
 	if (!w->pretty)
-		return 0;
+		goto out;
 	if ((r = cybex_buf_putc(w->out, '\n')) != 0)
-		return r;
+		goto out;
 	for (i = 0; i < depth && r == 0; i++)
 		r = cybex_buf_append(w->out, "  ", 2);
+ out:
 	return r;
 }
 
@@ -342,7 +343,8 @@ jw_members(struct jw *w, const struct jw_member *m, size_t cnt,
 			goto out;
 		if ((r = jw_indent(w, depth + 1)) != 0 ||
 		    (r = jw_string(w, m[i].key, m[i].keylen)) != 0 ||
-		    (r = cybex_buf_append(w->out, ": ", w->pretty ? 2 : 1)) != 0 ||
+		    (r = cybex_buf_append(w->out, ": ",
+		    w->pretty ? 2 : 1)) != 0 ||
 		    (r = jw_value(w, m[i].value, depth + 1)) != 0)
 			goto out;
 	}

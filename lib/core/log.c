@@ -16,7 +16,7 @@
 #include "cybex/core.h"
 
 #define LOG_LINE_MAX	8192		/* soft cap on one line */
-#define LOG_LINE_SLACK	64		/* room for the truncation marker */
+#define LOG_LINE_SLACK	64		/* room for " truncated=1" */
 
 static const char *const level_names[] = {
 	"error", "warn", "info", "debug",

@@ -63,7 +63,8 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	mp = m > 2 ? m - 3 : m + 9;			/* March = 0 */
 	doy = (153 * mp + 2) / 5 + d - 1;		/* 0..365 */
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	/* 0..146096 */
-	return era * 146097 + (int64_t)doe - 719468;	/* 719468: 0000-03-01 */
+	/* 719468 days from 0000-03-01 to 1970-01-01. */
+	return era * 146097 + (int64_t)doe - 719468;
 }
 
 /* Inverse of days_from_civil. */

@@ -134,8 +134,12 @@ fail(struct cybex_stix_reader *r, struct cybex_diag *d, int code,
 static void
 advance(struct cybex_stix_reader *r, size_t np)
 {
-	const char *p = r->buf.data + r->pos, *e = r->buf.data + np, *nl;
+	const char *p, *e, *nl;
 
+	if (np == r->pos)
+		return;			/* also: data may still be NULL */
+	p = r->buf.data + r->pos;
+	e = r->buf.data + np;
 	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
 		r->line++;
 		r->col = 1;

@@ -682,6 +682,13 @@ check_marking_definition(struct vctx *v, const json_t *obj)
 		    "definition_type '%s' should be 'statement' or 'tlp'", dt);
 	if (id == NULL)
 		return;
+	/* The predefined TLP ids name TLP markings and nothing else. */
+	for (i = 0; i < sizeof(tlp_markings) / sizeof(tlp_markings[0]); i++)
+		if (strcasecmp(id, tlp_markings[i].id) == 0 &&
+		    (dt == NULL || strcmp(dt, "tlp") != 0))
+			v_err(v, "tlp-marking-nonstandard", "id", "'%s' is the "
+			    "predefined %s marking; its definition_type must "
+			    "be 'tlp'", id, tlp_markings[i].name);
 	/* A marking definition must not mark itself. */
 	json_array_foreach(json_object_get(obj, "object_marking_refs"), i, l) {
 		if (json_is_string(l) &&

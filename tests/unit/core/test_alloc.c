@@ -99,6 +99,11 @@ test_overflow(void **state)
 	assert_null(cybex_calloc(SIZE_MAX / 2, 3));
 	assert_null(cybex_calloc(3, SIZE_MAX / 2));
 	assert_null(cybex_reallocarray(NULL, SIZE_MAX / 4, 8));
+	/* Products that wrap to a small number must not "succeed". */
+	assert_null(cybex_calloc(((size_t)1 << (sizeof(size_t) * 8 - 4)) + 1,
+	    16));
+	assert_null(cybex_reallocarray(NULL,
+	    ((size_t)1 << (sizeof(size_t) * 8 - 4)) + 1, 16));
 	p = cybex_calloc(16, 4);
 	assert_non_null(p);
 	assert_int_equal(((unsigned char *)p)[63], 0);
@@ -127,6 +132,44 @@ test_zero_sizes(void **state)
 	assert_non_null(p);
 	cybex_free(p);
 	p = cybex_calloc(0, 8);
+	assert_non_null(p);
+	cybex_free(p);
+}
+
+/* An allocator that, like some do, returns NULL for 0 bytes. */
+static void *
+null0_malloc(size_t n)
+{
+	return n == 0 ? NULL : malloc(n);
+}
+
+static void *
+null0_realloc(void *p, size_t n)
+{
+	if (n == 0) {
+		free(p);
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+static void
+test_zero_sizes_strict_allocator(void **state)
+{
+	static const struct cybex_allocator a = {
+		null0_malloc, null0_realloc, free,
+	};
+	void *p;
+
+	(void)state;
+	cybex_set_allocator(&a);
+	/* NULL must only ever mean out of memory. */
+	p = cybex_malloc(0);
+	assert_non_null(p);
+	p = cybex_realloc(p, 0);
+	assert_non_null(p);
+	cybex_free(p);
+	p = cybex_calloc(0, 0);
 	assert_non_null(p);
 	cybex_free(p);
 }
@@ -161,6 +204,8 @@ main(void)
 		cmocka_unit_test_teardown(test_hooks, teardown_allocator),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_zero_sizes),
+		cmocka_unit_test_teardown(test_zero_sizes_strict_allocator,
+		    teardown_allocator),
 		cmocka_unit_test(test_strdup),
 	};
 

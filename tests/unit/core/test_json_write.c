@@ -102,6 +102,24 @@ test_jcs_utf16_order(void **state)
 	check_write(o, CYBEX_JSON_CANONICAL,
 	    "{\"\":7,\"a\":5,\"ab\":6,\"\xed\x9f\xbf\":4,"
 	    "\"\xf0\x90\x80\x80\":2,\"\xee\x80\x80\":3,\"\xef\xbf\xbd\":1}");
+
+	/* Same high surrogate, different low one, in either order. */
+	o = json_object();
+	json_object_set_new(o, "\xf0\x9f\x98\x81", json_integer(1));
+	json_object_set_new(o, "\xf0\x9f\x98\x80", json_integer(0));
+	check_write(o, CYBEX_JSON_CANONICAL,
+	    "{\"\xf0\x9f\x98\x80\":0,\"\xf0\x9f\x98\x81\":1}");
+	o = json_object();
+	json_object_set_new(o, "\xf0\x9f\x98\x80", json_integer(0));
+	json_object_set_new(o, "\xf0\x9f\x98\x81", json_integer(1));
+	check_write(o, CYBEX_JSON_CANONICAL,
+	    "{\"\xf0\x9f\x98\x80\":0,\"\xf0\x9f\x98\x81\":1}");
+	/* A key that is a prefix of another sorts first. */
+	o = json_object();
+	json_object_set_new(o, "\xf0\x9f\x98\x80x", json_integer(1));
+	json_object_set_new(o, "\xf0\x9f\x98\x80", json_integer(0));
+	check_write(o, CYBEX_JSON_CANONICAL,
+	    "{\"\xf0\x9f\x98\x80\":0,\"\xf0\x9f\x98\x80x\":1}");
 }
 
 static void

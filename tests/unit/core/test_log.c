@@ -138,7 +138,9 @@ fields_parse(const char *line, struct fields *f)
 				v[o++] = '\t';
 				break;
 			case 'x':
-				if ((h = hexv(p[1])) < 0 || (l = hexv(p[2])) < 0)
+				h = hexv(p[1]);
+				l = h < 0 ? -1 : hexv(p[2]);
+				if (l < 0)
 					goto bad;
 				v[o++] = (char)(h << 4 | l);
 				p += 2;
@@ -238,9 +240,10 @@ test_escape_rules(void **state)
 	check_escape("\xe2\x82\xac", 3, "\"\xe2\x82\xac\"");
 	check_escape("\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"");
 	check_escape("\xff\xfe", 2, "\"\\xff\\xfe\"");
-	check_escape("\xc3", 1, "\"\\xc3\"");			/* truncated */
-	check_escape("\xc0\xaf", 2, "\"\\xc0\\xaf\"");		/* overlong */
-	check_escape("\xed\xa0\x80", 3, "\"\\xed\\xa0\\x80\"");	/* surrogate */
+	/* Truncated, overlong, surrogate. */
+	check_escape("\xc3", 1, "\"\\xc3\"");
+	check_escape("\xc0\xaf", 2, "\"\\xc0\\xaf\"");
+	check_escape("\xed\xa0\x80", 3, "\"\\xed\\xa0\\x80\"");
 	/* Unicode line breaks and bidi overrides cannot sneak through. */
 	check_escape("\xc2\x85", 2, "\"\\xc2\\x85\"");		/* NEL */
 	check_escape("\xe2\x80\xa8", 3, "\"\\xe2\\x80\\xa8\"");	/* LS */
@@ -355,6 +358,23 @@ test_limits(void **state)
 	assert_int_equal(sink.n, 1);
 	assert_string_equal(sink.line[0],
 	    "level=info event=big a=1 truncated=1");
+
+	/* Lines stay within 8 KiB (plus the marker), near the edge too. */
+	sink_reset(NULL);
+	n = 8180;
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'B', n);
+	big[n] = '\0';
+	cybex_log_event(&lg_info, CYBEX_LOG_INFO, "edge", "a", big, NULL);
+	cybex_log_event(&lg_info, CYBEX_LOG_INFO, "edge", "a", big + 20,
+	    NULL);
+	free(big);
+	assert_int_equal(sink.n, 2);
+	assert_string_equal(sink.line[0], "level=info event=edge truncated=1");
+	assert_int_equal(strlen(sink.line[1]), 21 + 3 + 8160);
+	assert_int_equal(strncmp(sink.line[1], "level=info event=edge a=BBB",
+	    27), 0);
 }
 
 int

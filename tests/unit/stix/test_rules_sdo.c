@@ -804,6 +804,9 @@ test_tlp_marking(void **state)
 	    "tlp-marking-nonstandard", "/id");
 	fires_at(TLP_WHITE, "{'definition':{}}", NULL, "required-property",
 	    "/definition");
+	fires_at(TLP_WHITE, "{'definition_type':'statement',"
+	    "'definition':{'statement':'white'}}", NULL,
+	    "tlp-marking-nonstandard", "/id");
 	/* Older TLP objects have no name; that is allowed. */
 	clean(TLP_WHITE, NULL, "name", "tlp-marking-nonstandard");
 	clean("{'type':'marking-definition','spec_version':'2.1','id':"
