@@ -76,6 +76,33 @@ int	 cybex_stix_sco_id(const json_t *obj, char *out, size_t outsz,
 int	 cybex_stix_write(const json_t *obj, unsigned flags,
 	    struct cybex_buf *out);
 
+/* ---- Traffic Light Protocol markings ---- */
+/* Levels in increasing order of restriction (TLP 1.0 WHITE is CLEAR). */
+enum cybex_tlp {
+	CYBEX_TLP_NONE = 0,
+	CYBEX_TLP_CLEAR,
+	CYBEX_TLP_GREEN,
+	CYBEX_TLP_AMBER,
+	CYBEX_TLP_AMBER_STRICT,
+	CYBEX_TLP_RED,
+};
+
+/* One of the predefined TLP marking-definition objects. */
+struct cybex_tlp_marking {
+	const char	*id;		/* "marking-definition--..." */
+	const char	*name;		/* "TLP:AMBER+STRICT" */
+	enum cybex_tlp	 level;
+	int		 tlp_version;	/* 1 (definition_type tlp) or 2 (extension) */
+	const char	*value;		/* "amber+strict": tlp or tlp_2_0 value */
+	const char	*created;
+};
+
+/*
+ * The predefined TLP 1.0 or 2.0 marking with this id, or NULL when the id
+ * is not one of them (compared case-insensitively).
+ */
+const struct cybex_tlp_marking *cybex_stix_tlp_find(const char *marking_id);
+
 /* ---- streaming reader ---- */
 struct cybex_stix_reader;
 

@@ -530,68 +530,6 @@ any_prop(const json_t *obj, const struct stix_prop *tab, const char *skip)
 }
 
 /*
- * Hash value formats of hashes-type.json that the engine's hashes pass
- * does not know (it checks the fixed-length hex digests: MD5, SHA-*).
- */
-enum hash_chars { HC_ALNUM, HC_SSDEEP };
-
-static const struct hash_format {
-	const char	*alg;
-	size_t		 min;
-	size_t		 max;
-	enum hash_chars	 chars;
-} hash_formats[] = {
-	{ "SSDEEP", 1, 128, HC_SSDEEP },
-	{ "TLSH", 70, 70, HC_ALNUM },
-	{ NULL, 0, 0, HC_ALNUM }
-};
-
-static bool
-hash_value_ok(const struct hash_format *f, const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n < f->min || n > f->max)
-		return false;
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-
-		if (!c_alnum(c) && (f->chars != HC_SSDEEP ||
-		    strchr("/+:.", c) == NULL))
-			return false;
-	}
-	return true;
-}
-
-static void
-check_hashes(struct vctx *v, const json_t *obj, const char *key)
-{
-	json_t *h = json_object_get(obj, key);
-	const struct hash_format *f;
-	const char *alg;
-	json_t *val;
-	size_t saved, inner;
-
-	if (!json_is_object(h))
-		return;
-	saved = v_push(v, key);
-	json_object_foreach(h, alg, val) {
-		if (!json_is_string(val))
-			continue;	/* the property pass reports it */
-		for (f = hash_formats; f->alg != NULL; f++)
-			if (strcmp(f->alg, alg) == 0)
-				break;
-		if (f->alg == NULL || hash_value_ok(f, json_string_value(val)))
-			continue;
-		inner = v_push(v, alg);
-		v_err(v, "hash-value-format", NULL,
-		    "not a valid %s value", f->alg);
-		v_pop(v, inner);
-	}
-	v_pop(v, saved);
-}
-
-/*
  * IANA media type as "type/subtype" with a registered top-level type
  * (the pattern of artifact.json, which checks a prefix only).
  */
@@ -705,7 +643,6 @@ check_artifact(struct vctx *v, const json_t *obj)
 	if ((mt = v_str(obj, "mime_type")) != NULL && !mime_type_ok(mt))
 		v_err(v, "artifact-mime-type", "mime_type",
 		    "not an IANA media type of the form type/subtype");
-	check_hashes(v, obj, "hashes");
 }
 
 static void
@@ -809,7 +746,6 @@ check_file(struct vctx *v, const json_t *obj)
 	if ((s = v_str(obj, "mime_type")) != NULL && !mime_type_ok(s))
 		v_warn(v, "file-mime-type", "mime_type",
 		    "should be an IANA media type of the form type/subtype");
-	check_hashes(v, obj, "hashes");
 }
 
 static void
@@ -1043,7 +979,6 @@ check_x509_certificate(struct vctx *v, const json_t *obj)
 	if (!any_prop(obj, x509_certificate_props, NULL))
 		v_err(v, "x509-at-least-one", NULL,
 		    "a certificate needs at least one property besides type");
-	check_hashes(v, obj, "hashes");
 }
 
 /* ---- extension checks ---- */
@@ -1071,13 +1006,12 @@ check_pdf_ext(struct vctx *v, const json_t *obj)
 		return;
 	saved = v_push(v, "document_info_dict");
 	json_object_foreach(did, key, val) {
+		/* A key's leading '/' is already a dictionary key error. */
+		if (json_is_string(val))
+			continue;
 		inner = v_push(v, key);
-		if (!json_is_string(val))
-			v_err(v, "pdf-doc-info-value", NULL,
-			    "a document information value must be a string");
-		if (key[0] == '/')
-			v_warn(v, "pdf-doc-info-key", NULL,
-			    "keys should not keep the leading '/'");
+		v_err(v, "pdf-doc-info-value", NULL,
+		    "a document information value must be a string");
 		v_pop(v, inner);
 	}
 	v_pop(v, saved);
@@ -1121,7 +1055,6 @@ check_windows_pebinary_ext(struct vctx *v, const json_t *obj)
 	    strchr(ts, '.') != NULL)
 		v_err(v, "pebinary-time-date-stamp", "time_date_stamp",
 		    "must be precise to the second, without fractions");
-	check_hashes(v, obj, "file_header_hashes");
 }
 
 static void
@@ -1243,7 +1176,6 @@ check_email_mime_part(struct vctx *v, const json_t *obj)
 static void
 check_alternate_data_stream(struct vctx *v, const json_t *obj)
 {
-	check_hashes(v, obj, "hashes");
 }
 
 static void
@@ -1253,13 +1185,11 @@ check_pe_optional_header(struct vctx *v, const json_t *obj)
 		v_err(v, "pe-optional-header-at-least-one", NULL,
 		    "the optional header needs at least one of its "
 		    "properties");
-	check_hashes(v, obj, "hashes");
 }
 
 static void
 check_pe_section(struct vctx *v, const json_t *obj)
 {
-	check_hashes(v, obj, "hashes");
 }
 
 static void

@@ -201,6 +201,8 @@ validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 		return;
 	}
 	check_spec_version(v, t, obj);
+	if (strcmp(t->name, "marking-definition") == 0)
+		stix_check_tlp2(v, obj);
 	if (t->common == stix_common_sdo)
 		check_created_modified(v, obj);
 	else
@@ -294,6 +296,9 @@ validate_custom_object(struct vctx *v, const json_t *obj, const char *type)
 	const char *newext = new_object_extension(obj);
 	const struct stix_type *t = &sdo_like;
 
+	if (strcmp(type, "action") == 0)
+		v_err(v, "reserved-type", "type", "'action' is a reserved object "
+		    "type and must not be used");
 	if (newext != NULL && strcmp(newext, "new-sco") == 0)
 		t = &sco_like;
 	if (newext == NULL && strncmp(type, "x-", 2) != 0)

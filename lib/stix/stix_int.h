@@ -165,6 +165,11 @@ bool	 v_id_is(const char *id, const char *type);
 /* Validate obj against embedded type name (as SK_EMBEDDED does). */
 void	 v_embedded(struct vctx *v, const json_t *obj, const char *name);
 
+/* tlp.c: the TLP 2.0 marking extension rules for a marking-definition. */
+#define STIX_TLP2_EXTENSION \
+	"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+void	 stix_check_tlp2(struct vctx *v, const json_t *obj);
+
 /* Format checks shared by rules. */
 bool	 stix_is_type_name(const char *s);	/* a-z0-9-, 3..250, no "--" */
 bool	 stix_is_prop_name(const char *s);	/* a-z0-9_, 3..250 */

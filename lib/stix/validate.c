@@ -261,6 +261,27 @@ static const struct {
 	{ "SHA3-256", 64 }, { "SHA3-512", 128 },
 };
 
+/* SSDEEP and TLSH digests, per hashes-type.json (TLSH may carry "T1"). */
+static bool
+fuzzy_hash_ok(const char *algo, const char *s)
+{
+	size_t n = strlen(s), i;
+	bool ssdeep = strcmp(algo, "SSDEEP") == 0;
+
+	if (ssdeep ? (n < 1 || n > 128) :
+	    !(n == 70 || (n == 72 && s[0] == 'T' && s[1] == '1')))
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') ||
+		    (ssdeep && strchr("/+:.", c) != NULL)))
+			return false;
+	}
+	return true;
+}
+
 static void
 check_hashes(struct vctx *v, const json_t *val, const char *name)
 {
@@ -290,6 +311,10 @@ check_hashes(struct vctx *v, const json_t *val, const char *name)
 				v_err(v, "hash-value-format", k, "%s hash must be "
 				    "%zu hex digits", k, hash_lens[i].hexlen);
 		}
+		if ((strcmp(k, "SSDEEP") == 0 || strcmp(k, "TLSH") == 0) &&
+		    !fuzzy_hash_ok(k, s))
+			v_err(v, "hash-value-format", k, "not a valid %s value",
+			    k);
 		if (vo != NULL && !stix_vocab_has(vo, k) &&
 		    strncmp(k, "x_", 2) != 0)
 			v_warn(v, "hash-algorithm-vocab", k, "hash algorithm "
@@ -556,9 +581,23 @@ validate_members(struct vctx *v, const struct stix_type *t, const json_t *obj,
 	}
 }
 
+/* Names the specification reserves for future use. */
+static const char *const reserved_props[] = {
+	"action", "phone_numbers", "severity", "username", NULL,
+};
+
 void
 validate_custom_property(struct vctx *v, const char *key, bool quiet)
 {
+	const char *const *r;
+
+	for (r = reserved_props; *r != NULL; r++) {
+		if (strcmp(key, *r) == 0) {
+			v_err(v, "reserved-property", key, "'%s' is a reserved "
+			    "property name and must not be used", key);
+			return;
+		}
+	}
 	if (!stix_is_prop_name(key)) {
 		v_err(v, "custom-property-name", key, "custom property '%s' "
 		    "must be 3 to 250 characters of a-z, 0-9 and '_'", key);

@@ -169,6 +169,8 @@ test_custom_properties(void **state)
 	    CYBEX_SEV_ERROR, NULL);
 	expect_rule("{\"xy\":1}", NULL, "custom-property-name",
 	    CYBEX_SEV_ERROR, NULL);
+	expect_rule("{\"severity\":\"high\"}", NULL, "reserved-property",
+	    CYBEX_SEV_ERROR, "{\"x_severity\":\"high\"}");
 	/* --strict turns the SHOULD into an error. */
 	assert_int_equal(run(base_identity, "{\"foo\":1}", NULL,
 	    CYBEX_STIX_STRICT, &ds), CYBEX_ESTIX);
@@ -268,6 +270,10 @@ test_custom_objects(void **state)
 	    CYBEX_ESTIX);
 	assert_true(tu_has_rule(&ds, "id-type-mismatch", CYBEX_SEV_ERROR));
 	assert_true(tu_has_rule(&ds, "required-property", CYBEX_SEV_ERROR));
+	assert_int_equal(tu_validate("{\"type\":\"action\",\"id\":"
+	    "\"action--8c6af861-7b20-41ef-9b59-6344fd872a8f\"}", 0, &ds),
+	    CYBEX_ESTIX);
+	assert_true(tu_has_rule(&ds, "reserved-type", CYBEX_SEV_ERROR));
 }
 
 static void

@@ -757,11 +757,27 @@ test_marking_definition(void **state)
 	fires(MARKING_DEF, NULL, "definition_type,definition",
 	    "marking-definition-needs-definition", CYBEX_SEV_ERROR);
 	/* Since 2.1 an extension may define the marking instead. */
-	clean(MARKING_DEF, "{'name':'TLP:AMBER','extensions':{"
+	clean(MARKING_DEF, "{'name':'TLP:AMBER','id':'marking-definition--"
+	    "55d920b0-5e8b-4f79-9ee9-91f868d9b421','created':"
+	    "'2022-10-01T00:00:00.000Z','extensions':{"
 	    "'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d':{"
 	    "'extension_type':'property-extension','tlp_2_0':'amber'}}}",
 	    "definition_type,definition",
 	    "marking-definition-needs-definition");
+	/* TLP 2.0 markings are the five predefined objects, exactly. */
+	fires(MARKING_DEF, "{'name':'TLP:AMBER','extensions':{"
+	    "'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d':{"
+	    "'extension_type':'property-extension','tlp_2_0':'amber'}}}",
+	    "definition_type,definition", "tlp-marking-nonstandard",
+	    CYBEX_SEV_ERROR);
+	fires(MARKING_DEF, "{'name':'TLP:PURPLE','extensions':{"
+	    "'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d':{"
+	    "'extension_type':'property-extension','tlp_2_0':'purple'}}}",
+	    "definition_type,definition", "tlp-marking-value",
+	    CYBEX_SEV_ERROR);
+	fires(MARKING_DEF, "{'id':'marking-definition--e828b379-4e03-4974-"
+	    "9ac4-e53a884c97c1'}", NULL, "tlp-marking-nonstandard",
+	    CYBEX_SEV_ERROR);
 
 	fires(MARKING_DEF, NULL, "definition", "marking-definition-incomplete",
 	    CYBEX_SEV_ERROR);
