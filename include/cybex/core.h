@@ -17,8 +17,10 @@
 
 #ifdef __GNUC__
 #define CYBEX_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CYBEX_SENTINEL __attribute__((sentinel))
 #else
 #define CYBEX_PRINTF(a, b)
+#define CYBEX_SENTINEL
 #endif
 
 /* ---- error codes: append-only, documented in docs/ERRORS.md ---- */
@@ -154,7 +156,7 @@ const char	*cybex_log_level_name(int level);
  * bytes, so untrusted bytes cannot forge fields or lines.  lg may be NULL.
  */
 void	 cybex_log_event(const struct cybex_log *lg, int level,
-	    const char *event, ...);
+	    const char *event, ...) CYBEX_SENTINEL;
 /* Append s escaped for a key=value log line. */
 int	 cybex_log_escape(struct cybex_buf *b, const char *s, size_t n);
 
@@ -253,7 +255,10 @@ int	 cybex_json_pointer_pushi(char *ptr, size_t cap, size_t index);
 #define CYBEX_JSON_CANONICAL	0x1	/* RFC 8785 JCS: sorted keys, no space */
 #define CYBEX_JSON_PRETTY	0x2	/* two-space indent, one member a line */
 /*
- * Serialize v, keeping member order (unless CANONICAL).  Reals are written
+ * Serialize v, keeping member order (unless CANONICAL; CANONICAL wins over
+ * PRETTY).  Integers are written exactly, also in CANONICAL mode.  Invalid
+ * UTF-8 is CYBEX_EINVAL, nesting past 2048 CYBEX_ETOOBIG; on any error out
+ * is left at its previous length.  Reals are written
  * in the shortest form that reads back as the same double (ECMAScript
  * Number-to-String for CANONICAL); strings escape only what JSON requires
  * (JCS rules).  Non-finite reals are CYBEX_EINVAL.

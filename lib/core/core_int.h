@@ -11,4 +11,11 @@
 int	core_json_load(const char *buf, size_t len, json_t **out,
 	    struct cybex_diag *d);
 
+/*
+ * Length (1..4) of the valid UTF-8 sequence at s[0..n) and its code point
+ * in *cp, or 0 when it is not one (overlong forms, surrogates and code
+ * points past U+10FFFF are invalid).  n must be at least 1.
+ */
+size_t	core_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cybex/core.h"
+#include "core_int.h"
 
 /* Deeper than any parsed document can be; also stops reference cycles. */
 #define JW_DEPTH_MAX	2048
@@ -36,47 +37,6 @@ struct jw_member {
 
 static int	jw_value(struct jw *, const json_t *, unsigned);
 
-/*
- * Length (1..4) of the valid UTF-8 sequence at s[0..n), or 0 (overlong
- * forms, surrogates and code points past U+10FFFF are invalid).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 static int
 utf8_valid(const char *s, size_t n)
 {
@@ -85,7 +45,7 @@ utf8_valid(const char *s, size_t n)
 	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
-		if ((k = utf8_decode(u + i, n - i, &cp)) == 0)
+		if ((k = core_utf8_decode(u + i, n - i, &cp)) == 0)
 			return 0;
 	}
 	return 1;
@@ -120,8 +80,8 @@ member_cmp(const void *pa, const void *pb)
 	uint32_t ca, cb, a1, a2, b1, b2;
 
 	while (i < a->keylen && j < b->keylen) {
-		ka = utf8_decode(sa + i, a->keylen - i, &ca);
-		kb = utf8_decode(sb + j, b->keylen - j, &cb);
+		ka = core_utf8_decode(sa + i, a->keylen - i, &ca);
+		kb = core_utf8_decode(sb + j, b->keylen - j, &cb);
 		if (ka == 0 || kb == 0)	/* not reached: validated */
 			return ka == 0 ? (kb == 0 ? 0 : -1) : 1;
 		i += ka;

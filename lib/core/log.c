@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cybex/core.h"
+#include "core_int.h"
 
 #define LOG_LINE_MAX	8192		/* soft cap on one line */
 #define LOG_LINE_SLACK	64		/* room for " truncated=1" */
@@ -37,44 +38,6 @@ cybex_log_level_name(int level)
 	if (level < 0 || level > CYBEX_LOG_DEBUG)
 		return "unknown";
 	return level_names[level];
-}
-
-/*
- * Length of the valid UTF-8 sequence at s[0..n) (2..4), or 0 when it is
- * not one (overlong forms, surrogates and values past U+10FFFF included).
- * Sets *cp to the code point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Code points that break lines or reorder text on a terminal. */
@@ -148,7 +111,7 @@ escape_quoted(struct cybex_buf *b, const unsigned char *s, size_t n)
 				break;
 			}
 			if (s[i] >= 0x80 &&
-			    (seq = utf8_seq(s + i, n - i, &cp)) != 0 &&
+			    (seq = core_utf8_decode(s + i, n - i, &cp)) != 0 &&
 			    !cp_unsafe(cp)) {
 				r = cybex_buf_append(b, s + i, seq);
 				break;
