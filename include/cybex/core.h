@@ -35,7 +35,11 @@
 #define CYBEX_ENOTFOUND	-8	/* no such thing */
 #define CYBEX_EFORMAT	-9	/* a value has the wrong format */
 #define CYBEX_ECRYPTO	-10	/* crypto library failure */
-#define CYBEX_ECODE_MIN	-10	/* lowest code in use */
+#define CYBEX_ECONFLICT	-11	/* conflicts with what is stored */
+#define CYBEX_EDB	-12	/* the database failed */
+#define CYBEX_EVERSION	-13	/* data from a newer or unknown version */
+#define CYBEX_EEXIST	-14	/* already exists */
+#define CYBEX_ECODE_MIN	-14	/* lowest code in use */
 
 /* Name of an error code ("CYBEX_ETOOBIG: limit exceeded"); never NULL. */
 const char	*cybex_strerror(int code);

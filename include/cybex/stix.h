@@ -157,6 +157,13 @@ void	 cybex_stix_reader_free(struct cybex_stix_reader *r);
  */
 int	 cybex_stix_reader_next(struct cybex_stix_reader *r,
 	    struct cybex_stix_item *item, struct cybex_diag *d);
+/*
+ * Set d->line, d->column and d->offset (input coordinates) from d->pointer
+ * (a pointer into the whole input, as the validator reports it for this
+ * item): the member's key when it resolves, else the item's first byte.
+ */
+void	 cybex_stix_item_locate(const struct cybex_stix_item *it,
+	    struct cybex_diag *d);
 /* Bytes consumed so far (for progress). */
 unsigned long long cybex_stix_reader_offset(const struct cybex_stix_reader *r);
 

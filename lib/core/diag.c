@@ -18,6 +18,10 @@ static const char *const errnames[] = {
 	"CYBEX_ENOTFOUND: not found",
 	"CYBEX_EFORMAT: malformed value",
 	"CYBEX_ECRYPTO: cryptographic library failure",
+	"CYBEX_ECONFLICT: conflicts with stored data",
+	"CYBEX_EDB: database error",
+	"CYBEX_EVERSION: unsupported (newer) version",
+	"CYBEX_EEXIST: already exists",
 };
 
 const char *

@@ -565,3 +565,24 @@ cybex_stix_reader_next(struct cybex_stix_reader *r,
 		}
 	}
 }
+
+void
+cybex_stix_item_locate(const struct cybex_stix_item *it, struct cybex_diag *d)
+{
+	const char *rel = d->pointer;
+	size_t off, plen = strlen(it->pointer);
+	unsigned long l, c;
+
+	d->line = it->line;
+	d->column = it->column;
+	d->offset = it->offset;
+	if (strncmp(rel, it->pointer, plen) == 0)
+		rel += plen;
+	if (it->len == 0 || cybex_json_locate(it->text, it->len, rel,
+	    &off) != 0)
+		return;
+	cybex_text_linecol(it->text, off, &l, &c);
+	d->column = l == 1 ? it->column + c - 1 : c;
+	d->line = it->line + l - 1;
+	d->offset = it->offset + off;
+}

@@ -1,0 +1,268 @@
+/*
+ * cybex store: STIX objects with all their versions, collections with the
+ * date each version was added, users, tokens and permissions, behind one
+ * interface with interchangeable backends (SQLite now, PostgreSQL next).
+ *
+ * Identity of a stored version: the object's id plus its version, which is
+ * its "modified" timestamp, or "" for objects without one (SCOs, marking
+ * definitions), which therefore have exactly one version.  The JSON is kept
+ * exactly as received.  Every version lives in at least one collection;
+ * adding a version to a collection gives it a date_added (microseconds)
+ * that is strictly increasing within the collection, so paging by
+ * added_after never skips or repeats.
+ *
+ * Threads: a struct cybex_store is used by one thread at a time.  Open one
+ * per thread; SQLite serializes writers (one writer, many readers in WAL).
+ */
+#ifndef CYBEX_STORE_H
+#define CYBEX_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cybex/core.h"
+#include "cybex/stix.h"
+
+struct cybex_store;
+
+/* Flags for cybex_store_open. */
+#define CYBEX_STORE_RDONLY	0x1	/* never write, never migrate */
+#define CYBEX_STORE_NOCREATE	0x2	/* the database must exist */
+
+/*
+ * Open a store.  dsn is a file path (SQLite), "sqlite:PATH", or later
+ * "postgresql://...".  A new database is created and its schema set up; an
+ * older one is migrated (each numbered migration in its own transaction);
+ * one written by a newer cybex is refused with CYBEX_EVERSION.  The
+ * collection "default" always exists.
+ */
+int	 cybex_store_open(const char *dsn, unsigned flags,
+	    struct cybex_store **out, struct cybex_diag *d);
+/* Closes cleanly (checkpoints the WAL); NULL-safe. */
+void	 cybex_store_close(struct cybex_store *s);
+/* Schema version of the open database and of this build. */
+int	 cybex_store_schema_version(struct cybex_store *s);
+int	 cybex_store_schema_latest(void);
+
+/*
+ * Transactions.  Writes outside an explicit transaction commit one by one;
+ * inside one, they are all or nothing.  Not nestable.
+ */
+int	 cybex_store_begin(struct cybex_store *s, struct cybex_diag *d);
+int	 cybex_store_commit(struct cybex_store *s, struct cybex_diag *d);
+int	 cybex_store_rollback(struct cybex_store *s);
+
+/* ---- collections ---- */
+#define CYBEX_MEDIA_STIX21	"application/stix+json;version=2.1"
+#define CYBEX_DEFAULT_COLLECTION	"default"	/* its alias */
+
+struct cybex_collection {
+	char		 id[CYBEX_UUID_STRLEN + 1];
+	const char	*alias;		/* may be NULL */
+	const char	*title;
+	const char	*description;	/* may be NULL */
+	const char	*media_types;	/* comma-separated; NULL = STIX 2.1 */
+	int64_t		 created_us;	/* set by the store */
+	uint64_t	 nobjects;	/* versions in it (set by get/list) */
+};
+
+/*
+ * Create a collection.  An empty id gets a new UUIDv4 (written back into
+ * c->id).  CYBEX_EEXIST when the id or alias is taken; CYBEX_EINVAL for a
+ * malformed id, an alias that looks like a UUID, or a missing title.
+ */
+int	 cybex_store_collection_add(struct cybex_store *s,
+	    struct cybex_collection *c, struct cybex_diag *d);
+/*
+ * Find a collection by id or alias.  Strings in *out live in arena a.
+ * CYBEX_ENOTFOUND when there is none.
+ */
+int	 cybex_store_collection_get(struct cybex_store *s, const char *key,
+	    struct cybex_arena *a, struct cybex_collection *out,
+	    struct cybex_diag *d);
+typedef int	(*cybex_collection_fn)(void *ud,
+		    const struct cybex_collection *c);
+/* Every collection, ordered by creation; fn returning non-zero stops. */
+int	 cybex_store_collection_list(struct cybex_store *s,
+	    cybex_collection_fn fn, void *ud, struct cybex_diag *d);
+/* Remove a collection and its membership rows; versions that are then in
+ * no collection are deleted.  The default collection cannot be removed. */
+int	 cybex_store_collection_remove(struct cybex_store *s, const char *key,
+	    struct cybex_diag *d);
+
+/* ---- writing objects ---- */
+enum cybex_put_result {
+	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */
+	CYBEX_PUT_LINKED,	/* version known, newly added to this collection */
+	CYBEX_PUT_PRESENT,	/* same version, same content, already there */
+};
+
+/*
+ * Store one valid STIX object (validate it first) in the collection with
+ * id coll_id (the id, not an alias: see cybex_store_collection_get).
+ * text[0..len) is the JSON as received and is what is stored; obj is its
+ * parsed form.  The same id and version with different content (compared
+ * as RFC 8785 canonical JSON) is CYBEX_ECONFLICT, never an overwrite; so
+ * is a new version of an object whose stored version is revoked.
+ */
+int	 cybex_store_put(struct cybex_store *s, const char *coll_id,
+	    const json_t *obj, const char *text, size_t len,
+	    enum cybex_put_result *out, struct cybex_diag *d);
+
+/* ---- queries ---- */
+enum cybex_version_match {
+	CYBEX_VERSION_LAST = 0x1,	/* default */
+	CYBEX_VERSION_FIRST = 0x2,
+	CYBEX_VERSION_ALL = 0x4,
+};
+
+#define CYBEX_QUERY_LIMIT_MAX	10000
+
+/*
+ * A query over one collection (coll_id NULL = every collection, each
+ * version once: for export).  Lists are NULL/0 when unused.  versions is a
+ * bit set of enum cybex_version_match; version_at lists exact version
+ * timestamps (match[version]=<timestamp>), ORed with the bits.  limit 0 =
+ * no limit (export); TAXII callers always set one.  next is a token from a
+ * previous page (it carries where that page ended; the other fields must be
+ * the same).
+ */
+struct cybex_query {
+	const char		*coll_id;
+	bool			 has_added_after;
+	int64_t			 added_after_us;
+	const char *const	*ids;
+	size_t			 nids;
+	const char *const	*types;
+	size_t			 ntypes;
+	unsigned		 versions;
+	const char *const	*version_at;	/* RFC 3339 strings */
+	size_t			 nversion_at;
+	const char *const	*spec_versions;
+	size_t			 nspec_versions;
+	size_t			 limit;
+	const char		*next;
+};
+
+/* One stored version as a query returns it; valid during the callback. */
+struct cybex_row {
+	const char	*id;
+	const char	*type;
+	const char	*version;	/* "" when the object has no modified */
+	const char	*spec_version;
+	const char	*media_type;
+	const char	*json;		/* as received; NULL for manifests */
+	size_t		 len;
+	int64_t		 date_added_us;	/* in the queried collection (export: first) */
+};
+typedef int	(*cybex_row_fn)(void *ud, const struct cybex_row *r);
+
+/* Where a page ended. */
+struct cybex_page {
+	size_t		 count;
+	bool		 more;
+	char		 next[64];		/* token when more */
+	int64_t		 first_added_us;	/* of the rows returned */
+	int64_t		 last_added_us;
+};
+
+/*
+ * Run q, calling fn for each row in date_added order (export: storage
+ * order); fn returning non-zero stops the query and is returned.  Rows are
+ * streamed: nothing is collected in memory.  CYBEX_EINVAL for a bad next
+ * token; CYBEX_ENOTFOUND for an unknown collection.
+ */
+int	 cybex_store_query(struct cybex_store *s, const struct cybex_query *q,
+	    cybex_row_fn fn, void *ud, struct cybex_page *page,
+	    struct cybex_diag *d);
+/* The same rows without their JSON (TAXII manifests). */
+int	 cybex_store_manifest(struct cybex_store *s,
+	    const struct cybex_query *q, cybex_row_fn fn, void *ud,
+	    struct cybex_page *page, struct cybex_diag *d);
+/*
+ * Remove the versions of one object (q->ids[0]) matching q's version and
+ * spec_version filters from collection q->coll_id (TAXII delete: with no
+ * version filter, every version).  *removed counts them; versions left in
+ * no collection are deleted.
+ */
+int	 cybex_store_delete(struct cybex_store *s, const struct cybex_query *q,
+	    size_t *removed, struct cybex_diag *d);
+
+/* ---- maintenance ---- */
+struct cybex_store_count {
+	const char	*name;		/* type, or collection alias/id */
+	uint64_t	 objects;	/* distinct ids */
+	uint64_t	 versions;
+};
+typedef int	(*cybex_count_fn)(void *ud, int kind,
+		    const struct cybex_store_count *c);
+#define CYBEX_COUNT_TYPE	1
+#define CYBEX_COUNT_COLLECTION	2
+struct cybex_store_stats {
+	uint64_t	 objects;	/* distinct ids */
+	uint64_t	 versions;
+	uint64_t	 collections;
+	uint64_t	 bytes_on_disk;
+	int		 schema_version;
+};
+/* Totals into *out; per-type and per-collection counts through fn. */
+int	 cybex_store_stats(struct cybex_store *s, cybex_count_fn fn, void *ud,
+	    struct cybex_store_stats *out, struct cybex_diag *d);
+/*
+ * Check consistency: the backend's own check (PRAGMA integrity_check) and
+ * cybex's invariants.  Each problem goes to fn (may be NULL); returns 0
+ * when consistent, CYBEX_EDB otherwise.
+ */
+int	 cybex_store_check(struct cybex_store *s, cybex_diag_fn fn, void *ud,
+	    struct cybex_diag *d);
+
+/* ---- helpers ---- */
+/*
+ * The version key of an object: its "modified" rewritten with nine
+ * fractional digits ("2016-04-06T20:03:00.000000000Z", so versions sort as
+ * text), or "" when it has none.  out needs CYBEX_VERSION_KEY_MAX bytes.
+ */
+#define CYBEX_VERSION_KEY_MAX	32
+int	 cybex_store_version_key(const json_t *obj, char *out,
+	    struct cybex_diag *d);
+/* RFC 3339 with microseconds for a date_added; out needs 32 bytes. */
+void	 cybex_store_format_us(int64_t us, char *out, size_t outsz);
+
+/* ---- import: the streaming loop shared by the CLI and the server ---- */
+struct cybex_import_stats;
+struct cybex_import_opts {
+	const struct cybex_stix_opts	*stix;		/* reader/validator */
+	size_t				 batch;		/* objects per transaction (0 = 10000) */
+	bool				 all_or_nothing;	/* one transaction; any reject aborts */
+	/* Called for each rejected object (validation errors, conflicts). */
+	cybex_diag_fn			 on_reject;
+	void				*ud;
+	/* Called after each committed batch (progress). */
+	void				(*on_batch)(void *ud,
+					    const struct cybex_import_stats *st);
+};
+struct cybex_import_stats {
+	uint64_t	 objects;	/* read */
+	uint64_t	 added;
+	uint64_t	 linked;	/* known version, new to the collection */
+	uint64_t	 present;
+	uint64_t	 rejected;	/* invalid or conflicting */
+	uint64_t	 committed;	/* objects in committed batches */
+	unsigned long long bytes;	/* input consumed */
+};
+/*
+ * Read STIX from r (bundles, objects, lists, JSON lines), validate each
+ * object, and store the valid ones in coll_id, committing every batch.
+ * Rejected objects are reported and skipped (unless all_or_nothing, when
+ * the first one aborts and nothing is stored).  Returns 0 when the input
+ * was read to its end (even with rejects), or the reader's error code (the
+ * batches committed before it stay committed; *st says how many).
+ */
+int	 cybex_store_import(struct cybex_store *s, const char *coll_id,
+	    struct cybex_stix_reader *r, const struct cybex_import_opts *o,
+	    struct cybex_import_stats *st, struct cybex_diag *d);
+
+#endif /* CYBEX_STORE_H */

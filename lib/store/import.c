@@ -1,0 +1,355 @@
+/*
+ * The import loop shared by `cybex import` and the TAXII server: read STIX
+ * with the streaming reader, validate each object, store the valid ones,
+ * and commit every batch.
+ *
+ * Two stages on two threads, because parsing (jansson) and storing (SQLite)
+ * each cost about as much as the other: a producer thread reads, parses and
+ * validates; the calling thread stores and commits.  Between them is a
+ * bounded queue (slots and bytes), so memory stays flat whatever the input
+ * size.  All callbacks run on the calling thread, in input order.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define QSLOTS		512
+#define QBYTES		(8u * 1024 * 1024)	/* queued text, beyond one object */
+#define DIAGS_MAX	16			/* per rejected object */
+
+struct qitem {
+	int			 kind;		/* CYBEX_STIX_ITEM_*, 0 = end */
+	json_t			*json;
+	char			*text;		/* a copy: the reader's is transient */
+	struct cybex_stix_item	 meta;		/* meta.text points at text */
+	bool			 invalid;
+	unsigned		 ndiags;
+	struct cybex_diag	*diags;		/* validation errors, located */
+	unsigned long long	 offset;	/* input consumed after it */
+	int			 error;		/* end: the reader's result */
+	struct cybex_diag	 end_diag;
+};
+
+struct pipe {
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 nonempty;
+	pthread_cond_t			 nonfull;
+	struct qitem			 q[QSLOTS];
+	size_t				 head, count, bytes;
+	bool				 stop;		/* consumer gave up */
+	/* Producer's inputs. */
+	struct cybex_stix_reader	*rd;
+	struct cybex_stix_opts		 sopts;
+};
+
+static void
+qitem_free(struct qitem *it)
+{
+	json_decref(it->json);
+	cybex_free(it->text);
+	cybex_free(it->diags);
+	memset(it, 0, sizeof(*it));
+}
+
+/* Producer side: validation errors collected with their location. */
+struct vcollect {
+	struct qitem	*qi;
+	unsigned	 errors;
+};
+
+static void
+on_vdiag(void *ud, const struct cybex_diag *d)
+{
+	struct vcollect *vc = ud;
+	struct qitem *qi = vc->qi;
+
+	if (d->severity != CYBEX_SEV_ERROR)
+		return;
+	vc->errors++;
+	if (qi->ndiags >= DIAGS_MAX)
+		return;
+	if (qi->diags == NULL &&
+	    (qi->diags = cybex_calloc(DIAGS_MAX, sizeof(*qi->diags))) == NULL)
+		return;
+	qi->diags[qi->ndiags] = *d;
+	cybex_stix_item_locate(&qi->meta, &qi->diags[qi->ndiags]);
+	qi->ndiags++;
+}
+
+/* Hand one item to the consumer; false when it has stopped. */
+static bool
+push(struct pipe *p, struct qitem *it)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && (p->count == QSLOTS ||
+	    (p->count > 0 && p->bytes + it->meta.len > QBYTES)))
+		pthread_cond_wait(&p->nonfull, &p->mu);
+	ok = !p->stop;
+	if (ok) {
+		p->q[(p->head + p->count) % QSLOTS] = *it;
+		p->count++;
+		p->bytes += it->meta.len;
+		pthread_cond_signal(&p->nonempty);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (!ok)
+		qitem_free(it);
+	return ok;
+}
+
+static void
+pop(struct pipe *p, struct qitem *out)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0)
+		pthread_cond_wait(&p->nonempty, &p->mu);
+	*out = p->q[p->head];
+	p->head = (p->head + 1) % QSLOTS;
+	p->count--;
+	p->bytes -= out->meta.len;
+	pthread_cond_signal(&p->nonfull);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *
+produce(void *arg)
+{
+	struct pipe *p = arg;
+	struct cybex_stix_item it;
+	struct vcollect vc;
+	struct qitem qi;
+	int rc, vr;
+
+	for (;;) {
+		memset(&qi, 0, sizeof(qi));
+		rc = cybex_stix_reader_next(p->rd, &it, &qi.end_diag);
+		if (rc <= 0) {
+			qi.kind = 0;
+			qi.error = rc;
+			qi.offset = cybex_stix_reader_offset(p->rd);
+			(void)push(p, &qi);
+			return NULL;
+		}
+		qi.kind = it.kind;
+		qi.meta = it;
+		qi.meta.json = NULL;
+		if ((qi.text = cybex_malloc(it.len + 1)) == NULL) {
+			qi.kind = 0;
+			qi.error = cybex_diag_set(&qi.end_diag, CYBEX_ENOMEM,
+			    "out of memory");
+			(void)push(p, &qi);
+			return NULL;
+		}
+		memcpy(qi.text, it.text, it.len);
+		qi.text[it.len] = '\0';
+		qi.meta.text = qi.text;
+		memset(&vc, 0, sizeof(vc));
+		vc.qi = &qi;
+		vr = cybex_stix_validate(it.json, &p->sopts, it.pointer,
+		    on_vdiag, &vc, NULL);
+		qi.invalid = vr != 0;
+		if (vr != 0 && vr != CYBEX_ESTIX) {
+			qi.kind = 0;
+			qi.error = cybex_diag_set(&qi.end_diag, vr, "validation "
+			    "failed: %s", cybex_strerror(vr));
+			cybex_free(qi.text);
+			cybex_free(qi.diags);
+			(void)push(p, &qi);
+			return NULL;
+		}
+		qi.json = json_incref(it.json);
+		qi.offset = cybex_stix_reader_offset(p->rd);
+		if (!push(p, &qi))
+			return NULL;
+	}
+}
+
+static void
+report(const struct cybex_import_opts *o, const struct qitem *qi)
+{
+	unsigned i;
+
+	if (o->on_reject == NULL)
+		return;
+	for (i = 0; i < qi->ndiags; i++)
+		o->on_reject(o->ud, &qi->diags[i]);
+}
+
+static void
+reject_conflict(const struct cybex_import_opts *o, const struct qitem *qi,
+    const struct cybex_diag *why)
+{
+	struct cybex_diag dd;
+
+	if (o->on_reject == NULL)
+		return;
+	dd = *why;
+	dd.severity = CYBEX_SEV_ERROR;
+	snprintf(dd.pointer, sizeof(dd.pointer), "%s", qi->meta.pointer);
+	cybex_stix_item_locate(&qi->meta, &dd);
+	o->on_reject(o->ud, &dd);
+}
+
+static int
+commit_batch(struct cybex_store *s, const struct cybex_import_opts *o,
+    struct cybex_import_stats *st, unsigned long long bytes,
+    struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = cybex_store_commit(s, d)) != 0)
+		return r;
+	st->committed = st->objects;
+	st->bytes = bytes;
+	if (o->on_batch != NULL)
+		o->on_batch(o->ud, st);
+	return 0;
+}
+
+/* Store one item; 1 = rejected, 0 = stored, negative = fatal. */
+static int
+consume(struct cybex_store *s, const char *coll_id,
+    const struct cybex_import_opts *o, struct qitem *qi,
+    struct cybex_import_stats *st, struct cybex_diag *d)
+{
+	enum cybex_put_result res;
+	struct cybex_diag pd;
+	int r;
+
+	if (qi->kind == CYBEX_STIX_ITEM_BUNDLE) {
+		/* The envelope's own problems; its objects came before. */
+		report(o, qi);
+		return qi->invalid ? 1 : 0;
+	}
+	st->objects++;
+	if (qi->invalid) {
+		st->rejected++;
+		report(o, qi);
+		return 1;
+	}
+	cybex_diag_clear(&pd);
+	r = cybex_store_put(s, coll_id, qi->json, qi->text, qi->meta.len, &res,
+	    &pd);
+	if (r == CYBEX_ECONFLICT) {
+		st->rejected++;
+		reject_conflict(o, qi, &pd);
+		return 1;
+	}
+	if (r != 0) {
+		*d = pd;
+		return r;
+	}
+	if (res == CYBEX_PUT_ADDED)
+		st->added++;
+	else if (res == CYBEX_PUT_LINKED)
+		st->linked++;
+	else
+		st->present++;
+	return 0;
+}
+
+int
+cybex_store_import(struct cybex_store *s, const char *coll_id,
+    struct cybex_stix_reader *rd, const struct cybex_import_opts *o,
+    struct cybex_import_stats *st, struct cybex_diag *d)
+{
+	struct pipe *p;
+	struct qitem qi;
+	pthread_t th;
+	size_t batch = o->batch ? o->batch : 10000, in_batch = 0;
+	bool open_tx = false, started = false;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if ((p = cybex_calloc(1, sizeof(*p))) == NULL)
+		return CYBEX_ENOMEM;
+	p->rd = rd;
+	if (o->stix != NULL)
+		p->sopts = *o->stix;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->nonempty, NULL);
+	pthread_cond_init(&p->nonfull, NULL);
+	if ((r = cybex_store_begin(s, d)) != 0)
+		goto out;
+	open_tx = true;
+	if (pthread_create(&th, NULL, produce, p) != 0) {
+		r = cybex_diag_set(d, CYBEX_EINTERNAL, "cannot start a thread");
+		goto out;
+	}
+	started = true;
+	for (;;) {
+		pop(p, &qi);
+		if (qi.kind == 0) {
+			r = qi.error;
+			if (r < 0)
+				*d = qi.end_diag;
+			qitem_free(&qi);
+			break;
+		}
+		r = consume(s, coll_id, o, &qi, st, d);
+		qitem_free(&qi);
+		if (r < 0)
+			break;
+		if (r == 1) {
+			if (o->all_or_nothing) {
+				r = cybex_diag_set(d, CYBEX_ESTIX, "an object was "
+				    "rejected: nothing was imported");
+				break;
+			}
+			continue;
+		}
+		if (!o->all_or_nothing && ++in_batch >= batch) {
+			in_batch = 0;
+			open_tx = false;
+			if ((r = commit_batch(s, o, st,
+			    cybex_stix_reader_offset(rd), d)) != 0)
+				break;
+			if ((r = cybex_store_begin(s, d)) != 0)
+				break;
+			open_tx = true;
+		}
+	}
+	if (open_tx) {
+		/*
+		 * The end of input, or a broken input whose good prefix is
+		 * kept (unless all-or-nothing, or the store itself failed).
+		 */
+		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
+		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
+			open_tx = false;
+			if (commit_batch(s, o, st, cybex_stix_reader_offset(rd),
+			    r == 0 ? d : NULL) != 0 && r == 0)
+				r = d->code;
+		}
+	}
+ out:
+	if (started) {
+		/* Stop the producer and drain what it queued. */
+		pthread_mutex_lock(&p->mu);
+		p->stop = true;
+		pthread_cond_broadcast(&p->nonfull);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(th, NULL);
+		while (p->count > 0) {
+			qitem_free(&p->q[p->head]);
+			p->head = (p->head + 1) % QSLOTS;
+			p->count--;
+		}
+	}
+	if (open_tx) {
+		cybex_store_rollback(s);
+		if (o->all_or_nothing) {
+			st->added = st->linked = st->present = 0;
+			st->committed = 0;
+		}
+	}
+	pthread_cond_destroy(&p->nonfull);
+	pthread_cond_destroy(&p->nonempty);
+	pthread_mutex_destroy(&p->mu);
+	cybex_free(p);
+	return r;
+}

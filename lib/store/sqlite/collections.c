@@ -1,0 +1,195 @@
+/* SQLite backend: collections. */
+#include <string.h>
+
+#include "sqlite_int.h"
+
+static const char coll_cols[] =
+    "SELECT c.id, c.alias, c.title, c.description, c.media_types, "
+    "c.created_us, (SELECT COUNT(*) FROM collection_objects o "
+    "WHERE o.cid = c.cid) FROM collections c ";
+
+int
+sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
+    struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, "INSERT INTO collections(id, alias, "
+	    "title, description, media_types, created_us) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(s, rc, d, "adding a collection");
+	c->created_us = store_now_us();
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->alias, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->description, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->media_types != NULL ? c->media_types :
+	    CYBEX_MEDIA_STIX21, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, c->created_us);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		r = 0;
+	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		r = cybex_diag_set(d, CYBEX_EEXIST, "a collection with id '%s'%s"
+		    "%s%s exists already", c->id, c->alias ? " or alias '" : "",
+		    c->alias ? c->alias : "", c->alias ? "'" : "");
+	else
+		r = sq_err(s, rc, d, "adding a collection");
+	sqlite3_finalize(st);
+	return r;
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i, struct cybex_arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	if (t == NULL)
+		return NULL;
+	return cybex_arena_strndup(a, (const char *)t,
+	    (size_t)sqlite3_column_bytes(st, i));
+}
+
+static void
+fill(sqlite3_stmt *st, struct cybex_arena *a, struct cybex_collection *c)
+{
+	const unsigned char *id = sqlite3_column_text(st, 0);
+
+	memset(c, 0, sizeof(*c));
+	if (id != NULL)
+		memcpy(c->id, id, strnlen((const char *)id, sizeof(c->id) - 1));
+	c->alias = col_text(st, 1, a);
+	c->title = col_text(st, 2, a);
+	c->description = col_text(st, 3, a);
+	c->media_types = col_text(st, 4, a);
+	c->created_us = sqlite3_column_int64(st, 5);
+	c->nobjects = (uint64_t)sqlite3_column_int64(st, 6);
+}
+
+int
+sq_collection_get(struct cybex_store *base, const char *key,
+    struct cybex_arena *a, struct cybex_collection *out, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	snprintf(sql, sizeof(sql), "%s WHERE c.id = ?1 OR c.alias = ?1",
+	    coll_cols);
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return sq_err(s, rc, d, "reading a collection");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		fill(st, a, out);
+		r = out->title == NULL ? cybex_diag_set(d, CYBEX_ENOMEM,
+		    "out of memory") : 0;
+	} else if (rc == SQLITE_DONE)
+		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'", key);
+	else
+		r = sq_err(s, rc, d, "reading a collection");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+sq_collection_list(struct cybex_store *base, cybex_collection_fn fn,
+    void *ud, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	struct cybex_arena *a = NULL;
+	struct cybex_collection c;
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc, r;
+
+	if ((r = cybex_arena_new(0, &a)) != 0)
+		return r;
+	snprintf(sql, sizeof(sql), "%s ORDER BY c.cid", coll_cols);
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK) {
+		r = sq_err(s, rc, d, "listing collections");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cybex_arena_reset(a);
+		fill(st, a, &c);
+		if ((r = fn(ud, &c)) != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "listing collections");
+ out:
+	sqlite3_finalize(st);
+	cybex_arena_free(a);
+	return r;
+}
+
+int
+sq_collection_remove(struct cybex_store *base, const char *key,
+    struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL;
+	int64_t cid = 0;
+	bool own_tx = !s->in_tx;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT cid, alias FROM collections "
+	    "WHERE id = ?1 OR alias = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(s, rc, d, "removing a collection");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		cid = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_text(st, 1) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 1),
+		    CYBEX_DEFAULT_COLLECTION) == 0)
+			cid = -1;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "removing a collection");
+	if (cid == 0)
+		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'",
+		    key);
+	if (cid < 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "the default collection "
+		    "cannot be removed");
+	if (own_tx && (r = sq_exec(s, SQ_BEGIN, d)) != 0)
+		return r;
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM collection_objects WHERE "
+	    "cid = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, cid);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE) {
+		rc = sqlite3_prepare_v2(s->db, "DELETE FROM collections WHERE "
+		    "cid = ?1", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, cid);
+			rc = sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_DONE)
+		r = sq_err(s, rc, d, "removing a collection");
+	else
+		r = sq_gc_orphans(s, d);
+	s->last_cid = 0;
+	s->cache_coll[0] = '\0';
+	if (own_tx) {
+		if (r == 0)
+			r = sq_exec(s, SQ_COMMIT, d);
+		if (r != 0)
+			sq_exec(s, SQ_ROLLBACK, NULL);
+	}
+	return r;
+}

@@ -1,0 +1,623 @@
+/*
+ * SQLite backend: storing versions, queries (objects and manifests, with
+ * every TAXII filter and paging), and deleting an object from a collection.
+ *
+ * Queries are assembled from fixed SQL fragments; every value from the
+ * caller is a bound parameter, never SQL text.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_int.h"
+
+#define LIST_MAX	1000	/* values per match[...] list */
+#define BINDS_MAX	(6 * LIST_MAX + 16)
+
+/* ---- put ---- */
+
+static int
+next_added(struct sq_store *s, int64_t cid, int64_t *out,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int64_t last, now;
+	int rc;
+
+	if (s->in_tx && s->last_cid == cid)
+		last = s->last_added;
+	else {
+		if ((st = sq_stmt(s, SQ_COLL_LAST, d)) == NULL)
+			return d != NULL ? d->code : CYBEX_EDB;
+		sqlite3_bind_int64(st, 1, cid);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return sq_err(s, rc == SQLITE_DONE ? SQLITE_CORRUPT :
+			    rc, d, "reading a collection");
+		}
+		last = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	/* Strictly increasing, even within one microsecond. */
+	now = store_now_us();
+	*out = now > last ? now : last + 1;
+	if ((st = sq_stmt(s, SQ_COLL_SET_LAST, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, *out);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "updating a collection");
+	s->last_cid = s->in_tx ? cid : 0;
+	s->last_added = *out;
+	return 0;
+}
+
+static int
+link_version(struct sq_store *s, int64_t cid, int64_t oid,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int64_t added = 0;
+	int rc, r;
+
+	if ((r = next_added(s, cid, &added, d)) != 0)
+		return r;
+	if ((st = sq_stmt(s, SQ_LINK_INSERT, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, added);
+	sqlite3_bind_int64(st, 3, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "adding to a "
+	    "collection");
+}
+
+static int
+is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(s, SQ_LINK_EXISTS, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, oid);
+	sqlite3_bind_int64(st, 2, cid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "reading a collection");
+	*yes = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int
+insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(s, SQ_OBJ_INSERT, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, p->spec_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, p->media_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, p->revoked);
+	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "storing an object");
+	*oid = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* Everything of one put, inside the caller's transaction or savepoint. */
+static int
+put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
+    enum cybex_put_result *out, struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	const char *v, *json;
+	char revoked_at[CYBEX_VERSION_KEY_MAX] = "";
+	int64_t oid = 0;
+	bool found = false, same = false, linked = false;
+	size_t jlen;
+	int rc, r;
+
+	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(st, 1);
+		if (v == NULL)
+			continue;
+		if (sqlite3_column_int(st, 2) && strcmp(v, p->version) < 0 &&
+		    strlen(v) < sizeof(revoked_at))
+			memcpy(revoked_at, v, strlen(v) + 1);
+		if (strcmp(v, p->version) != 0)
+			continue;
+		found = true;
+		oid = sqlite3_column_int64(st, 0);
+		json = (const char *)sqlite3_column_text(st, 3);
+		jlen = (size_t)sqlite3_column_bytes(st, 3);
+		/* Byte-equal is the common case; else compare canonically. */
+		if (jlen == p->len && memcmp(json, p->text, jlen) == 0)
+			same = true;
+		else if ((r = store_same_json(json, jlen, p->obj)) < 0) {
+			sqlite3_reset(st);
+			return cybex_diag_set(d, r, "cannot compare with the "
+			    "stored version of %s", p->id);
+		} else
+			same = r == 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "reading stored versions");
+	if (found && !same)
+		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s version %s is "
+		    "already stored with different content; a changed object "
+		    "needs a new 'modified'", p->id,
+		    p->version[0] ? p->version : "(no modified)");
+	if (found) {
+		if ((r = is_linked(s, cid, oid, &linked, d)) != 0)
+			return r;
+		if (linked) {
+			*out = CYBEX_PUT_PRESENT;
+			return 0;
+		}
+		if ((r = link_version(s, cid, oid, d)) != 0)
+			return r;
+		*out = CYBEX_PUT_LINKED;
+		return 0;
+	}
+	if (revoked_at[0] != '\0')
+		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s was revoked in "
+		    "version %s; no later version may be added", p->id,
+		    revoked_at);
+	if ((r = insert_version(s, p, &oid, d)) != 0 ||
+	    (r = link_version(s, cid, oid, d)) != 0)
+		return r;
+	*out = CYBEX_PUT_ADDED;
+	return 0;
+}
+
+int
+sq_put(struct cybex_store *base, const char *coll_id,
+    const struct store_put *p, enum cybex_put_result *out,
+    struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	int64_t cid;
+	int r;
+
+	if (s->rdonly)
+		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
+	if ((r = sq_cid(s, coll_id, &cid, d)) != 0)
+		return r;
+	/*
+	 * Outside a transaction a put is its own; inside one it is a
+	 * savepoint, so a rejected object does not spoil its batch.
+	 */
+	if ((r = sq_exec(s, s->in_tx ? SQ_SAVEPOINT : SQ_BEGIN, d)) != 0)
+		return r;
+	r = put_locked(s, cid, p, out, d);
+	if (s->in_tx) {
+		if (r != 0) {
+			sq_exec(s, SQ_ROLLBACK_TO, NULL);
+			s->last_cid = 0;
+		}
+		sq_exec(s, SQ_RELEASE, NULL);
+		return r;
+	}
+	if (r == 0 && (r = sq_exec(s, SQ_COMMIT, d)) == 0)
+		return 0;
+	sq_exec(s, SQ_ROLLBACK, NULL);
+	*out = 0;
+	return r;
+}
+
+/* ---- queries ---- */
+
+struct bind {
+	const char	*s;	/* text, or NULL for an integer */
+	int64_t		 i;
+};
+
+struct qb {
+	struct cybex_buf sql;
+	struct bind	 b[BINDS_MAX];
+	int		 n;
+	int		 err;
+	/* Canonical version keys of version_at. */
+	char		 (*vat)[CYBEX_VERSION_KEY_MAX];
+};
+
+static void
+sql(struct qb *q, const char *s)
+{
+	if (q->err == 0)
+		q->err = cybex_buf_puts(&q->sql, s);
+}
+
+static void
+bind_text(struct qb *q, const char *s)
+{
+	if (q->n >= BINDS_MAX) {
+		q->err = CYBEX_ETOOBIG;
+		return;
+	}
+	q->b[q->n].s = s;
+	q->b[q->n++].i = 0;
+	sql(q, "?");
+}
+
+static void
+bind_int(struct qb *q, int64_t i)
+{
+	if (q->n >= BINDS_MAX) {
+		q->err = CYBEX_ETOOBIG;
+		return;
+	}
+	q->b[q->n].s = NULL;
+	q->b[q->n++].i = i;
+	sql(q, "?");
+}
+
+/* " AND <col> IN (?, ?, ...)" */
+static void
+in_list(struct qb *q, const char *col, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	sql(q, " AND ");
+	sql(q, col);
+	sql(q, " IN (");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sql(q, ", ");
+		bind_text(q, v[i]);
+	}
+	sql(q, ")");
+}
+
+/*
+ * The version filter: rows that are the first/last version of their
+ * object (among the versions in the same collection, or in the store when
+ * exporting), or one of the given versions.  It looks at every version,
+ * not only those added after added_after: "last" is the latest version.
+ */
+static void
+version_terms(struct qb *q, const struct cybex_query *cq, bool coll,
+    bool default_all)
+{
+	unsigned v = cq->versions;
+	bool first = true;
+	size_t i;
+	int k;
+
+	if (v == 0 && cq->nversion_at == 0)
+		v = default_all ? CYBEX_VERSION_ALL : CYBEX_VERSION_LAST;
+	if (v & CYBEX_VERSION_ALL)
+		return;
+	sql(q, " AND (");
+	for (k = 0; k < 2; k++) {
+		unsigned bit = k == 0 ? CYBEX_VERSION_LAST : CYBEX_VERSION_FIRST;
+
+		if (!(v & bit))
+			continue;
+		sql(q, first ? "" : " OR ");
+		first = false;
+		sql(q, bit == CYBEX_VERSION_LAST ? "o.version = (SELECT MAX" :
+		    "o.version = (SELECT MIN");
+		sql(q, coll ? "(o2.version) FROM objects o2 JOIN "
+		    "collection_objects c2 ON c2.oid = o2.oid AND c2.cid = "
+		    "co.cid WHERE o2.id = o.id" : "(o2.version) FROM objects o2 "
+		    "WHERE o2.id = o.id");
+		/* Only among the spec versions asked for. */
+		for (i = 0; i < cq->nspec_versions; i++) {
+			sql(q, i == 0 ? " AND o2.spec_version IN (" : ", ");
+			bind_text(q, cq->spec_versions[i]);
+		}
+		if (cq->nspec_versions > 0)
+			sql(q, ")");
+		sql(q, ")");
+	}
+	if (cq->nversion_at > 0) {
+		sql(q, first ? "o.version IN (" : " OR o.version IN (");
+		for (i = 0; i < cq->nversion_at; i++) {
+			if (i > 0)
+				sql(q, ", ");
+			bind_text(q, q->vat[i]);
+		}
+		sql(q, ")");
+	}
+	sql(q, ")");
+}
+
+static int
+build(struct qb *q, const struct cybex_query *cq, int64_t cid, bool manifest,
+    int64_t after, bool has_after, bool for_delete)
+{
+	bool coll = cq->coll_id != NULL;
+
+	if (coll) {
+		sql(q, for_delete ? "SELECT co.oid" : manifest ?
+		    "SELECT o.id, o.type, o.version, o.spec_version, "
+		    "o.media_type, NULL, co.date_added" :
+		    "SELECT o.id, o.type, o.version, o.spec_version, "
+		    "o.media_type, o.json, co.date_added");
+		sql(q, " FROM collection_objects co JOIN objects o ON o.oid = "
+		    "co.oid WHERE co.cid = ");
+		bind_int(q, cid);
+		if (has_after) {
+			sql(q, " AND co.date_added > ");
+			bind_int(q, after);
+		}
+	} else {
+		sql(q, manifest ? "SELECT o.id, o.type, o.version, "
+		    "o.spec_version, o.media_type, NULL, " : "SELECT o.id, "
+		    "o.type, o.version, o.spec_version, o.media_type, o.json, ");
+		sql(q, "(SELECT MIN(c.date_added) FROM collection_objects c "
+		    "WHERE c.oid = o.oid), o.oid FROM objects o WHERE 1");
+		if (cq->has_added_after) {
+			sql(q, " AND EXISTS (SELECT 1 FROM collection_objects c "
+			    "WHERE c.oid = o.oid AND c.date_added > ");
+			bind_int(q, cq->added_after_us);
+			sql(q, ")");
+		}
+		if (cq->next != NULL) {
+			sql(q, " AND o.oid > ");
+			bind_int(q, after);
+		}
+	}
+	in_list(q, "o.id", cq->ids, cq->nids);
+	in_list(q, "o.type", cq->types, cq->ntypes);
+	in_list(q, "o.spec_version", cq->spec_versions, cq->nspec_versions);
+	version_terms(q, cq, coll, for_delete);
+	if (!for_delete) {
+		sql(q, coll ? " ORDER BY co.date_added" : " ORDER BY o.oid");
+		if (cq->limit > 0) {
+			sql(q, " LIMIT ");
+			bind_int(q, (int64_t)cq->limit + 1);
+		}
+	}
+	return q->err;
+}
+
+static int
+prepare(struct sq_store *s, struct qb *q, sqlite3_stmt **st,
+    struct cybex_diag *d)
+{
+	int i, rc;
+
+	rc = sqlite3_prepare_v2(s->db, q->sql.data, (int)q->sql.len, st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(s, rc, d, "preparing a query");
+	for (i = 0; i < q->n; i++) {
+		if (q->b[i].s != NULL)
+			sqlite3_bind_text(*st, i + 1, q->b[i].s, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(*st, i + 1, q->b[i].i);
+	}
+	return 0;
+}
+
+static int
+check_lists(const struct cybex_query *cq, struct qb *q, struct cybex_diag *d)
+{
+	struct cybex_diag td;
+	json_t *tmp;
+	size_t i;
+	int r;
+
+	if (cq->nids > LIST_MAX || cq->ntypes > LIST_MAX ||
+	    cq->nspec_versions > LIST_MAX || cq->nversion_at > LIST_MAX)
+		return cybex_diag_set(d, CYBEX_ETOOBIG, "more than %d values "
+		    "in one filter", LIST_MAX);
+	if (cq->nversion_at == 0)
+		return 0;
+	q->vat = cybex_calloc(cq->nversion_at, sizeof(*q->vat));
+	if (q->vat == NULL)
+		return CYBEX_ENOMEM;
+	for (i = 0; i < cq->nversion_at; i++) {
+		if ((tmp = json_pack("{s:s}", "modified",
+		    cq->version_at[i])) == NULL)
+			return cybex_diag_set(d, CYBEX_EINVAL, "bad version "
+			    "timestamp");
+		r = cybex_store_version_key(tmp, q->vat[i], &td);
+		json_decref(tmp);
+		if (r != 0)
+			return cybex_diag_set(d, CYBEX_EINVAL, "version '%s' is "
+			    "not a timestamp: %s", cq->version_at[i],
+			    td.message);
+	}
+	return 0;
+}
+
+int
+sq_query(struct cybex_store *base, const struct cybex_query *cq,
+    bool manifest, cybex_row_fn fn, void *ud, struct cybex_page *page,
+    struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	struct cybex_row row;
+	sqlite3_stmt *st = NULL;
+	struct qb *q = NULL;
+	int64_t cid = 0, after = 0, tok = 0, pos = 0;
+	bool coll = cq->coll_id != NULL, has_after = false;
+	int rc, r;
+
+	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
+		return CYBEX_ENOMEM;
+	cybex_buf_init(&q->sql, 1u << 20);
+	if ((r = check_lists(cq, q, d)) != 0)
+		goto out;
+	if (coll && (r = sq_cid(s, cq->coll_id, &cid, d)) != 0)
+		goto out;
+	if (cq->next != NULL && store_token_decode(cq->next, coll ? 'a' : 'o',
+	    &tok) != 0) {
+		r = cybex_diag_set(d, CYBEX_EINVAL, "'next' is not a token "
+		    "this server gave out");
+		goto out;
+	}
+	if (coll && cq->has_added_after) {
+		has_after = true;
+		after = cq->added_after_us;
+	}
+	if (cq->next != NULL) {
+		has_after = true;
+		if (!coll || tok > after)
+			after = tok;
+	}
+	if ((r = build(q, cq, cid, manifest, after, has_after, false)) != 0) {
+		r = cybex_diag_set(d, r, "query too large");
+		goto out;
+	}
+	if ((r = prepare(s, q, &st, d)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cq->limit > 0 && page->count == cq->limit) {
+			page->more = true;
+			store_token_encode(coll ? 'a' : 'o', pos, page->next,
+			    sizeof(page->next));
+			break;
+		}
+		memset(&row, 0, sizeof(row));
+		row.id = (const char *)sqlite3_column_text(st, 0);
+		row.type = (const char *)sqlite3_column_text(st, 1);
+		row.version = (const char *)sqlite3_column_text(st, 2);
+		row.spec_version = (const char *)sqlite3_column_text(st, 3);
+		row.media_type = (const char *)sqlite3_column_text(st, 4);
+		row.json = (const char *)sqlite3_column_text(st, 5);
+		row.len = (size_t)sqlite3_column_bytes(st, 5);
+		row.date_added_us = sqlite3_column_int64(st, 6);
+		pos = coll ? row.date_added_us : sqlite3_column_int64(st, 7);
+		if (page->count == 0)
+			page->first_added_us = row.date_added_us;
+		page->last_added_us = row.date_added_us;
+		page->count++;
+		if ((r = fn(ud, &row)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		r = sq_err(s, rc, d, "running a query");
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	if (q != NULL) {
+		cybex_free(q->vat);
+		cybex_buf_free(&q->sql);
+		cybex_free(q);
+	}
+	return r;
+}
+
+int
+sq_delete(struct cybex_store *base, const struct cybex_query *cq,
+    size_t *removed, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL, *del = NULL, *gc = NULL;
+	struct qb *q = NULL;
+	bool own_tx = !s->in_tx;
+	int64_t cid, *oids = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = SQLITE_DONE, r;
+
+	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
+		return CYBEX_ENOMEM;
+	cybex_buf_init(&q->sql, 1u << 20);
+	if ((r = check_lists(cq, q, d)) != 0 ||
+	    (r = sq_cid(s, cq->coll_id, &cid, d)) != 0)
+		goto out;
+	if ((r = build(q, cq, cid, true, 0, false, true)) != 0) {
+		r = cybex_diag_set(d, r, "query too large");
+		goto out;
+	}
+	if (own_tx && (r = sq_exec(s, SQ_BEGIN, d)) != 0)
+		goto out;
+	if ((r = prepare(s, q, &st, d)) != 0)
+		goto fail;
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM collection_objects WHERE "
+	    "cid = ?1 AND oid = ?2", -1, &del, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "DELETE FROM objects WHERE oid = "
+		    "?1 AND NOT EXISTS (SELECT 1 FROM collection_objects WHERE "
+		    "oid = ?1)", -1, &gc, NULL);
+	if (rc != SQLITE_OK) {
+		r = sq_err(s, rc, d, "deleting");
+		goto fail;
+	}
+	/*
+	 * Collect the versions first (one object's: few), then delete:
+	 * SQLite does not promise what a running SELECT sees of rows
+	 * deleted under it.
+	 */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *nv;
+
+			cap = cap ? 2 * cap : 16;
+			if ((nv = cybex_reallocarray(oids, cap,
+			    sizeof(*oids))) == NULL) {
+				r = CYBEX_ENOMEM;
+				goto fail;
+			}
+			oids = nv;
+		}
+		oids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		r = sq_err(s, rc, d, "deleting");
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, cid);
+		sqlite3_bind_int64(del, 2, oids[i]);
+		if ((rc = sqlite3_step(del)) != SQLITE_DONE)
+			break;
+		sqlite3_reset(gc);
+		sqlite3_bind_int64(gc, 1, oids[i]);
+		if ((rc = sqlite3_step(gc)) != SQLITE_DONE)
+			break;
+		(*removed)++;
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE) {
+		r = sq_err(s, rc, d, "deleting");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (own_tx && (r = sq_exec(s, SQ_COMMIT, d)) != 0)
+		goto fail;
+	r = 0;
+	goto out;
+ fail:
+	*removed = 0;
+	if (own_tx)
+		sq_exec(s, SQ_ROLLBACK, NULL);
+ out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
+	sqlite3_finalize(gc);
+	cybex_free(oids);
+	if (q != NULL) {
+		cybex_free(q->vat);
+		cybex_buf_free(&q->sql);
+		cybex_free(q);
+	}
+	return r;
+}

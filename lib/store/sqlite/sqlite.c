@@ -1,0 +1,446 @@
+/*
+ * SQLite backend: one database file in WAL mode, prepared statements, one
+ * writer.  This file opens and migrates the database, runs transactions and
+ * maps SQLite's errors to CYBEX_E* codes (in sq_err, the only place).
+ *
+ * Schema migrations are numbered; PRAGMA user_version holds the number of
+ * the last one applied.  Each runs in its own transaction, so a crash during
+ * an upgrade leaves the previous version intact.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sqlite_int.h"
+
+static const char *const stmt_sql[SQ_NSTMT] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_COMMIT] = "COMMIT",
+	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_SAVEPOINT] = "SAVEPOINT put",
+	[SQ_RELEASE] = "RELEASE put",
+	[SQ_ROLLBACK_TO] = "ROLLBACK TO put",
+	[SQ_OBJ_VERSIONS] = "SELECT oid, version, revoked, json FROM objects "
+	    "WHERE id = ?1",
+	[SQ_OBJ_INSERT] = "INSERT INTO objects(id, version, type, spec_version, "
+	    "media_type, revoked, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[SQ_LINK_EXISTS] = "SELECT 1 FROM collection_objects WHERE oid = ?1 "
+	    "AND cid = ?2",
+	[SQ_LINK_INSERT] = "INSERT INTO collection_objects(cid, date_added, "
+	    "oid) VALUES (?1, ?2, ?3)",
+	[SQ_COLL_LAST] = "SELECT last_added_us FROM collections WHERE cid = ?1",
+	[SQ_COLL_SET_LAST] = "UPDATE collections SET last_added_us = ?2 "
+	    "WHERE cid = ?1",
+	[SQ_COLL_BY_ID] = "SELECT cid FROM collections WHERE id = ?1",
+	[SQ_COLL_BY_ALIAS] = "SELECT cid FROM collections WHERE alias = ?1",
+};
+
+/*
+ * Migration n (1-based) brings the schema from version n-1 to n.  Append
+ * only; never edit one that has shipped.
+ */
+static const char *const migrations[] = {
+	/* 1: objects, collections, accounts, permissions, audit */
+	"CREATE TABLE collections ("
+	"  cid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  alias TEXT UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT,"
+	"  media_types TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  last_added_us INTEGER NOT NULL DEFAULT 0);"
+	/* One row per stored version; json is the text as received. */
+	"CREATE TABLE objects ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  spec_version TEXT NOT NULL,"
+	"  media_type TEXT NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  json TEXT NOT NULL,"
+	"  UNIQUE (id, version));"
+	/* date_added is unique and increasing within a collection. */
+	"CREATE TABLE collection_objects ("
+	"  cid INTEGER NOT NULL REFERENCES collections(cid),"
+	"  date_added INTEGER NOT NULL,"
+	"  oid INTEGER NOT NULL REFERENCES objects(oid),"
+	"  PRIMARY KEY (cid, date_added)) WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX collection_objects_oid"
+	"  ON collection_objects(oid, cid);"
+	"CREATE TABLE users ("
+	"  uid INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  pwhash TEXT,"
+	"  is_admin INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_us INTEGER NOT NULL);"
+	"CREATE TABLE groups ("
+	"  gid INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created_us INTEGER NOT NULL);"
+	"CREATE TABLE group_members ("
+	"  gid INTEGER NOT NULL REFERENCES groups(gid) ON DELETE CASCADE,"
+	"  uid INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,"
+	"  PRIMARY KEY (gid, uid)) WITHOUT ROWID;"
+	/* API tokens are stored only as hashes. */
+	"CREATE TABLE tokens ("
+	"  tid INTEGER PRIMARY KEY,"
+	"  uid INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,"
+	"  name TEXT,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  created_us INTEGER NOT NULL,"
+	"  expires_us INTEGER,"
+	"  revoked_us INTEGER,"
+	"  last_used_us INTEGER);"
+	"CREATE TABLE permissions ("
+	"  cid INTEGER NOT NULL REFERENCES collections(cid) ON DELETE CASCADE,"
+	"  principal TEXT NOT NULL CHECK (principal IN ('user', 'group')),"
+	"  pid INTEGER NOT NULL,"
+	"  can_read INTEGER NOT NULL DEFAULT 0,"
+	"  can_write INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (cid, principal, pid)) WITHOUT ROWID;"
+	"CREATE TABLE audit ("
+	"  aid INTEGER PRIMARY KEY,"
+	"  ts_us INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  detail TEXT);",
+};
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+
+int
+sq_err(struct sq_store *s, int rc, struct cybex_diag *d, const char *what)
+{
+	const char *msg = s != NULL && s->db != NULL ? sqlite3_errmsg(s->db) :
+	    sqlite3_errstr(rc);
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_NOMEM:
+		code = CYBEX_ENOMEM;
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = CYBEX_EDB;
+		msg = "the database is locked by another process (try again)";
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = CYBEX_EDB;
+		msg = "the file is not a cybex database or is corrupt "
+		    "(run 'cybex db check')";
+		break;
+	case SQLITE_FULL:
+		code = CYBEX_EIO;
+		msg = "the disk is full";
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = CYBEX_EIO;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = CYBEX_ECONFLICT;
+		break;
+	default:
+		code = CYBEX_EDB;
+		break;
+	}
+	return cybex_diag_set(d, code, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *
+sq_stmt(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d)
+{
+	int rc;
+
+	if (s->st[k] == NULL) {
+		rc = sqlite3_prepare_v3(s->db, stmt_sql[k], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[k], NULL);
+		if (rc != SQLITE_OK) {
+			sq_err(s, rc, d, "preparing a statement");
+			return NULL;
+		}
+	}
+	sqlite3_reset(s->st[k]);
+	sqlite3_clear_bindings(s->st[k]);
+	return s->st[k];
+}
+
+int
+sq_exec(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(s, k, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sq_err(s, rc, d, stmt_sql[k]);
+	return 0;
+}
+
+int
+sq_exec_sql(struct sq_store *s, const char *sql, struct cybex_diag *d)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_err(s, rc, d, "updating the database");
+}
+
+int
+sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (s->cache_coll[0] != '\0' && strcmp(s->cache_coll, coll_id) == 0) {
+		*cid = s->cache_cid;
+		return 0;
+	}
+	if ((st = sq_stmt(s, SQ_COLL_BY_ID, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_text(st, 1, coll_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*cid = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		/* Only a writer's transaction keeps it from changing. */
+		if (s->in_tx && strlen(coll_id) < sizeof(s->cache_coll)) {
+			memcpy(s->cache_coll, coll_id, strlen(coll_id) + 1);
+			s->cache_cid = *cid;
+		}
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'",
+		    coll_id);
+	return sq_err(s, rc, d, "finding a collection");
+}
+
+int
+sq_gc_orphans(struct sq_store *s, struct cybex_diag *d)
+{
+	return sq_exec_sql(s, "DELETE FROM objects WHERE NOT EXISTS (SELECT 1 "
+	    "FROM collection_objects c WHERE c.oid = objects.oid)", d);
+}
+
+static int
+user_version(struct sq_store *s, int *v, struct cybex_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : sq_err(s, rc, d, "reading the schema "
+	    "version");
+}
+
+/* The default collection, created with the schema. */
+static int
+add_default_collection(struct sq_store *s, struct cybex_diag *d)
+{
+	struct cybex_collection c;
+
+	memset(&c, 0, sizeof(c));
+	c.alias = CYBEX_DEFAULT_COLLECTION;
+	c.title = "Default";
+	c.description = "Objects imported without a collection";
+	return cybex_store_collection_add(&s->base, &c, d);
+}
+
+static int
+migrate(struct sq_store *s, struct cybex_diag *d)
+{
+	char sql[64];
+	size_t i;
+	int v = 0, r;
+
+	if ((r = user_version(s, &v, d)) != 0)
+		return r;
+	if (v > (int)NMIGRATIONS)
+		return cybex_diag_set(d, CYBEX_EVERSION, "the database has "
+		    "schema version %d, newer than this cybex knows (%d): "
+		    "upgrade cybex, do not downgrade the database", v,
+		    (int)NMIGRATIONS);
+	if (v < (int)NMIGRATIONS && s->rdonly)
+		return cybex_diag_set(d, CYBEX_EVERSION, "the database has "
+		    "schema version %d and needs an upgrade to %d; open it "
+		    "once for writing", v, (int)NMIGRATIONS);
+	for (i = (size_t)v; i < NMIGRATIONS; i++) {
+		if ((r = sq_exec_sql(s, "BEGIN IMMEDIATE", d)) != 0)
+			return r;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		if ((r = sq_exec_sql(s, migrations[i], d)) != 0 ||
+		    (r = sq_exec_sql(s, sql, d)) != 0 ||
+		    (i == 0 && (r = add_default_collection(s, d)) != 0)) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return r;
+		}
+		if ((r = sq_exec_sql(s, "COMMIT", d)) != 0)
+			return r;
+	}
+	s->schema = (int)NMIGRATIONS;
+	return 0;
+}
+
+static void
+sq_close(struct cybex_store *base)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	size_t i;
+
+	if (s->in_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < SQ_NSTMT; i++)
+		sqlite3_finalize(s->st[i]);
+	/* Closing the last connection checkpoints and removes the WAL. */
+	sqlite3_close_v2(s->db);
+	cybex_free(s);
+}
+
+static int
+sq_open(const char *path, unsigned flags, struct cybex_store **out,
+    struct cybex_diag *d)
+{
+	struct sq_store *s = NULL;
+	struct stat st;
+	int oflags, rc, r = CYBEX_EINTERNAL;
+
+	*out = NULL;
+	if ((flags & (CYBEX_STORE_NOCREATE | CYBEX_STORE_RDONLY)) &&
+	    stat(path, &st) != 0)
+		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no database at '%s'",
+		    path);
+	if ((s = cybex_calloc(1, sizeof(*s))) == NULL)
+		return CYBEX_ENOMEM;
+	s->base.ops = &store_sqlite_ops;
+	s->rdonly = (flags & CYBEX_STORE_RDONLY) != 0;
+	oflags = s->rdonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK) {
+		r = sq_err(s, rc, d, path);
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * WAL: readers never block the writer.  synchronous=FULL: a
+	 * committed batch survives a power cut, not only a crash.
+	 */
+	if ((r = sq_exec_sql(s, "PRAGMA foreign_keys = ON", d)) != 0)
+		goto out;
+	if (!s->rdonly && ((r = sq_exec_sql(s, "PRAGMA journal_mode = WAL",
+	    d)) != 0 || (r = sq_exec_sql(s, "PRAGMA synchronous = FULL",
+	    d)) != 0))
+		goto out;
+	if ((r = sq_exec_sql(s, "PRAGMA cache_size = -16384", d)) != 0)
+		goto out;
+	if ((r = migrate(s, d)) != 0)
+		goto out;
+	*out = &s->base;
+	s = NULL;
+	r = 0;
+ out:
+	if (s != NULL)
+		sq_close(&s->base);
+	return r;
+}
+
+static int
+sq_schema_version(struct cybex_store *base)
+{
+	return ((struct sq_store *)base)->schema;
+}
+
+static int
+sq_begin(struct cybex_store *base, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	int r;
+
+	if (s->in_tx)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a transaction is "
+		    "already open");
+	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
+		return r;
+	s->in_tx = true;
+	s->last_cid = 0;
+	s->cache_coll[0] = '\0';
+	return 0;
+}
+
+static int
+sq_commit(struct cybex_store *base, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	int r;
+
+	if (!s->in_tx)
+		return cybex_diag_set(d, CYBEX_EINVAL, "no transaction is open");
+	if ((r = sq_exec(s, SQ_COMMIT, d)) != 0) {
+		sq_exec(s, SQ_ROLLBACK, NULL);
+		s->in_tx = false;
+		return r;
+	}
+	s->in_tx = false;
+	s->last_cid = 0;
+	s->cache_coll[0] = '\0';
+	return 0;
+}
+
+static int
+sq_rollback(struct cybex_store *base)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	int r;
+
+	if (!s->in_tx)
+		return 0;
+	r = sq_exec(s, SQ_ROLLBACK, NULL);
+	s->in_tx = false;
+	s->last_cid = 0;
+	s->cache_coll[0] = '\0';
+	return r;
+}
+
+const struct cybex_store_ops store_sqlite_ops = {
+	.abi = STORE_OPS_ABI,
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.collection_add = sq_collection_add,
+	.collection_get = sq_collection_get,
+	.collection_list = sq_collection_list,
+	.collection_remove = sq_collection_remove,
+	.put = sq_put,
+	.query = sq_query,
+	.delete = sq_delete,
+	.stats = sq_stats,
+	.check = sq_check,
+};

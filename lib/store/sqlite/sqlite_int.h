@@ -1,0 +1,84 @@
+/* Internal interface of the SQLite backend. */
+#ifndef CYBEX_STORE_SQLITE_INT_H
+#define CYBEX_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+/* Prepared statements, made on first use and kept for the handle's life. */
+enum sq_stmt {
+	SQ_BEGIN,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
+	SQ_OBJ_VERSIONS,	/* versions of one id */
+	SQ_OBJ_INSERT,
+	SQ_LINK_EXISTS,
+	SQ_LINK_INSERT,
+	SQ_COLL_LAST,		/* last date_added of a collection */
+	SQ_COLL_SET_LAST,
+	SQ_COLL_BY_ID,
+	SQ_COLL_BY_ALIAS,
+	SQ_NSTMT
+};
+
+struct sq_store {
+	struct cybex_store	 base;
+	sqlite3			*db;
+	sqlite3_stmt		*st[SQ_NSTMT];
+	bool			 in_tx;
+	bool			 rdonly;
+	int			 schema;
+	/* Cache of the last collection written to, valid in a transaction. */
+	int64_t			 last_cid;
+	int64_t			 last_added;
+	/* Last collection id looked up: valid within one transaction. */
+	char			 cache_coll[CYBEX_UUID_STRLEN + 1];
+	int64_t			 cache_cid;
+};
+
+/* sqlite.c */
+/* Map a SQLite result to a CYBEX_E* code with a message; the one place. */
+int	 sq_err(struct sq_store *s, int rc, struct cybex_diag *d,
+	    const char *what);
+/* The prepared statement k, reset and unbound, or NULL (d set). */
+sqlite3_stmt *sq_stmt(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d);
+/* Run a statement that returns no rows. */
+int	 sq_exec(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d);
+/* Run fixed SQL text (no input in it). */
+int	 sq_exec_sql(struct sq_store *s, const char *sql, struct cybex_diag *d);
+/* Internal collection id (rowid) of a collection by its id; ENOTFOUND. */
+int	 sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
+	    struct cybex_diag *d);
+/* Delete versions that are in no collection any more. */
+int	 sq_gc_orphans(struct sq_store *s, struct cybex_diag *d);
+
+/* collections.c */
+int	 sq_collection_add(struct cybex_store *, struct cybex_collection *,
+	    struct cybex_diag *);
+int	 sq_collection_get(struct cybex_store *, const char *,
+	    struct cybex_arena *, struct cybex_collection *,
+	    struct cybex_diag *);
+int	 sq_collection_list(struct cybex_store *, cybex_collection_fn, void *,
+	    struct cybex_diag *);
+int	 sq_collection_remove(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+
+/* objects.c */
+int	 sq_put(struct cybex_store *, const char *, const struct store_put *,
+	    enum cybex_put_result *, struct cybex_diag *);
+int	 sq_query(struct cybex_store *, const struct cybex_query *, bool,
+	    cybex_row_fn, void *, struct cybex_page *, struct cybex_diag *);
+int	 sq_delete(struct cybex_store *, const struct cybex_query *, size_t *,
+	    struct cybex_diag *);
+
+/* maint.c */
+int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,
+	    struct cybex_store_stats *, struct cybex_diag *);
+int	 sq_check(struct cybex_store *, cybex_diag_fn, void *,
+	    struct cybex_diag *);
+
+#endif

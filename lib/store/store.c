@@ -1,0 +1,328 @@
+/*
+ * The store's front: picks a backend from the DSN, derives what every
+ * backend needs from an object once (id, type, version key, revoked), and
+ * holds the helpers all backends share (paging tokens, time, comparison).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_int.h"
+
+static const struct cybex_store_ops *const backends[] = {
+	&store_sqlite_ops,
+};
+
+int
+cybex_store_open(const char *dsn, unsigned flags, struct cybex_store **out,
+    struct cybex_diag *d)
+{
+	const struct cybex_store_ops *ops = &store_sqlite_ops;
+	const char *path = dsn;
+	size_t i, n;
+
+	*out = NULL;
+	if (dsn == NULL || *dsn == '\0')
+		return cybex_diag_set(d, CYBEX_EINVAL, "no database given");
+	/* "scheme:rest" selects a backend; anything else is a SQLite path. */
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		n = strlen(backends[i]->scheme);
+		if (strncmp(dsn, backends[i]->scheme, n) == 0 && dsn[n] == ':') {
+			ops = backends[i];
+			path = dsn + n + 1;
+		}
+	}
+	if (strncmp(dsn, "postgres", 8) == 0 && ops == &store_sqlite_ops &&
+	    path == dsn)
+		return cybex_diag_set(d, CYBEX_EINVAL, "this build has no "
+		    "PostgreSQL backend");
+	return ops->open(path, flags, out, d);
+}
+
+void
+cybex_store_close(struct cybex_store *s)
+{
+	if (s != NULL)
+		s->ops->close(s);
+}
+
+int
+cybex_store_schema_version(struct cybex_store *s)
+{
+	return s->ops->schema_version(s);
+}
+
+int
+cybex_store_schema_latest(void)
+{
+	return STORE_SCHEMA_LATEST;
+}
+
+int
+cybex_store_begin(struct cybex_store *s, struct cybex_diag *d)
+{
+	return s->ops->begin(s, d);
+}
+
+int
+cybex_store_commit(struct cybex_store *s, struct cybex_diag *d)
+{
+	return s->ops->commit(s, d);
+}
+
+int
+cybex_store_rollback(struct cybex_store *s)
+{
+	return s->ops->rollback(s);
+}
+
+int
+cybex_store_collection_add(struct cybex_store *s, struct cybex_collection *c,
+    struct cybex_diag *d)
+{
+	struct cybex_uuid u;
+
+	if (c->title == NULL || *c->title == '\0')
+		return cybex_diag_set(d, CYBEX_EINVAL, "a collection needs a "
+		    "title");
+	if (c->id[0] == '\0') {
+		if (cybex_uuid_v4(&u) != 0)
+			return cybex_diag_set(d, CYBEX_ECRYPTO, "no randomness "
+			    "for a collection id");
+		cybex_uuid_format(&u, c->id);
+	} else if (!store_is_uuid(c->id))
+		return cybex_diag_set(d, CYBEX_EINVAL, "collection id '%s' is "
+		    "not a UUID", c->id);
+	if (c->alias != NULL && (*c->alias == '\0' || store_is_uuid(c->alias) ||
+	    strlen(c->alias) > 128))
+		return cybex_diag_set(d, CYBEX_EINVAL, "collection alias '%s' "
+		    "must be 1 to 128 characters and not a UUID", c->alias);
+	return s->ops->collection_add(s, c, d);
+}
+
+int
+cybex_store_collection_get(struct cybex_store *s, const char *key,
+    struct cybex_arena *a, struct cybex_collection *out, struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->collection_get(s, key, a, out, d);
+}
+
+int
+cybex_store_collection_list(struct cybex_store *s, cybex_collection_fn fn,
+    void *ud, struct cybex_diag *d)
+{
+	return s->ops->collection_list(s, fn, ud, d);
+}
+
+int
+cybex_store_collection_remove(struct cybex_store *s, const char *key,
+    struct cybex_diag *d)
+{
+	return s->ops->collection_remove(s, key, d);
+}
+
+int
+cybex_store_version_key(const json_t *obj, char *out, struct cybex_diag *d)
+{
+	const json_t *m = json_object_get(obj, "modified");
+	struct cybex_time t;
+	int r;
+
+	out[0] = '\0';
+	if (m == NULL)
+		return 0;
+	if (!json_is_string(m))
+		return cybex_diag_set(d, CYBEX_ESTIX, "'modified' is not a "
+		    "string");
+	if ((r = cybex_time_parse(json_string_value(m), json_string_length(m),
+	    CYBEX_TIME_UTC_Z, &t, d)) != 0)
+		return r;
+	t.digits = 9;
+	if (cybex_time_format(&t, out, CYBEX_VERSION_KEY_MAX) < 0) {
+		out[0] = '\0';
+		return cybex_diag_set(d, CYBEX_EFORMAT, "'modified' cannot be "
+		    "written back");
+	}
+	return 0;
+}
+
+void
+cybex_store_format_us(int64_t us, char *out, size_t outsz)
+{
+	struct cybex_time t;
+
+	t.sec = us / 1000000;
+	t.nsec = (uint32_t)(us % 1000000) * 1000;
+	if (us < 0 && us % 1000000 != 0) {
+		t.sec--;
+		t.nsec = (uint32_t)(1000000 + us % 1000000) * 1000;
+	}
+	t.digits = 6;
+	if (cybex_time_format(&t, out, outsz) < 0 && outsz > 0)
+		out[0] = '\0';
+}
+
+int
+cybex_store_put(struct cybex_store *s, const char *coll_id, const json_t *obj,
+    const char *text, size_t len, enum cybex_put_result *out,
+    struct cybex_diag *d)
+{
+	struct store_put p;
+	int r;
+
+	*out = 0;
+	memset(&p, 0, sizeof(p));
+	p.id = json_string_value(json_object_get(obj, "id"));
+	p.type = json_string_value(json_object_get(obj, "type"));
+	p.spec_version = json_string_value(json_object_get(obj,
+	    "spec_version"));
+	if (p.id == NULL || p.type == NULL)
+		return cybex_diag_set(d, CYBEX_ESTIX, "an object to store needs "
+		    "string 'id' and 'type'");
+	/* Absent spec_version: 2.1 for SCOs, implicitly 2.0 otherwise. */
+	if (p.spec_version == NULL)
+		p.spec_version = cybex_stix_type_category(p.type) ==
+		    CYBEX_STIX_SCO ? "2.1" : "2.0";
+	p.media_type = CYBEX_MEDIA_STIX21;
+	p.revoked = json_is_true(json_object_get(obj, "revoked"));
+	if ((r = cybex_store_version_key(obj, p.version, d)) != 0)
+		return r;
+	p.obj = obj;
+	p.text = text;
+	p.len = len;
+	return s->ops->put(s, coll_id, &p, out, d);
+}
+
+static int
+check_query(const struct cybex_query *q, struct cybex_diag *d)
+{
+	if (q->limit > CYBEX_QUERY_LIMIT_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "limit %zu is above the "
+		    "maximum %d", q->limit, CYBEX_QUERY_LIMIT_MAX);
+	return 0;
+}
+
+int
+cybex_store_query(struct cybex_store *s, const struct cybex_query *q,
+    cybex_row_fn fn, void *ud, struct cybex_page *page, struct cybex_diag *d)
+{
+	int r;
+
+	memset(page, 0, sizeof(*page));
+	if ((r = check_query(q, d)) != 0)
+		return r;
+	return s->ops->query(s, q, false, fn, ud, page, d);
+}
+
+int
+cybex_store_manifest(struct cybex_store *s, const struct cybex_query *q,
+    cybex_row_fn fn, void *ud, struct cybex_page *page, struct cybex_diag *d)
+{
+	int r;
+
+	memset(page, 0, sizeof(*page));
+	if ((r = check_query(q, d)) != 0)
+		return r;
+	return s->ops->query(s, q, true, fn, ud, page, d);
+}
+
+int
+cybex_store_delete(struct cybex_store *s, const struct cybex_query *q,
+    size_t *removed, struct cybex_diag *d)
+{
+	*removed = 0;
+	if (q->coll_id == NULL || q->nids != 1)
+		return cybex_diag_set(d, CYBEX_EINVAL, "delete needs a "
+		    "collection and exactly one object id");
+	return s->ops->delete(s, q, removed, d);
+}
+
+int
+cybex_store_stats(struct cybex_store *s, cybex_count_fn fn, void *ud,
+    struct cybex_store_stats *out, struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->stats(s, fn, ud, out, d);
+}
+
+int
+cybex_store_check(struct cybex_store *s, cybex_diag_fn fn, void *ud,
+    struct cybex_diag *d)
+{
+	return s->ops->check(s, fn, ud, d);
+}
+
+/* ---- shared helpers ---- */
+
+void
+store_token_encode(char kind, int64_t pos, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%c%016llx", kind, (unsigned long long)pos);
+}
+
+int
+store_token_decode(const char *tok, char kind, int64_t *pos)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (tok == NULL || tok[0] != kind || strlen(tok) != 17)
+		return CYBEX_EINVAL;
+	for (i = 1; i < 17; i++) {
+		char c = tok[i];
+		int x;
+
+		if (c >= '0' && c <= '9')
+			x = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			x = c - 'a' + 10;
+		else
+			return CYBEX_EINVAL;
+		v = (v << 4) | (unsigned)x;
+	}
+	if (v > INT64_MAX)
+		return CYBEX_EINVAL;
+	*pos = (int64_t)v;
+	return 0;
+}
+
+int64_t
+store_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+store_same_json(const char *a, size_t alen, const json_t *b)
+{
+	struct cybex_buf ca, cb;
+	json_t *ja = NULL;
+	int r;
+
+	cybex_buf_init(&ca, 0);
+	cybex_buf_init(&cb, 0);
+	if ((r = cybex_json_parse(a, alen, 0, &ja, NULL)) != 0)
+		goto out;
+	if ((r = cybex_json_write(ja, CYBEX_JSON_CANONICAL, &ca)) != 0 ||
+	    (r = cybex_json_write(b, CYBEX_JSON_CANONICAL, &cb)) != 0)
+		goto out;
+	r = ca.len == cb.len && memcmp(ca.data, cb.data, ca.len) == 0;
+ out:
+	json_decref(ja);
+	cybex_buf_free(&ca);
+	cybex_buf_free(&cb);
+	return r;
+}
+
+bool
+store_is_uuid(const char *key)
+{
+	struct cybex_uuid u;
+
+	return key != NULL && cybex_uuid_parse(key, strlen(key), &u) == 0;
+}

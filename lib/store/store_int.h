@@ -1,0 +1,84 @@
+/*
+ * Internal interface of the store: the versioned backend vtable (STYLE.md
+ * section 5) and what store.c computes once for every backend.
+ */
+#ifndef CYBEX_STORE_INT_H
+#define CYBEX_STORE_INT_H
+
+#include "cybex/store.h"
+
+/* What a backend needs to store one version; derived by store.c. */
+struct store_put {
+	const char	*id;
+	const char	*type;
+	const char	*spec_version;
+	const char	*media_type;
+	char		 version[CYBEX_VERSION_KEY_MAX];
+	bool		 revoked;
+	const json_t	*obj;
+	const char	*text;
+	size_t		 len;
+};
+
+#define STORE_OPS_ABI	1
+
+struct cybex_store_ops {
+	int		 abi;		/* add slots only at the end */
+	const char	*scheme;	/* "sqlite", "postgresql" */
+	int	(*open)(const char *dsn, unsigned flags,
+		    struct cybex_store **out, struct cybex_diag *d);
+	void	(*close)(struct cybex_store *s);
+	int	(*schema_version)(struct cybex_store *s);
+	int	(*begin)(struct cybex_store *s, struct cybex_diag *d);
+	int	(*commit)(struct cybex_store *s, struct cybex_diag *d);
+	int	(*rollback)(struct cybex_store *s);
+	int	(*collection_add)(struct cybex_store *s,
+		    struct cybex_collection *c, struct cybex_diag *d);
+	int	(*collection_get)(struct cybex_store *s, const char *key,
+		    struct cybex_arena *a, struct cybex_collection *out,
+		    struct cybex_diag *d);
+	int	(*collection_list)(struct cybex_store *s,
+		    cybex_collection_fn fn, void *ud, struct cybex_diag *d);
+	int	(*collection_remove)(struct cybex_store *s, const char *key,
+		    struct cybex_diag *d);
+	int	(*put)(struct cybex_store *s, const char *coll_id,
+		    const struct store_put *p, enum cybex_put_result *out,
+		    struct cybex_diag *d);
+	int	(*query)(struct cybex_store *s, const struct cybex_query *q,
+		    bool manifest, cybex_row_fn fn, void *ud,
+		    struct cybex_page *page, struct cybex_diag *d);
+	int	(*delete)(struct cybex_store *s, const struct cybex_query *q,
+		    size_t *removed, struct cybex_diag *d);
+	int	(*stats)(struct cybex_store *s, cybex_count_fn fn, void *ud,
+		    struct cybex_store_stats *out, struct cybex_diag *d);
+	int	(*check)(struct cybex_store *s, cybex_diag_fn fn, void *ud,
+		    struct cybex_diag *d);
+};
+
+/* The first member of every backend's handle. */
+struct cybex_store {
+	const struct cybex_store_ops	*ops;
+};
+
+extern const struct cybex_store_ops store_sqlite_ops;
+
+/* Latest schema version (the same number for every backend). */
+#define STORE_SCHEMA_LATEST	1
+
+/* Paging tokens: the position after which the next page starts. */
+void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);
+int	store_token_decode(const char *tok, char kind, int64_t *pos);
+
+/* Microseconds since the epoch, now. */
+int64_t	store_now_us(void);
+
+/*
+ * Do two JSON texts hold the same JSON data (RFC 8785 canonical forms
+ * equal)?  1 yes, 0 no, negative on error.
+ */
+int	store_same_json(const char *a, size_t alen, const json_t *b);
+
+/* Is key a collection id (a UUID) rather than an alias? */
+bool	store_is_uuid(const char *key);
+
+#endif /* CYBEX_STORE_INT_H */

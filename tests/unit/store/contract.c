@@ -1,0 +1,2028 @@
+/*
+ * The store contract (see contract.h): what every backend must do, written
+ * only against include/cybex/store.h.  Each test gets a fresh database from
+ * the backend's factory, opened before and closed and removed after.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cybex/core.h"
+#include "cybex/stix.h"
+#include "cybex/store.h"
+
+#include "contract.h"
+
+static const struct store_contract_backend *be;
+static struct cybex_diag dg;		/* for calls whose detail no test reads */
+
+/* ---- fixture: one fresh database per test ---- */
+struct fx {
+	char			 dsn[STORE_CONTRACT_DSN_MAX];
+	struct cybex_store	*s;
+	struct cybex_arena	*a;
+	char			 def[CYBEX_UUID_STRLEN + 1];	/* default's id */
+};
+
+static void
+fx_open(struct fx *f)
+{
+	struct cybex_collection c;
+	struct cybex_diag d;
+	int rc;
+
+	cybex_diag_clear(&d);
+	rc = cybex_store_open(f->dsn, 0, &f->s, &d);
+	if (rc != 0)
+		fail_msg("open %s: %s: %s", f->dsn, cybex_strerror(rc),
+		    d.message);
+	rc = cybex_store_collection_get(f->s, CYBEX_DEFAULT_COLLECTION, f->a,
+	    &c, &d);
+	if (rc != 0)
+		fail_msg("no default collection: %s: %s", cybex_strerror(rc),
+		    d.message);
+	snprintf(f->def, sizeof(f->def), "%s", c.id);
+}
+
+static void
+fx_close(struct fx *f)
+{
+	cybex_store_close(f->s);
+	f->s = NULL;
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return -1;
+	if (be->create(be->ud, f->dsn, sizeof(f->dsn)) != 0 ||
+	    cybex_arena_new(0, &f->a) != 0) {
+		free(f);
+		return -1;
+	}
+	fx_open(f);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (f == NULL)
+		return 0;
+	fx_close(f);
+	be->destroy(be->ud, f->dsn);
+	cybex_arena_free(f->a);
+	free(f);
+	return 0;
+}
+
+/* ---- objects ---- */
+#define T0	"2020-01-01T00:00:00.000Z"
+#define T1	"2020-02-01T00:00:00.000Z"
+#define T2	"2020-03-01T00:00:00.000Z"
+#define T3	"2020-04-01T00:00:00.000Z"
+
+/* ipv4-addr 1.2.3.4 with its deterministic id. */
+#define SCO_IP	"{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\",\"id\":" \
+	"\"ipv4-addr--0198f97b-e65d-5025-87e5-58bc39d4bdb4\"," \
+	"\"value\":\"1.2.3.4\"}"
+#define SCO_IP_ID	"ipv4-addr--0198f97b-e65d-5025-87e5-58bc39d4bdb4"
+
+struct ob {
+	char	 id[128];
+	char	 text[1024];
+};
+
+static void
+oid(char *buf, size_t sz, const char *type, unsigned n)
+{
+	snprintf(buf, sz, "%s--00000000-0000-4000-8000-%012x", type, n);
+}
+
+/*
+ * A valid STIX 2.1 SDO of type (identity, malware, campaign, tool) number
+ * n with this modified; extra is appended to the members (",\"k\":v").
+ */
+static const char *
+mk(struct ob *o, const char *type, unsigned n, const char *modified,
+    const char *extra)
+{
+	const char *req = strcmp(type, "malware") == 0 ?
+	    ",\"is_family\":false" : "";
+
+	oid(o->id, sizeof(o->id), type, n);
+	snprintf(o->text, sizeof(o->text), "{\"type\":\"%s\","
+	    "\"spec_version\":\"2.1\",\"id\":\"%s\",\"created\":\"" T0 "\","
+	    "\"modified\":\"%s\",\"name\":\"%s %u\"%s%s}", type, o->id,
+	    modified, type, n, req, extra != NULL ? extra : "");
+	return o->text;
+}
+
+static int
+put(struct fx *f, const char *coll, const char *text,
+    enum cybex_put_result *res)
+{
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int rc;
+
+	cybex_diag_clear(&d);
+	if (cybex_json_parse(text, strlen(text), 0, &j, &d) != 0)
+		fail_msg("test object is not JSON: %s: %s", d.message, text);
+	*res = 0;
+	rc = cybex_store_put(f->s, coll, j, text, strlen(text), res, &d);
+	json_decref(j);
+	return rc;
+}
+
+static void
+put_expect(struct fx *f, const char *coll, const char *text,
+    enum cybex_put_result want)
+{
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int rc;
+
+	cybex_diag_clear(&d);
+	if (cybex_json_parse(text, strlen(text), 0, &j, &d) != 0)
+		fail_msg("test object is not JSON: %s: %s", d.message, text);
+	res = 0;
+	rc = cybex_store_put(f->s, coll, j, text, strlen(text), &res, &d);
+	json_decref(j);
+	if (rc != 0)
+		fail_msg("put failed: %s: %s", cybex_strerror(rc), d.message);
+	if (res != want)
+		fail_msg("put gave result %d, wanted %d: %s", (int)res,
+		    (int)want, text);
+}
+
+static void
+coll_add(struct fx *f, const char *alias, char id[CYBEX_UUID_STRLEN + 1])
+{
+	struct cybex_collection c;
+	struct cybex_diag d;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.alias = alias;
+	c.title = alias;
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_add(f->s, &c, &d)) != 0)
+		fail_msg("collection add %s: %s: %s", alias,
+		    cybex_strerror(rc), d.message);
+	memcpy(id, c.id, CYBEX_UUID_STRLEN + 1);
+}
+
+/* ---- collecting query rows ---- */
+struct row {
+	char	*id;
+	char	*type;
+	char	*version;
+	char	*spec_version;
+	char	*json;		/* NULL when the row had none */
+	size_t	 len;
+	int64_t	 added;
+};
+
+struct rows {
+	struct row	*r;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 stop_at;	/* return stop_ret at this row (1-based) */
+	int		 stop_ret;
+};
+
+static char *
+dup0(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+collect(void *ud, const struct cybex_row *r)
+{
+	struct rows *rs = ud;
+	struct row *x;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap == 0 ? 64 : rs->cap * 2;
+		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
+		assert_non_null(rs->r);
+	}
+	x = &rs->r[rs->n++];
+	assert_non_null(r->id);
+	assert_non_null(r->type);
+	assert_non_null(r->version);
+	x->id = dup0(r->id);
+	x->type = dup0(r->type);
+	x->version = dup0(r->version);
+	x->spec_version = dup0(r->spec_version);
+	x->json = NULL;
+	x->len = r->len;
+	if (r->json != NULL) {
+		x->json = malloc(r->len + 1);
+		assert_non_null(x->json);
+		memcpy(x->json, r->json, r->len);
+		x->json[r->len] = '\0';
+	}
+	x->added = r->date_added_us;
+	if (rs->stop_at != 0 && rs->n == rs->stop_at)
+		return rs->stop_ret;
+	return 0;
+}
+
+static void
+rows_free(struct rows *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		free(rs->r[i].id);
+		free(rs->r[i].type);
+		free(rs->r[i].version);
+		free(rs->r[i].spec_version);
+		free(rs->r[i].json);
+	}
+	free(rs->r);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* Run q (appending to rs); returns what the store returned. */
+static int
+query(struct fx *f, const struct cybex_query *q, struct rows *rs,
+    struct cybex_page *pg)
+{
+	struct cybex_page p;
+	struct cybex_diag d;
+
+	cybex_diag_clear(&d);
+	return cybex_store_query(f->s, q, collect, rs, pg != NULL ? pg : &p,
+	    &d);
+}
+
+/* Run q, which must succeed, into a fresh rs. */
+static void
+query_ok(struct fx *f, const struct cybex_query *q, struct rows *rs,
+    struct cybex_page *pg)
+{
+	struct cybex_page p;
+	struct cybex_diag d;
+	int rc;
+
+	memset(rs, 0, sizeof(*rs));
+	cybex_diag_clear(&d);
+	rc = cybex_store_query(f->s, q, collect, rs, pg != NULL ? pg : &p, &d);
+	if (rc != 0)
+		fail_msg("query failed: %s: %s", cybex_strerror(rc), d.message);
+}
+
+/* Rows of q over the whole collection coll. */
+static void
+query_coll(struct fx *f, const char *coll, unsigned versions,
+    struct rows *rs)
+{
+	struct cybex_query q = { .coll_id = coll, .versions = versions };
+
+	query_ok(f, &q, rs, NULL);
+}
+
+/* Index of the row with this id and version key prefix, or -1. */
+static long
+find_row(const struct rows *rs, const char *id, const char *vprefix)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0 && (vprefix == NULL ||
+		    strncmp(rs->r[i].version, vprefix, strlen(vprefix)) == 0))
+			return (long)i;
+	return -1;
+}
+
+static void
+assert_increasing(const struct rows *rs)
+{
+	size_t i;
+
+	for (i = 1; i < rs->n; i++)
+		if (rs->r[i].added <= rs->r[i - 1].added)
+			fail_msg("date_added not increasing at row %zu: %lld "
+			    "then %lld", i, (long long)rs->r[i - 1].added,
+			    (long long)rs->r[i].added);
+}
+
+/* ---- opening ---- */
+static void
+test_open_creates_schema(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_collection c;
+	struct cybex_store_stats st;
+	struct cybex_diag d;
+	struct rows rs;
+
+	assert_true(cybex_store_schema_latest() > 0);
+	assert_int_equal(cybex_store_schema_version(f->s),
+	    cybex_store_schema_latest());
+	assert_int_equal(cybex_store_collection_get(f->s,
+	    CYBEX_DEFAULT_COLLECTION, f->a, &c, &d), 0);
+	assert_non_null(c.alias);
+	assert_string_equal(c.alias, CYBEX_DEFAULT_COLLECTION);
+	assert_non_null(c.title);
+	assert_int_equal(strlen(c.id), CYBEX_UUID_STRLEN);
+	assert_int_equal(c.nobjects, 0);
+	/* The id finds it too. */
+	assert_int_equal(cybex_store_collection_get(f->s, f->def, f->a, &c,
+	    &d), 0);
+	assert_string_equal(c.id, f->def);
+	assert_int_equal(cybex_store_stats(f->s, NULL, NULL, &st, &d), 0);
+	assert_int_equal(st.objects, 0);
+	assert_int_equal(st.versions, 0);
+	assert_int_equal(st.collections, 1);
+	assert_int_equal(st.schema_version, cybex_store_schema_latest());
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+}
+
+static void
+test_reopen_keeps_data(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_collection c;
+	struct cybex_diag d;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct ob o;
+	struct rows rs;
+
+	coll_add(f, "feed-a", a);
+	put_expect(f, a, mk(&o, "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, o.text, CYBEX_PUT_LINKED);
+	fx_close(f);
+	fx_open(f);
+	assert_int_equal(cybex_store_schema_version(f->s),
+	    cybex_store_schema_latest());
+	assert_int_equal(cybex_store_collection_get(f->s, "feed-a", f->a, &c,
+	    &d), 0);
+	assert_string_equal(c.id, a);
+	assert_int_equal(c.nobjects, 1);
+	query_coll(f, a, 0, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, o.text);
+	rows_free(&rs);
+	/* Opening again changes nothing: the same put is PRESENT. */
+	put_expect(f, a, o.text, CYBEX_PUT_PRESENT);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_store *s2 = (struct cybex_store *)&s2;
+	struct cybex_diag d;
+	struct ob o;
+
+	if (be->set_schema_version == NULL) {
+		skip();
+		return;
+	}
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	fx_close(f);
+	assert_int_equal(be->set_schema_version(be->ud, f->dsn, 999), 0);
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_open(f->dsn, 0, &s2, &d),
+	    CYBEX_EVERSION);
+	assert_null(s2);
+	assert_true(d.message[0] != '\0');
+	/* Read-only does not help: a newer schema is never read. */
+	s2 = (struct cybex_store *)&s2;
+	assert_int_equal(cybex_store_open(f->dsn, CYBEX_STORE_RDONLY, &s2, &d),
+	    CYBEX_EVERSION);
+	assert_null(s2);
+	/* The refused open did not downgrade it: still refused. */
+	assert_int_equal(cybex_store_open(f->dsn, 0, &s2, &d),
+	    CYBEX_EVERSION);
+	/* teardown closes f->s: give it a usable store again. */
+	assert_int_equal(be->set_schema_version(be->ud, f->dsn,
+	    cybex_store_schema_latest()), 0);
+	fx_open(f);
+	put_expect(f, f->def, o.text, CYBEX_PUT_PRESENT);
+}
+
+/* ---- collections ---- */
+struct clist {
+	size_t	 n;
+	char	 id[16][CYBEX_UUID_STRLEN + 1];
+	char	 alias[16][64];
+	size_t	 stop_at;
+};
+
+static int
+clist_fn(void *ud, const struct cybex_collection *c)
+{
+	struct clist *l = ud;
+
+	assert_true(l->n < 16);
+	snprintf(l->id[l->n], sizeof(l->id[0]), "%s", c->id);
+	snprintf(l->alias[l->n], sizeof(l->alias[0]), "%s",
+	    c->alias != NULL ? c->alias : "");
+	assert_non_null(c->title);
+	l->n++;
+	return l->stop_at != 0 && l->n == l->stop_at ? 7 : 0;
+}
+
+static void
+test_collections(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_collection c, g;
+	struct cybex_diag d;
+	struct clist l;
+	char first[CYBEX_UUID_STRLEN + 1];
+	const char *fixed = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
+	struct cybex_uuid u;
+
+	/* An empty id gets a fresh UUIDv4. */
+	memset(&c, 0, sizeof(c));
+	c.alias = "high-value";
+	c.title = "High value indicators";
+	c.description = "curated";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_int_equal(cybex_uuid_parse(c.id, strlen(c.id), &u), 0);
+	assert_int_equal(cybex_uuid_version(&u), 4);
+	memcpy(first, c.id, sizeof(first));
+
+	/* A given id is kept. */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "%s", fixed);
+	c.title = "No alias";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_string_equal(c.id, fixed);
+
+	/* By id and by alias. */
+	assert_int_equal(cybex_store_collection_get(f->s, first, f->a, &g,
+	    &d), 0);
+	assert_string_equal(g.id, first);
+	assert_string_equal(g.alias, "high-value");
+	assert_string_equal(g.title, "High value indicators");
+	assert_non_null(g.description);
+	assert_string_equal(g.description, "curated");
+	assert_true(g.created_us > 0);
+	assert_int_equal(cybex_store_collection_get(f->s, "high-value", f->a,
+	    &g, &d), 0);
+	assert_string_equal(g.id, first);
+	assert_int_equal(cybex_store_collection_get(f->s, fixed, f->a, &g, &d),
+	    0);
+	assert_null(g.alias);
+	assert_null(g.description);
+	assert_int_equal(cybex_store_collection_get(f->s, "nope", f->a, &g,
+	    &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_collection_get(f->s,
+	    "4a0e0d1e-8f5c-4c3c-9d6e-3d1f0b5c9a77", f->a, &g, &d),
+	    CYBEX_ENOTFOUND);
+
+	/* Duplicates and bad input. */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "%s", fixed);
+	c.title = "again";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EEXIST);
+	memset(&c, 0, sizeof(c));
+	c.alias = "high-value";
+	c.title = "again";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EEXIST);
+	memset(&c, 0, sizeof(c));
+	c.alias = CYBEX_DEFAULT_COLLECTION;
+	c.title = "again";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EEXIST);
+	memset(&c, 0, sizeof(c));
+	c.alias = "0b8c8c7e-6c1a-4b9e-9a54-2f6a1c1d7e10";
+	c.title = "alias looks like a uuid";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EINVAL);
+	memset(&c, 0, sizeof(c));
+	c.alias = "no-title";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EINVAL);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "not-a-uuid");
+	c.title = "bad id";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EINVAL);
+
+	/* List: by creation, the default first; fn can stop it. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(cybex_store_collection_list(f->s, clist_fn, &l, &d),
+	    0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.id[0], f->def);
+	assert_string_equal(l.alias[0], CYBEX_DEFAULT_COLLECTION);
+	assert_string_equal(l.id[1], first);
+	assert_string_equal(l.id[2], fixed);
+	memset(&l, 0, sizeof(l));
+	l.stop_at = 2;
+	assert_int_equal(cybex_store_collection_list(f->s, clist_fn, &l, &d),
+	    7);
+	assert_int_equal(l.n, 2);
+
+	/* Remove by alias and by id; the default stays. */
+	assert_int_equal(cybex_store_collection_remove(f->s, "high-value", &d),
+	    0);
+	assert_int_equal(cybex_store_collection_get(f->s, first, f->a, &g,
+	    &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_collection_remove(f->s, fixed, &d), 0);
+	assert_int_equal(cybex_store_collection_remove(f->s, fixed, &d),
+	    CYBEX_ENOTFOUND);
+	assert_true(cybex_store_collection_remove(f->s,
+	    CYBEX_DEFAULT_COLLECTION, &d) < 0);
+	assert_true(cybex_store_collection_remove(f->s, f->def, &d) < 0);
+	assert_int_equal(cybex_store_collection_get(f->s,
+	    CYBEX_DEFAULT_COLLECTION, f->a, &g, &d), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(cybex_store_collection_list(f->s, clist_fn, &l, &d),
+	    0);
+	assert_int_equal(l.n, 1);
+	/* A removed alias can be used again. */
+	memset(&c, 0, sizeof(c));
+	c.alias = "high-value";
+	c.title = "reborn";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_string_not_equal(c.id, first);
+}
+
+static void
+test_collection_remove_orphans(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_collection g;
+	struct cybex_diag d;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct ob x, y;
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	put_expect(f, a, mk(&x, "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&y, "malware", 2, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, y.text, CYBEX_PUT_LINKED);
+	assert_int_equal(cybex_store_collection_get(f->s, a, f->a, &g, &d), 0);
+	assert_int_equal(g.nobjects, 2);
+	assert_int_equal(cybex_store_collection_remove(f->s, "a", &d), 0);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, y.id);
+	rows_free(&rs);
+	/* x is gone for good: putting it again adds it. */
+	put_expect(f, f->def, x.text, CYBEX_PUT_ADDED);
+}
+
+/* Put text with another handle s2 (same database). */
+static int
+put2(struct cybex_store *s2, const char *coll, const char *text,
+    enum cybex_put_result *res)
+{
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int rc;
+
+	assert_int_equal(cybex_json_parse(text, strlen(text), 0, &j, &d), 0);
+	rc = cybex_store_put(s2, coll, j, text, strlen(text), res, &d);
+	json_decref(j);
+	return rc;
+}
+
+/*
+ * Two handles on one database (the server and a CLI command): what one
+ * does to collections, the other sees at once.
+ */
+static void
+test_two_handles(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_store *s2 = NULL;
+	enum cybex_put_result res;
+	struct cybex_collection c;
+	char a[CYBEX_UUID_STRLEN + 1], b[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct ob o;
+	struct rows rs;
+
+	assert_int_equal(cybex_store_open(f->dsn, 0, &s2, &d), 0);
+	coll_add(f, "a", a);
+	coll_add(f, "b", b);
+	assert_int_equal(put2(s2, a, mk(&o, "tool", 1, T1, NULL), &res), 0);
+	assert_int_equal(res, CYBEX_PUT_ADDED);
+	/* Removed through f: s2 must not write into it any more. */
+	assert_int_equal(cybex_store_collection_remove(f->s, a, &d), 0);
+	assert_int_equal(put2(s2, a, mk(&o, "tool", 2, T1, NULL), &res),
+	    CYBEX_ENOTFOUND);
+	/* Added again with the same id: s2 writes into the new one. */
+	memset(&c, 0, sizeof(c));
+	memcpy(c.id, a, sizeof(c.id));
+	c.alias = "a";
+	c.title = "a again";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_int_equal(put2(s2, a, mk(&o, "tool", 3, T1, NULL), &res), 0);
+	assert_int_equal(res, CYBEX_PUT_ADDED);
+	query_coll(f, a, 0, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, o.id);
+	rows_free(&rs);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), 0);
+	cybex_store_close(s2);
+}
+
+/* A collection added in a transaction that is rolled back is gone. */
+static void
+test_collection_rollback(void **state)
+{
+	struct fx *f = *state;
+	enum cybex_put_result res;
+	struct cybex_collection c;
+	char b[CYBEX_UUID_STRLEN + 1], tx[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct ob o;
+
+	coll_add(f, "b", b);
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	memset(&c, 0, sizeof(c));
+	c.alias = "tx";
+	c.title = "in a transaction";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	memcpy(tx, c.id, sizeof(tx));
+	put_expect(f, tx, mk(&o, "tool", 1, T1, NULL), CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_rollback(f->s), 0);
+	assert_int_equal(cybex_store_collection_get(f->s, "tx", f->a, &c, &d),
+	    CYBEX_ENOTFOUND);
+	assert_int_equal(put(f, tx, o.text, &res), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), 0);
+}
+
+/* ---- put ---- */
+static void
+test_put_results(void **state)
+{
+	struct fx *f = *state;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct ob o;
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, o.text, CYBEX_PUT_PRESENT);
+	put_expect(f, a, o.text, CYBEX_PUT_LINKED);
+	put_expect(f, a, o.text, CYBEX_PUT_PRESENT);
+	/* A new version is ADDED, also in a collection that knows the id. */
+	put_expect(f, a, mk(&o, "identity", 1, T2, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, o.text, CYBEX_PUT_LINKED);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 2);	/* each version once */
+	rows_free(&rs);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+}
+
+static void
+test_put_conflict_keeps_text(void **state)
+{
+	struct fx *f = *state;
+	enum cybex_put_result res;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct ob o, o2;
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	mk(&o2, "identity", 1, T1, ",\"description\":\"changed\"");
+	assert_int_equal(put(f, f->def, o2.text, &res), CYBEX_ECONFLICT);
+	/* In another collection too: the version is the same object. */
+	assert_int_equal(put(f, a, o2.text, &res), CYBEX_ECONFLICT);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, o.text);
+	rows_free(&rs);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+}
+
+static void
+test_put_canonical_same(void **state)
+{
+	struct fx *f = *state;
+	char a[CYBEX_UUID_STRLEN + 1];
+	char other[1024];
+	struct ob o;
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	put_expect(f, f->def, mk(&o, "identity", 7, T1,
+	    ",\"description\":\"caf\\u00e9\",\"confidence\":50"),
+	    CYBEX_PUT_ADDED);
+	/* Same members in another order, other whitespace and escapes. */
+	snprintf(other, sizeof(other), "{ \"confidence\" : 5e1 ,\n"
+	    "  \"name\": \"identity 7\", \"description\": \"caf\xc3\xa9\",\n"
+	    "  \"modified\": \"" T1 "\", \"created\": \"" T0 "\",\n"
+	    "  \"id\": \"%s\", \"spec_version\": \"2.1\",\n"
+	    "  \"type\": \"identity\"\n}", o.id);
+	put_expect(f, f->def, other, CYBEX_PUT_PRESENT);
+	put_expect(f, a, other, CYBEX_PUT_LINKED);
+	/* The text first received is what is kept. */
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, o.text);
+	rows_free(&rs);
+}
+
+static void
+test_put_revoked(void **state)
+{
+	struct fx *f = *state;
+	enum cybex_put_result res;
+	struct ob o;
+	struct rows rs;
+
+	put_expect(f, f->def, mk(&o, "campaign", 3, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "campaign", 3, T2, ",\"revoked\":true"),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, o.text, CYBEX_PUT_PRESENT);
+	assert_int_equal(put(f, f->def, mk(&o, "campaign", 3, T3, NULL), &res),
+	    CYBEX_ECONFLICT);
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(find_row(&rs, o.id, "2020-04"), -1);
+	rows_free(&rs);
+}
+
+static void
+test_put_sco_version_empty(void **state)
+{
+	struct fx *f = *state;
+	char a[CYBEX_UUID_STRLEN + 1];
+	char key[CYBEX_VERSION_KEY_MAX];
+	struct cybex_diag d;
+	json_t *j;
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	put_expect(f, f->def, SCO_IP, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, SCO_IP, CYBEX_PUT_PRESENT);
+	put_expect(f, a, SCO_IP, CYBEX_PUT_LINKED);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, SCO_IP_ID);
+	assert_string_equal(rs.r[0].type, "ipv4-addr");
+	assert_string_equal(rs.r[0].version, "");
+	assert_string_equal(rs.r[0].json, SCO_IP);
+	rows_free(&rs);
+	/* Last and first of a one-version object are that version. */
+	query_coll(f, a, CYBEX_VERSION_FIRST, &rs);
+	assert_int_equal(rs.n, 1);
+	rows_free(&rs);
+	assert_int_equal(cybex_json_parse(SCO_IP, strlen(SCO_IP), 0, &j, &d),
+	    0);
+	assert_int_equal(cybex_store_version_key(j, key, &d), 0);
+	assert_string_equal(key, "");
+	json_decref(j);
+}
+
+static void
+test_json_exact(void **state)
+{
+	struct fx *f = *state;
+	const char *t = "{  \"name\" :\"\\u0041\\/b \\ud83d\\ude00 \xe2\x82\xac\","
+	    "\n\t\"type\": \"identity\",\"spec_version\":\"2.1\",\r\n"
+	    "\"id\":\"identity--00000000-0000-4000-8000-000000000abc\","
+	    "\"created\":\"2020-01-01T00:00:00Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.1Z\","
+	    "\"confidence\":1.0e1, \"x_custom\":[1,2 ,3] }";
+	struct cybex_query q = { .ids = (const char *[]){
+	    "identity--00000000-0000-4000-8000-000000000abc" }, .nids = 1 };
+	struct rows rs;
+
+	put_expect(f, f->def, t, CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.r[0].len, strlen(t));
+	assert_memory_equal(rs.r[0].json, t, strlen(t));
+	/* Version key: modified with nine fractional digits. */
+	assert_string_equal(rs.r[0].version, "2020-01-01T00:00:00.100000000Z");
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	rows_free(&rs);
+}
+
+/* ---- queries ---- */
+static void
+test_query_by_collection(void **state)
+{
+	struct fx *f = *state;
+	char a[CYBEX_UUID_STRLEN + 1], b[CYBEX_UUID_STRLEN + 1];
+	struct ob o[4];
+	struct rows rs;
+
+	coll_add(f, "a", a);
+	coll_add(f, "b", b);
+	put_expect(f, a, mk(&o[0], "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&o[1], "identity", 2, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&o[2], "malware", 3, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, b, o[2].text, CYBEX_PUT_LINKED);
+	put_expect(f, b, mk(&o[3], "tool", 4, T1, NULL), CYBEX_PUT_ADDED);
+	query_coll(f, a, 0, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_true(find_row(&rs, o[0].id, NULL) >= 0);
+	assert_true(find_row(&rs, o[1].id, NULL) >= 0);
+	assert_true(find_row(&rs, o[2].id, NULL) >= 0);
+	assert_increasing(&rs);
+	rows_free(&rs);
+	query_coll(f, b, 0, &rs);
+	assert_int_equal(rs.n, 2);
+	/* The order is the date added to b, not to a. */
+	assert_string_equal(rs.r[0].id, o[2].id);
+	assert_string_equal(rs.r[1].id, o[3].id);
+	rows_free(&rs);
+	query_coll(f, f->def, 0, &rs);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 4);
+	rows_free(&rs);
+}
+
+static void
+test_query_added_after(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct ob o;
+	struct rows all, rs;
+	unsigned i;
+
+	for (i = 0; i < 10; i++)
+		put_expect(f, f->def, mk(&o, "identity", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	query_coll(f, f->def, 0, &all);
+	assert_int_equal(all.n, 10);
+	q.coll_id = f->def;
+	q.has_added_after = true;
+	q.added_after_us = all.r[4].added;	/* strictly after: 5..9 */
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(rs.r[i].id, all.r[i + 5].id);
+	rows_free(&rs);
+	q.added_after_us = all.r[4].added - 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 6);
+	rows_free(&rs);
+	q.added_after_us = all.r[9].added;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	q.added_after_us = 0;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 10);
+	rows_free(&rs);
+	rows_free(&all);
+}
+
+static void
+test_query_match_id_type(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	const char *ids[3], *types[2];
+	struct ob o[8];
+	struct rows rs;
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		put_expect(f, f->def, mk(&o[i], i % 2 ? "identity" :
+		    i % 4 ? "malware" : "tool", i, T1, NULL), CYBEX_PUT_ADDED);
+	/* 0 tool, 1 identity, 2 malware, 3 identity, 4 tool, ... */
+	q.coll_id = f->def;
+	ids[0] = o[5].id;
+	ids[1] = o[2].id;
+	ids[2] = "identity--ffffffff-0000-4000-8000-000000000000";
+	q.ids = ids;
+	q.nids = 3;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rs.r[0].id, o[2].id);
+	assert_string_equal(rs.r[1].id, o[5].id);
+	rows_free(&rs);
+	q.ids = NULL;
+	q.nids = 0;
+	types[0] = "tool";
+	types[1] = "malware";
+	q.types = types;
+	q.ntypes = 2;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 4);
+	for (i = 0; i < rs.n; i++)
+		assert_string_not_equal(rs.r[i].type, "identity");
+	rows_free(&rs);
+	/* id and type together: both must match. */
+	q.ids = ids;
+	q.nids = 2;
+	q.ntypes = 1;		/* tool */
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	types[0] = "identity";
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, o[5].id);
+	rows_free(&rs);
+}
+
+/* Number of rows of id whose version starts with vprefix. */
+static int
+nver(const struct rows *rs, const char *id, const char *vprefix)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].id, id) == 0 &&
+		    strncmp(rs->r[i].version, vprefix, strlen(vprefix)) == 0)
+			n++;
+	return n;
+}
+
+static void
+test_query_versions(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	const char *at[2];
+	struct ob x, y;
+	struct rows rs;
+
+	/* Added out of version order: first/last follow modified. */
+	put_expect(f, f->def, mk(&x, "malware", 1, T2, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&x, "malware", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&x, "malware", 1, T3, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&y, "tool", 2, T1, NULL), CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+
+	query_ok(f, &q, &rs, NULL);		/* default: last */
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(nver(&rs, x.id, "2020-04-01T00:00:00.000000000Z"), 1);
+	assert_int_equal(nver(&rs, y.id, "2020-02"), 1);
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_LAST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(nver(&rs, x.id, "2020-04"), 1);
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_FIRST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(nver(&rs, x.id, "2020-02"), 1);
+	assert_int_equal(nver(&rs, y.id, "2020-02"), 1);
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 4);
+	assert_increasing(&rs);
+	rows_free(&rs);
+	/* first|last: both ends, y (one version) once. */
+	q.versions = CYBEX_VERSION_FIRST | CYBEX_VERSION_LAST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 3);
+	assert_int_equal(nver(&rs, x.id, "2020-02"), 1);
+	assert_int_equal(nver(&rs, x.id, "2020-04"), 1);
+	assert_int_equal(nver(&rs, y.id, ""), 1);
+	rows_free(&rs);
+	/* A specific version only: y has no such version. */
+	q.versions = 0;
+	at[0] = T2;
+	q.version_at = at;
+	q.nversion_at = 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, x.id);
+	assert_string_equal(rs.r[0].version, "2020-03-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	/* The same instant written with other precision matches. */
+	at[0] = "2020-03-01T00:00:00Z";
+	at[1] = "2020-02-01T00:00:00.000000Z";
+	q.nversion_at = 2;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 3);	/* x T1, x T2, y T1 */
+	assert_int_equal(nver(&rs, x.id, "2020-03"), 1);
+	assert_int_equal(nver(&rs, x.id, "2020-02"), 1);
+	assert_int_equal(nver(&rs, y.id, "2020-02"), 1);
+	rows_free(&rs);
+	/* Timestamps ORed with last. */
+	at[0] = T2;
+	q.nversion_at = 1;
+	q.versions = CYBEX_VERSION_LAST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 3);	/* x T2, x T3, y */
+	assert_int_equal(nver(&rs, x.id, "2020-03"), 1);
+	assert_int_equal(nver(&rs, x.id, "2020-04"), 1);
+	assert_int_equal(nver(&rs, y.id, ""), 1);
+	rows_free(&rs);
+	/* The version of an SCO is "". */
+	put_expect(f, f->def, SCO_IP, CYBEX_PUT_ADDED);
+	q.versions = CYBEX_VERSION_LAST;
+	q.nversion_at = 0;
+	q.ids = (const char *[]){ SCO_IP_ID };
+	q.nids = 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "");
+	rows_free(&rs);
+}
+
+static void
+test_query_spec_version(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	const char *sv[2] = { "2.0", "2.1" };
+	struct ob o;
+	struct rows rs;
+
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "tool", 2, T1, NULL), CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	q.spec_versions = sv;
+	q.nspec_versions = 1;		/* 2.0: none */
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	q.nspec_versions = 2;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	rows_free(&rs);
+	q.spec_versions = sv + 1;
+	q.nspec_versions = 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+}
+
+/*
+ * Page through q with limit, adding `grow` new objects (numbered from
+ * *next_n) after each of the first `grow_pages` pages.  Checks every page.
+ */
+static void
+page_all(struct fx *f, struct cybex_query *q, size_t limit, unsigned grow,
+    unsigned grow_pages, unsigned *next_n, struct rows *all,
+    unsigned *npages)
+{
+	struct cybex_page pg;
+	char tok[sizeof(pg.next)];
+	struct rows rs;
+	struct ob o;
+	size_t before;
+	unsigned i;
+
+	memset(all, 0, sizeof(*all));
+	*npages = 0;
+	q->limit = limit;
+	q->next = NULL;
+	for (;;) {
+		memset(&rs, 0, sizeof(rs));
+		memset(&pg, 0xa5, sizeof(pg));
+		query_ok(f, q, &rs, &pg);
+		(*npages)++;
+		assert_true(*npages < 10000);
+		assert_int_equal(pg.count, rs.n);
+		assert_true(rs.n <= limit);
+		if (rs.n > 0) {
+			assert_int_equal(pg.first_added_us, rs.r[0].added);
+			assert_int_equal(pg.last_added_us,
+			    rs.r[rs.n - 1].added);
+		}
+		if (pg.more) {
+			assert_int_equal(rs.n, limit);
+			assert_true(pg.next[0] != '\0');
+			assert_non_null(memchr(pg.next, '\0',
+			    sizeof(pg.next)));
+		}
+		/* Move this page's rows into all. */
+		before = all->n;
+		for (i = 0; i < rs.n; i++) {
+			if (all->n == all->cap) {
+				all->cap = all->cap ? all->cap * 2 : 64;
+				all->r = realloc(all->r,
+				    all->cap * sizeof(*all->r));
+				assert_non_null(all->r);
+			}
+			all->r[all->n++] = rs.r[i];
+		}
+		free(rs.r);
+		if (before > 0 && all->n > before)
+			assert_true(all->r[before].added >
+			    all->r[before - 1].added);
+		if (!pg.more)
+			break;
+		if (*npages <= grow_pages)
+			for (i = 0; i < grow; i++) {
+				put_expect(f, q->coll_id, mk(&o, "tool",
+				    (*next_n)++, T1, NULL), CYBEX_PUT_ADDED);
+			}
+		memcpy(tok, pg.next, sizeof(tok));
+		q->next = tok;
+	}
+	q->next = NULL;
+}
+
+static void
+assert_each_once(const struct rows *all, const char *type, unsigned from,
+    unsigned to)
+{
+	char id[128];
+	unsigned i;
+	size_t j;
+	int seen;
+
+	for (i = from; i < to; i++) {
+		oid(id, sizeof(id), type, i);
+		seen = 0;
+		for (j = 0; j < all->n; j++)
+			if (strcmp(all->r[j].id, id) == 0)
+				seen++;
+		if (seen != 1)
+			fail_msg("%s seen %d times while paging", id, seen);
+	}
+}
+
+static void
+test_query_paging(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct rows all;
+	struct ob o;
+	unsigned i, n = 250, pages, next_n = 0;
+
+	assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+	for (i = 0; i < n; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &dg), 0);
+	q.coll_id = f->def;
+	page_all(f, &q, 7, 0, 0, &next_n, &all, &pages);
+	assert_int_equal(all.n, n);
+	assert_int_equal(pages, (n + 6) / 7);
+	assert_increasing(&all);
+	assert_each_once(&all, "tool", 0, n);
+	rows_free(&all);
+	/* An exact multiple of the limit: the last full page says no more. */
+	page_all(f, &q, 50, 0, 0, &next_n, &all, &pages);
+	assert_int_equal(all.n, n);
+	assert_int_equal(pages, 5);
+	rows_free(&all);
+	/* One page holds everything. */
+	page_all(f, &q, 1000, 0, 0, &next_n, &all, &pages);
+	assert_int_equal(pages, 1);
+	assert_int_equal(all.n, n);
+	rows_free(&all);
+	/* Paging with a type filter and all versions. */
+	put_expect(f, f->def, mk(&o, "tool", 3, T2, NULL), CYBEX_PUT_ADDED);
+	q.versions = CYBEX_VERSION_ALL;
+	q.types = (const char *[]){ "tool" };
+	q.ntypes = 1;
+	page_all(f, &q, 9, 0, 0, &next_n, &all, &pages);
+	assert_int_equal(all.n, n + 1);
+	assert_increasing(&all);
+	rows_free(&all);
+}
+
+static void
+test_query_paging_while_adding(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct rows all;
+	struct ob o;
+	unsigned i, n = 100, pages, next_n;
+
+	for (i = 0; i < n; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	next_n = n;
+	/* Three new objects after each of the first 12 pages. */
+	page_all(f, &q, 10, 3, 12, &next_n, &all, &pages);
+	assert_int_equal(next_n, n + 36);
+	assert_int_equal(all.n, n + 36);
+	assert_increasing(&all);
+	assert_each_once(&all, "tool", 0, n + 36);
+	rows_free(&all);
+	/* Paging from an added_after start sees only the newer rows. */
+	query_coll(f, f->def, 0, &all);
+	q.has_added_after = true;
+	q.added_after_us = all.r[n - 1].added;
+	rows_free(&all);
+	page_all(f, &q, 4, 0, 0, &next_n, &all, &pages);
+	assert_int_equal(all.n, 36);
+	assert_each_once(&all, "tool", n, n + 36);
+	rows_free(&all);
+}
+
+static void
+test_query_errors(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct cybex_page pg;
+	struct rows rs;
+	struct ob o;
+	unsigned i;
+	char tok[sizeof(pg.next)];
+
+	for (i = 0; i < 5; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	q.limit = 2;
+	memset(&rs, 0, sizeof(rs));
+	q.next = "not a token!";
+	assert_int_equal(query(f, &q, &rs, &pg), CYBEX_EINVAL);
+	q.next = "\xff\xfe";
+	assert_int_equal(query(f, &q, &rs, &pg), CYBEX_EINVAL);
+	assert_int_equal(rs.n, 0);
+	/* A good token works. */
+	q.next = NULL;
+	query_ok(f, &q, &rs, &pg);
+	assert_true(pg.more);
+	memcpy(tok, pg.next, sizeof(tok));
+	rows_free(&rs);
+	q.next = tok;
+	query_ok(f, &q, &rs, &pg);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+	/* Unknown collections. */
+	q.next = NULL;
+	q.coll_id = "4a0e0d1e-8f5c-4c3c-9d6e-3d1f0b5c9a77";
+	assert_int_equal(query(f, &q, &rs, &pg), CYBEX_ENOTFOUND);
+	q.coll_id = "no such collection";
+	assert_int_equal(query(f, &q, &rs, &pg), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_manifest(f->s, &q, collect, &rs, &pg,
+	    &dg), CYBEX_ENOTFOUND);
+	assert_int_equal(rs.n, 0);
+}
+
+static void
+test_date_added_monotonic(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct rows rs;
+	struct ob o;
+	unsigned i;
+
+	/* Half inside one transaction, half committing one by one. */
+	assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+	for (i = 0; i < 500; i++)
+		put_expect(f, f->def, mk(&o, "identity", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &dg), 0);
+	for (i = 500; i < 1000; i++)
+		put_expect(f, f->def, mk(&o, "identity", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1000);
+	assert_increasing(&rs);
+	/* In put order. */
+	for (i = 0; i < 1000; i += 111) {
+		oid(o.id, sizeof(o.id), "identity", i);
+		assert_string_equal(rs.r[i].id, o.id);
+	}
+	rows_free(&rs);
+}
+
+static int
+manifest_collect(struct fx *f, const struct cybex_query *q, struct rows *rs)
+{
+	struct cybex_page pg;
+	struct cybex_diag d;
+
+	memset(rs, 0, sizeof(*rs));
+	return cybex_store_manifest(f->s, q, collect, rs, &pg, &d);
+}
+
+static void
+test_manifest(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct rows rs, ms;
+	struct ob o;
+	size_t i;
+
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 1, T2, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "malware", 2, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, SCO_IP, CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(manifest_collect(f, &q, &ms), 0);
+	assert_int_equal(rs.n, 4);
+	assert_int_equal(ms.n, rs.n);
+	for (i = 0; i < rs.n; i++) {
+		assert_non_null(rs.r[i].json);
+		assert_null(ms.r[i].json);
+		assert_string_equal(ms.r[i].id, rs.r[i].id);
+		assert_string_equal(ms.r[i].type, rs.r[i].type);
+		assert_string_equal(ms.r[i].version, rs.r[i].version);
+		assert_int_equal(ms.r[i].added, rs.r[i].added);
+	}
+	rows_free(&ms);
+	rows_free(&rs);
+	/* Filters apply the same way. */
+	q.versions = 0;
+	q.types = (const char *[]){ "identity" };
+	q.ntypes = 1;
+	assert_int_equal(manifest_collect(f, &q, &ms), 0);
+	assert_int_equal(ms.n, 1);
+	assert_string_equal(ms.r[0].version, "2020-03-01T00:00:00.000000000Z");
+	rows_free(&ms);
+}
+
+static void
+test_delete(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	char a[CYBEX_UUID_STRLEN + 1];
+	const char *at[1];
+	struct cybex_diag d;
+	struct ob x, y;
+	struct rows rs;
+	size_t removed;
+
+	coll_add(f, "a", a);
+	put_expect(f, a, mk(&x, "malware", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, x.text, CYBEX_PUT_LINKED);	/* v1 shared */
+	put_expect(f, a, mk(&x, "malware", 1, T2, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&x, "malware", 1, T3, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&y, "tool", 2, T1, NULL), CYBEX_PUT_ADDED);
+
+	/* One version by timestamp. */
+	q.coll_id = a;
+	q.ids = (const char *[]){ x.id };
+	q.nids = 1;
+	at[0] = T2;
+	q.version_at = at;
+	q.nversion_at = 1;
+	removed = 99;
+	assert_int_equal(cybex_store_delete(f->s, &q, &removed, &d), 0);
+	assert_int_equal(removed, 1);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_int_equal(nver(&rs, x.id, "2020-03"), 0);
+	rows_free(&rs);
+	/* The orphaned version is gone everywhere. */
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(nver(&rs, x.id, "2020-03"), 0);
+	assert_int_equal(rs.n, 3);
+	rows_free(&rs);
+
+	/* No version filter: every version of x in a; y stays. */
+	q.version_at = NULL;
+	q.nversion_at = 0;
+	removed = 99;
+	assert_int_equal(cybex_store_delete(f->s, &q, &removed, &d), 0);
+	assert_int_equal(removed, 2);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id, y.id);
+	rows_free(&rs);
+	/* v1 is still in default; v3 was only in a and is gone. */
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(nver(&rs, x.id, "2020-02"), 1);
+	assert_int_equal(nver(&rs, x.id, "2020-04"), 0);
+	rows_free(&rs);
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, mk(&x, "malware", 1, T1, NULL));
+	rows_free(&rs);
+	/* Nothing left to remove in a. */
+	removed = 99;
+	assert_int_equal(cybex_store_delete(f->s, &q, &removed, &d), 0);
+	assert_int_equal(removed, 0);
+	/* With a version bit: first only. */
+	put_expect(f, f->def, mk(&x, "malware", 1, T2, NULL), CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	q.versions = CYBEX_VERSION_FIRST;
+	assert_int_equal(cybex_store_delete(f->s, &q, &removed, &d), 0);
+	assert_int_equal(removed, 1);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(nver(&rs, x.id, "2020-02"), 0);
+	assert_int_equal(nver(&rs, x.id, "2020-03"), 1);
+	rows_free(&rs);
+}
+
+static void
+test_transactions(void **state)
+{
+	struct fx *f = *state;
+	struct rows rs;
+	struct ob o;
+	unsigned i;
+
+	assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+	for (i = 0; i < 5; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_rollback(f->s), 0);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+
+	assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+	assert_true(cybex_store_begin(f->s, &dg) < 0);	/* not nestable */
+	for (i = 0; i < 5; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &dg), 0);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 5);
+	rows_free(&rs);
+	/* Committed data survives a reopen. */
+	fx_close(f);
+	fx_open(f);
+	query_coll(f, f->def, 0, &rs);
+	assert_int_equal(rs.n, 5);
+	rows_free(&rs);
+	/* A conflict inside a transaction does not poison it. */
+	assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+	put_expect(f, f->def, mk(&o, "tool", 10, T1, NULL), CYBEX_PUT_ADDED);
+	{
+		enum cybex_put_result res;
+
+		assert_int_equal(put(f, f->def, mk(&o, "tool", 0, T1,
+		    ",\"description\":\"x\""), &res), CYBEX_ECONFLICT);
+	}
+	put_expect(f, f->def, mk(&o, "tool", 11, T1, NULL), CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &dg), 0);
+	query_coll(f, f->def, 0, &rs);
+	assert_int_equal(rs.n, 7);
+	rows_free(&rs);
+}
+
+struct counts {
+	unsigned	 ntype, ncoll;
+	uint64_t	 ident_obj, ident_ver, mal_obj, def_ver, a_ver, a_obj;
+};
+
+static int
+count_fn(void *ud, int kind, const struct cybex_store_count *c)
+{
+	struct counts *k = ud;
+
+	assert_non_null(c->name);
+	if (kind == CYBEX_COUNT_TYPE) {
+		k->ntype++;
+		if (strcmp(c->name, "identity") == 0) {
+			k->ident_obj = c->objects;
+			k->ident_ver = c->versions;
+		} else if (strcmp(c->name, "malware") == 0)
+			k->mal_obj = c->objects;
+	} else if (kind == CYBEX_COUNT_COLLECTION) {
+		k->ncoll++;
+		if (strcmp(c->name, CYBEX_DEFAULT_COLLECTION) == 0)
+			k->def_ver = c->versions;
+		else if (strcmp(c->name, "a") == 0) {
+			k->a_ver = c->versions;
+			k->a_obj = c->objects;
+		}
+	} else
+		fail_msg("unknown count kind %d", kind);
+	return 0;
+}
+
+static void
+test_stats(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_store_stats st;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct counts k;
+	struct ob o;
+
+	coll_add(f, "a", a);
+	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 1, T2, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, a, o.text, CYBEX_PUT_LINKED);
+	put_expect(f, a, mk(&o, "identity", 2, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&o, "malware", 3, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, SCO_IP, CYBEX_PUT_ADDED);
+	memset(&k, 0, sizeof(k));
+	memset(&st, 0xff, sizeof(st));
+	assert_int_equal(cybex_store_stats(f->s, count_fn, &k, &st, &d), 0);
+	assert_int_equal(st.objects, 4);
+	assert_int_equal(st.versions, 5);
+	assert_int_equal(st.collections, 2);
+	assert_true(st.bytes_on_disk > 0);
+	assert_int_equal(st.schema_version, cybex_store_schema_latest());
+	assert_int_equal(k.ntype, 3);		/* identity, malware, ipv4-addr */
+	assert_int_equal(k.ident_obj, 2);
+	assert_int_equal(k.ident_ver, 3);
+	assert_int_equal(k.mal_obj, 1);
+	assert_int_equal(k.ncoll, 2);
+	assert_int_equal(k.def_ver, 2);
+	assert_int_equal(k.a_ver, 4);
+	assert_int_equal(k.a_obj, 4);
+	/* Without a callback. */
+	assert_int_equal(cybex_store_stats(f->s, NULL, NULL, &st, &d), 0);
+	assert_int_equal(st.versions, 5);
+}
+
+static void
+count_problem(void *ud, const struct cybex_diag *d)
+{
+	(*(unsigned *)ud)++;
+}
+
+static void
+test_check(void **state)
+{
+	struct fx *f = *state;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct ob o;
+	unsigned n = 0, i;
+	size_t removed;
+	struct cybex_query q = { 0 };
+
+	assert_int_equal(cybex_store_check(f->s, count_problem, &n, &d), 0);
+	assert_int_equal(n, 0);
+	coll_add(f, "a", a);
+	for (i = 0; i < 50; i++)
+		put_expect(f, i % 2 ? a : f->def, mk(&o, "identity", i % 20,
+		    i < 20 ? T1 : i < 40 ? T2 : T3, NULL), CYBEX_PUT_ADDED);
+	q.coll_id = a;
+	q.ids = (const char *[]){ o.id };
+	q.nids = 1;
+	assert_int_equal(cybex_store_delete(f->s, &q, &removed, &d), 0);
+	assert_int_equal(cybex_store_check(f->s, count_problem, &n, &d), 0);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), 0);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_callback_stops(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct cybex_page pg;
+	struct rows rs;
+	struct ob o;
+	unsigned i;
+
+	for (i = 0; i < 10; i++)
+		put_expect(f, f->def, mk(&o, "tool", i, T1, NULL),
+		    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	memset(&rs, 0, sizeof(rs));
+	rs.stop_at = 3;
+	rs.stop_ret = 42;
+	assert_int_equal(query(f, &q, &rs, &pg), 42);
+	assert_int_equal(rs.n, 3);
+	rows_free(&rs);
+	rs.stop_at = 1;
+	rs.stop_ret = -7777;
+	assert_int_equal(cybex_store_manifest(f->s, &q, collect, &rs, &pg,
+	    &dg), -7777);
+	assert_int_equal(rs.n, 1);
+	rows_free(&rs);
+	/* Export over every collection stops the same way. */
+	q.coll_id = NULL;
+	rs.stop_at = 5;
+	rs.stop_ret = 1;
+	assert_int_equal(query(f, &q, &rs, &pg), 1);
+	assert_int_equal(rs.n, 5);
+	rows_free(&rs);
+	/* The store is usable afterwards. */
+	put_expect(f, f->def, mk(&o, "tool", 99, T1, NULL), CYBEX_PUT_ADDED);
+}
+
+struct counter {
+	size_t		 n;
+	int64_t		 last;
+	bool		 ordered;
+	size_t		 bytes;
+};
+
+static int
+count_row(void *ud, const struct cybex_row *r)
+{
+	struct counter *c = ud;
+
+	if (c->n > 0 && r->date_added_us <= c->last)
+		c->ordered = false;
+	c->last = r->date_added_us;
+	c->bytes += r->len;
+	c->n++;
+	return 0;
+}
+
+static void
+test_streaming_50k(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	struct cybex_page pg;
+	struct cybex_diag d;
+	struct counter c;
+	struct ob o;
+	unsigned i, n = 50000;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (i % 10000 == 0)
+			assert_int_equal(cybex_store_begin(f->s, &dg), 0);
+		put_expect(f, f->def, mk(&o, i % 3 ? "tool" : "identity", i,
+		    T1, NULL), CYBEX_PUT_ADDED);
+		if (i % 10000 == 9999)
+			assert_int_equal(cybex_store_commit(f->s, &dg), 0);
+	}
+	q.coll_id = f->def;
+	memset(&c, 0, sizeof(c));
+	c.ordered = true;
+	rc = cybex_store_query(f->s, &q, count_row, &c, &pg, &d);
+	assert_int_equal(rc, 0);
+	assert_int_equal(c.n, n);
+	assert_true(c.ordered);
+	assert_false(pg.more);
+	assert_int_equal(pg.count, n);
+	/* Export: every collection. */
+	q.coll_id = NULL;
+	q.versions = CYBEX_VERSION_ALL;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cybex_store_query(f->s, &q, count_row, &c, &pg, &d),
+	    0);
+	assert_int_equal(c.n, n);
+	assert_true(c.bytes > (size_t)n * 150);
+}
+
+/* ---- import ---- */
+struct rejects {
+	unsigned	 n;
+	int		 codes[16];
+	char		 ptr[16][CYBEX_DIAG_PTR_MAX];
+	unsigned	 batches;
+	uint64_t	 last_committed;
+};
+
+static void
+on_reject(void *ud, const struct cybex_diag *d)
+{
+	struct rejects *r = ud;
+
+	if (r->n < 16) {
+		r->codes[r->n] = d->code;
+		snprintf(r->ptr[r->n], sizeof(r->ptr[0]), "%s", d->pointer);
+	}
+	r->n++;
+}
+
+static void
+on_batch(void *ud, const struct cybex_import_stats *st)
+{
+	struct rejects *r = ud;
+
+	assert_true(st->committed >= r->last_committed);
+	r->last_committed = st->committed;
+	r->batches++;
+}
+
+#define BUNDLE_HEAD "{\"type\":\"bundle\"," \
+	"\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\",\"objects\":["
+
+static int
+import_text(struct fx *f, const char *coll, const char *text, size_t batch,
+    bool aon, struct rejects *rj, struct cybex_import_stats *st)
+{
+	struct cybex_import_opts o = { 0 };
+	struct cybex_stix_reader *r = NULL;
+	struct cybex_diag d;
+	int rc;
+
+	memset(rj, 0, sizeof(*rj));
+	memset(st, 0, sizeof(*st));
+	o.batch = batch;
+	o.all_or_nothing = aon;
+	o.on_reject = on_reject;
+	o.on_batch = on_batch;
+	o.ud = rj;
+	assert_int_equal(cybex_stix_reader_new_mem(text, strlen(text), NULL,
+	    &r), 0);
+	cybex_diag_clear(&d);
+	rc = cybex_store_import(f->s, coll, r, &o, st, &d);
+	cybex_stix_reader_free(r);
+	return rc;
+}
+
+/* A bundle of n valid tools numbered from first, plus extra members. */
+static void
+bundle(struct cybex_buf *b, unsigned first, unsigned n, const char *extra)
+{
+	struct ob o;
+	unsigned i;
+
+	cybex_buf_reset(b);
+	assert_int_equal(cybex_buf_puts(b, BUNDLE_HEAD), 0);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			cybex_buf_putc(b, ',');
+		cybex_buf_puts(b, mk(&o, "tool", first + i, T1, NULL));
+		cybex_buf_putc(b, '\n');
+	}
+	if (extra != NULL)
+		cybex_buf_puts(b, extra);
+	assert_int_equal(cybex_buf_puts(b, "]}"), 0);
+}
+
+static void
+test_import_mixed(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_import_stats st;
+	struct cybex_buf b;
+	struct rejects rj;
+	struct rows rs;
+	struct ob o;
+	char extra[2048];
+	int rc;
+
+	cybex_buf_init(&b, 0);
+	/* Pre-store tool 0 so a conflicting copy in the input is rejected. */
+	put_expect(f, f->def, mk(&o, "tool", 0, T2, NULL), CYBEX_PUT_ADDED);
+	snprintf(extra, sizeof(extra),
+	    ",{\"type\":\"identity\",\"spec_version\":\"2.1\","
+	    "\"id\":\"identity--00000000-0000-4000-8000-0000000000aa\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T0 "\"}\n"
+	    ",%s\n"
+	    ",{\"type\":\"malware\",\"spec_version\":\"2.1\","
+	    "\"id\":\"malware--00000000-0000-4000-8000-0000000000bb\","
+	    "\"created\":\"" T2 "\",\"modified\":\"" T1 "\",\"name\":\"m\","
+	    "\"is_family\":false}\n"
+	    ",%s", mk(&o, "tool", 0, T2, ",\"description\":\"other\""),
+	    SCO_IP);
+	bundle(&b, 1, 5, extra);
+	rc = import_text(f, f->def, b.data, 0, false, &rj, &st);
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.objects, 9);
+	assert_int_equal(st.added, 6);		/* 5 tools + ipv4-addr */
+	assert_int_equal(st.rejected, 3);
+	assert_int_equal(st.linked, 0);
+	assert_int_equal(st.present, 0);
+	assert_true(st.committed >= st.added);
+	assert_true(st.bytes > 0);
+	assert_int_equal(rj.n, 3);
+	assert_true(rj.codes[0] < 0);
+	/* Rejects say which object: its place in the bundle. */
+	assert_non_null(strstr(rj.ptr[0], "/objects/5"));
+	assert_non_null(strstr(rj.ptr[1], "/objects/6"));
+	assert_int_equal(rj.codes[1], CYBEX_ECONFLICT);
+	assert_non_null(strstr(rj.ptr[2], "/objects/7"));
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 7);
+	assert_int_equal(find_row(&rs,
+	    "identity--00000000-0000-4000-8000-0000000000aa", NULL), -1);
+	/* The stored tool 0 is unchanged. */
+	oid(o.id, sizeof(o.id), "tool", 0);
+	assert_string_equal(rs.r[find_row(&rs, o.id, NULL)].json,
+	    mk(&o, "tool", 0, T2, NULL));
+	rows_free(&rs);
+	cybex_buf_free(&b);
+}
+
+static void
+test_import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_import_stats st;
+	struct cybex_buf b;
+	struct rejects rj;
+	struct rows rs;
+	int rc;
+
+	cybex_buf_init(&b, 0);
+	/* The bad object comes last, after several batches' worth. */
+	bundle(&b, 0, 40, ",{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--00000000-0000-4000-8000-0000000000ff\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T0 "\"}");
+	rc = import_text(f, f->def, b.data, 7, true, &rj, &st);
+	assert_true(rc < 0);
+	assert_true(st.rejected >= 1);
+	assert_true(rj.n >= 1);
+	assert_int_equal(st.committed, 0);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	/* Without the bad object it all goes in. */
+	bundle(&b, 0, 40, NULL);
+	rc = import_text(f, f->def, b.data, 7, true, &rj, &st);
+	assert_int_equal(rc, 0);
+	assert_int_equal(st.added, 40);
+	assert_int_equal(st.committed, 40);
+	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 40);
+	rows_free(&rs);
+	cybex_buf_free(&b);
+}
+
+static void
+test_import_twice(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_import_stats st;
+	struct cybex_store_stats ss;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct cybex_buf b;
+	struct rejects rj;
+
+	cybex_buf_init(&b, 0);
+	bundle(&b, 0, 25, NULL);
+	assert_int_equal(import_text(f, f->def, b.data, 10, false, &rj, &st),
+	    0);
+	assert_int_equal(st.objects, 25);
+	assert_int_equal(st.added, 25);
+	assert_int_equal(st.committed, 25);
+	assert_true(rj.batches >= 3);		/* 10 + 10 + 5 */
+	assert_int_equal(rj.last_committed, 25);
+	assert_int_equal(import_text(f, f->def, b.data, 10, false, &rj, &st),
+	    0);
+	assert_int_equal(st.objects, 25);
+	assert_int_equal(st.added, 0);
+	assert_int_equal(st.present, st.objects);
+	assert_int_equal(st.rejected, 0);
+	/* Into another collection: linked, nothing new stored. */
+	coll_add(f, "a", a);
+	assert_int_equal(import_text(f, a, b.data, 0, false, &rj, &st), 0);
+	assert_int_equal(st.linked, 25);
+	assert_int_equal(st.added, 0);
+	assert_int_equal(cybex_store_stats(f->s, NULL, NULL, &ss, &d), 0);
+	assert_int_equal(ss.objects, 25);
+	assert_int_equal(ss.versions, 25);
+	cybex_buf_free(&b);
+}
+
+static void
+test_import_json_lines_and_bad_json(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_import_stats st;
+	struct cybex_buf b;
+	struct rejects rj;
+	struct ob o;
+	struct rows rs;
+	unsigned i;
+	int rc;
+
+	cybex_buf_init(&b, 0);
+	for (i = 0; i < 30; i++) {
+		cybex_buf_puts(&b, mk(&o, "identity", i, T1, NULL));
+		cybex_buf_putc(&b, '\n');
+	}
+	cybex_buf_puts(&b, "{\"type\": \"identity\", oops\n");
+	rc = import_text(f, f->def, b.data, 10, false, &rj, &st);
+	assert_int_equal(rc, CYBEX_EJSON);
+	assert_int_equal(st.objects, 30);
+	/*
+	 * Whole batches before the error stay committed (whether the one
+	 * the error cut short is kept is the backend's choice), and the
+	 * stats say exactly what is stored.
+	 */
+	assert_true(st.committed >= 20);
+	assert_int_equal(st.committed % 10, 0);
+	query_coll(f, f->def, 0, &rs);
+	assert_int_equal(rs.n, st.committed);
+	rows_free(&rs);
+	/* An unknown collection is refused before anything is read. */
+	rc = import_text(f, "4a0e0d1e-8f5c-4c3c-9d6e-3d1f0b5c9a77", b.data,
+	    10, false, &rj, &st);
+	assert_int_equal(rc, CYBEX_ENOTFOUND);
+	assert_int_equal(st.added, 0);
+	cybex_buf_free(&b);
+}
+
+/* ---- helpers ---- */
+static void
+test_helpers(void **state)
+{
+	const char *t = "{\"modified\":\"2016-04-06T20:03:00Z\"}";
+	char key[CYBEX_VERSION_KEY_MAX], buf[32];
+	struct cybex_diag d;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(cybex_json_parse(t, strlen(t), 0, &j, &d), 0);
+	assert_int_equal(cybex_store_version_key(j, key, &d), 0);
+	assert_string_equal(key, "2016-04-06T20:03:00.000000000Z");
+	json_decref(j);
+	t = "{\"modified\":\"2016-04-06T20:03:00.123456789Z\"}";
+	assert_int_equal(cybex_json_parse(t, strlen(t), 0, &j, &d), 0);
+	assert_int_equal(cybex_store_version_key(j, key, &d), 0);
+	assert_string_equal(key, "2016-04-06T20:03:00.123456789Z");
+	json_decref(j);
+	t = "{\"modified\":\"yesterday\"}";
+	assert_int_equal(cybex_json_parse(t, strlen(t), 0, &j, &d), 0);
+	assert_true(cybex_store_version_key(j, key, &d) < 0);
+	json_decref(j);
+	cybex_store_format_us(0, buf, sizeof(buf));
+	assert_string_equal(buf, "1970-01-01T00:00:00.000000Z");
+	cybex_store_format_us(1459972980123456LL, buf, sizeof(buf));
+	assert_string_equal(buf, "2016-04-06T20:03:00.123456Z");
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+store_contract_run(const struct store_contract_backend *b,
+    const struct CMUnitTest *extra, size_t nextra)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_open_creates_schema),
+		T(test_reopen_keeps_data),
+		T(test_newer_schema_refused),
+		T(test_collections),
+		T(test_collection_remove_orphans),
+		T(test_two_handles),
+		T(test_collection_rollback),
+		T(test_put_results),
+		T(test_put_conflict_keeps_text),
+		T(test_put_canonical_same),
+		T(test_put_revoked),
+		T(test_put_sco_version_empty),
+		T(test_json_exact),
+		T(test_query_by_collection),
+		T(test_query_added_after),
+		T(test_query_match_id_type),
+		T(test_query_versions),
+		T(test_query_spec_version),
+		T(test_query_paging),
+		T(test_query_paging_while_adding),
+		T(test_query_errors),
+		T(test_date_added_monotonic),
+		T(test_manifest),
+		T(test_delete),
+		T(test_transactions),
+		T(test_stats),
+		T(test_check),
+		T(test_callback_stops),
+		T(test_streaming_50k),
+		T(test_import_mixed),
+		T(test_import_all_or_nothing),
+		T(test_import_twice),
+		T(test_import_json_lines_and_bad_json),
+		cmocka_unit_test(test_helpers),
+	};
+	size_t n = sizeof(tests) / sizeof(tests[0]);
+	struct CMUnitTest *all;
+	char name[64];
+	int failed;
+
+	be = b;
+	if ((all = calloc(n + nextra, sizeof(*all))) == NULL)
+		return 1;
+	memcpy(all, tests, sizeof(tests));
+	if (nextra > 0)
+		memcpy(all + n, extra, nextra * sizeof(*extra));
+	snprintf(name, sizeof(name), "store contract (%s)", b->name);
+	failed = _cmocka_run_group_tests(name, all, n + nextra, NULL, NULL);
+	free(all);
+	return failed;
+}

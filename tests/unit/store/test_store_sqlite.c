@@ -1,0 +1,208 @@
+/*
+ * The store contract against the SQLite backend: every test gets a new
+ * database file in its own mkdtemp directory under /tmp, removed after.
+ * A few SQLite-only cases (files that are missing, not databases, or
+ * opened read-only) follow the contract.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "cybex/store.h"
+
+#include "contract.h"
+
+static int
+sq_create(void *ud, char *dsn, size_t dsnsz)
+{
+	char dir[] = "/tmp/cybex-store-test-XXXXXX";
+	int n;
+
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	n = snprintf(dsn, dsnsz, "%s/test.db", dir);
+	return n < 0 || (size_t)n >= dsnsz ? -1 : 0;
+}
+
+/* Remove the database's directory and whatever SQLite left in it. */
+static void
+sq_destroy(void *ud, const char *dsn)
+{
+	char dir[STORE_CONTRACT_DSN_MAX], path[STORE_CONTRACT_DSN_MAX + 256];
+	struct dirent *e;
+	char *slash;
+	DIR *dp;
+
+	if (dsn == NULL || dsn[0] == '\0')
+		return;
+	snprintf(dir, sizeof(dir), "%s", dsn);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if (strncmp(dir, "/tmp/cybex-store-test-", 22) != 0)
+		return;		/* never remove anything else */
+	if ((dp = opendir(dir)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+		closedir(dp);
+	}
+	rmdir(dir);
+}
+
+static int
+sq_set_schema_version(void *ud, const char *dsn, int version)
+{
+	sqlite3 *db = NULL;
+	char sql[64];
+	int rc = -1;
+
+	if (sqlite3_open_v2(dsn, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+ out:
+	sqlite3_close(db);
+	return rc;
+}
+
+/* ---- SQLite only ---- */
+struct tmpdb {
+	char	 path[STORE_CONTRACT_DSN_MAX];
+};
+
+static int
+setup(void **state)
+{
+	struct tmpdb *t = calloc(1, sizeof(*t));
+
+	if (t == NULL || sq_create(NULL, t->path, sizeof(t->path)) != 0) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct tmpdb *t = *state;
+
+	sq_destroy(NULL, t->path);
+	free(t);
+	return 0;
+}
+
+static void
+test_nocreate_missing(void **state)
+{
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+
+	cybex_diag_clear(&d);
+	assert_true(cybex_store_open(t->path, CYBEX_STORE_NOCREATE, &s, &d) <
+	    0);
+	assert_null(s);
+	assert_true(d.message[0] != '\0');
+	assert_int_equal(access(t->path, F_OK), -1);	/* not created */
+	assert_true(cybex_store_open(t->path, CYBEX_STORE_RDONLY, &s, &d) < 0);
+	assert_null(s);
+}
+
+static void
+test_not_a_database(void **state)
+{
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	unsigned char junk[8192];
+	unsigned i;
+	int fd;
+
+	/* Not SQLite at all: random-looking bytes. */
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)(i * 131u + 7u) ^ (unsigned char)(i >> 3);
+	fd = open(t->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, junk, sizeof(junk)), sizeof(junk));
+	close(fd);
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), CYBEX_EDB);
+	assert_null(s);
+	assert_true(d.message[0] != '\0');
+	/* A SQLite header followed by garbage. */
+	memcpy(junk, "SQLite format 3", 16);
+	fd = open(t->path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, junk, sizeof(junk)), sizeof(junk));
+	close(fd);
+	assert_true(cybex_store_open(t->path, 0, &s, &d) < 0);
+	assert_null(s);
+}
+
+static void
+test_dsn_prefix_and_rdonly(void **state)
+{
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_collection c;
+	struct cybex_diag d;
+	char dsn[STORE_CONTRACT_DSN_MAX + 8];
+
+	snprintf(dsn, sizeof(dsn), "sqlite:%s", t->path);
+	assert_int_equal(cybex_store_open(dsn, 0, &s, &d), 0);
+	cybex_store_close(s);
+	assert_int_equal(access(t->path, F_OK), 0);
+	s = NULL;
+	assert_int_equal(cybex_store_open(t->path,
+	    CYBEX_STORE_RDONLY | CYBEX_STORE_NOCREATE, &s, &d), 0);
+	memset(&c, 0, sizeof(c));
+	c.alias = "ro";
+	c.title = "read-only";
+	assert_true(cybex_store_collection_add(s, &c, &d) < 0);
+	cybex_store_close(s);
+}
+
+int
+main(void)
+{
+	static const struct store_contract_backend sqlite_backend = {
+		.name = "sqlite",
+		.create = sq_create,
+		.destroy = sq_destroy,
+		.set_schema_version = sq_set_schema_version,
+		.ud = NULL,
+	};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nocreate_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_dsn_prefix_and_rdonly,
+		    setup, teardown),
+	};
+
+	return store_contract_run(&sqlite_backend, tests,
+	    sizeof(tests) / sizeof(tests[0]));
+}
