@@ -51,49 +51,16 @@ cmd_validate_usage(FILE *f)
 	    CYBEX_JSON_DEPTH_DEFAULT);
 }
 
-/* Append v as a JSON string (quoted) to the output buffer. */
-static void
-put_jstr(struct cybex_buf *b, const char *s)
-{
-	json_t *j = json_string(s != NULL ? s : "");
-
-	if (j == NULL)		/* invalid UTF-8 cannot happen: input was */
-		j = json_string("?");
-	(void)cybex_json_write(j, 0, b);
-	json_decref(j);
-}
-
 static void
 emit(struct vstate *st, const struct cybex_diag *d, unsigned long line,
     unsigned long col)
 {
-	const char *sev = d->severity == CYBEX_SEV_ERROR ? "error" : "warning";
-	struct cybex_buf *b = &st->out;
-
 	if (d->severity == CYBEX_SEV_ERROR)
 		st->errors++;
 	else
 		st->warnings++;
-	if (!st->json) {
-		printf("%s:%lu:%lu: %s: %s", st->file, line, col, sev,
-		    d->message);
-		if (d->pointer[0] != '\0')
-			printf(" [%s]", d->pointer);
-		putchar('\n');
-		return;
-	}
-	cybex_buf_reset(b);
-	cybex_buf_puts(b, st->first_diag ? "\n" : ",\n");
-	st->first_diag = false;
-	cybex_buf_printf(b, "{\"severity\":\"%s\",\"rule\":", sev);
-	put_jstr(b, d->rule != NULL ? d->rule : cybex_strerror(d->code));
-	cybex_buf_printf(b, ",\"line\":%lu,\"column\":%lu,\"offset\":%llu,"
-	    "\"pointer\":", line, col, d->offset);
-	put_jstr(b, d->pointer);
-	cybex_buf_puts(b, ",\"message\":");
-	put_jstr(b, d->message);
-	cybex_buf_putc(b, '}');
-	fwrite(b->data, 1, b->len, stdout);
+	cli_diag_print(st->file, st->json, &st->first_diag, &st->out, d, line,
+	    col);
 }
 
 /* A validation diagnostic: find its line/col through the item's text. */
@@ -101,26 +68,10 @@ static void
 on_diag(void *ud, const struct cybex_diag *d)
 {
 	struct vstate *st = ud;
-	const struct cybex_stix_item *it = st->item;
-	const char *rel = d->pointer;
-	unsigned long line = it->line, col = it->column, l, c;
-	size_t off, plen = strlen(it->pointer);
 	struct cybex_diag dd = *d;
 
-	if (strncmp(rel, it->pointer, plen) == 0)
-		rel += plen;
-	if (it->len > 0 &&
-	    cybex_json_locate(it->text, it->len, rel, &off) == 0) {
-		cybex_text_linecol(it->text, off, &l, &c);
-		if (l == 1)
-			col += c - 1;
-		else
-			col = c;
-		line += l - 1;
-		dd.offset = it->offset + off;
-	} else
-		dd.offset = it->offset;
-	emit(st, &dd, line, col);
+	cybex_stix_item_locate(st->item, &dd);
+	emit(st, &dd, dd.line, dd.column);
 }
 
 static int
@@ -235,7 +186,7 @@ cmd_validate(int argc, char **argv)
 		if (json) {
 			cybex_buf_puts(&st.out, i > optind ? ",\n{\"file\":" :
 			    "\n{\"file\":");
-			put_jstr(&st.out, st.file);
+			cli_json_str(&st.out, st.file);
 			cybex_buf_puts(&st.out, ",\"diagnostics\":[");
 			fwrite(st.out.data, 1, st.out.len, stdout);
 		}

@@ -13,6 +13,23 @@
 static const struct cli_cmd cmds[] = {
 	{ "validate", "check STIX 2.1 files and report every problem",
 	    cmd_validate, cmd_validate_usage },
+	{ "import", "store STIX 2.1 objects in a collection", cmd_import, cmd_import_usage },
+	{ "export", "write stored objects as a STIX 2.1 bundle", cmd_export, cmd_export_usage },
+	{ "db", "check the database or show its statistics", cmd_db, cmd_db_usage },
+	{ "collection", "add, list or remove collections", cmd_collection, cmd_collection_usage },
+	{ "pattern", "check a STIX pattern or match it against observed-data", cmd_pattern, cmd_pattern_usage },
+	{ "serve", "run the hub (TAXII 2.1 server)", cmd_serve,
+	    cmd_serve_usage },
+	{ "user", "add, list, remove users or change a password", cmd_user,
+	    cmd_user_usage },
+	{ "token", "create, list or revoke API tokens", cmd_token,
+	    cmd_token_usage },
+	{ "group", "add or remove groups and their members", cmd_group,
+	    cmd_group_usage },
+	{ "api-root", "add, change or list TAXII API roots", cmd_apiroot,
+	    cmd_apiroot_usage },
+	{ "taxii", "load a TAXII server's data (API roots, collections, "
+	    "objects)", cmd_taxii, cmd_taxii_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

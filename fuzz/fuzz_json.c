@@ -58,36 +58,40 @@ num_equal(const json_t *a, const json_t *b)
 	const char *key;
 	json_t *va;
 	size_t i;
+	int eq = 0;
 
 	if (json_is_number(a) && json_is_number(b)) {
 		if (json_is_integer(a) && json_is_integer(b))
-			return json_integer_value(a) == json_integer_value(b);
-		return json_number_value(a) == json_number_value(b);
+			eq = json_integer_value(a) == json_integer_value(b);
+		else
+			eq = json_number_value(a) == json_number_value(b);
+		goto out;
 	}
 	if (json_typeof(a) != json_typeof(b))
-		return 0;
+		goto out;
 	if (json_is_array(a)) {
 		if (json_array_size(a) != json_array_size(b))
-			return 0;
+			goto out;
 		for (i = 0; i < json_array_size(a); i++) {
 			if (!num_equal(json_array_get(a, i),
 			    json_array_get(b, i)))
-				return 0;
+				goto out;
 		}
-		return 1;
-	}
-	if (json_is_object(a)) {
+		eq = 1;
+	} else if (json_is_object(a)) {
 		if (json_object_size(a) != json_object_size(b))
-			return 0;
+			goto out;
 		json_object_foreach((json_t *)a, key, va) {
 			const json_t *vb = json_object_get(b, key);
 
 			if (vb == NULL || !num_equal(va, vb))
-				return 0;
+				goto out;
 		}
-		return 1;
-	}
-	return json_equal(a, b);
+		eq = 1;
+	} else
+		eq = json_equal(a, b);
+ out:
+	return eq;
 }
 
 /* Does v hold a real that canonical form writes as digits past int64? */
@@ -98,24 +102,21 @@ has_big_integral_real(const json_t *v)
 	json_t *m;
 	double r;
 	size_t i;
+	int has = 0;
 
 	if (json_is_real(v)) {
 		r = fabs(json_real_value(v));
-		return r >= 9223372036854775808.0 && r < 1e21;
-	}
-	if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++) {
-			if (has_big_integral_real(json_array_get(v, i)))
-				return 1;
-		}
-	}
-	if (json_is_object(v)) {
+		has = r >= 9223372036854775808.0 && r < 1e21;
+	} else if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v) && !has; i++)
+			has = has_big_integral_real(json_array_get(v, i));
+	} else if (json_is_object(v)) {
 		json_object_foreach((json_t *)v, key, m) {
-			if (has_big_integral_real(m))
-				return 1;
+			if ((has = has_big_integral_real(m)) != 0)
+				break;
 		}
 	}
-	return 0;
+	return has;
 }
 
 /* The tolerated case: the canonical text must still read back as reals. */

@@ -120,12 +120,13 @@ check_text(const struct cybex_stix_item *it, const struct cybex_stix_opts *o,
 	if (it->offset >= size || it->len > size - it->offset)
 		die("item text lies outside the input", it);
 	if (it->kind != CYBEX_STIX_ITEM_OBJECT)
-		return;
+		goto out;
 	if (cybex_json_parse(it->text, it->len, o->max_depth + 1, &j, &d) != 0)
 		die("item text does not parse", it);
 	if (!json_equal(j, it->json))
 		die("item text parses to a different value than item json",
 		    it);
+ out:
 	json_decref(j);
 }
 

@@ -55,7 +55,7 @@ check(const uint8_t *data, size_t size, unsigned flags)
 		/* The column names a character of the input or one past it. */
 		if (d.column < 1 || d.column > size + 1)
 			die("diag column outside the input", data, size, NULL);
-		return;
+		goto out;
 	}
 	if (t.nsec > 999999999 || t.digits > 9)
 		die("parsed value out of range", data, size, NULL);
@@ -65,7 +65,7 @@ check(const uint8_t *data, size_t size, unsigned flags)
 		    (t.sec >= SEC_YEAR_0 && t.sec < SEC_YEAR_10000))
 			die("accepted timestamp does not format", data, size,
 			    NULL);
-		return;
+		goto out;
 	}
 	if ((size_t)n != strlen(buf) || (size_t)n > 30)
 		die("format length is wrong", data, size, buf);
@@ -86,6 +86,8 @@ check(const uint8_t *data, size_t size, unsigned flags)
 	    ((size_t)n != size || memcmp(buf, data, size) != 0))
 		die("canonical timestamp is not written back as it was",
 		    data, size, buf);
+ out:
+	return;
 }
 
 int

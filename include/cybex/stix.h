@@ -108,7 +108,8 @@ struct cybex_stix_reader;
 
 enum cybex_stix_item_kind {
 	CYBEX_STIX_ITEM_OBJECT = 1,	/* a STIX object (top level or in a bundle) */
-	CYBEX_STIX_ITEM_BUNDLE = 2,	/* a bundle envelope, after its objects;
+	CYBEX_STIX_ITEM_BUNDLE = 2,	/* a bundle (or a TAXII envelope, which
+					   has no "type"), after its objects;
 					   json has every member but "objects" */
 };
 

@@ -67,6 +67,7 @@ struct cybex_collection {
 	const char	*media_types;	/* comma-separated; NULL = STIX 2.1 */
 	int64_t		 created_us;	/* set by the store */
 	uint64_t	 nobjects;	/* versions in it (set by get/list) */
+	const char	*api_root;	/* TAXII API root name; NULL = default */
 };
 
 /*
@@ -93,6 +94,48 @@ int	 cybex_store_collection_list(struct cybex_store *s,
 int	 cybex_store_collection_remove(struct cybex_store *s, const char *key,
 	    struct cybex_diag *d);
 
+/* ---- TAXII API roots ---- */
+#define CYBEX_DEFAULT_API_ROOT	"api1"	/* exists in every store */
+#define CYBEX_API_ROOT_MAX	64	/* name: [a-z0-9_-], a URL path segment */
+
+struct cybex_api_root {
+	const char	*name;		/* the URL segment: /<name>/ */
+	const char	*title;
+	const char	*description;	/* may be NULL */
+	int64_t		 max_content_length;	/* bytes; 0 = server default */
+};
+/* Add, or with replace true update, an API root.  CYBEX_EEXIST. */
+int	 cybex_store_api_root_put(struct cybex_store *s,
+	    const struct cybex_api_root *r, bool replace, struct cybex_diag *d);
+int	 cybex_store_api_root_get(struct cybex_store *s, const char *name,
+	    struct cybex_arena *a, struct cybex_api_root *out,
+	    struct cybex_diag *d);
+typedef int	(*cybex_api_root_fn)(void *ud, const struct cybex_api_root *r);
+int	 cybex_store_api_root_list(struct cybex_store *s, cybex_api_root_fn fn,
+	    void *ud, struct cybex_diag *d);
+
+/* ---- TAXII status resources (add objects) ---- */
+struct cybex_status {
+	char		 id[CYBEX_UUID_STRLEN + 1];
+	const char	*api_root;
+	int64_t		 uid;		/* who asked */
+	int64_t		 created_us;	/* request_timestamp */
+	bool		 complete;
+	uint64_t	 total;
+	uint64_t	 success;
+	uint64_t	 failure;
+	uint64_t	 pending;
+	/* JSON object text {"successes":[..],"failures":[..],"pendings":[..]} */
+	const char	*detail;
+};
+/* Insert or update a status resource (by id). */
+int	 cybex_store_status_put(struct cybex_store *s,
+	    const struct cybex_status *st, struct cybex_diag *d);
+/* CYBEX_ENOTFOUND when there is none with this id in this API root. */
+int	 cybex_store_status_get(struct cybex_store *s, const char *api_root,
+	    const char *id, struct cybex_arena *a, struct cybex_status *out,
+	    struct cybex_diag *d);
+
 /* ---- writing objects ---- */
 enum cybex_put_result {
 	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */
@@ -111,6 +154,16 @@ enum cybex_put_result {
 int	 cybex_store_put(struct cybex_store *s, const char *coll_id,
 	    const json_t *obj, const char *text, size_t len,
 	    enum cybex_put_result *out, struct cybex_diag *d);
+
+/*
+ * As cybex_store_put, with the date_added given (loading data exported
+ * from another server).  It must be later than the collection's last
+ * date_added (CYBEX_EINVAL otherwise), so added_after paging stays exact.
+ */
+int	 cybex_store_put_at(struct cybex_store *s, const char *coll_id,
+	    const json_t *obj, const char *text, size_t len,
+	    int64_t date_added_us, enum cybex_put_result *out,
+	    struct cybex_diag *d);
 
 /* ---- queries ---- */
 enum cybex_version_match {
@@ -159,6 +212,12 @@ struct cybex_row {
 	int64_t		 date_added_us;	/* in the queried collection (export: first) */
 };
 typedef int	(*cybex_row_fn)(void *ud, const struct cybex_row *r);
+/*
+ * A row callback may return CYBEX_ROW_STOP: the row is not taken and the
+ * page ends before it (page->more and page->next are set so the next
+ * page starts with it).  Any other non-zero value aborts the query.
+ */
+#define CYBEX_ROW_STOP	1
 
 /* Where a page ended. */
 struct cybex_page {
@@ -230,6 +289,101 @@ int	 cybex_store_version_key(const json_t *obj, char *out,
 	    struct cybex_diag *d);
 /* RFC 3339 with microseconds for a date_added; out needs 32 bytes. */
 void	 cybex_store_format_us(int64_t us, char *out, size_t outsz);
+
+/* ---- accounts: users, groups, API tokens, permissions, audit ---- */
+struct cybex_user {
+	int64_t		 uid;
+	const char	*name;
+	bool		 is_admin;
+	bool		 disabled;
+	int64_t		 created_us;
+};
+
+#define CYBEX_NAME_MAX	64	/* user and group names: [A-Za-z0-9._@-] */
+
+/*
+ * Add a user.  pwhash is an Argon2id string from cybex_password_hash (NULL:
+ * no password, tokens only).  CYBEX_EEXIST when the name is taken,
+ * CYBEX_EINVAL for a bad name.
+ */
+int	 cybex_store_user_add(struct cybex_store *s, const char *name,
+	    const char *pwhash, bool admin, struct cybex_diag *d);
+/*
+ * A user by name; *pwhash (may be NULL to skip) gets the stored hash or
+ * NULL.  Strings live in arena a.  CYBEX_ENOTFOUND.
+ */
+int	 cybex_store_user_get(struct cybex_store *s, const char *name,
+	    struct cybex_arena *a, struct cybex_user *out, const char **pwhash,
+	    struct cybex_diag *d);
+typedef int	(*cybex_user_fn)(void *ud, const struct cybex_user *u);
+int	 cybex_store_user_list(struct cybex_store *s, cybex_user_fn fn,
+	    void *ud, struct cybex_diag *d);
+/* Remove a user with their tokens, memberships and permissions. */
+int	 cybex_store_user_remove(struct cybex_store *s, const char *name,
+	    struct cybex_diag *d);
+int	 cybex_store_user_set_password(struct cybex_store *s, const char *name,
+	    const char *pwhash, struct cybex_diag *d);
+
+int	 cybex_store_group_add(struct cybex_store *s, const char *name,
+	    struct cybex_diag *d);
+int	 cybex_store_group_remove(struct cybex_store *s, const char *name,
+	    struct cybex_diag *d);
+/* Add (member true) or remove a user from a group. */
+int	 cybex_store_group_member(struct cybex_store *s, const char *group,
+	    const char *user, bool member, struct cybex_diag *d);
+
+/* An API token as stored: only its SHA-256 hash is kept. */
+struct cybex_token {
+	int64_t		 tid;
+	const char	*name;
+	const char	*user;
+	int64_t		 uid;
+	int64_t		 created_us;
+	int64_t		 expires_us;	/* 0 = never */
+	int64_t		 revoked_us;	/* 0 = not revoked */
+	int64_t		 last_used_us;
+};
+#define CYBEX_TOKEN_HASH_LEN	32
+/* Store a token's hash for user; *tid gets its id. */
+int	 cybex_store_token_add(struct cybex_store *s, const char *user,
+	    const char *name, const uint8_t hash[CYBEX_TOKEN_HASH_LEN],
+	    int64_t expires_us, int64_t *tid, struct cybex_diag *d);
+/*
+ * The token with this hash (revoked and expired ones too: the caller
+ * decides and says why).  CYBEX_ENOTFOUND.
+ */
+int	 cybex_store_token_find(struct cybex_store *s,
+	    const uint8_t hash[CYBEX_TOKEN_HASH_LEN], struct cybex_arena *a,
+	    struct cybex_token *out, struct cybex_diag *d);
+typedef int	(*cybex_token_fn)(void *ud, const struct cybex_token *t);
+/* Tokens of one user (NULL = all users). */
+int	 cybex_store_token_list(struct cybex_store *s, const char *user,
+	    cybex_token_fn fn, void *ud, struct cybex_diag *d);
+int	 cybex_store_token_revoke(struct cybex_store *s, int64_t tid,
+	    struct cybex_diag *d);
+/* Record a use (throttled by the caller). */
+int	 cybex_store_token_touch(struct cybex_store *s, int64_t tid,
+	    struct cybex_diag *d);
+
+/*
+ * Grant (or with both false, revoke) read/write on a collection (id or
+ * alias) to a user (group false) or group.  Replaces what was granted.
+ */
+int	 cybex_store_grant(struct cybex_store *s, const char *coll_key,
+	    bool group, const char *principal, bool can_read, bool can_write,
+	    struct cybex_diag *d);
+/*
+ * What user uid may do with collection coll_id: the union of the user's
+ * own grants and those of their groups.  Admins are not special here.
+ */
+int	 cybex_store_access(struct cybex_store *s, int64_t uid,
+	    const char *coll_id, bool *can_read, bool *can_write,
+	    struct cybex_diag *d);
+
+/* Append to the audit log (no secrets in any field). */
+int	 cybex_store_audit(struct cybex_store *s, const char *actor,
+	    const char *action, const char *target, const char *detail,
+	    struct cybex_diag *d);
 
 /* ---- import: the streaming loop shared by the CLI and the server ---- */
 struct cybex_import_stats;

@@ -434,10 +434,11 @@ end_object(struct cybex_stix_reader *r, struct cybex_stix_item *item,
 	r->st = R_TOP;
 	memset(item, 0, sizeof(*item));
 	if (r->streamed) {
-		if (type == NULL || strcmp(type, "bundle") != 0)
+		/* A bundle, or a TAXII envelope (which has no type). */
+		if (type != NULL && strcmp(type, "bundle") != 0)
 			return fail(r, d, CYBEX_ESTIX, "a top-level object "
-			    "whose 'objects' is a list must be a bundle, not "
-			    "'%s'", type != NULL ? type : "(no type)");
+			    "whose 'objects' is a list must be a bundle or a "
+			    "TAXII envelope, not '%s'", type);
 		item->kind = CYBEX_STIX_ITEM_BUNDLE;
 		item->text = "";
 		item->nobjects = r->index;

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "stix_int.h"
+#include "pattern/pattern_int.h"
 
 /* Largest count or number_observed a sighting or observed-data may hold. */
 #define STIX_COUNT_MAX	999999999
@@ -180,11 +181,7 @@ check_indicator(struct vctx *v, const json_t *obj)
 {
 	v_time_order(v, obj, "valid_from", "valid_until", true,
 	    "valid-until-before-valid-from");
-	/* The patterning module will replace this with a real check. */
-	if (str_is(obj, "pattern_type", "stix") &&
-	    v_str(obj, "pattern") != NULL)
-		v_warn(v, "pattern-not-checked", "pattern", "STIX patterns are "
-		    "not parsed yet; the pattern was not checked");
+	stix_pattern_validate(v, obj);
 }
 
 static const struct stix_prop infrastructure_props[] = {

@@ -164,10 +164,10 @@ cybex_store_format_us(int64_t us, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
-int
-cybex_store_put(struct cybex_store *s, const char *coll_id, const json_t *obj,
-    const char *text, size_t len, enum cybex_put_result *out,
-    struct cybex_diag *d)
+static int
+put(struct cybex_store *s, const char *coll_id, const json_t *obj,
+    const char *text, size_t len, int64_t date_added_us,
+    enum cybex_put_result *out, struct cybex_diag *d)
 {
 	struct store_put p;
 	int r;
@@ -192,7 +192,27 @@ cybex_store_put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	p.obj = obj;
 	p.text = text;
 	p.len = len;
+	p.date_added_us = date_added_us;
 	return s->ops->put(s, coll_id, &p, out, d);
+}
+
+int
+cybex_store_put(struct cybex_store *s, const char *coll_id, const json_t *obj,
+    const char *text, size_t len, enum cybex_put_result *out,
+    struct cybex_diag *d)
+{
+	return put(s, coll_id, obj, text, len, 0, out, d);
+}
+
+int
+cybex_store_put_at(struct cybex_store *s, const char *coll_id,
+    const json_t *obj, const char *text, size_t len, int64_t date_added_us,
+    enum cybex_put_result *out, struct cybex_diag *d)
+{
+	if (date_added_us <= 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "date_added must be "
+		    "after 1970");
+	return put(s, coll_id, obj, text, len, date_added_us, out, d);
 }
 
 static int
@@ -325,4 +345,222 @@ store_is_uuid(const char *key)
 	struct cybex_uuid u;
 
 	return key != NULL && cybex_uuid_parse(key, strlen(key), &u) == 0;
+}
+
+/* ---- accounts ---- */
+
+static int
+check_name(const char *name, const char *what, struct cybex_diag *d)
+{
+	const char *c;
+
+	if (name == NULL || *name == '\0' || strlen(name) > CYBEX_NAME_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a %s name must be 1 to "
+		    "%d characters", what, CYBEX_NAME_MAX);
+	for (c = name; *c != '\0'; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+		    *c == '@' || *c == '-'))
+			return cybex_diag_set(d, CYBEX_EINVAL, "%s name '%s' may "
+			    "hold only letters, digits and . _ @ -", what, name);
+	}
+	return 0;
+}
+
+int
+cybex_store_user_add(struct cybex_store *s, const char *name,
+    const char *pwhash, bool admin, struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = check_name(name, "user", d)) != 0)
+		return r;
+	return s->ops->user_add(s, name, pwhash, admin, d);
+}
+
+int
+cybex_store_user_get(struct cybex_store *s, const char *name,
+    struct cybex_arena *a, struct cybex_user *out, const char **pwhash,
+    struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	if (pwhash != NULL)
+		*pwhash = NULL;
+	return s->ops->user_get(s, name, a, out, pwhash, d);
+}
+
+int
+cybex_store_user_list(struct cybex_store *s, cybex_user_fn fn, void *ud,
+    struct cybex_diag *d)
+{
+	return s->ops->user_list(s, fn, ud, d);
+}
+
+int
+cybex_store_user_remove(struct cybex_store *s, const char *name,
+    struct cybex_diag *d)
+{
+	return s->ops->user_remove(s, name, d);
+}
+
+int
+cybex_store_user_set_password(struct cybex_store *s, const char *name,
+    const char *pwhash, struct cybex_diag *d)
+{
+	return s->ops->user_set_password(s, name, pwhash, d);
+}
+
+int
+cybex_store_group_add(struct cybex_store *s, const char *name,
+    struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = check_name(name, "group", d)) != 0)
+		return r;
+	return s->ops->group_add(s, name, d);
+}
+
+int
+cybex_store_group_remove(struct cybex_store *s, const char *name,
+    struct cybex_diag *d)
+{
+	return s->ops->group_remove(s, name, d);
+}
+
+int
+cybex_store_group_member(struct cybex_store *s, const char *group,
+    const char *user, bool member, struct cybex_diag *d)
+{
+	return s->ops->group_member(s, group, user, member, d);
+}
+
+int
+cybex_store_token_add(struct cybex_store *s, const char *user,
+    const char *name, const uint8_t hash[CYBEX_TOKEN_HASH_LEN],
+    int64_t expires_us, int64_t *tid, struct cybex_diag *d)
+{
+	*tid = 0;
+	if (name != NULL && strlen(name) > 128)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a token name is at most "
+		    "128 characters");
+	return s->ops->token_add(s, user, name, hash, expires_us, tid, d);
+}
+
+int
+cybex_store_token_find(struct cybex_store *s,
+    const uint8_t hash[CYBEX_TOKEN_HASH_LEN], struct cybex_arena *a,
+    struct cybex_token *out, struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->token_find(s, hash, a, out, d);
+}
+
+int
+cybex_store_token_list(struct cybex_store *s, const char *user,
+    cybex_token_fn fn, void *ud, struct cybex_diag *d)
+{
+	return s->ops->token_list(s, user, fn, ud, d);
+}
+
+int
+cybex_store_token_revoke(struct cybex_store *s, int64_t tid,
+    struct cybex_diag *d)
+{
+	return s->ops->token_revoke(s, tid, d);
+}
+
+int
+cybex_store_token_touch(struct cybex_store *s, int64_t tid,
+    struct cybex_diag *d)
+{
+	return s->ops->token_touch(s, tid, d);
+}
+
+int
+cybex_store_grant(struct cybex_store *s, const char *coll_key, bool group,
+    const char *principal, bool can_read, bool can_write,
+    struct cybex_diag *d)
+{
+	return s->ops->grant(s, coll_key, group, principal, can_read,
+	    can_write, d);
+}
+
+int
+cybex_store_access(struct cybex_store *s, int64_t uid, const char *coll_id,
+    bool *can_read, bool *can_write, struct cybex_diag *d)
+{
+	*can_read = *can_write = false;
+	return s->ops->access(s, uid, coll_id, can_read, can_write, d);
+}
+
+int
+cybex_store_audit(struct cybex_store *s, const char *actor,
+    const char *action, const char *target, const char *detail,
+    struct cybex_diag *d)
+{
+	return s->ops->audit(s, actor, action, target, detail, d);
+}
+
+/* ---- TAXII API roots and status ---- */
+
+int
+cybex_store_api_root_put(struct cybex_store *s, const struct cybex_api_root *r,
+    bool replace, struct cybex_diag *d)
+{
+	const char *c;
+
+	if (r->name == NULL || *r->name == '\0' ||
+	    strlen(r->name) > CYBEX_API_ROOT_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "an API root name must be "
+		    "1 to %d characters", CYBEX_API_ROOT_MAX);
+	for (c = r->name; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		    *c == '_' || *c == '-'))
+			return cybex_diag_set(d, CYBEX_EINVAL, "API root name "
+			    "'%s' may hold only a-z, 0-9, '_' and '-'", r->name);
+	if (strcmp(r->name, "taxii2") == 0 || strcmp(r->name, "api") == 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "'%s' is reserved for "
+		    "the server's own endpoints", r->name);
+	if (r->title == NULL || *r->title == '\0')
+		return cybex_diag_set(d, CYBEX_EINVAL, "an API root needs a "
+		    "title");
+	if (r->max_content_length < 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "max_content_length must "
+		    "not be negative");
+	return s->ops->api_root_put(s, r, replace, d);
+}
+
+int
+cybex_store_api_root_get(struct cybex_store *s, const char *name,
+    struct cybex_arena *a, struct cybex_api_root *out, struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->api_root_get(s, name, a, out, d);
+}
+
+int
+cybex_store_api_root_list(struct cybex_store *s, cybex_api_root_fn fn,
+    void *ud, struct cybex_diag *d)
+{
+	return s->ops->api_root_list(s, fn, ud, d);
+}
+
+int
+cybex_store_status_put(struct cybex_store *s, const struct cybex_status *st,
+    struct cybex_diag *d)
+{
+	if (!store_is_uuid(st->id))
+		return cybex_diag_set(d, CYBEX_EINVAL, "a status id must be a "
+		    "UUID");
+	return s->ops->status_put(s, st, d);
+}
+
+int
+cybex_store_status_get(struct cybex_store *s, const char *api_root,
+    const char *id, struct cybex_arena *a, struct cybex_status *out,
+    struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->status_get(s, api_root, id, a, out, d);
 }

@@ -18,6 +18,7 @@ struct store_put {
 	const json_t	*obj;
 	const char	*text;
 	size_t		 len;
+	int64_t		 date_added_us;	/* 0 = now */
 };
 
 #define STORE_OPS_ABI	1
@@ -53,6 +54,54 @@ struct cybex_store_ops {
 		    struct cybex_store_stats *out, struct cybex_diag *d);
 	int	(*check)(struct cybex_store *s, cybex_diag_fn fn, void *ud,
 		    struct cybex_diag *d);
+	/* Accounts. */
+	int	(*user_add)(struct cybex_store *, const char *, const char *,
+		    bool, struct cybex_diag *);
+	int	(*user_get)(struct cybex_store *, const char *,
+		    struct cybex_arena *, struct cybex_user *, const char **,
+		    struct cybex_diag *);
+	int	(*user_list)(struct cybex_store *, cybex_user_fn, void *,
+		    struct cybex_diag *);
+	int	(*user_remove)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*user_set_password)(struct cybex_store *, const char *,
+		    const char *, struct cybex_diag *);
+	int	(*group_add)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*group_remove)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*group_member)(struct cybex_store *, const char *,
+		    const char *, bool, struct cybex_diag *);
+	int	(*token_add)(struct cybex_store *, const char *, const char *,
+		    const uint8_t *, int64_t, int64_t *, struct cybex_diag *);
+	int	(*token_find)(struct cybex_store *, const uint8_t *,
+		    struct cybex_arena *, struct cybex_token *,
+		    struct cybex_diag *);
+	int	(*token_list)(struct cybex_store *, const char *,
+		    cybex_token_fn, void *, struct cybex_diag *);
+	int	(*token_revoke)(struct cybex_store *, int64_t,
+		    struct cybex_diag *);
+	int	(*token_touch)(struct cybex_store *, int64_t,
+		    struct cybex_diag *);
+	int	(*grant)(struct cybex_store *, const char *, bool, const char *,
+		    bool, bool, struct cybex_diag *);
+	int	(*access)(struct cybex_store *, int64_t, const char *, bool *,
+		    bool *, struct cybex_diag *);
+	int	(*audit)(struct cybex_store *, const char *, const char *,
+		    const char *, const char *, struct cybex_diag *);
+	/* TAXII API roots and status resources. */
+	int	(*api_root_put)(struct cybex_store *,
+		    const struct cybex_api_root *, bool, struct cybex_diag *);
+	int	(*api_root_get)(struct cybex_store *, const char *,
+		    struct cybex_arena *, struct cybex_api_root *,
+		    struct cybex_diag *);
+	int	(*api_root_list)(struct cybex_store *, cybex_api_root_fn, void *,
+		    struct cybex_diag *);
+	int	(*status_put)(struct cybex_store *, const struct cybex_status *,
+		    struct cybex_diag *);
+	int	(*status_get)(struct cybex_store *, const char *, const char *,
+		    struct cybex_arena *, struct cybex_status *,
+		    struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -63,7 +112,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	1
+#define STORE_SCHEMA_LATEST	2
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -6,7 +6,8 @@
 static const char coll_cols[] =
     "SELECT c.id, c.alias, c.title, c.description, c.media_types, "
     "c.created_us, (SELECT COUNT(*) FROM collection_objects o "
-    "WHERE o.cid = c.cid) FROM collections c ";
+    "WHERE o.cid = c.cid), r.name FROM collections c JOIN api_roots r "
+    "ON r.rid = c.rid ";
 
 int
 sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
@@ -17,10 +18,13 @@ sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
 	int rc, r;
 
 	rc = sqlite3_prepare_v2(s->db, "INSERT INTO collections(id, alias, "
-	    "title, description, media_types, created_us) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
+	    "title, description, media_types, created_us, rid) SELECT "
+	    "?1, ?2, ?3, ?4, ?5, ?6, rid FROM api_roots WHERE name = ?7", -1,
+	    &st, NULL);
 	if (rc != SQLITE_OK)
 		return sq_err(s, rc, d, "adding a collection");
+	sqlite3_bind_text(st, 7, c->api_root != NULL ? c->api_root :
+	    CYBEX_DEFAULT_API_ROOT, -1, SQLITE_STATIC);
 	c->created_us = store_now_us();
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->alias, -1, SQLITE_STATIC);
@@ -30,7 +34,10 @@ sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
 	    CYBEX_MEDIA_STIX21, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, c->created_us);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no API root '%s'",
+		    c->api_root != NULL ? c->api_root : CYBEX_DEFAULT_API_ROOT);
+	else if (rc == SQLITE_DONE)
 		r = 0;
 	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		r = cybex_diag_set(d, CYBEX_EEXIST, "a collection with id '%s'%s"
@@ -67,6 +74,7 @@ fill(sqlite3_stmt *st, struct cybex_arena *a, struct cybex_collection *c)
 	c->media_types = col_text(st, 4, a);
 	c->created_us = sqlite3_column_int64(st, 5);
 	c->nobjects = (uint64_t)sqlite3_column_int64(st, 6);
+	c->api_root = col_text(st, 7, a);
 }
 
 int

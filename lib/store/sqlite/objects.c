@@ -16,7 +16,7 @@
 /* ---- put ---- */
 
 static int
-next_added(struct sq_store *s, int64_t cid, int64_t *out,
+next_added(struct sq_store *s, int64_t cid, int64_t given, int64_t *out,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
@@ -38,8 +38,16 @@ next_added(struct sq_store *s, int64_t cid, int64_t *out,
 		sqlite3_reset(st);
 	}
 	/* Strictly increasing, even within one microsecond. */
-	now = store_now_us();
-	*out = now > last ? now : last + 1;
+	if (given > 0) {
+		if (given <= last)
+			return cybex_diag_set(d, CYBEX_EINVAL, "date_added %lld "
+			    "is not after the collection's last (%lld)",
+			    (long long)given, (long long)last);
+		*out = given;
+	} else {
+		now = store_now_us();
+		*out = now > last ? now : last + 1;
+	}
 	if ((st = sq_stmt(s, SQ_COLL_SET_LAST, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
 	sqlite3_bind_int64(st, 1, cid);
@@ -54,14 +62,14 @@ next_added(struct sq_store *s, int64_t cid, int64_t *out,
 }
 
 static int
-link_version(struct sq_store *s, int64_t cid, int64_t oid,
+link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t given,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int64_t added = 0;
 	int rc, r;
 
-	if ((r = next_added(s, cid, &added, d)) != 0)
+	if ((r = next_added(s, cid, given, &added, d)) != 0)
 		return r;
 	if ((st = sq_stmt(s, SQ_LINK_INSERT, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
@@ -171,7 +179,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 			*out = CYBEX_PUT_PRESENT;
 			return 0;
 		}
-		if ((r = link_version(s, cid, oid, d)) != 0)
+		if ((r = link_version(s, cid, oid, p->date_added_us, d)) != 0)
 			return r;
 		*out = CYBEX_PUT_LINKED;
 		return 0;
@@ -181,7 +189,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
 	if ((r = insert_version(s, p, &oid, d)) != 0 ||
-	    (r = link_version(s, cid, oid, d)) != 0)
+	    (r = link_version(s, cid, oid, p->date_added_us, d)) != 0)
 		return r;
 	*out = CYBEX_PUT_ADDED;
 	return 0;
@@ -500,13 +508,21 @@ sq_query(struct cybex_store *base, const struct cybex_query *cq,
 		row.json = (const char *)sqlite3_column_text(st, 5);
 		row.len = (size_t)sqlite3_column_bytes(st, 5);
 		row.date_added_us = sqlite3_column_int64(st, 6);
+		if ((r = fn(ud, &row)) == CYBEX_ROW_STOP && page->count > 0) {
+			/* Not taken: the next page starts with this row. */
+			page->more = true;
+			store_token_encode(coll ? 'a' : 'o', pos, page->next,
+			    sizeof(page->next));
+			r = 0;
+			goto out;
+		}
+		if (r != 0)
+			goto out;
 		pos = coll ? row.date_added_us : sqlite3_column_int64(st, 7);
 		if (page->count == 0)
 			page->first_added_us = row.date_added_us;
 		page->last_added_us = row.date_added_us;
 		page->count++;
-		if ((r = fn(ud, &row)) != 0)
-			goto out;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		r = sq_err(s, rc, d, "running a query");

@@ -8,6 +8,7 @@
  * an upgrade leaves the previous version intact.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,30 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  target TEXT,"
 	"  detail TEXT);",
+	/* 2: TAXII API roots (collections belong to one) and status */
+	"CREATE TABLE api_roots ("
+	"  rid INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT,"
+	"  max_content_length INTEGER NOT NULL DEFAULT 0,"
+	"  created_us INTEGER NOT NULL);"
+	"INSERT INTO api_roots(name, title, description, created_us) VALUES"
+	"  ('api1', 'cybex', 'STIX 2.1 collections of this hub', 0);"
+	"ALTER TABLE collections ADD COLUMN rid INTEGER NOT NULL DEFAULT 1"
+	"  REFERENCES api_roots(rid);"
+	"CREATE TABLE status ("
+	"  id TEXT PRIMARY KEY,"
+	"  rid INTEGER NOT NULL REFERENCES api_roots(rid),"
+	"  uid INTEGER,"
+	"  created_us INTEGER NOT NULL,"
+	"  complete INTEGER NOT NULL DEFAULT 0,"
+	"  total INTEGER NOT NULL DEFAULT 0,"
+	"  success INTEGER NOT NULL DEFAULT 0,"
+	"  failure INTEGER NOT NULL DEFAULT 0,"
+	"  pending INTEGER NOT NULL DEFAULT 0,"
+	"  detail TEXT NOT NULL DEFAULT '{}',"
+	"  updated_us INTEGER NOT NULL);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -198,6 +223,79 @@ sq_exec_sql(struct sq_store *s, const char *sql, struct cybex_diag *d)
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 
 	return rc == SQLITE_OK ? 0 : sq_err(s, rc, d, "updating the database");
+}
+
+static int
+bind_va(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	const char *t;
+	int i, rc = SQLITE_OK;
+
+	for (i = 1, t = types; *t != '\0' && rc == SQLITE_OK; t++, i++) {
+		switch (*t) {
+		case 't':
+			rc = sqlite3_bind_text(st, i, va_arg(ap, const char *),
+			    -1, SQLITE_TRANSIENT);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'b':
+			rc = sqlite3_bind_blob(st, i, va_arg(ap,
+			    const uint8_t *), CYBEX_TOKEN_HASH_LEN,
+			    SQLITE_TRANSIENT);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+			break;
+		}
+	}
+	return rc;
+}
+
+int
+sq_prepare(struct sq_store *s, sqlite3_stmt **st, const char *sql,
+    const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	*st = NULL;
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(*st, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+sq_run(struct sq_store *s, struct cybex_diag *d, const char *what,
+    int *changes, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc;
+
+	if (changes != NULL)
+		*changes = 0;
+	if (s->rdonly)
+		return cybex_diag_set(d, CYBEX_EINVAL, "%s: the store is "
+		    "read-only", what);
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		va_start(ap, types);
+		rc = bind_va(st, types, ap);
+		va_end(ap);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sq_err(s, rc, d, what);
+	if (changes != NULL)
+		*changes = sqlite3_changes(s->db);
+	return 0;
 }
 
 int
@@ -292,7 +390,8 @@ migrate(struct sq_store *s, struct cybex_diag *d)
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
 		if ((r = sq_exec_sql(s, migrations[i], d)) != 0 ||
 		    (r = sq_exec_sql(s, sql, d)) != 0 ||
-		    (i == 0 && (r = add_default_collection(s, d)) != 0)) {
+		    (i + 1 == NMIGRATIONS && v == 0 &&
+		    (r = add_default_collection(s, d)) != 0)) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return r;
 		}
@@ -443,4 +542,25 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.delete = sq_delete,
 	.stats = sq_stats,
 	.check = sq_check,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
+	.user_remove = sq_user_remove,
+	.user_set_password = sq_user_set_password,
+	.group_add = sq_group_add,
+	.group_remove = sq_group_remove,
+	.group_member = sq_group_member,
+	.token_add = sq_token_add,
+	.token_find = sq_token_find,
+	.token_list = sq_token_list,
+	.token_revoke = sq_token_revoke,
+	.token_touch = sq_token_touch,
+	.grant = sq_grant,
+	.access = sq_access,
+	.audit = sq_audit,
+	.api_root_put = sq_api_root_put,
+	.api_root_get = sq_api_root_get,
+	.api_root_list = sq_api_root_list,
+	.status_put = sq_status_put,
+	.status_get = sq_status_get,
 };

@@ -50,6 +50,19 @@ sqlite3_stmt *sq_stmt(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d);
 int	 sq_exec(struct sq_store *s, enum sq_stmt k, struct cybex_diag *d);
 /* Run fixed SQL text (no input in it). */
 int	 sq_exec_sql(struct sq_store *s, const char *sql, struct cybex_diag *d);
+/*
+ * Prepare sql and bind its parameters from the variadic list as types
+ * says: 't' text (const char *, NULL = NULL), 'i' int64_t, 'b' a 32-byte
+ * blob (const uint8_t *).  The caller steps and finalizes *st.
+ */
+int	 sq_prepare(struct sq_store *s, sqlite3_stmt **st, const char *sql,
+	    const char *types, ...);
+/*
+ * Run a statement that returns no rows; *changes (may be NULL) gets the
+ * rows changed.  what names the operation in errors.
+ */
+int	 sq_run(struct sq_store *s, struct cybex_diag *d, const char *what,
+	    int *changes, const char *sql, const char *types, ...);
 /* Internal collection id (rowid) of a collection by its id; ENOTFOUND. */
 int	 sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
 	    struct cybex_diag *d);
@@ -74,6 +87,50 @@ int	 sq_query(struct cybex_store *, const struct cybex_query *, bool,
 	    cybex_row_fn, void *, struct cybex_page *, struct cybex_diag *);
 int	 sq_delete(struct cybex_store *, const struct cybex_query *, size_t *,
 	    struct cybex_diag *);
+
+/* accounts.c */
+int	 sq_user_add(struct cybex_store *, const char *, const char *, bool,
+	    struct cybex_diag *);
+int	 sq_user_get(struct cybex_store *, const char *, struct cybex_arena *,
+	    struct cybex_user *, const char **, struct cybex_diag *);
+int	 sq_user_list(struct cybex_store *, cybex_user_fn, void *,
+	    struct cybex_diag *);
+int	 sq_user_remove(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+int	 sq_user_set_password(struct cybex_store *, const char *, const char *,
+	    struct cybex_diag *);
+int	 sq_group_add(struct cybex_store *, const char *, struct cybex_diag *);
+int	 sq_group_remove(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+int	 sq_group_member(struct cybex_store *, const char *, const char *, bool,
+	    struct cybex_diag *);
+int	 sq_token_add(struct cybex_store *, const char *, const char *,
+	    const uint8_t *, int64_t, int64_t *, struct cybex_diag *);
+int	 sq_token_find(struct cybex_store *, const uint8_t *,
+	    struct cybex_arena *, struct cybex_token *, struct cybex_diag *);
+int	 sq_token_list(struct cybex_store *, const char *, cybex_token_fn,
+	    void *, struct cybex_diag *);
+int	 sq_token_revoke(struct cybex_store *, int64_t, struct cybex_diag *);
+int	 sq_token_touch(struct cybex_store *, int64_t, struct cybex_diag *);
+int	 sq_grant(struct cybex_store *, const char *, bool, const char *, bool,
+	    bool, struct cybex_diag *);
+int	 sq_access(struct cybex_store *, int64_t, const char *, bool *, bool *,
+	    struct cybex_diag *);
+int	 sq_audit(struct cybex_store *, const char *, const char *,
+	    const char *, const char *, struct cybex_diag *);
+
+/* taxii.c */
+int	 sq_api_root_put(struct cybex_store *, const struct cybex_api_root *,
+	    bool, struct cybex_diag *);
+int	 sq_api_root_get(struct cybex_store *, const char *,
+	    struct cybex_arena *, struct cybex_api_root *,
+	    struct cybex_diag *);
+int	 sq_api_root_list(struct cybex_store *, cybex_api_root_fn, void *,
+	    struct cybex_diag *);
+int	 sq_status_put(struct cybex_store *, const struct cybex_status *,
+	    struct cybex_diag *);
+int	 sq_status_get(struct cybex_store *, const char *, const char *,
+	    struct cybex_arena *, struct cybex_status *, struct cybex_diag *);
 
 /* maint.c */
 int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,

@@ -515,13 +515,28 @@ test_valid_until_after_valid_from(void **state)
 }
 
 static void
-test_pattern_not_checked(void **state)
+test_pattern_checked(void **state)
 {
+	struct tu_diags ds;
+	size_t i;
+
 	(void)state;
-	fires_at(INDICATOR, NULL, NULL, "pattern-not-checked", "/pattern");
-	fires(INDICATOR, NULL, NULL, "pattern-not-checked", CYBEX_SEV_WARNING);
+	clean(INDICATOR, NULL, NULL, "pattern-syntax");
+	fires_at(INDICATOR, "{'pattern':'[ipv4-addr:value = `198.51.100.1`'}",
+	    NULL, "pattern-syntax", "/pattern");
+	fires(INDICATOR, "{'pattern':'[x-custom:a = 1]'}", NULL,
+	    "pattern-unknown-type", CYBEX_SEV_WARNING);
 	clean(INDICATOR, "{'pattern_type':'yara','pattern':'rule x "
-	    "{ condition: true }'}", NULL, "pattern-not-checked");
+	    "{ condition: true }'}", NULL, "pattern-syntax");
+	/* The message gives the 1-based column in the pattern. */
+	(void)run(INDICATOR, "{'pattern':'[file:size = ]'}", NULL, 0, &ds);
+	for (i = 0; i < ds.n; i++)
+		if (ds.d[i].rule != NULL &&
+		    strcmp(ds.d[i].rule, "pattern-syntax") == 0)
+			break;
+	assert_true(i < ds.n);
+	assert_non_null(strstr(ds.d[i].message, "at column 14 of the "
+	    "pattern: expected"));
 }
 
 static void
@@ -997,7 +1012,7 @@ main(void)
 		cmocka_unit_test(test_deprecated_and_lists),
 		cmocka_unit_test(test_reference_targets),
 		cmocka_unit_test(test_valid_until_after_valid_from),
-		cmocka_unit_test(test_pattern_not_checked),
+		cmocka_unit_test(test_pattern_checked),
 		cmocka_unit_test(test_last_seen_after_first_seen),
 		cmocka_unit_test(test_relationship_times),
 		cmocka_unit_test(test_malware_family_needs_name),

@@ -1607,6 +1607,7 @@ test_callback_stops(void **state)
 	struct cybex_page pg;
 	struct rows rs;
 	struct ob o;
+	char tok[sizeof(pg.next)];
 	unsigned i;
 
 	for (i = 0; i < 10; i++)
@@ -1628,10 +1629,27 @@ test_callback_stops(void **state)
 	/* Export over every collection stops the same way. */
 	q.coll_id = NULL;
 	rs.stop_at = 5;
-	rs.stop_ret = 1;
-	assert_int_equal(query(f, &q, &rs, &pg), 1);
+	rs.stop_ret = 7;
+	assert_int_equal(query(f, &q, &rs, &pg), 7);
 	assert_int_equal(rs.n, 5);
 	rows_free(&rs);
+	/* CYBEX_ROW_STOP ends the page before the row; the next starts there. */
+	q.coll_id = f->def;
+	rs.stop_at = 5;
+	rs.stop_ret = CYBEX_ROW_STOP;
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 5);	/* collect() saw the refused row too */
+	assert_int_equal(pg.count, 4);
+	assert_true(pg.more);
+	rows_free(&rs);
+	memcpy(tok, pg.next, sizeof(tok));
+	q.next = tok;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 6);	/* rows 5..10 */
+	assert_false(pg.more);
+	rows_free(&rs);
+	q.next = NULL;
 	/* The store is usable afterwards. */
 	put_expect(f, f->def, mk(&o, "tool", 99, T1, NULL), CYBEX_PUT_ADDED);
 }

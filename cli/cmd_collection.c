@@ -1,0 +1,302 @@
+/*
+ * cybex collection add [--id UUID] [--alias A] --title T [--description D]
+ * cybex collection list [--json]
+ * cybex collection remove ID|ALIAS
+ *
+ * Collections are what TAXII serves; every stored version is in at least
+ * one.  Removing a collection deletes the versions that are then in no
+ * collection.  Exit: 0 done, 2 usage, database errors, an id or alias
+ * that is taken (add) or unknown (remove).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cybex/core.h"
+#include "cybex/store.h"
+
+#include "cli.h"
+
+void
+cmd_collection_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: cybex collection add [--id UUID] [--alias A] --title T "
+	    "[--description D]\n"
+	    "                            [--json]\n"
+	    "       cybex collection list [--json]\n"
+	    "       cybex collection remove ID|ALIAS\n"
+	    "  (each also takes --db PATH and --data-dir DIR)\n\n"
+	    "add     create a collection (a new UUIDv4 id unless --id is "
+	    "given) and print\n"
+	    "        its id\n"
+	    "list    every collection with its object count, oldest first\n"
+	    "remove  delete a collection; versions in no other collection "
+	    "are deleted\n"
+	    "        too (the 'default' collection cannot be removed)\n\n"
+	    "  --json               machine-readable output on stdout\n"
+	    CLI_DB_HELP "\n"
+	    "exit status: 0 done, 2 usage or database error, an id or alias "
+	    "that is taken\n(add) or unknown (remove).\n");
+}
+
+static int
+print_json(json_t *v)
+{
+	struct cybex_buf b;
+	int rc;
+
+	if (v == NULL)
+		return CYBEX_ENOMEM;
+	cybex_buf_init(&b, 0);
+	if ((rc = cybex_json_write(v, 0, &b)) == 0) {
+		fwrite(b.data, 1, b.len, stdout);
+		putchar('\n');
+	}
+	cybex_buf_free(&b);
+	return rc;
+}
+
+static json_t *
+coll_json(const struct cybex_collection *c)
+{
+	char created[32];
+
+	cybex_store_format_us(c->created_us, created, sizeof(created));
+	return json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:I}", "id", c->id,
+	    "alias", c->alias, "title", c->title, "description",
+	    c->description, "media_types", c->media_types != NULL ?
+	    c->media_types : CYBEX_MEDIA_STIX21, "created", created, "objects",
+	    (json_int_t)c->nobjects);
+}
+
+static int
+coll_add(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "alias", required_argument, NULL, 'a' },
+		{ "title", required_argument, NULL, 't' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_collection c;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	struct cli_db db = { 0 };
+	json_t *out = NULL;
+	bool json = false;
+	int ch, rc, status = EXIT_TROUBLE;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "i:a:t:d:jh", lopts, NULL)) !=
+	    -1) {
+		if (cli_db_option(&db, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'i':
+			if (strlen(optarg) != CYBEX_UUID_STRLEN) {
+				fprintf(stderr, "cybex collection add: --id "
+				    "'%s' is not a UUID\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			memcpy(c.id, optarg, CYBEX_UUID_STRLEN + 1);
+			break;
+		case 'a':
+			c.alias = optarg;
+			break;
+		case 't':
+			c.title = optarg;
+			break;
+		case 'd':
+			c.description = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cmd_collection_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_collection_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind < argc || c.title == NULL) {
+		fprintf(stderr, "cybex collection add: %s\n", optind < argc ?
+		    "unexpected argument" : "--title is required");
+		cmd_collection_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if ((s = cli_store_open("collection add", &db, CLI_DB_WRITE, NULL,
+	    0)) == NULL)
+		goto out;
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_add(s, &c, &d)) != 0) {
+		fprintf(stderr, "cybex collection add: %s\n",
+		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
+		goto out;
+	}
+	if (json) {
+		out = coll_json(&c);
+		if (print_json(out) != 0)
+			goto out;
+	} else
+		printf("%s\n", c.id);
+	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
+ out:
+	json_decref(out);
+	cybex_store_close(s);
+	return status;
+}
+
+struct lstate {
+	bool	 json;
+	json_t	*all;
+};
+
+static int
+on_coll(void *ud, const struct cybex_collection *c)
+{
+	struct lstate *ls = ud;
+	char created[32];
+
+	if (ls->json)
+		return json_array_append_new(ls->all, coll_json(c)) == 0 ? 0 :
+		    CYBEX_ENOMEM;
+	cybex_store_format_us(c->created_us, created, sizeof(created));
+	printf("%-36s  %-16s %10llu  %.20s  %s\n", c->id,
+	    c->alias != NULL ? c->alias : "-",
+	    (unsigned long long)c->nobjects, created, c->title);
+	return 0;
+}
+
+static int
+coll_list(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	struct cli_db db = { 0 };
+	struct lstate ls = { false, NULL };
+	int ch, rc, status = EXIT_TROUBLE;
+
+	while ((ch = getopt_long(argc, argv, "jh", lopts, NULL)) != -1) {
+		if (cli_db_option(&db, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'j':
+			ls.json = true;
+			break;
+		case 'h':
+			cmd_collection_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_collection_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cybex collection list: unexpected argument "
+		    "'%s'\n", argv[optind]);
+		return EXIT_TROUBLE;
+	}
+	if ((s = cli_store_open("collection list", &db, CLI_DB_READ, NULL,
+	    0)) == NULL)
+		goto out;
+	if (ls.json && (ls.all = json_array()) == NULL)
+		goto out;
+	if (!ls.json)
+		printf("%-36s  %-16s %10s  %-20s  %s\n", "ID", "ALIAS",
+		    "OBJECTS", "CREATED", "TITLE");
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_list(s, on_coll, &ls, &d)) != 0) {
+		fprintf(stderr, "cybex collection list: %s\n",
+		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
+		goto out;
+	}
+	if (ls.json && print_json(ls.all) != 0)
+		goto out;
+	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
+ out:
+	json_decref(ls.all);
+	cybex_store_close(s);
+	return status;
+}
+
+static int
+coll_remove(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	struct cli_db db = { 0 };
+	int ch, rc, status = EXIT_TROUBLE;
+
+	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		if (cli_db_option(&db, ch, optarg))
+			continue;
+		if (ch == 'h') {
+			cmd_collection_usage(stdout);
+			return EXIT_VALID;
+		}
+		cmd_collection_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "cybex collection remove: give one collection "
+		    "id or alias\n");
+		return EXIT_TROUBLE;
+	}
+	if ((s = cli_store_open("collection remove", &db, CLI_DB_READ, NULL,
+	    0)) == NULL)
+		goto out;
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_remove(s, argv[optind], &d)) != 0) {
+		fprintf(stderr, "cybex collection remove: %s\n",
+		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
+		goto out;
+	}
+	fprintf(stderr, "removed collection '%s'\n", argv[optind]);
+	status = EXIT_VALID;
+ out:
+	cybex_store_close(s);
+	return status;
+}
+
+int
+cmd_collection(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_collection_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_collection_usage(stdout);
+		return EXIT_VALID;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return coll_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return coll_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "remove") == 0)
+		return coll_remove(argc - 1, argv + 1);
+	fprintf(stderr, "cybex collection: unknown subcommand '%s' (add, "
+	    "list, remove)\n", argv[1]);
+	return EXIT_TROUBLE;
+}

@@ -1,0 +1,75 @@
+/*
+ * Settings of `cybex serve`: one table declares each (name, type, default,
+ * bounds, reloadable, help); command-line flags, CYBEX_* environment
+ * variables and the optional config file all resolve through it, in that
+ * order of precedence (flag > environment > file > default).
+ */
+#ifndef CYBEX_SERVER_CONFIG_H
+#define CYBEX_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cfg_type {
+	CFG_STRING,
+	CFG_INT,
+	CFG_SIZE,	/* bytes, with k/M/G suffixes */
+	CFG_BOOL,
+	CFG_SECONDS,
+};
+
+struct srv_config {
+	char		*listen;		/* ADDR:PORT */
+	char		*data_dir;
+	char		*db;
+	char		*tls_cert;
+	char		*tls_key;
+	bool		 allow_plain_http;	/* on a non-loopback address */
+	int64_t		 threads;
+	int64_t		 max_body;
+	int64_t		 max_objects;		/* per add-objects request */
+	int64_t		 max_header;
+	int64_t		 max_connections;
+	int64_t		 max_connections_per_ip;
+	int64_t		 request_timeout;
+	int64_t		 page_size;		/* default limit */
+	int64_t		 max_page_size;
+	char		*access_log;		/* path, or "-" for stderr */
+	char		*log_level;
+	char		*title;
+	char		*description;
+	char		*contact;
+	int64_t		 auth_cache_seconds;
+	char		*config_file;
+	/* Where each value came from, for --check-config. */
+	const char	*origin[32];
+};
+
+struct cfg_setting {
+	const char	*name;		/* flag --name, env CYBEX_NAME */
+	enum cfg_type	 type;
+	const char	*def;		/* as text; NULL = unset */
+	int64_t		 min, max;	/* numbers */
+	bool		 reloadable;	/* takes effect on SIGHUP */
+	size_t		 off;		/* offsetof(struct srv_config, ...) */
+	const char	*help;
+};
+
+extern const struct cfg_setting srv_settings[];
+
+/*
+ * Resolve the configuration from defaults, the config file (--config or
+ * CYBEX_CONFIG), the environment and argv (consumed: argv[0] is the
+ * command).  On error prints one line to err naming the setting, its
+ * source and why, and returns -1.
+ */
+int	cfg_load(struct srv_config *c, int argc, char **argv, FILE *err);
+void	cfg_free(struct srv_config *c);
+/* Print every setting with its value and origin (no secrets: none are). */
+void	cfg_print(const struct srv_config *c, FILE *f);
+/* The options part of `cybex serve --help`, and a Markdown table. */
+void	cfg_usage(FILE *f);
+void	cfg_markdown(FILE *f);
+
+#endif

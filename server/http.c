@@ -1,0 +1,621 @@
+/*
+ * The request life cycle on libmicrohttpd: limits (body size, header
+ * memory, connections per client, idle timeout), authentication before
+ * anything else, routing once the body is in, one access-log line per
+ * request, and the response helpers.
+ *
+ * libmicrohttpd calls on_request several times per request: first with
+ * the headers, then with body chunks, then once more with no data.  The
+ * response is queued on that last call (queuing earlier would make it
+ * close the connection and lose keep-alive), except for refusals that must
+ * not read the body at all (401, 413, 429).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "cybex/auth.h"
+
+#include "server.h"
+
+#define EXTRA_HEADERS	8
+
+struct extra_header {
+	char	*name;
+	char	*value;
+};
+
+/* Headers to add to the response being built (per request). */
+struct req_extra {
+	struct extra_header	 h[EXTRA_HEADERS];
+	size_t			 n;
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- logging ---- */
+
+void
+srv_log(struct srv *s, int level, const char *event, ...)
+{
+	const char *kv[32];
+	va_list ap;
+	size_t n = 0;
+
+	/* Re-pack the pairs for cybex_log_event (at most 15 pairs). */
+	va_start(ap, event);
+	while (n + 2 < sizeof(kv) / sizeof(kv[0]) &&
+	    (kv[n] = va_arg(ap, const char *)) != NULL) {
+		kv[n + 1] = va_arg(ap, const char *);
+		n += 2;
+	}
+	va_end(ap);
+	while (n < sizeof(kv) / sizeof(kv[0]))
+		kv[n++] = NULL;
+	cybex_log_event(&s->log, level, event, kv[0], kv[1], kv[2], kv[3],
+	    kv[4], kv[5], kv[6], kv[7], kv[8], kv[9], kv[10], kv[11], kv[12],
+	    kv[13], kv[14], kv[15], kv[16], kv[17], kv[18], kv[19], kv[20],
+	    kv[21], kv[22], kv[23], kv[24], kv[25], kv[26], kv[27], kv[28],
+	    kv[29], (const char *)NULL);
+}
+
+void
+srv_reopen_log(struct srv *s)
+{
+	FILE *f;
+
+	if (s->cfg.access_log == NULL || strcmp(s->cfg.access_log, "-") == 0)
+		return;
+	if ((f = fopen(s->cfg.access_log, "a")) == NULL) {
+		srv_log(s, CYBEX_LOG_ERROR, "log-reopen-failed", "path",
+		    s->cfg.access_log, "error", strerror(errno), NULL);
+		return;
+	}
+	pthread_mutex_lock(&s->log_mu);
+	if (s->access != NULL && s->access != stderr)
+		fclose(s->access);
+	s->access = f;
+	pthread_mutex_unlock(&s->log_mu);
+}
+
+static void
+access_line(struct req *r)
+{
+	char status[8], ms[32], bytes[32], uid[32];
+
+	snprintf(status, sizeof(status), "%u", r->status);
+	snprintf(ms, sizeof(ms), "%.3f", (double)(now_us() - r->t0_us) / 1000);
+	snprintf(bytes, sizeof(bytes), "%zu", r->resp_bytes);
+	snprintf(uid, sizeof(uid), "%lld", (long long)r->who.uid);
+	/* Never the Authorization header, never a query string secret. */
+	srv_log(r->srv, CYBEX_LOG_INFO, "http", "client", r->client,
+	    "method", r->method, "path", r->url, "status", status, "ms", ms,
+	    "bytes", bytes, "user", r->who.name != NULL ? r->who.name : "-",
+	    "auth", r->who.kind == WHO_TOKEN ? "token" :
+	    r->who.kind == WHO_USER ? "password" : "none",
+	    "route", r->route != NULL ? r->route : "-",
+	    r->auth_why != NULL ? "auth_error" : NULL, r->auth_why, NULL);
+}
+
+/* ---- responses ---- */
+
+static struct req_extra *req_extras(struct req *r);
+
+void
+reply_header(struct req *r, const char *name, const char *value)
+{
+	struct req_extra *x = req_extras(r);
+
+	if (x == NULL || x->n >= EXTRA_HEADERS)
+		return;
+	x->h[x->n].name = cybex_arena_strndup(r->a, name, strlen(name));
+	x->h[x->n].value = cybex_arena_strndup(r->a, value, strlen(value));
+	if (x->h[x->n].name != NULL && x->h[x->n].value != NULL)
+		x->n++;
+}
+
+static enum MHD_Result
+queue(struct req *r, unsigned status, const char *type,
+    struct MHD_Response *resp, size_t len)
+{
+	struct req_extra *x = req_extras(r);
+	enum MHD_Result mr;
+	size_t i;
+
+	if (resp == NULL)
+		return MHD_NO;
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    type);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->srv->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
+	for (i = 0; x != NULL && i < x->n; i++)
+		MHD_add_response_header(resp, x->h[i].name, x->h[i].value);
+	r->status = status;
+	r->resp_bytes = len;
+	r->answered = true;
+	mr = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return mr;
+}
+
+enum MHD_Result
+reply(struct req *r, unsigned status, const char *type, const char *body,
+    size_t len)
+{
+	return queue(r, status, type, MHD_create_response_from_buffer(len,
+	    (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY), len);
+}
+
+enum MHD_Result
+reply_buf(struct req *r, unsigned status, const char *type,
+    struct cybex_buf *b)
+{
+	struct MHD_Response *resp;
+	size_t len = b->len;
+	char *data = b->data;
+
+	if (data == NULL)
+		return reply(r, status, type, "", 0);
+	resp = MHD_create_response_from_buffer_with_free_callback(len, data,
+	    cybex_free);
+	if (resp == NULL)
+		return MHD_NO;
+	/* The response owns the bytes now. */
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return queue(r, status, type, resp, len);
+}
+
+enum MHD_Result
+reply_taxii_error(struct req *r, unsigned status, const char *title,
+    const char *fmt, ...)
+{
+	struct cybex_buf b;
+	char desc[512], code[8];
+	json_t *j;
+	va_list ap;
+	enum MHD_Result mr;
+
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	snprintf(code, sizeof(code), "%u", status);
+	j = json_pack("{s:s, s:s, s:s}", "title", title, "description", desc,
+	    "http_status", code);
+	cybex_buf_init(&b, 1u << 20);
+	if (j == NULL || cybex_json_write(j, 0, &b) != 0) {
+		json_decref(j);
+		cybex_buf_free(&b);
+		return reply(r, status, "text/plain", title, strlen(title));
+	}
+	json_decref(j);
+	mr = reply_buf(r, status, TAXII_MEDIA, &b);
+	cybex_buf_free(&b);
+	return mr;
+}
+
+enum MHD_Result
+reply_unauthorized(struct req *r)
+{
+	reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	    "Basic realm=\"cybex\", Bearer realm=\"cybex\"");
+	return reply_taxii_error(r, MHD_HTTP_UNAUTHORIZED, "Unauthorized",
+	    "%s", r->auth_why != NULL ? r->auth_why : "authentication is "
+	    "required: HTTP Basic (user and password) or a Bearer API token");
+}
+
+/* ---- media types ---- */
+
+/* Does one media range (from Accept) admit TAXII 2.1 JSON? */
+static bool
+range_ok(const char *p, size_t n)
+{
+	char m[256];
+	size_t i, k = 0;
+
+	/* Lower-case, drop spaces; keep the parameters. */
+	for (i = 0; i < n && k + 1 < sizeof(m); i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			m[k++] = (char)((p[i] >= 'A' && p[i] <= 'Z') ?
+			    p[i] + 32 : p[i]);
+	m[k] = '\0';
+	if (strstr(m, ";q=0") != NULL && strstr(m, ";q=0.") == NULL)
+		return false;	/* explicitly refused */
+	if (strncmp(m, "*/*", 3) == 0 || strncmp(m, "application/*", 13) == 0)
+		return true;
+	if (strncmp(m, "application/taxii+json", 22) != 0)
+		return false;
+	/* Without a version, or with version=2.1. */
+	return strstr(m, "version=") == NULL || strstr(m, "version=2.1") != NULL;
+}
+
+bool
+accept_taxii(const char *accept)
+{
+	const char *p = accept, *e;
+
+	if (accept == NULL || *accept == '\0')
+		return true;
+	while (*p != '\0') {
+		e = strchr(p, ',');
+		if (range_ok(p, e != NULL ? (size_t)(e - p) : strlen(p)))
+			return true;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+bool
+content_is_taxii(const char *ctype)
+{
+	char m[128];
+	size_t i, k = 0;
+
+	if (ctype == NULL)
+		return false;
+	for (i = 0; ctype[i] != '\0' && k + 1 < sizeof(m); i++)
+		if (ctype[i] != ' ' && ctype[i] != '\t')
+			m[k++] = (char)((ctype[i] >= 'A' && ctype[i] <= 'Z') ?
+			    ctype[i] + 32 : ctype[i]);
+	m[k] = '\0';
+	return strcmp(m, "application/taxii+json;version=2.1") == 0 ||
+	    strncmp(m, "application/taxii+json;version=2.1;", 35) == 0;
+}
+
+/* ---- the request life cycle ---- */
+
+struct req_full {
+	struct req		 r;
+	struct req_extra	 x;
+};
+
+static struct req_extra *
+req_extras(struct req *r)
+{
+	return &((struct req_full *)(void *)r)->x;
+}
+
+struct cybex_store *
+req_store(struct req *r, struct cybex_diag *d)
+{
+	if (r->store == NULL && pool_get(&r->srv->pool, &r->store, d) != 0)
+		return NULL;
+	return r->store;
+}
+
+static void
+client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, n, "?");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static struct req *
+req_new(struct srv *s, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	struct req_full *f;
+	struct req *r;
+
+	if ((f = cybex_calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	r = &f->r;
+	if (cybex_arena_new(1u << 24, &r->a) != 0) {
+		cybex_free(f);
+		return NULL;
+	}
+	r->srv = s;
+	r->conn = c;
+	r->url = cybex_arena_strndup(r->a, url, strlen(url));
+	r->method = cybex_arena_strndup(r->a, method, strlen(method));
+	r->t0_us = now_us();
+	cybex_buf_init(&r->body, (size_t)s->cfg.max_body);
+	client_addr(c, r->client, sizeof(r->client));
+	return r;
+}
+
+static void
+req_free(struct req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->store != NULL)
+		pool_put(&r->srv->pool, r->store);
+	cybex_buf_free(&r->body);
+	cybex_arena_free(r->a);
+	cybex_free(r);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct srv *s = cls;
+	struct req *r = *con_cls;
+	const char *cl;
+	unsigned long long n;
+	char *end;
+
+	(void)version;
+	if (r == NULL) {
+		/* Headers are in: refuse early what must not be read. */
+		if ((r = req_new(s, c, url, method)) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		if (ips_add(s->ips, r->client, 0) >
+		    (unsigned)s->cfg.max_connections_per_ip) {
+			reply_header(r, "Retry-After", "5");
+			return reply_taxii_error(r, 429, "Too Many Requests",
+			    "more than %lld connections from %s",
+			    (long long)s->cfg.max_connections_per_ip,
+			    r->client);
+		}
+		auth_request(r);
+		if (r->who.kind == WHO_NONE)
+			return reply_unauthorized(r);
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL) {
+			errno = 0;
+			n = strtoull(cl, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    n > (unsigned long long)s->cfg.max_body)
+				return reply_taxii_error(r, 413, "Payload Too "
+				    "Large", "the request body is larger than "
+				    "%lld bytes", (long long)s->cfg.max_body);
+		}
+		return MHD_YES;
+	}
+	if (r->answered) {
+		/* Already refused: swallow whatever still arrives. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!r->body_too_big &&
+		    cybex_buf_append(&r->body, upload, *upload_size) != 0) {
+			r->body_too_big = true;
+			cybex_buf_free(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->body_too_big)
+		return reply_taxii_error(r, 413, "Payload Too Large", "the "
+		    "request body is larger than %lld bytes",
+		    (long long)s->cfg.max_body);
+	return route(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode why)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)c;
+	if (r == NULL)
+		return;
+	if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK && !r->answered)
+		r->status = why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ?
+		    408 : 499;
+	access_line(r);
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct srv *s = cls;
+	char addr[64];
+
+	(void)socket_ctx;
+	client_addr(c, addr, sizeof(addr));
+	ips_add(s->ips, addr, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+static void
+on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	struct srv *s = cls;
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	srv_log(s, CYBEX_LOG_WARN, "httpd", "message", msg, NULL);
+}
+
+/* Parse ADDR:PORT or [V6]:PORT. */
+static int
+parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
+    bool *loopback, struct cybex_diag *d)
+{
+	char host[128];
+	const char *colon, *h = spec;
+	size_t hl;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*spec == '[') {
+		colon = strstr(spec, "]:");
+		if (colon == NULL)
+			goto bad;
+		h = spec + 1;
+		hl = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			goto bad;
+		hl = (size_t)(colon - spec);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		goto bad;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || port < 0 || port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) ==
+	    1) {
+		((struct sockaddr_in *)ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in);
+		*loopback = (ntohl(((struct sockaddr_in *)ss)->sin_addr.s_addr)
+		    >> 24) == 127;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr)
+	    == 1) {
+		((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in6);
+		*loopback = IN6_IS_ADDR_LOOPBACK(
+		    &((struct sockaddr_in6 *)ss)->sin6_addr);
+		return 0;
+	}
+ bad:
+	return cybex_diag_set(d, CYBEX_EINVAL, "--listen '%s' is not "
+	    "ADDR:PORT with a numeric IPv4 or [IPv6] address", spec);
+}
+
+static char *
+read_pem(const char *path, struct cybex_diag *d)
+{
+	struct cybex_buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		cybex_diag_set(d, CYBEX_EIO, "cannot read %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	cybex_buf_init(&b, 1u << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (cybex_buf_append(&b, chunk, n) != 0)
+			break;
+	cybex_wipe(chunk, sizeof(chunk));	/* it held key bytes */
+	fclose(f);
+	if (b.data == NULL) {
+		cybex_diag_set(d, CYBEX_EIO, "%s is empty", path);
+		return NULL;
+	}
+	return b.data;	/* NUL-terminated by cybex_buf */
+}
+
+int
+srv_start(struct srv *s, struct cybex_diag *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned flags;
+	bool loopback = false;
+	int r;
+
+	if ((r = parse_listen(s->cfg.listen, &ss, &sl, &loopback, d)) != 0)
+		return r;
+	s->tls = s->cfg.tls_cert != NULL || s->cfg.tls_key != NULL;
+	if (s->tls && (s->cfg.tls_cert == NULL || s->cfg.tls_key == NULL))
+		return cybex_diag_set(d, CYBEX_EINVAL, "HTTPS needs both "
+		    "--tls-cert and --tls-key");
+	if (!s->tls && !loopback && !s->cfg.allow_plain_http)
+		return cybex_diag_set(d, CYBEX_EINVAL, "refusing plain HTTP on "
+		    "%s: give --tls-cert and --tls-key, or --allow-plain-http "
+		    "(credentials would cross the network in clear)",
+		    s->cfg.listen);
+	if (s->tls) {
+		if ((s->tls_cert_pem = read_pem(s->cfg.tls_cert, d)) == NULL ||
+		    (s->tls_key_pem = read_pem(s->cfg.tls_key, d)) == NULL)
+			return CYBEX_EIO;
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0);
+	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
+	    /* Our own 429 answers first; MHD's limit is the backstop. */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)(2 * s->cfg.max_connections_per_ip + 2),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.request_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
+	    s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    s->tls_cert_pem,
+	    MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem,
+	    MHD_OPTION_END);
+	if (s->mhd == NULL)
+		return cybex_diag_set(d, CYBEX_EIO, "cannot listen on %s (in "
+		    "use, or not an address of this host?)", s->cfg.listen);
+	return 0;
+}
+
+void
+srv_stop(struct srv *s)
+{
+	if (s->mhd != NULL) {
+		/* Waits for the requests in flight. */
+		MHD_stop_daemon(s->mhd);
+		s->mhd = NULL;
+	}
+	if (s->tls_cert_pem != NULL)
+		cybex_free(s->tls_cert_pem);
+	if (s->tls_key_pem != NULL) {
+		cybex_wipe(s->tls_key_pem, strlen(s->tls_key_pem));
+		cybex_free(s->tls_key_pem);
+	}
+	s->tls_cert_pem = s->tls_key_pem = NULL;
+}
+
+/* The port actually bound (for --listen ...:0). */
+unsigned
+srv_port(struct srv *s)
+{
+	const union MHD_DaemonInfo *di;
+
+	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return di != NULL ? di->port : 0;
+}

@@ -1,0 +1,186 @@
+/*
+ * `cybex serve`: the hub's HTTP(S) server on libmicrohttpd (epoll, thread
+ * pool).  http.c owns the request life cycle, limits and the access log;
+ * router.c maps paths to handlers; auth.c says who is asking; the
+ * api_*.c files answer; jobs.c runs add-objects requests in the
+ * background.
+ */
+#ifndef CYBEX_SERVER_H
+#define CYBEX_SERVER_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <microhttpd.h>
+
+#include "cybex/core.h"
+#include "cybex/store.h"
+
+#include "config.h"
+
+#define TAXII_MEDIA	"application/taxii+json;version=2.1"
+#define STIX_MEDIA	"application/stix+json;version=2.1"
+
+struct srv;
+struct jobs;
+
+/* A pool of store handles: one per concurrent request, reused. */
+struct store_pool {
+	pthread_mutex_t		 mu;
+	struct cybex_store	**free;
+	size_t			 nfree, cap;
+	char			*dsn;
+};
+
+/* Who is asking. */
+enum who_kind {
+	WHO_NONE = 0,		/* no credentials */
+	WHO_USER,		/* password */
+	WHO_TOKEN,		/* API token */
+};
+struct who {
+	enum who_kind	 kind;
+	int64_t		 uid;
+	const char	*name;		/* arena */
+	bool		 admin;
+	int64_t		 tid;		/* token id */
+};
+
+struct req {
+	struct srv		*srv;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*url;
+	char			 client[64];	/* address, for logs and limits */
+	struct cybex_arena	*a;
+	struct cybex_buf	 body;
+	bool			 body_too_big;
+	bool			 answered;	/* a response was queued early */
+	struct who		 who;
+	int			 auth_error;	/* 0, or why authentication failed */
+	const char		*auth_why;
+	struct cybex_store	*store;		/* from the pool, when needed */
+	int64_t			 t0_us;
+	unsigned		 status;
+	size_t			 resp_bytes;
+	const char		*route;		/* for the access log */
+};
+
+struct srv {
+	struct srv_config	 cfg;
+	struct MHD_Daemon	*mhd;
+	struct store_pool	 pool;
+	struct jobs		*jobs;
+	struct cybex_log	 log;
+	pthread_mutex_t		 log_mu;
+	FILE			*access;	/* access log */
+	bool			 tls;
+	char			*tls_cert_pem;
+	char			*tls_key_pem;
+	uint8_t			 cache_key[32];	/* keys the credential cache */
+	struct auth_cache	*auth_cache;
+	struct ip_table		*ips;
+	volatile sig_atomic_t	 reopen_log;
+};
+
+/* http.c */
+int	 srv_start(struct srv *s, struct cybex_diag *d);
+void	 srv_stop(struct srv *s);
+/* The port actually bound (useful with --listen 127.0.0.1:0). */
+unsigned srv_port(struct srv *s);
+/* Reopen the access log (SIGHUP). */
+void	 srv_reopen_log(struct srv *s);
+/* Log one line (key=value pairs, NULL-terminated). */
+void	 srv_log(struct srv *s, int level, const char *event, ...)
+	    CYBEX_SENTINEL;
+
+/* Responses.  Each queues exactly one response and returns MHD's result. */
+enum MHD_Result	 reply(struct req *r, unsigned status, const char *type,
+		    const char *body, size_t len);
+/* Body from a buffer that the response takes over (freed after sending). */
+enum MHD_Result	 reply_buf(struct req *r, unsigned status, const char *type,
+		    struct cybex_buf *b);
+/* A TAXII error message (title, description, error_code). */
+enum MHD_Result	 reply_taxii_error(struct req *r, unsigned status,
+		    const char *title, const char *fmt, ...) CYBEX_PRINTF(4, 5);
+/* 401 with WWW-Authenticate. */
+enum MHD_Result	 reply_unauthorized(struct req *r);
+/* Extra header for the next reply (name/value copied). */
+void	 reply_header(struct req *r, const char *name, const char *value);
+
+/* A store handle for this request (returned to the pool at the end). */
+struct cybex_store *req_store(struct req *r, struct cybex_diag *d);
+
+/* Is this Accept header satisfied by TAXII 2.1 JSON? */
+bool	 accept_taxii(const char *accept);
+/* Is this Content-Type the TAXII 2.1 media type? */
+bool	 content_is_taxii(const char *ctype);
+
+/* pool.c */
+int	 pool_init(struct store_pool *p, const char *dsn);
+void	 pool_fini(struct store_pool *p);
+int	 pool_get(struct store_pool *p, struct cybex_store **out,
+	    struct cybex_diag *d);
+void	 pool_put(struct store_pool *p, struct cybex_store *s);
+
+/* router.c */
+enum MHD_Result	 route(struct req *r);
+
+/* auth.c */
+struct auth_cache;
+int	 auth_cache_new(size_t slots, struct auth_cache **out);
+void	 auth_cache_free(struct auth_cache *c);
+/* Authenticate r from its Authorization header: sets r->who, or
+ * r->auth_error with r->auth_why. */
+void	 auth_request(struct req *r);
+/* What the caller may do with a collection (admins: everything). */
+int	 auth_access(struct req *r, const char *coll_id, bool *can_read,
+	    bool *can_write);
+
+/* Per-client connection accounting (429 beyond the limit). */
+struct ip_table;
+int	 ips_new(struct ip_table **out);
+void	 ips_free(struct ip_table *t);
+/* Count a connection from addr in (delta +1) or out (-1); returns count. */
+unsigned ips_add(struct ip_table *t, const char *addr, int delta);
+
+/* api_taxii.c */
+enum MHD_Result	 taxii_discovery(struct req *r);
+enum MHD_Result	 taxii_api_root(struct req *r, const char *root);
+enum MHD_Result	 taxii_status(struct req *r, const char *root,
+		    const char *id);
+enum MHD_Result	 taxii_collections(struct req *r, const char *root);
+enum MHD_Result	 taxii_collection(struct req *r, const char *root,
+		    const char *coll);
+enum MHD_Result	 taxii_objects(struct req *r, const char *root,
+		    const char *coll);
+enum MHD_Result	 taxii_add_objects(struct req *r, const char *root,
+		    const char *coll);
+enum MHD_Result	 taxii_object(struct req *r, const char *root,
+		    const char *coll, const char *id);
+enum MHD_Result	 taxii_delete_object(struct req *r, const char *root,
+		    const char *coll, const char *id);
+enum MHD_Result	 taxii_versions(struct req *r, const char *root,
+		    const char *coll, const char *id);
+enum MHD_Result	 taxii_manifest(struct req *r, const char *root,
+		    const char *coll);
+
+/* jobs.c: add-objects requests processed in the background. */
+int	 jobs_start(struct srv *s, struct jobs **out);
+/* Finish queued jobs, then stop. */
+void	 jobs_stop(struct jobs *j);
+/*
+ * Queue a job: takes over body (reset on success).  CYBEX_ETOOBIG when
+ * the queue is full (the caller answers 503).
+ */
+int	 jobs_submit(struct jobs *j, const char *api_root, const char *coll_id,
+	    int64_t uid, const char *status_id, int64_t created_us,
+	    struct cybex_buf *body);
+
+/* serve.c: run until SIGTERM/SIGINT; 0 on a clean stop. */
+int	 serve_run(struct srv_config *cfg, const char *dsn);
+
+#endif /* CYBEX_SERVER_H */
