@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 CYBEX       = $(BUILD)/cli/cybex
 CONFORMANCE ?= ../shared/conformance
 
-.PHONY: all deps build run check bench fuzz format clean
+.PHONY: all deps build run validate-examples check bench fuzz format clean
 
 all: build
 
@@ -19,8 +19,12 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# Until the server exists, the main job is validating the bundled STIX data.
+# The hub: first run sets up the database, an admin and a demo collection.
 run: build
+	@scripts/run-hub $(CYBEX) $(CONFORMANCE)
+
+# Validate the bundled STIX 2.1 data and print a summary.
+validate-examples: build
 	@scripts/validate-examples $(CYBEX) $(CONFORMANCE)
 
 check: deps

@@ -572,6 +572,7 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0);
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
@@ -582,7 +583,6 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 	    s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    s->tls_cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem,
