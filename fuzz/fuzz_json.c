@@ -161,7 +161,7 @@ check_write(const json_t *v, unsigned flags)
 		if (!num_equal(v, back))
 			die("canonical JSON parses back to another value",
 			    out.data);
-		/* The form is a fixed point: writing it again changes nothing. */
+		/* A fixed point: writing it again changes nothing. */
 		cybex_buf_init(&again, 0);
 		if (cybex_json_write(back, flags, &again) != 0 ||
 		    again.len != out.len ||

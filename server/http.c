@@ -449,6 +449,9 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
 	ips_add(s->ips, addr, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
+static void on_mhd_error(void *, const char *, va_list) CYBEX_PRINTF(2, 0);
+
+/* libmicrohttpd's own messages (its format strings) into our log. */
 static void
 on_mhd_error(void *cls, const char *fmt, va_list ap)
 {

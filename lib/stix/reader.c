@@ -226,15 +226,15 @@ skip_ws(struct cybex_stix_reader *r, struct cybex_diag *d)
  * (buf.data + pos is its start, which stays valid until the next fill).
  */
 static int
-scan_value(struct cybex_stix_reader *r, size_t *len, struct cybex_diag *d)
+scan_value(struct cybex_stix_reader *r, size_t depth, size_t *len,
+    struct cybex_diag *d)
 {
 	size_t end = 0, have;
 	int rc;
 
 	for (;;) {
 		have = r->buf.len - r->pos;
-		rc = cybex_json_scan(r->buf.data + r->pos, have,
-		    r->o.max_depth, &end);
+		rc = cybex_json_scan(r->buf.data + r->pos, have, depth, &end);
 		if (rc == 0) {
 			if (end > r->o.max_object_bytes) {
 				char lim[32];
@@ -330,7 +330,7 @@ read_member(struct cybex_stix_reader *r, struct cybex_diag *d)
 	if (r->buf.data[r->pos] != '"')
 		return fail(r, d, CYBEX_EJSON, "expected a member name in "
 		    "double quotes%s", "");
-	if ((rc = scan_value(r, &len, d)) != 0)
+	if ((rc = scan_value(r, r->o.max_depth, &len, d)) != 0)
 		return rc;
 	if ((rc = parse_at(r, len, &key, d)) != 0)
 		return rc;
@@ -371,7 +371,12 @@ read_member(struct cybex_stix_reader *r, struct cybex_diag *d)
 		rc = 0;
 		goto out;
 	}
-	if ((rc = scan_value(r, &len, d)) != 0)
+	/*
+	 * The value sits one level inside the top-level object: the same
+	 * object nests as deep here as it may inside a bundle.
+	 */
+	if ((rc = scan_value(r, r->o.max_depth > 1 ? r->o.max_depth - 1 : 1,
+	    &len, d)) != 0)
 		goto out;
 	/* A top-level object (or a bundle without its objects) is one value. */
 	r->env_bytes += len;
@@ -546,7 +551,7 @@ cybex_stix_reader_next(struct cybex_stix_reader *r,
 				continue;
 			}
 			r->after_comma = false;
-			if ((rc = scan_value(r, &len, d)) != 0)
+			if ((rc = scan_value(r, r->o.max_depth, &len, d)) != 0)
 				return rc;
 			if ((rc = parse_at(r, len, &j, d)) != 0)
 				return rc;

@@ -29,14 +29,14 @@ static const struct stix_prop artifact_props[] = {
 	{ "encryption_algorithm", SK_ENUM, 0,
 	    "encryption-algorithm-enum", 0, 0 },
 	{ "decryption_key", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop autonomous_system_props[] = {
 	{ "number", SK_INTEGER, SPF_REQUIRED, NULL, 0, 0 },
 	{ "name", SK_STRING, 0, NULL, 0, 0 },
 	{ "rir", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop directory_props[] = {
@@ -46,21 +46,21 @@ static const struct stix_prop directory_props[] = {
 	{ "mtime", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "atime", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "contains_refs", SK_IDENTIFIER, SPF_LIST, "file|directory", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop domain_name_props[] = {
 	{ "value", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
 	{ "resolves_to_refs", SK_IDENTIFIER, SPF_LIST,
 	    "ipv4-addr|ipv6-addr|domain-name", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop email_addr_props[] = {
 	{ "value", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
 	{ "display_name", SK_STRING, 0, NULL, 0, 0 },
 	{ "belongs_to_ref", SK_IDENTIFIER, 0, "user-account", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop email_message_props[] = {
@@ -80,7 +80,7 @@ static const struct stix_prop email_message_props[] = {
 	{ "body_multipart", SK_EMBEDDED, SPF_LIST,
 	    "email-mime-part-type", 0, 0 },
 	{ "raw_email_ref", SK_IDENTIFIER, 0, "artifact", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop file_props[] = {
@@ -96,7 +96,7 @@ static const struct stix_prop file_props[] = {
 	{ "parent_directory_ref", SK_IDENTIFIER, 0, "directory", 0, 0 },
 	{ "contains_refs", SK_IDENTIFIER, SPF_LIST, "@sco", 0, 0 },
 	{ "content_ref", SK_IDENTIFIER, 0, "artifact", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop ipv4_addr_props[] = {
@@ -104,7 +104,7 @@ static const struct stix_prop ipv4_addr_props[] = {
 	{ "resolves_to_refs", SK_IDENTIFIER, SPF_LIST, "mac-addr", 0, 0 },
 	{ "belongs_to_refs", SK_IDENTIFIER, SPF_LIST,
 	    "autonomous-system", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 /* Same shape as ipv4-addr; a separate table keeps each type explicit. */
@@ -113,17 +113,17 @@ static const struct stix_prop ipv6_addr_props[] = {
 	{ "resolves_to_refs", SK_IDENTIFIER, SPF_LIST, "mac-addr", 0, 0 },
 	{ "belongs_to_refs", SK_IDENTIFIER, SPF_LIST,
 	    "autonomous-system", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop mac_addr_props[] = {
 	{ "value", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop mutex_props[] = {
 	{ "name", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop network_traffic_props[] = {
@@ -147,7 +147,7 @@ static const struct stix_prop network_traffic_props[] = {
 	{ "encapsulates_refs", SK_IDENTIFIER, SPF_LIST,
 	    "network-traffic", 0, 0 },
 	{ "encapsulated_by_ref", SK_IDENTIFIER, 0, "network-traffic", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop process_props[] = {
@@ -163,7 +163,7 @@ static const struct stix_prop process_props[] = {
 	{ "image_ref", SK_IDENTIFIER, 0, "file", 0, 0 },
 	{ "parent_ref", SK_IDENTIFIER, 0, "process", 0, 0 },
 	{ "child_refs", SK_IDENTIFIER, SPF_LIST, "process", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop software_props[] = {
@@ -173,12 +173,12 @@ static const struct stix_prop software_props[] = {
 	{ "languages", SK_STRING, SPF_LIST, NULL, 0, 0 },
 	{ "vendor", SK_STRING, 0, NULL, 0, 0 },
 	{ "version", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop url_props[] = {
 	{ "value", SK_URL, SPF_REQUIRED, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop user_account_props[] = {
@@ -196,7 +196,7 @@ static const struct stix_prop user_account_props[] = {
 	{ "credential_last_changed", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "account_first_login", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "account_last_login", SK_TIMESTAMP, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop windows_registry_key_props[] = {
@@ -206,7 +206,7 @@ static const struct stix_prop windows_registry_key_props[] = {
 	{ "modified_time", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "creator_user_ref", SK_IDENTIFIER, 0, "user-account", 0, 0 },
 	{ "number_of_subkeys", SK_INTEGER, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop x509_certificate_props[] = {
@@ -224,7 +224,7 @@ static const struct stix_prop x509_certificate_props[] = {
 	{ "subject_public_key_exponent", SK_INTEGER, 0, NULL, 0, 0 },
 	{ "x509_v3_extensions", SK_EMBEDDED, 0,
 	    "x509-v3-extensions-type", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 /* Predefined extensions. */
@@ -233,14 +233,14 @@ static const struct stix_prop archive_ext_props[] = {
 	{ "contains_refs", SK_IDENTIFIER, SPF_LIST | SPF_REQUIRED,
 	    "file|directory", 0, 0 },
 	{ "comment", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop ntfs_ext_props[] = {
 	{ "sid", SK_STRING, 0, NULL, 0, 0 },
 	{ "alternate_data_streams", SK_EMBEDDED, SPF_LIST,
 	    "alternate-data-stream-type", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop pdf_ext_props[] = {
@@ -249,7 +249,7 @@ static const struct stix_prop pdf_ext_props[] = {
 	{ "document_info_dict", SK_DICT, 0, NULL, 0, 0 },
 	{ "pdfid0", SK_STRING, 0, NULL, 0, 0 },
 	{ "pdfid1", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop raster_image_ext_props[] = {
@@ -257,7 +257,7 @@ static const struct stix_prop raster_image_ext_props[] = {
 	{ "image_width", SK_INTEGER, 0, NULL, 0, 0 },
 	{ "bits_per_pixel", SK_INTEGER, 0, NULL, 0, 0 },
 	{ "exif_tags", SK_DICT, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop windows_pebinary_ext_props[] = {
@@ -275,7 +275,7 @@ static const struct stix_prop windows_pebinary_ext_props[] = {
 	{ "optional_header", SK_EMBEDDED, 0,
 	    "windows-pe-optional-header-type", 0, 0 },
 	{ "sections", SK_EMBEDDED, SPF_LIST, "windows-pe-section-type", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop http_request_ext_props[] = {
@@ -285,13 +285,13 @@ static const struct stix_prop http_request_ext_props[] = {
 	{ "request_header", SK_DICT, 0, NULL, 0, 0 },
 	{ "message_body_length", SK_INTEGER, 0, NULL, 0, 0 },
 	{ "message_body_data_ref", SK_IDENTIFIER, 0, "artifact", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop icmp_ext_props[] = {
 	{ "icmp_type_hex", SK_HEX, SPF_REQUIRED, NULL, 0, 0 },
 	{ "icmp_code_hex", SK_HEX, SPF_REQUIRED, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop socket_ext_props[] = {
@@ -303,13 +303,13 @@ static const struct stix_prop socket_ext_props[] = {
 	{ "socket_type", SK_ENUM, 0, "network-socket-type-enum", 0, 0 },
 	{ "socket_descriptor", SK_INTEGER, NONNEG },
 	{ "socket_handle", SK_INTEGER, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop tcp_ext_props[] = {
 	{ "src_flags_hex", SK_HEX, 0, NULL, 0, 0 },
 	{ "dst_flags_hex", SK_HEX, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop windows_process_ext_props[] = {
@@ -320,7 +320,7 @@ static const struct stix_prop windows_process_ext_props[] = {
 	{ "window_title", SK_STRING, 0, NULL, 0, 0 },
 	{ "startup_info", SK_DICT, 0, NULL, 0, 0 },
 	{ "integrity_level", SK_ENUM, 0, "windows-integrity-level-enum", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop windows_service_ext_props[] = {
@@ -332,7 +332,7 @@ static const struct stix_prop windows_service_ext_props[] = {
 	{ "service_dll_refs", SK_IDENTIFIER, SPF_LIST, "file", 0, 0 },
 	{ "service_type", SK_ENUM, 0, "windows-service-type-enum", 0, 0 },
 	{ "service_status", SK_ENUM, 0, "windows-service-status-enum", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop unix_account_ext_props[] = {
@@ -340,7 +340,7 @@ static const struct stix_prop unix_account_ext_props[] = {
 	{ "groups", SK_STRING, SPF_LIST, NULL, 0, 0 },
 	{ "home_dir", SK_STRING, 0, NULL, 0, 0 },
 	{ "shell", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 /* Embedded types. */
@@ -350,14 +350,14 @@ static const struct stix_prop email_mime_part_props[] = {
 	{ "body_raw_ref", SK_IDENTIFIER, 0, "artifact|file", 0, 0 },
 	{ "content_type", SK_STRING, 0, NULL, 0, 0 },
 	{ "content_disposition", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop alternate_data_stream_props[] = {
 	{ "name", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
 	{ "hashes", SK_HASHES, 0, NULL, 0, 0 },
 	{ "size", SK_INTEGER, NONNEG },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop pe_optional_header_props[] = {
@@ -392,7 +392,7 @@ static const struct stix_prop pe_optional_header_props[] = {
 	{ "loader_flags_hex", SK_HEX, 0, NULL, 0, 0 },
 	{ "number_of_rva_and_sizes", SK_INTEGER, 0, NULL, 0, 0 },
 	{ "hashes", SK_HASHES, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 /* Shannon entropy over bytes lies in 0..8 bits. */
@@ -401,14 +401,14 @@ static const struct stix_prop pe_section_props[] = {
 	{ "size", SK_INTEGER, NONNEG },
 	{ "entropy", SK_FLOAT, SPF_BOUNDED, NULL, 0, 8 },
 	{ "hashes", SK_HASHES, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop registry_value_props[] = {
 	{ "name", SK_STRING, 0, NULL, 0, 0 },
 	{ "data", SK_STRING, 0, NULL, 0, 0 },
 	{ "data_type", SK_ENUM, 0, "windows-registry-datatype-enum", 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 static const struct stix_prop x509_v3_extensions_props[] = {
@@ -428,7 +428,7 @@ static const struct stix_prop x509_v3_extensions_props[] = {
 	{ "private_key_usage_period_not_after", SK_TIMESTAMP, 0, NULL, 0, 0 },
 	{ "certificate_policies", SK_STRING, 0, NULL, 0, 0 },
 	{ "policy_mappings", SK_STRING, 0, NULL, 0, 0 },
-	{ NULL }
+	STIX_PROP_END
 };
 
 /* ---- ID-contributing properties ---- */
@@ -1243,7 +1243,7 @@ const struct stix_type stix_types_sco[] = {
 	    check_windows_registry_key, windows_registry_key_idc),
 	SCO("x509-certificate", x509_certificate_props,
 	    check_x509_certificate, x509_certificate_idc),
-	{ NULL }
+	STIX_TYPE_END
 };
 
 const struct stix_type stix_types_sco_embedded[] = {
@@ -1277,5 +1277,5 @@ const struct stix_type stix_types_sco_embedded[] = {
 	    check_registry_value),
 	EMB("x509-v3-extensions-type", x509_v3_extensions_props,
 	    check_x509_v3_extensions),
-	{ NULL }
+	STIX_TYPE_END
 };

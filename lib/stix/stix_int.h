@@ -67,6 +67,9 @@ struct stix_prop {
 	int64_t		 max;
 };
 
+/* The entry that ends a property table. */
+#define STIX_PROP_END	{ NULL, 0, 0, NULL, 0, 0 }
+
 enum stix_cat {
 	SC_SDO = 1,
 	SC_SRO,
@@ -91,6 +94,9 @@ struct stix_type {
 	/* SC_SCO_EXT: the SCO type it extends. */
 	const char		*applies_to;
 };
+
+/* The entry that ends a type table. */
+#define STIX_TYPE_END	{ NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
 /* Tables (registry_*.c).  Each array ends with an entry whose name is NULL. */
 extern const struct stix_prop stix_common_sdo[];	/* SDO and SRO */

@@ -13,6 +13,9 @@
 #include "stix_int.h"
 #include "validate_int.h"
 
+static void report(struct vctx *, int, const char *, const char *,
+    const char *, va_list) CYBEX_PRINTF(5, 0);
+
 static void
 report(struct vctx *v, int sev, const char *rule, const char *sub,
     const char *fmt, va_list ap)
