@@ -13,6 +13,9 @@
  *                                must not exist), in this process: for
  *                                perf record
  *
+ * BENCH_IMPORT_BATCH sets the objects per transaction (default: the
+ * library's, 10000).
+ *
  * FILE is a bundle such as `bench_validate gen` writes.  Every measurement
  * runs in a forked child so its peak RSS (wait4 ru_maxrss) is its own; the
  * child sends its numbers back over a pipe.  The databases are made in a
@@ -132,6 +135,21 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
 }
 
+/* Objects per transaction: $BENCH_IMPORT_BATCH, else the default (0). */
+static size_t
+batch_size(void)
+{
+	const char *v = getenv("BENCH_IMPORT_BATCH");
+	unsigned long n;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	return errno == 0 && *end == '\0' && n <= 10000000UL ? n : 0;
+}
+
 /* Import path into a new database db: open, import, close (checkpoint). */
 static void
 measure_import(const char *path, const char *db, struct result *res)
@@ -161,6 +179,7 @@ measure_import(const char *path, const char *db, struct result *res)
 		    cybex_strerror(rc), d.message);
 		goto out;
 	}
+	o.batch = batch_size();
 	rc = cybex_store_import(s, c.id, r, &o, &res->st, &d);
 	if (rc != 0) {
 		snprintf(res->msg, sizeof(res->msg), "import: %lu:%lu: %s",

@@ -29,6 +29,8 @@ int	cmd_collection(int argc, char **argv);
 void	cmd_collection_usage(FILE *f);
 int	cmd_pattern(int argc, char **argv);
 void	cmd_pattern_usage(FILE *f);
+int	cmd_index(int argc, char **argv);
+void	cmd_index_usage(FILE *f);
 int	cmd_serve(int argc, char **argv);
 void	cmd_serve_usage(FILE *f);
 int	cmd_user(int argc, char **argv);

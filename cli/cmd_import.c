@@ -186,6 +186,7 @@ import_fd(struct cybex_store *s, const char *coll_id, int fd,
 {
 	struct cybex_stix_reader *r = NULL;
 	struct cybex_diag d;
+	unsigned long diags = is->diags;
 	int rc, status;
 
 	memset(st, 0, sizeof(*st));
@@ -200,7 +201,9 @@ import_fd(struct cybex_store *s, const char *coll_id, int fd,
 		progress_clear(is);
 	}
 	if (rc == 0) {
-		status = st->rejected > 0 ? EXIT_INVALID : EXIT_VALID;
+		/* An invalid bundle envelope is reported but rejects nothing. */
+		status = st->rejected > 0 || is->diags > diags ? EXIT_INVALID :
+		    EXIT_VALID;
 		goto out;
 	}
 	if (io->all_or_nothing && st->rejected > 0 &&

@@ -43,9 +43,9 @@ check(struct srv_config *c, const char *dsn)
 	int bad = 0;
 
 	cfg_print(c, stdout);
-	if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
-		fprintf(stderr, "cybex serve: HTTPS needs both --tls-cert and "
-		    "--tls-key\n");
+	cybex_diag_clear(&d);
+	if (srv_check(c, &d) != 0) {
+		fprintf(stderr, "cybex serve: %s\n", d.message);
 		bad = 1;
 	}
 	if (c->tls_cert != NULL && access(c->tls_cert, R_OK) != 0) {
@@ -56,12 +56,6 @@ check(struct srv_config *c, const char *dsn)
 	if (c->tls_key != NULL && access(c->tls_key, R_OK) != 0) {
 		fprintf(stderr, "cybex serve: cannot read --tls-key %s\n",
 		    c->tls_key);
-		bad = 1;
-	}
-	if (c->page_size > c->max_page_size) {
-		fprintf(stderr, "cybex serve: --page-size %lld is above "
-		    "--max-page-size %lld\n", (long long)c->page_size,
-		    (long long)c->max_page_size);
 		bad = 1;
 	}
 	if (cybex_store_open(dsn, CYBEX_STORE_RDONLY, &s, &d) != 0) {
@@ -105,17 +99,25 @@ cmd_serve(int argc, char **argv)
 		return EXIT_TROUBLE;
 	o.db = c.db;
 	o.data_dir = c.data_dir;
-	s = cli_store_open("serve", &o, check_only ? CLI_DB_READ :
-	    CLI_DB_WRITE, path, sizeof(path));
+	if (check_only) {
+		/* Report every problem, the database's among them: exit 1. */
+		if (cli_db_path(&o, path, sizeof(path)) != 0) {
+			fprintf(stderr, "cybex serve: no database path (set "
+			    "--db or --data-dir)\n");
+			cfg_free(&c);
+			return EXIT_INVALID;
+		}
+		rc = check(&c, path);
+		cfg_free(&c);
+		return rc;
+	}
+	s = cli_store_open("serve", &o, CLI_DB_WRITE, path, sizeof(path));
 	if (s == NULL) {
 		cfg_free(&c);
 		return EXIT_TROUBLE;
 	}
 	cybex_store_close(s);
-	if (check_only)
-		rc = check(&c, path);
-	else
-		rc = serve_run(&c, path) == 0 ? EXIT_VALID : EXIT_TROUBLE;
+	rc = serve_run(&c, path) == 0 ? EXIT_VALID : EXIT_TROUBLE;
 	cfg_free(&c);
 	return rc;
 }

@@ -18,6 +18,7 @@ static const struct cli_cmd cmds[] = {
 	{ "db", "check the database or show its statistics", cmd_db, cmd_db_usage },
 	{ "collection", "add, list or remove collections", cmd_collection, cmd_collection_usage },
 	{ "pattern", "check a STIX pattern or match it against observed-data", cmd_pattern, cmd_pattern_usage },
+	{ "index", "compile indicators into the matching index and show it", cmd_index, cmd_index_usage },
 	{ "serve", "run the hub (TAXII 2.1 server)", cmd_serve,
 	    cmd_serve_usage },
 	{ "user", "add, list, remove users or change a password", cmd_user,

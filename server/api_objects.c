@@ -94,7 +94,9 @@ parse_params(struct req *r, struct cybex_query *q, unsigned what,
 	if ((v = arg(r, "limit")) != NULL) {
 		errno = 0;
 		lim = strtoull(v, &end, 10);
-		if (errno != 0 || *end != '\0' || end == v || lim == 0) {
+		/* strtoull takes "-1" as a huge number: digits only. */
+		if (errno != 0 || *end != '\0' || end == v || lim == 0 ||
+		    *v < '0' || *v > '9') {
 			*mr = reply_taxii_error(r, 400, "Bad Request", "limit "
 			    "'%s' is not a positive whole number", v);
 			return false;

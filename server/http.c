@@ -548,6 +548,32 @@ read_pem(const char *path, struct cybex_diag *d)
 }
 
 int
+srv_check(const struct srv_config *c, struct cybex_diag *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	bool loopback = false, tls;
+	int r;
+
+	if ((r = parse_listen(c->listen, &ss, &sl, &loopback, d)) != 0)
+		return r;
+	tls = c->tls_cert != NULL || c->tls_key != NULL;
+	if (tls && (c->tls_cert == NULL || c->tls_key == NULL))
+		return cybex_diag_set(d, CYBEX_EINVAL, "HTTPS needs both "
+		    "--tls-cert and --tls-key");
+	if (!tls && !loopback && !c->allow_plain_http)
+		return cybex_diag_set(d, CYBEX_EINVAL, "refusing plain HTTP on "
+		    "%s: give --tls-cert and --tls-key, or --allow-plain-http "
+		    "(credentials would cross the network in clear)",
+		    c->listen);
+	if (c->page_size > c->max_page_size)
+		return cybex_diag_set(d, CYBEX_EINVAL, "--page-size %lld is "
+		    "above --max-page-size %lld", (long long)c->page_size,
+		    (long long)c->max_page_size);
+	return 0;
+}
+
+int
 srv_start(struct srv *s, struct cybex_diag *d)
 {
 	struct sockaddr_storage ss;
@@ -556,17 +582,10 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	bool loopback = false;
 	int r;
 
-	if ((r = parse_listen(s->cfg.listen, &ss, &sl, &loopback, d)) != 0)
+	if ((r = srv_check(&s->cfg, d)) != 0 ||
+	    (r = parse_listen(s->cfg.listen, &ss, &sl, &loopback, d)) != 0)
 		return r;
 	s->tls = s->cfg.tls_cert != NULL || s->cfg.tls_key != NULL;
-	if (s->tls && (s->cfg.tls_cert == NULL || s->cfg.tls_key == NULL))
-		return cybex_diag_set(d, CYBEX_EINVAL, "HTTPS needs both "
-		    "--tls-cert and --tls-key");
-	if (!s->tls && !loopback && !s->cfg.allow_plain_http)
-		return cybex_diag_set(d, CYBEX_EINVAL, "refusing plain HTTP on "
-		    "%s: give --tls-cert and --tls-key, or --allow-plain-http "
-		    "(credentials would cross the network in clear)",
-		    s->cfg.listen);
 	if (s->tls) {
 		if ((s->tls_cert_pem = read_pem(s->cfg.tls_cert, d)) == NULL ||
 		    (s->tls_key_pem = read_pem(s->cfg.tls_key, d)) == NULL)

@@ -87,6 +87,8 @@ struct srv {
 };
 
 /* http.c */
+/* Check a configuration as srv_start would (address, TLS pair, sizes). */
+int	 srv_check(const struct srv_config *c, struct cybex_diag *d);
 int	 srv_start(struct srv *s, struct cybex_diag *d);
 void	 srv_stop(struct srv *s);
 /* The port actually bound (useful with --listen 127.0.0.1:0). */

@@ -4,8 +4,9 @@
  * interface with interchangeable backends (SQLite now, PostgreSQL next).
  *
  * Identity of a stored version: the object's id plus its version, which is
- * its "modified" timestamp, or "" for objects without one (SCOs, marking
- * definitions), which therefore have exactly one version.  The JSON is kept
+ * its "modified" timestamp, else its "created" (marking definitions, never
+ * versioned), else "" (SCOs); objects without modified therefore have
+ * exactly one version.  The JSON is kept
  * exactly as received.  Every version lives in at least one collection;
  * adding a version to a collection gives it a date_added (microseconds)
  * that is strictly increasing within the collection, so paging by
@@ -280,9 +281,9 @@ int	 cybex_store_check(struct cybex_store *s, cybex_diag_fn fn, void *ud,
 
 /* ---- helpers ---- */
 /*
- * The version key of an object: its "modified" rewritten with nine
- * fractional digits ("2016-04-06T20:03:00.000000000Z", so versions sort as
- * text), or "" when it has none.  out needs CYBEX_VERSION_KEY_MAX bytes.
+ * The version key of an object: its "modified" (else "created") rewritten
+ * with nine fractional digits ("2016-04-06T20:03:00.000000000Z", so
+ * versions sort as text), or "" when it has neither.  out needs CYBEX_VERSION_KEY_MAX bytes.
  */
 #define CYBEX_VERSION_KEY_MAX	32
 int	 cybex_store_version_key(const json_t *obj, char *out,

@@ -892,7 +892,7 @@ cybex_match_builder_build(struct cybex_match_builder *b,
 		goto fail;
 	for (i = 0; i < ix->nfields; i++) {
 		if ((r = mrx_compile(&ix->fields[i].rx, !b->o.no_hyperscan,
-		    d)) != 0)
+		    d)) != 0 || (r = radix_finish(&ix->fields[i].cidr)) != 0)
 			goto fail;
 		if (ix->fields[i].rx.db != NULL)
 			ix->hs_dbs++;

@@ -131,17 +131,35 @@ regex(struct lctx *c)
 			c->err = CYBEX_ENOMEM;
 }
 
+/* Lower-case hex digit values; 0xff for anything else. */
+static const uint8_t hexval[256] = {
+	['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5,
+	['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11,
+	['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+};
+
+/*
+ * A canonical (lower-case) hex digest as bytes into out, in one pass;
+ * false when s is not an even run of hex digits.  The table maps only
+ * digits; its zero entries for other bytes are told apart by the check
+ * on the character itself.
+ */
 static bool
-hex_even(const char *s, size_t n)
+unhex(const char *s, size_t n, char *out)
 {
+	const uint8_t *u = (const uint8_t *)s;
 	size_t i;
+	uint8_t h, l;
 
 	if (n == 0 || n % 2 != 0)
 		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+	for (i = 0; i < n; i += 2) {
+		h = hexval[u[i]];
+		l = hexval[u[i + 1]];
+		if ((h == 0 && u[i] != '0') || (l == 0 && u[i + 1] != '0'))
 			return false;
+		out[i / 2] = (char)(h << 4 | l);
+	}
 	return true;
 }
 
@@ -158,23 +176,14 @@ probe_string(struct lctx *c)
 	int fam;
 
 	if (flags & (MF_STR | MF_HASH)) {
-		if (v->canon == CYBEX_PCANON_HASH && hex_even(v->s, v->n)) {
-			cybex_buf_reset(b);
-			if (cybex_buf_reserve(b, v->n / 2) != 0) {
-				c->err = CYBEX_ENOMEM;
-				return;
-			}
-			for (i = 0; i < v->n / 2; i++) {
-				int h = v->s[2 * i] <= '9' ? v->s[2 * i] - '0' :
-				    v->s[2 * i] - 'a' + 10;
-				int l = v->s[2 * i + 1] <= '9' ?
-				    v->s[2 * i + 1] - '0' :
-				    v->s[2 * i + 1] - 'a' + 10;
-
-				b->data[i] = (char)(h << 4 | l);
-			}
+		cybex_buf_reset(b);
+		if (cybex_buf_reserve(b, v->n / 2 + 1) != 0) {
+			c->err = CYBEX_ENOMEM;
+			return;
+		}
+		if (v->canon == CYBEX_PCANON_HASH && unhex(v->s, v->n, b->data))
 			probe(c, v->canon, MK_HASH, b->data, v->n / 2);
-		} else
+		else
 			probe(c, v->canon, MK_STR, v->s, v->n);
 	}
 	if ((flags & MF_SUFFIX) && v->canon == CYBEX_PCANON_DOMAIN)

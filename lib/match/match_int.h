@@ -57,19 +57,20 @@ int	 mposts_init(struct mposts *p);
 int	 mposts_add(struct mposts *p, uint32_t *head, uint32_t ind);
 
 /* ---- the exact table (table.c) ---- */
-struct mentry {
-	uint32_t	 off;	/* key in the pool */
-	uint32_t	 len;
+/* A slot is the entry: open addressing over entries, len 0 = empty. */
+struct mslot {
 	uint32_t	 hash;
+	uint32_t	 len;	/* key length */
+	uint32_t	 off;	/* key in the pool */
 	uint32_t	 post;	/* first posting */
 };
 
 struct mtab {
-	uint32_t	*slots;	/* entry index + 1; 0 = empty */
+	uint8_t		*tags;		/* per slot: 0 empty, else 0x80 | 7
+					   bits of the hash (stays in cache) */
+	struct mslot	*slots;
 	size_t		 nslots;	/* a power of two */
-	struct mentry	*e;
 	size_t		 n;
-	size_t		 cap;
 	uint8_t		*pool;
 	size_t		 plen;
 	size_t		 pcap;
@@ -78,7 +79,10 @@ struct mtab {
 uint32_t mhash(const void *key, size_t len);
 void	 mtab_init(struct mtab *t);
 void	 mtab_free(struct mtab *t);
-/* The entry for key (created when new) in *out. */
+/*
+ * The posting head of key (an entry is made when new) in *post, valid
+ * until the next mtab_put.
+ */
 int	 mtab_put(struct mtab *t, const uint8_t *key, size_t len,
 	    uint32_t **post);
 /* The first posting of key, or 0. */
@@ -99,6 +103,17 @@ struct radix {
 	size_t		 n;
 	size_t		 cap;
 	uint32_t	 root[2];	/* IPv4, IPv6 */
+	/*
+	 * IPv4 jump table (big trees only), by the top 16 bits of an
+	 * address: jump[x].node is the first node of length >= 16 on its
+	 * path (0 when none) and up16[jump[x].at..jump[x + 1].at) are the
+	 * postings of the prefixes shorter than 16 that hold it.
+	 */
+	struct rjump {
+		uint32_t	 node;
+		uint32_t	 at;
+	}		*jump;		/* 65537 entries */
+	uint32_t	*up16;
 };
 
 int	 radix_init(struct radix *r);
@@ -108,6 +123,8 @@ int	 radix_insert(struct radix *r, struct mposts *p, int family,
 /* Call fn with the first posting of every prefix that holds (key, plen). */
 void	 radix_lookup(const struct radix *r, int family, const uint8_t key[16],
 	    unsigned plen, void (*fn)(void *, uint32_t), void *ud);
+/* After the last insert: build the IPv4 jump table when it pays. */
+int	 radix_finish(struct radix *r);
 size_t	 radix_bytes(const struct radix *r);
 
 /* ---- LIKE/MATCHES sets (regex.c) ---- */

@@ -41,13 +41,20 @@ void
 radix_free(struct radix *r)
 {
 	cybex_free(r->v);
+	cybex_free(r->jump);
+	cybex_free(r->up16);
 	memset(r, 0, sizeof(*r));
 }
 
 size_t
 radix_bytes(const struct radix *r)
 {
-	return r->cap * sizeof(*r->v);
+	size_t n = r->cap * sizeof(*r->v);
+
+	if (r->jump != NULL)
+		n += 65537 * sizeof(*r->jump) +
+		    r->jump[65536].at * sizeof(*r->up16);
+	return n;
 }
 
 static uint32_t
@@ -121,21 +128,80 @@ radix_insert(struct radix *r, struct mposts *p, int family,
 	}
 }
 
+#define JUMP_MIN_NODES	2048
+
+/*
+ * Walk the first 16 bits once for every /16: what a lookup would collect
+ * there is the same for every address in it.
+ */
+int
+radix_finish(struct radix *r)
+{
+	uint32_t *up = NULL, *nv, n;
+	size_t nup = 0, cap = 0, x;
+	uint8_t key[16];
+	const struct rnode *nd;
+
+	if (r->root[0] == 0 || r->n < JUMP_MIN_NODES || r->jump != NULL)
+		return 0;
+	if ((r->jump = cybex_calloc(65537, sizeof(*r->jump))) == NULL)
+		goto fail;
+	memset(key, 0, sizeof(key));
+	for (x = 0; x < 65536; x++) {
+		key[0] = (uint8_t)(x >> 8);
+		key[1] = (uint8_t)x;
+		r->jump[x].at = (uint32_t)nup;
+		for (n = r->root[0]; n != 0; n = nd->child[bit(key, nd->plen)]) {
+			nd = &r->v[n];
+			if (nd->plen >= 16) {
+				r->jump[x].node = n;
+				break;
+			}
+			if (common(nd->key, key, nd->plen) < nd->plen)
+				break;
+			if (nd->post == 0)
+				continue;
+			if (nup == cap) {
+				cap = cap ? cap * 2 : 1024;
+				if ((nv = cybex_reallocarray(up, cap,
+				    sizeof(*nv))) == NULL)
+					goto fail;
+				up = nv;
+			}
+			up[nup++] = nd->post;
+		}
+	}
+	r->jump[65536].at = (uint32_t)nup;
+	r->up16 = up;
+	return 0;
+ fail:
+	cybex_free(up);
+	cybex_free(r->jump);
+	r->jump = NULL;
+	return CYBEX_ENOMEM;
+}
+
 void
 radix_lookup(const struct radix *r, int family, const uint8_t key[16],
     unsigned plen, void (*fn)(void *, uint32_t), void *ud)
 {
-	uint32_t n = r->root[family == 6];
-	const struct rnode *x;
+	uint32_t n = r->root[family == 6], k, x;
+	const struct rnode *nd;
 
+	if (family == 4 && r->jump != NULL && plen >= 16) {
+		x = (uint32_t)key[0] << 8 | key[1];
+		for (k = r->jump[x].at; k < r->jump[x + 1].at; k++)
+			fn(ud, r->up16[k]);
+		n = r->jump[x].node;
+	}
 	while (n != 0) {
-		x = &r->v[n];
-		if (x->plen > plen || common(x->key, key, x->plen) < x->plen)
+		nd = &r->v[n];
+		if (nd->plen > plen || common(nd->key, key, nd->plen) < nd->plen)
 			return;
-		if (x->post != 0)
-			fn(ud, x->post);
-		if (x->plen == plen)
+		if (nd->post != 0)
+			fn(ud, nd->post);
+		if (nd->plen == plen)
 			return;
-		n = x->child[bit(key, x->plen)];
+		n = nd->child[bit(key, nd->plen)];
 	}
 }

@@ -2,8 +2,12 @@
  * The exact-value table: one open-addressing hash table (linear probing,
  * at most half full) over keys "field, canonical form, kind, value" kept
  * back to back in one byte pool; each entry heads a list of postings
- * (indicator numbers).  Slots are 4 bytes and entries 16, so an entry
- * costs 24 bytes plus its key and one 8-byte posting per indicator.
+ * (indicator numbers).  The slots are the entries (hash, key length,
+ * key offset, first posting: 16 bytes), and a byte per slot with seven
+ * bits of the hash sits in a separate array small enough to stay in the
+ * cache, so a probe for an absent key rarely touches a slot and one for a
+ * present key touches its slot and its key.  An entry costs 34 bytes at
+ * the largest load plus its key and one 8-byte posting per indicator.
  * Also here: the posting lists, hit lists and key building.
  */
 #include <stdlib.h>
@@ -13,22 +17,50 @@
 
 #define TAB_MIN_SLOTS	64
 
-/* 32-bit hash of a short key: FNV-1a with a final avalanche. */
+static uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t
+mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/*
+ * 32-bit hash of a key, eight bytes at a time with a 64x64->128 multiply
+ * mix (keys are short: 8 to 70 bytes).  Not keyed: what an attacker can
+ * do with collisions is make probes longer, bounded by the load factor.
+ */
 uint32_t
 mhash(const void *key, size_t len)
 {
 	const uint8_t *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h = 0x243f6a8885a308d3ULL ^ len, t;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8)
+		h = mix(h ^ load64(p + i), 0x9e3779b97f4a7c15ULL);
+	if (i < len) {
+		t = 0;
+		memcpy(&t, p + i, len - i);
+		h = mix(h ^ t, 0x9e3779b97f4a7c15ULL);
 	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	h = mix(h, 0xbf58476d1ce4e5b9ULL);
+	return (uint32_t)(h ^ h >> 32);
+}
+
+static uint8_t
+tag_of(uint32_t h)
+{
+	return (uint8_t)(0x80 | h >> 25);
 }
 
 void
@@ -40,8 +72,8 @@ mtab_init(struct mtab *t)
 void
 mtab_free(struct mtab *t)
 {
+	cybex_free(t->tags);
 	cybex_free(t->slots);
-	cybex_free(t->e);
 	cybex_free(t->pool);
 	memset(t, 0, sizeof(*t));
 }
@@ -49,44 +81,56 @@ mtab_free(struct mtab *t)
 size_t
 mtab_bytes(const struct mtab *t)
 {
-	return t->nslots * sizeof(*t->slots) + t->cap * sizeof(*t->e) +
-	    t->pcap;
+	return t->nslots * (sizeof(*t->slots) + 1) + t->pcap;
 }
 
 static int
 grow_slots(struct mtab *t)
 {
 	size_t n = t->nslots ? t->nslots * 2 : TAB_MIN_SLOTS, i, k;
-	uint32_t *s;
+	struct mslot *s;
+	uint8_t *tg;
 
 	if ((s = cybex_calloc(n, sizeof(*s))) == NULL)
 		return CYBEX_ENOMEM;
-	for (i = 0; i < t->n; i++) {
-		k = t->e[i].hash & (n - 1);
-		while (s[k] != 0)
+	if ((tg = cybex_calloc(n, 1)) == NULL) {
+		cybex_free(s);
+		return CYBEX_ENOMEM;
+	}
+	for (i = 0; i < t->nslots; i++) {
+		if (t->tags[i] == 0)
+			continue;
+		k = t->slots[i].hash & (n - 1);
+		while (tg[k] != 0)
 			k = (k + 1) & (n - 1);
-		s[k] = (uint32_t)i + 1;
+		s[k] = t->slots[i];
+		tg[k] = t->tags[i];
 	}
 	cybex_free(t->slots);
+	cybex_free(t->tags);
 	t->slots = s;
+	t->tags = tg;
 	t->nslots = n;
 	return 0;
 }
 
-/* Slot of key, or of the empty slot where it would go. */
+/* Slot of key, or the empty slot where it would go. */
 static size_t
 find(const struct mtab *t, const uint8_t *key, size_t len, uint32_t h)
 {
 	size_t k = h & (t->nslots - 1);
-	const struct mentry *e;
+	const struct mslot *s;
+	uint8_t want = tag_of(h), tg;
 
 	for (;;) {
-		if (t->slots[k] == 0)
+		if ((tg = t->tags[k]) == 0)
 			return k;
-		e = &t->e[t->slots[k] - 1];
-		if (e->hash == h && e->len == len &&
-		    memcmp(t->pool + e->off, key, len) == 0)
-			return k;
+		if (tg == want) {
+			s = &t->slots[k];
+			if (s->hash == h && s->len == len &&
+			    memcmp(t->pool + s->off, key, len) == 0)
+				return k;
+		}
 		k = (k + 1) & (t->nslots - 1);
 	}
 }
@@ -95,26 +139,22 @@ int
 mtab_put(struct mtab *t, const uint8_t *key, size_t len, uint32_t **post)
 {
 	uint32_t h = mhash(key, len);
-	struct mentry *ne;
+	struct mslot *s;
 	uint8_t *np;
 	size_t k, ncap;
 
+	if (len == 0 || len >= UINT32_MAX)
+		return CYBEX_EINVAL;
 	if ((t->n + 1) * 2 > t->nslots && grow_slots(t) != 0)
 		return CYBEX_ENOMEM;
 	k = find(t, key, len, h);
-	if (t->slots[k] != 0) {
-		*post = &t->e[t->slots[k] - 1].post;
+	s = &t->slots[k];
+	if (t->tags[k] != 0) {
+		*post = &s->post;
 		return 0;
 	}
-	if (t->n >= UINT32_MAX - 1 || t->plen + len >= UINT32_MAX)
+	if (t->plen + len >= UINT32_MAX)
 		return CYBEX_ETOOBIG;
-	if (t->n == t->cap) {
-		ncap = t->cap ? t->cap * 2 : 64;
-		if ((ne = cybex_reallocarray(t->e, ncap, sizeof(*ne))) == NULL)
-			return CYBEX_ENOMEM;
-		t->e = ne;
-		t->cap = ncap;
-	}
 	if (t->plen + len > t->pcap) {
 		ncap = t->pcap ? t->pcap * 2 : 4096;
 		while (ncap < t->plen + len)
@@ -125,13 +165,14 @@ mtab_put(struct mtab *t, const uint8_t *key, size_t len, uint32_t **post)
 		t->pcap = ncap;
 	}
 	memcpy(t->pool + t->plen, key, len);
-	t->e[t->n].off = (uint32_t)t->plen;
-	t->e[t->n].len = (uint32_t)len;
-	t->e[t->n].hash = h;
-	t->e[t->n].post = 0;
+	s->hash = h;
+	s->len = (uint32_t)len;
+	s->off = (uint32_t)t->plen;
+	s->post = 0;
+	t->tags[k] = tag_of(h);
 	t->plen += len;
-	t->slots[k] = (uint32_t)++t->n;
-	*post = &t->e[t->n - 1].post;
+	t->n++;
+	*post = &s->post;
 	return 0;
 }
 
@@ -143,7 +184,7 @@ mtab_get(const struct mtab *t, const uint8_t *key, size_t len)
 	if (t->n == 0)
 		return 0;
 	k = find(t, key, len, mhash(key, len));
-	return t->slots[k] != 0 ? t->e[t->slots[k] - 1].post : 0;
+	return t->tags[k] != 0 ? t->slots[k].post : 0;
 }
 
 /* ---- postings ---- */
@@ -238,25 +279,37 @@ int
 mkey(struct cybex_buf *b, unsigned field, int canon, int kind, const void *v,
     size_t n)
 {
-	uint8_t hdr[MK_HDR];
+	uint8_t *d;
 
 	cybex_buf_reset(b);
-	hdr[0] = (uint8_t)(field & 0xff);
-	hdr[1] = (uint8_t)(field >> 8);
-	hdr[2] = (uint8_t)canon;
-	hdr[3] = (uint8_t)kind;
-	if (cybex_buf_append(b, hdr, sizeof(hdr)) != 0 ||
-	    cybex_buf_append(b, v, n) != 0)
+	if (cybex_buf_reserve(b, MK_HDR + n) != 0)
 		return CYBEX_ENOMEM;
+	d = (uint8_t *)b->data;
+	d[0] = (uint8_t)(field & 0xff);
+	d[1] = (uint8_t)(field >> 8);
+	d[2] = (uint8_t)canon;
+	d[3] = (uint8_t)kind;
+	if (n > 0)
+		memcpy(d + MK_HDR, v, n);
+	b->len = MK_HDR + n;
+	b->data[b->len] = '\0';
 	return 0;
 }
 
 /*
  * The canonical forms a string value at the end of pa can carry (see
- * cybex_pattern_canon_kind): a hash inside "hashes"; for "value", the
- * rule of the root's type when the key is on the root, and any rule when
- * it is on an object reached through a reference or nested deeper.
+ * cybex_pattern_canon_kind and the walk in value.c): a hash right inside
+ * "hashes"; for "value", the rule of the root's type when the key is on
+ * the root, and any rule on an object reached through a reference or
+ * nested deeper; none for other keys.  Paths that end in or go through
+ * [n] or [*] just before the end can carry any form (what [*] walks
+ * decides), so they get every one.
  */
+#define CANON_ALL	(1u << CYBEX_PCANON_NONE | 1u << CYBEX_PCANON_IP | \
+			 1u << CYBEX_PCANON_DOMAIN | 1u << CYBEX_PCANON_EMAIL | \
+			 1u << CYBEX_PCANON_URL | 1u << CYBEX_PCANON_HASH | \
+			 1u << CYBEX_PCANON_MAC)
+
 unsigned
 mpath_canons(const struct cybex_pattern_path *pa)
 {
@@ -264,15 +317,15 @@ mpath_canons(const struct cybex_pattern_path *pa)
 	const struct cybex_pattern_step *prev = pa->nsteps > 1 ?
 	    &pa->steps[pa->nsteps - 2] : NULL;
 
-	if (prev != NULL && prev->kind == CYBEX_PSTEP_KEY &&
-	    strcmp(prev->key, "hashes") == 0 &&
-	    (last->kind == CYBEX_PSTEP_KEY || last->kind == CYBEX_PSTEP_STAR))
+	if (last->kind != CYBEX_PSTEP_KEY ||
+	    (prev != NULL && prev->kind != CYBEX_PSTEP_KEY))
+		return CANON_ALL;
+	if (prev == NULL)
+		return 1u << cybex_pattern_canon_kind(pa->type, last->key,
+		    false);
+	if (strcmp(prev->key, "hashes") == 0)
 		return 1u << CYBEX_PCANON_HASH;
-	if (last->kind != CYBEX_PSTEP_KEY || strcmp(last->key, "value") != 0)
+	if (strcmp(last->key, "value") != 0)
 		return 1u << CYBEX_PCANON_NONE;
-	if (pa->nsteps == 1)
-		return 1u << cybex_pattern_canon_kind(pa->type, "value", false);
-	return 1u << CYBEX_PCANON_NONE | 1u << CYBEX_PCANON_IP |
-	    1u << CYBEX_PCANON_DOMAIN | 1u << CYBEX_PCANON_EMAIL |
-	    1u << CYBEX_PCANON_URL | 1u << CYBEX_PCANON_MAC;
+	return CANON_ALL & ~(1u << CYBEX_PCANON_HASH);
 }

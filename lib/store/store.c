@@ -126,7 +126,9 @@ cybex_store_collection_remove(struct cybex_store *s, const char *key,
 int
 cybex_store_version_key(const json_t *obj, char *out, struct cybex_diag *d)
 {
-	const json_t *m = json_object_get(obj, "modified");
+	/* Objects that are never versioned (markings) have only created. */
+	const json_t *m = json_object_get(obj, "modified") != NULL ?
+	    json_object_get(obj, "modified") : json_object_get(obj, "created");
 	struct cybex_time t;
 	int r;
 
@@ -134,8 +136,8 @@ cybex_store_version_key(const json_t *obj, char *out, struct cybex_diag *d)
 	if (m == NULL)
 		return 0;
 	if (!json_is_string(m))
-		return cybex_diag_set(d, CYBEX_ESTIX, "'modified' is not a "
-		    "string");
+		return cybex_diag_set(d, CYBEX_ESTIX, "'modified' (or 'created') "
+		    "is not a string");
 	if ((r = cybex_time_parse(json_string_value(m), json_string_length(m),
 	    CYBEX_TIME_UTC_Z, &t, d)) != 0)
 		return r;
@@ -170,6 +172,7 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
     enum cybex_put_result *out, struct cybex_diag *d)
 {
 	struct store_put p;
+	char media[64];
 	int r;
 
 	*out = 0;
@@ -185,7 +188,13 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	if (p.spec_version == NULL)
 		p.spec_version = cybex_stix_type_category(p.type) ==
 		    CYBEX_STIX_SCO ? "2.1" : "2.0";
-	p.media_type = CYBEX_MEDIA_STIX21;
+	if (strcmp(p.spec_version, "2.1") == 0)
+		p.media_type = CYBEX_MEDIA_STIX21;
+	else {
+		snprintf(media, sizeof(media), "application/stix+json;version=%s",
+		    strlen(p.spec_version) < 16 ? p.spec_version : "unknown");
+		p.media_type = media;
+	}
 	p.revoked = json_is_true(json_object_get(obj, "revoked"));
 	if ((r = cybex_store_version_key(obj, p.version, d)) != 0)
 		return r;

@@ -104,6 +104,10 @@ case $st in *'"objects":0,'*) ok "--all-or-nothing stored nothing";;
 *) not_ok "--all-or-nothing stored nothing" "$st";; esac
 expect_exit 1 "--strict turns warnings into rejects" \
     "$cybex" import --strict --db "$tmp/strict.db" "$ve/identity_custom.json"
+{ printf '{"type":"bundle","id":"bundle--nope","objects":['; cat "$ve/tool.json"; printf ']}'; } > "$tmp/badenv.json"
+out=$("$cybex" import -q --db "$tmp/badenv.db" "$tmp/badenv.json" 2>&1); rc=$?
+case "$rc:$out" in 1:*"badenv.json:1:1: error: "*"[/id]"*) ok "an invalid bundle envelope: reported, exit 1";;
+*) not_ok "an invalid bundle envelope: reported, exit 1" "exit $rc: $out";; esac
 expect_exit 0 "standard input" sh -c "\"$cybex\" import -q --db \"$tmp/stdin.db\" - < \"$ve/tool.json\""
 
 # ---- collections and db commands ----

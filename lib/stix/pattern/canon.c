@@ -143,18 +143,44 @@ cybex_pattern_canon_kind(const char *objtype, const char *key,
 	return CYBEX_PCANON_NONE;
 }
 
+/* Hot path of the index: write straight into the buffer. */
 static int
 put_lower(struct cybex_buf *out, const char *s, size_t n)
 {
+	char *d;
 	size_t i;
-	int r = 0;
 
+	if (n == 0)
+		return 0;
 	if (cybex_buf_reserve(out, n) != 0)
 		return CYBEX_ENOMEM;
-	for (i = 0; i < n && r == 0; i++)
-		r = cybex_buf_putc(out, s[i] >= 'A' && s[i] <= 'Z' ?
-		    (char)(s[i] + 32) : s[i]);
-	return r;
+	d = out->data + out->len;
+	for (i = 0; i < n; i++)
+		d[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	out->len += n;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Dotted quad without printf (the index canonicalizes every address). */
+static int
+put_ipv4(struct cybex_buf *out, const uint8_t a[4])
+{
+	char buf[16];
+	size_t k = 0, i;
+	unsigned v;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			buf[k++] = '.';
+		v = a[i];
+		if (v >= 100)
+			buf[k++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[k++] = (char)('0' + v / 10 % 10);
+		buf[k++] = (char)('0' + v % 10);
+	}
+	return cybex_buf_append(out, buf, k);
 }
 
 static int
@@ -167,10 +193,12 @@ canon_ip(const char *s, size_t n, struct cybex_buf *out)
 
 	if (!cybex_pattern_ip_parse(s, n, &fam, a, &plen))
 		return cybex_buf_append(out, s, n);
-	if (inet_ntop(fam == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf)) ==
-	    NULL)
+	if (fam == 4) {
+		if (put_ipv4(out, a) != 0)
+			return CYBEX_ENOMEM;
+	} else if (inet_ntop(AF_INET6, a, buf, sizeof(buf)) == NULL)
 		return cybex_buf_append(out, s, n);
-	if (cybex_buf_puts(out, buf) != 0)
+	else if (cybex_buf_puts(out, buf) != 0)
 		return CYBEX_ENOMEM;
 	if (plen != (fam == 4 ? 32u : 128u))
 		return cybex_buf_printf(out, "/%u", plen);
@@ -194,14 +222,24 @@ static int
 put_pct(struct cybex_buf *out, const char *s, size_t n)
 {
 	static const char hx[] = "0123456789ABCDEF";
-	size_t i;
+	const char *pc;
+	size_t i = 0, run;
 	int r = 0, h, l;
-	char c;
+	char c, enc[3];
 
-	for (i = 0; i < n && r == 0; i++) {
-		if (s[i] != '%' || i + 2 >= n ||
-		    (h = hexv(s[i + 1])) < 0 || (l = hexv(s[i + 2])) < 0) {
-			r = cybex_buf_putc(out, s[i]);
+	while (i < n && r == 0) {
+		/* copy up to the next '%' in one go */
+		pc = memchr(s + i, '%', n - i);
+		run = pc != NULL ? (size_t)(pc - (s + i)) : n - i;
+		if (run > 0 && (r = cybex_buf_append(out, s + i, run)) != 0)
+			break;
+		i += run;
+		if (i >= n)
+			break;
+		if (i + 2 >= n || (h = hexv(s[i + 1])) < 0 ||
+		    (l = hexv(s[i + 2])) < 0) {
+			r = cybex_buf_putc(out, '%');
+			i++;
 			continue;
 		}
 		c = (char)(h << 4 | l);
@@ -210,11 +248,12 @@ put_pct(struct cybex_buf *out, const char *s, size_t n)
 		    c == '_' || c == '~')
 			r = cybex_buf_putc(out, c);
 		else {
-			r = cybex_buf_putc(out, '%');
-			r |= cybex_buf_putc(out, hx[h]);
-			r |= cybex_buf_putc(out, hx[l]);
+			enc[0] = '%';
+			enc[1] = hx[h];
+			enc[2] = hx[l];
+			r = cybex_buf_append(out, enc, 3);
 		}
-		i += 2;
+		i += 3;
 	}
 	return r;
 }

@@ -441,7 +441,7 @@ check_test(struct cybex_pattern *p, struct pcheck_out *co,
 
 	if (t->op == CYBEX_POP_LIKE || t->op == CYBEX_POP_MATCHES) {
 		memset(&e, 0, sizeof(e));
-		if (prx_compile(p, t, &e) != 0)
+		if (prx_compile(p, t, co->jit, &e) != 0)
 			pcheck_report(co, CYBEX_SEV_ERROR, e.rule, e.pos, "%s",
 			    e.msg);
 	}

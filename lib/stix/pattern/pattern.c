@@ -257,6 +257,7 @@ cybex_pattern_new(const char *text, size_t len,
 	co.fn = fn;
 	co.ud = ud;
 	co.flags = o != NULL ? o->flags : 0;
+	co.jit = out != NULL;
 	co.first = d;
 	pattern_check(p, &co);
 	if (co.errors > 0) {

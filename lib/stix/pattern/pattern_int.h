@@ -109,12 +109,13 @@ struct prx {
 #define PRX_DEPTH_LIMIT		10000u
 
 /*
- * Compile the LIKE or MATCHES test t into t->priv and register it with p.
- * On a bad MATCHES expression returns CYBEX_EFORMAT with e set to the
- * PCRE2 message and where in the pattern it is.
+ * Compile the LIKE or MATCHES test t into t->priv and register it with p
+ * (with jit, also with the PCRE2 JIT: for patterns that will be matched,
+ * not only checked).  On a bad MATCHES expression returns CYBEX_EFORMAT
+ * with e set to the PCRE2 message and where in the pattern it is.
  */
 int	 prx_compile(struct cybex_pattern *p, struct cybex_pattern_node *t,
-	    struct perr *e);
+	    bool jit, struct perr *e);
 void	 prx_free(struct prx *r);
 /* Translate a LIKE operand into a PCRE2 expression (\A ... \z). */
 int	 prx_like_to_regex(const char *s, size_t n, struct cybex_buf *out);
@@ -131,6 +132,7 @@ struct pcheck_out {
 	cybex_diag_fn		 fn;
 	void			*ud;
 	unsigned		 flags;
+	bool			 jit;	/* the pattern will be matched */
 	unsigned		 errors;
 	unsigned		 warnings;
 	struct cybex_diag	*first;	/* first error goes here (may be NULL) */

@@ -91,7 +91,7 @@ add_rx(struct cybex_pattern *p, struct prx *r)
 }
 
 int
-prx_compile(struct cybex_pattern *p, struct cybex_pattern_node *t,
+prx_compile(struct cybex_pattern *p, struct cybex_pattern_node *t, bool jit,
     struct perr *e)
 {
 	const struct cybex_pattern_lit *l = &t->lits[0];
@@ -134,11 +134,12 @@ prx_compile(struct cybex_pattern *p, struct cybex_pattern_node *t,
 		rc = CYBEX_EFORMAT;
 		goto out;
 	}
-	(void)pcre2_jit_compile(r->utf, PCRE2_JIT_COMPLETE);
+	if (jit)
+		(void)pcre2_jit_compile(r->utf, PCRE2_JIT_COMPLETE);
 	if (pcanon_latin1(r->src, r->srclen, &lat)) {
 		r->bin = pcre2_compile((PCRE2_SPTR)(lat.data != NULL ?
 		    lat.data : ""), lat.len, opt, &ec, &eoff, NULL);
-		if (r->bin != NULL)
+		if (r->bin != NULL && jit)
 			(void)pcre2_jit_compile(r->bin, PCRE2_JIT_COMPLETE);
 	}
 	if ((rc = add_rx(p, r)) != 0)

@@ -108,8 +108,8 @@ comparison(struct cybex_buf *b, bool simple)
 		cybex_buf_printf(b, "url:value = %s", PICK(url_lits));
 		break;
 	case 6:
-		cybex_buf_printf(b, "file:hashes.%s = %s", rn(2) ? "MD5" :
-		    "'MD5'", PICK(md5_lits));
+		cybex_buf_printf(b, "file:hashes%s = %s", rn(3) == 0 ?
+		    "[*]" : rn(2) ? ".MD5" : ".'MD5'", PICK(md5_lits));
 		break;
 	case 7:
 		if (rn(2))

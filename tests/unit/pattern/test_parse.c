@@ -342,6 +342,32 @@ test_write(void **state)
 	same("[a:b = -5]", "[a:b = -5]");
 }
 
+static void
+test_compact(void **state)
+{
+	const char *s = "([file:name LIKE 'a%' AND file:hashes.'SHA-256' IN "
+	    "('x', h'00ff')] FOLLOWEDBY [EXISTS x-a:'b c'[*][-1]]) WITHIN 5.5 "
+	    "SECONDS START t'2020-01-01T00:00:00Z' STOP t'2021-01-01T00:00:00Z'";
+	struct cybex_pattern *p = ok(s);
+	struct cybex_buf before, after;
+	size_t big;
+
+	(void)state;
+	cybex_buf_init(&before, 0);
+	cybex_buf_init(&after, 0);
+	assert_int_equal(cybex_pattern_write(p, &before), 0);
+	big = cybex_pattern_size(p);
+	assert_int_equal(cybex_pattern_compact(p), 0);
+	assert_int_equal(cybex_pattern_compact(p), 0);	/* twice: no-op */
+	assert_true(cybex_pattern_size(p) < big);
+	assert_int_equal(cybex_pattern_write(p, &after), 0);
+	assert_string_equal(before.data, after.data);
+	assert_string_equal(cybex_pattern_text(p, NULL), s);
+	cybex_buf_free(&before);
+	cybex_buf_free(&after);
+	cybex_pattern_free(p);
+}
+
 int
 main(void)
 {
@@ -353,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_compact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

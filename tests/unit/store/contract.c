@@ -975,6 +975,7 @@ test_query_versions(void **state)
 {
 	struct fx *f = *state;
 	struct cybex_query q = { 0 };
+	char b[CYBEX_UUID_STRLEN + 1];
 	const char *at[2];
 	struct ob x, y;
 	struct rows rs;
@@ -1045,6 +1046,16 @@ test_query_versions(void **state)
 	assert_int_equal(nver(&rs, x.id, "2020-04"), 1);
 	assert_int_equal(nver(&rs, y.id, ""), 1);
 	rows_free(&rs);
+	/* First and last are among the versions in the queried collection. */
+	coll_add(f, "b", b);
+	put_expect(f, b, mk(&x, "malware", 1, T2, NULL), CYBEX_PUT_LINKED);
+	q.coll_id = b;
+	q.nversion_at = 0;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "2020-03-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	q.coll_id = f->def;
 	/* The version of an SCO is "". */
 	put_expect(f, f->def, SCO_IP, CYBEX_PUT_ADDED);
 	q.versions = CYBEX_VERSION_LAST;
@@ -1075,6 +1086,11 @@ test_query_spec_version(void **state)
 	query_ok(f, &q, &rs, NULL);
 	assert_int_equal(rs.n, 0);
 	rows_free(&rs);
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	q.versions = 0;
 	q.nspec_versions = 2;
 	query_ok(f, &q, &rs, NULL);
 	assert_int_equal(rs.n, 2);

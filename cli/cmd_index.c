@@ -1,0 +1,225 @@
+/*
+ * cybex index build [--at TIME] [--json] [--no-hyperscan] FILE...
+ *
+ * Reads the indicators of STIX files (bundles, objects, JSON lists or JSON
+ * lines; '-' is standard input) with the streaming reader, compiles the
+ * ones active at TIME (default: now) into the indicator index, and prints
+ * what it holds: indicators per table, values, memory.  Indicators whose
+ * pattern is invalid are reported as file:line:col warnings and left out.
+ * Exit: 0 built, 2 unreadable input, not JSON, or a usage error.
+ *
+ * ("cybex index stats" on the stored indicators comes with the store.)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cybex/core.h"
+#include "cybex/match.h"
+#include "cybex/stix.h"
+
+#include "cli.h"
+
+void
+cmd_index_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: cybex index build [--at TIME] [--json] [--no-hyperscan] "
+	    "FILE...\n\n"
+	    "Compile the indicators in STIX files ('-' is standard input) "
+	    "that are active at\nTIME (RFC 3339, default now) into the "
+	    "indicator index and print what it holds.\n\n"
+	    "  --at TIME        which indicators are active (valid_from, "
+	    "valid_until)\n"
+	    "  --json           machine-readable results on stdout\n"
+	    "  --no-hyperscan   check LIKE/MATCHES one by one with PCRE2\n\n"
+	    "exit status: 0 built, 2 unreadable input, not JSON, or a usage "
+	    "error.\n");
+}
+
+static int
+read_file(const char *path, struct cybex_match_builder *b,
+    unsigned long *nind, unsigned long *nbad)
+{
+	struct cybex_stix_opts o = { 0 };
+	struct cybex_stix_reader *r = NULL;
+	struct cybex_stix_item it;
+	struct cybex_diag d;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const json_t *type;
+	int fd, rc, status = EXIT_VALID;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "%s: error: cannot open: %s\n", name,
+		    strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (cybex_stix_reader_new(fd, &o, &r) != 0) {
+		fprintf(stderr, "%s: error: out of memory\n", name);
+		status = EXIT_TROUBLE;
+		goto out;
+	}
+	while ((rc = cybex_stix_reader_next(r, &it, &d)) == 1) {
+		if (it.kind != CYBEX_STIX_ITEM_OBJECT)
+			continue;
+		type = json_object_get(it.json, "type");
+		if (!json_is_string(type) ||
+		    strcmp(json_string_value(type), "indicator") != 0)
+			continue;
+		(*nind)++;
+		cybex_diag_clear(&d);
+		rc = cybex_match_builder_add(b, it.json, &d);
+		if (rc == CYBEX_EFORMAT) {
+			(*nbad)++;
+			fprintf(stderr, "%s:%lu:%lu: warning: indicator left "
+			    "out: %s\n", name, it.line, it.column, d.message);
+		} else if (rc != 0) {
+			fprintf(stderr, "%s:%lu:%lu: error: %s\n", name,
+			    it.line, it.column, d.message);
+			status = EXIT_TROUBLE;
+			goto out;
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s:%lu:%lu: error: %s\n", name, d.line,
+		    d.column, d.message);
+		status = EXIT_TROUBLE;
+	}
+ out:
+	cybex_stix_reader_free(r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return status;
+}
+
+static void
+print_stats(const struct cybex_match_stats *st, bool json)
+{
+	if (json) {
+		printf("{\"indicators\":%zu,\"skipped\":%zu,\"replaced\":%zu,"
+		    "\"invalid\":%zu,\"exact_indicators\":%zu,"
+		    "\"exact_values\":%zu,\"suffix_values\":%zu,"
+		    "\"cidr_values\":%zu,\"regex_indicators\":%zu,"
+		    "\"regex_values\":%zu,\"general_indicators\":%zu,"
+		    "\"fields\":%zu,\"memory\":%zu,\"exact_memory\":%zu}\n",
+		    st->indicators, st->skipped, st->replaced, st->invalid,
+		    st->exact_indicators, st->exact_values, st->suffix_values,
+		    st->cidr_values, st->regex_indicators, st->regex_values,
+		    st->general_indicators, st->fields, st->memory,
+		    st->exact_memory);
+		return;
+	}
+	printf("indicators         %zu indexed (%zu inactive or not STIX "
+	    "patterns, %zu older versions, %zu invalid)\n", st->indicators,
+	    st->skipped, st->replaced, st->invalid);
+	printf("  exact tables     %zu indicators: %zu exact values, %zu "
+	    "domain suffixes, %zu CIDR prefixes\n", st->exact_indicators,
+	    st->exact_values, st->suffix_values, st->cidr_values);
+	printf("  regex sets       %zu indicators: %zu LIKE/MATCHES "
+	    "expressions\n", st->regex_indicators, st->regex_values);
+	printf("  evaluated        %zu compound patterns\n",
+	    st->general_indicators);
+	printf("fields             %zu property paths\n", st->fields);
+	printf("memory             %zu bytes (%.1f MB); exact tables %zu "
+	    "bytes, %zu per exact-value indicator\n", st->memory,
+	    st->memory / 1048576.0, st->exact_memory,
+	    st->exact_indicators > 0 ? st->exact_memory /
+	    st->exact_indicators : 0);
+}
+
+static int
+index_build(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-hyperscan", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_match_opts mo = { 0 };
+	struct cybex_match_builder *b = NULL;
+	struct cybex_match_index *ix = NULL;
+	struct cybex_match_stats st;
+	struct cybex_time at, *atp = NULL;
+	struct cybex_diag d;
+	unsigned long nind = 0, nbad = 0;
+	bool json = false;
+	int ch, i, status = EXIT_TROUBLE;
+
+	while ((ch = getopt_long(argc, argv, "a:jnh", lopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			if (cybex_time_parse(optarg, strlen(optarg), 0, &at,
+			    &d) != 0) {
+				fprintf(stderr, "cybex index build: bad --at "
+				    "'%s': %s\n", optarg, d.message);
+				return EXIT_TROUBLE;
+			}
+			atp = &at;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			mo.no_hyperscan = true;
+			break;
+		case 'h':
+			cmd_index_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_index_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "cybex index build: no FILE given ('-' for "
+		    "standard input)\n");
+		return EXIT_TROUBLE;
+	}
+	if (cybex_match_builder_new(&mo, atp, &b) != 0) {
+		fprintf(stderr, "cybex index build: out of memory\n");
+		goto out;
+	}
+	for (i = optind; i < argc; i++)
+		if (read_file(argv[i], b, &nind, &nbad) != EXIT_VALID)
+			goto out;
+	if (cybex_match_builder_build(b, &ix, &d) != 0) {
+		fprintf(stderr, "cybex index build: %s\n", d.message);
+		goto out;
+	}
+	cybex_match_index_stats(ix, &st);
+	print_stats(&st, json);
+	if (!json)
+		fprintf(stderr, "%d file%s, %lu indicator%s read\n",
+		    argc - optind, argc - optind == 1 ? "" : "s", nind,
+		    nind == 1 ? "" : "s");
+	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
+ out:
+	cybex_match_index_unref(ix);
+	cybex_match_builder_free(b);
+	return status;
+}
+
+int
+cmd_index(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		cmd_index_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_TROUBLE : EXIT_VALID;
+	}
+	if (strcmp(argv[1], "build") == 0)
+		return index_build(argc - 1, argv + 1);
+	fprintf(stderr, "cybex index: unknown subcommand '%s' (build; stats "
+	    "comes with the object store)\n", argv[1]);
+	return EXIT_TROUBLE;
+}
