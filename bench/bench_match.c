@@ -12,7 +12,7 @@
  *     most 200) and peak RSS;
  *   - lookups per CPU second on one core through cybex_match_lookup_value
  *     (the path a sensor pipeline uses; target at least 2,000,000/s),
- *     half of them hits; CPU time of the thread, so a busy machine does
+ *     1% of them hits by default (-m); CPU time of the thread, so a busy machine does
  *     not skew it (wall-clock rate printed too);
  *   - lookups/s through cybex_match_lookup on single-SCO observations
  *     (the JSON walk included);
@@ -160,19 +160,23 @@ pattern_of(uint64_t i, char *out, size_t outsz)
 	}
 }
 
-/* A value to look up for probe j: a hit on even j, a miss on odd. */
+/* Percent of probes that hit (the stream: 1%); -m sets it. */
+static unsigned hit_pct = 1;
+
+/* A value to look up for probe j: a hit for hit_pct of every 100. */
 static enum kind
 probe_of(uint64_t n, uint64_t j, char *out, size_t outsz)
 {
 	uint64_t i = rnd() % n;
 	enum kind k = kind_of(i);
+	bool miss = j % 100 >= hit_pct;
 	char *slash;
 
-	value_of(i, (j & 1) != 0, out, outsz);
+	value_of(i, miss, out, outsz);
 	if (k == K_CIDR) {		/* an address inside the prefix */
 		if ((slash = strrchr(out, '/')) != NULL)
 			*slash = '\0';
-		out[strlen(out) - 1] = (j & 1) ? '1' : '7';
+		out[strlen(out) - 1] = miss ? '1' : '7';
 		k = K_IP;
 	}
 	return k;
@@ -191,7 +195,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: bench_match [-n INDICATORS] [-l LOOKUPS] "
-	    "[-r REFERENCE_PATTERNS]\n");
+	    "[-r REFERENCE_PATTERNS] [-m HIT_PERCENT]\n");
 	exit(2);
 }
 
@@ -219,13 +223,18 @@ main(int argc, char **argv)
 	size_t poolen;
 	long rss0;
 
-	while ((ch = getopt(argc, argv, "n:l:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:l:r:m:")) != -1) {
 		switch (ch) {
 		case 'n':
 			n = strtoull(optarg, NULL, 10);
 			break;
 		case 'l':
 			lookups = strtoull(optarg, NULL, 10);
+			break;
+		case 'm':
+			hit_pct = (unsigned)strtoul(optarg, NULL, 10);
+			if (hit_pct > 100)
+				usage();
 			break;
 		case 'r':
 			nref = strtoull(optarg, NULL, 10);

@@ -18,6 +18,7 @@
 #define QSLOTS		512
 #define QBYTES		(8u * 1024 * 1024)	/* queued text, beyond one object */
 #define DIAGS_MAX	16			/* per rejected object */
+#define WAKE_AT		64			/* objects per consumer wake-up */
 
 struct qitem {
 	int			 kind;		/* CYBEX_STIX_ITEM_*, 0 = end */
@@ -39,6 +40,10 @@ struct pipe {
 	struct qitem			 q[QSLOTS];
 	size_t				 head, count, bytes;
 	bool				 stop;		/* consumer gave up */
+	bool				 consumer_waits;
+	bool				 end_queued;	/* the last item is in */
+	bool				 producer_waits;
+	struct qitem			 got[QSLOTS / 4];	/* consumer's batch */
 	/* Producer's inputs. */
 	struct cybex_stix_reader	*rd;
 	struct cybex_stix_opts		 sopts;
@@ -78,7 +83,11 @@ on_vdiag(void *ud, const struct cybex_diag *d)
 	qi->ndiags++;
 }
 
-/* Hand one item to the consumer; false when it has stopped. */
+/*
+ * Hand one item to the consumer; false when it has stopped.  The other
+ * side is woken only when it may be waiting (queue was empty), so a busy
+ * pipeline costs no system call per object.
+ */
 static bool
 push(struct pipe *p, struct qitem *it)
 {
@@ -86,14 +95,23 @@ push(struct pipe *p, struct qitem *it)
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop && (p->count == QSLOTS ||
-	    (p->count > 0 && p->bytes + it->meta.len > QBYTES)))
+	    (p->count > 0 && p->bytes + it->meta.len > QBYTES))) {
+		p->producer_waits = true;
 		pthread_cond_wait(&p->nonfull, &p->mu);
+	}
 	ok = !p->stop;
 	if (ok) {
 		p->q[(p->head + p->count) % QSLOTS] = *it;
 		p->count++;
 		p->bytes += it->meta.len;
-		pthread_cond_signal(&p->nonempty);
+		if (it->kind == 0)
+			p->end_queued = true;
+		/* Wake the consumer for a batch, not for every object. */
+		if (p->consumer_waits && (p->count >= WAKE_AT ||
+		    p->end_queued || p->bytes >= QBYTES / 2)) {
+			p->consumer_waits = false;
+			pthread_cond_signal(&p->nonempty);
+		}
 	}
 	pthread_mutex_unlock(&p->mu);
 	if (!ok)
@@ -101,18 +119,31 @@ push(struct pipe *p, struct qitem *it)
 	return ok;
 }
 
-static void
-pop(struct pipe *p, struct qitem *out)
+/* Take up to max items (at least one, waiting for it). */
+static size_t
+pop_many(struct pipe *p, struct qitem *out, size_t max)
 {
+	size_t n = 0;
+
 	pthread_mutex_lock(&p->mu);
-	while (p->count == 0)
+	while (p->count == 0 || (p->count < WAKE_AT && !p->end_queued &&
+	    p->bytes < QBYTES / 2)) {
+		p->consumer_waits = true;
 		pthread_cond_wait(&p->nonempty, &p->mu);
-	*out = p->q[p->head];
-	p->head = (p->head + 1) % QSLOTS;
-	p->count--;
-	p->bytes -= out->meta.len;
-	pthread_cond_signal(&p->nonfull);
+	}
+	while (n < max && p->count > 0) {
+		out[n] = p->q[p->head];
+		p->head = (p->head + 1) % QSLOTS;
+		p->count--;
+		p->bytes -= out[n].meta.len;
+		n++;
+	}
+	if (p->producer_waits && p->count <= QSLOTS / 2) {
+		p->producer_waits = false;
+		pthread_cond_signal(&p->nonfull);
+	}
 	pthread_mutex_unlock(&p->mu);
+	return n;
 }
 
 static void *
@@ -260,8 +291,9 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 	struct pipe *p;
 	struct qitem qi;
 	pthread_t th;
-	size_t batch = o->batch ? o->batch : 10000, in_batch = 0;
-	bool open_tx = false, started = false;
+	size_t batch = o->batch ? o->batch : 10000, in_batch = 0, ngot, k;
+	unsigned long long last_off = 0;
+	bool open_tx = false, started = false, done;
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -281,36 +313,51 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		goto out;
 	}
 	started = true;
-	for (;;) {
-		pop(p, &qi);
-		if (qi.kind == 0) {
-			r = qi.error;
-			if (r < 0)
-				*d = qi.end_diag;
-			qitem_free(&qi);
-			break;
-		}
-		r = consume(s, coll_id, o, &qi, st, d);
-		qitem_free(&qi);
-		if (r < 0)
-			break;
-		if (r == 1) {
-			if (o->all_or_nothing) {
-				r = cybex_diag_set(d, CYBEX_ESTIX, "an object was "
-				    "rejected: nothing was imported");
-				break;
+	for (done = false; !done;) {
+		ngot = pop_many(p, p->got, sizeof(p->got) / sizeof(p->got[0]));
+		for (k = 0; k < ngot; k++) {
+			if (done) {
+				qitem_free(&p->got[k]);	/* after an error */
+				continue;
 			}
-			continue;
-		}
-		if (!o->all_or_nothing && ++in_batch >= batch) {
-			in_batch = 0;
-			open_tx = false;
-			if ((r = commit_batch(s, o, st,
-			    cybex_stix_reader_offset(rd), d)) != 0)
-				break;
-			if ((r = cybex_store_begin(s, d)) != 0)
-				break;
-			open_tx = true;
+			qi = p->got[k];
+			/* The producer owns the reader: use its offsets. */
+			last_off = qi.offset;
+			if (qi.kind == 0) {
+				r = qi.error;
+				if (r < 0)
+					*d = qi.end_diag;
+				qitem_free(&qi);
+				done = true;
+				continue;
+			}
+			r = consume(s, coll_id, o, &qi, st, d);
+			qitem_free(&qi);
+			if (r < 0) {
+				done = true;
+				continue;
+			}
+			if (r == 1) {
+				r = 0;
+				if (o->all_or_nothing) {
+					r = cybex_diag_set(d, CYBEX_ESTIX, "an "
+					    "object was rejected: nothing was "
+					    "imported");
+					done = true;
+				}
+				continue;
+			}
+			if (!o->all_or_nothing && ++in_batch >= batch) {
+				in_batch = 0;
+				open_tx = false;
+				if ((r = commit_batch(s, o, st, last_off,
+				    d)) != 0 ||
+				    (r = cybex_store_begin(s, d)) != 0) {
+					done = true;
+					continue;
+				}
+				open_tx = true;
+			}
 		}
 	}
 	if (open_tx) {
@@ -321,8 +368,8 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
 		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
 			open_tx = false;
-			if (commit_batch(s, o, st, cybex_stix_reader_offset(rd),
-			    r == 0 ? d : NULL) != 0 && r == 0)
+			if (commit_batch(s, o, st, last_off, r == 0 ? d : NULL)
+			    != 0 && r == 0)
 				r = d->code;
 		}
 	}

@@ -170,6 +170,8 @@ sq_collection_remove(struct cybex_store *base, const char *key,
 		    "cannot be removed");
 	if (own_tx && (r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
+	if ((r = sq_flush_last(s, d)) != 0)
+		goto done;
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM collection_objects WHERE "
 	    "cid = ?1", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
@@ -191,6 +193,7 @@ sq_collection_remove(struct cybex_store *base, const char *key,
 		r = sq_err(s, rc, d, "removing a collection");
 	else
 		r = sq_gc_orphans(s, d);
+ done:
 	s->last_cid = 0;
 	s->cache_coll[0] = '\0';
 	if (own_tx) {

@@ -148,6 +148,11 @@ sq_check(struct cybex_store *base, cybex_diag_fn fn, void *ud,
 	    "collection_objects co WHERE co.cid = c.cid)",
 	    "last date_added is behind its objects in collection ", NULL,
 	    d)) != 0 ||
+	    (r = rows_are_problems(s, &p, "SELECT id || ' ' || version FROM "
+	    "objects GROUP BY idh, id, version HAVING COUNT(*) > 1",
+	    "version stored twice: ", NULL, d)) != 0 ||
+	    (r = rows_are_problems(s, &p, "SELECT id FROM objects WHERE idh != "
+	    "cybex_idh(id)", "wrong id hash: ", NULL, d)) != 0 ||
 	    (r = rows_are_problems(s, &p, "SELECT 'default' WHERE NOT EXISTS "
 	    "(SELECT 1 FROM collections WHERE alias = 'default')",
 	    "missing collection: ", NULL, d)) != 0 ||

@@ -15,17 +15,24 @@
 
 /* ---- put ---- */
 
+/*
+ * The date_added of the next version added to collection cid: after the
+ * collection's last one, strictly, even within one microsecond (or given,
+ * when loading, which must then be later).  Nothing is written here.
+ */
 static int
 next_added(struct sq_store *s, int64_t cid, int64_t given, int64_t *out,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int64_t last, now;
-	int rc;
+	int rc, r;
 
 	if (s->in_tx && s->last_cid == cid)
 		last = s->last_added;
 	else {
+		if ((r = sq_flush_last(s, d)) != 0)
+			return r;
 		if ((st = sq_stmt(s, SQ_COLL_LAST, d)) == NULL)
 			return d != NULL ? d->code : CYBEX_EDB;
 		sqlite3_bind_int64(st, 1, cid);
@@ -37,7 +44,6 @@ next_added(struct sq_store *s, int64_t cid, int64_t given, int64_t *out,
 		last = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
-	/* Strictly increasing, even within one microsecond. */
 	if (given > 0) {
 		if (given <= last)
 			return cybex_diag_set(d, CYBEX_EINVAL, "date_added %lld "
@@ -48,29 +54,62 @@ next_added(struct sq_store *s, int64_t cid, int64_t given, int64_t *out,
 		now = store_now_us();
 		*out = now > last ? now : last + 1;
 	}
-	if ((st = sq_stmt(s, SQ_COLL_SET_LAST, d)) == NULL)
-		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, *out);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sq_err(s, rc, d, "updating a collection");
-	s->last_cid = s->in_tx ? cid : 0;
-	s->last_added = *out;
 	return 0;
 }
 
 static int
-link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t given,
+write_last(struct sq_store *s, int64_t cid, int64_t added,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
-	int64_t added = 0;
-	int rc, r;
+	int rc;
 
-	if ((r = next_added(s, cid, given, &added, d)) != 0)
+	if ((st = sq_stmt(s, SQ_COLL_SET_LAST, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, added);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "updating a "
+	    "collection");
+}
+
+int
+sq_flush_last(struct sq_store *s, struct cybex_diag *d)
+{
+	int r;
+
+	if (!s->last_dirty)
+		return 0;
+	if ((r = write_last(s, s->last_cid, s->last_added, d)) != 0)
 		return r;
+	s->last_dirty = false;
+	return 0;
+}
+
+/*
+ * Remember the collection's new last date_added: inside a transaction in
+ * memory until commit (one write per batch, not per object).
+ */
+static int
+record_added(struct sq_store *s, int64_t cid, int64_t added,
+    struct cybex_diag *d)
+{
+	if (!s->in_tx)
+		return write_last(s, cid, added, d);
+	s->last_cid = cid;
+	s->last_added = added;
+	s->last_dirty = true;
+	return 0;
+}
+
+static int
+link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t added,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
 	if ((st = sq_stmt(s, SQ_LINK_INSERT, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
 	sqlite3_bind_int64(st, 1, cid);
@@ -78,8 +117,9 @@ link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t given,
 	sqlite3_bind_int64(st, 3, oid);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "adding to a "
-	    "collection");
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "adding to a collection");
+	return record_added(s, cid, added, d);
 }
 
 static int
@@ -117,6 +157,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	sqlite3_bind_text(st, 5, p->media_type, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, sq_idh(p->id));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -125,7 +166,11 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	return 0;
 }
 
-/* Everything of one put, inside the caller's transaction or savepoint. */
+/*
+ * Everything of one put, inside a transaction.  Every refusal (conflict,
+ * bad date_added) happens before the first write, so a refused put leaves
+ * the transaction as it was.
+ */
 static int
 put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
     enum cybex_put_result *out, struct cybex_diag *d)
@@ -135,12 +180,14 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	char revoked_at[CYBEX_VERSION_KEY_MAX] = "";
 	int64_t oid = 0;
 	bool found = false, same = false, linked = false;
+	int64_t added = 0;
 	size_t jlen;
 	int rc, r;
 
 	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, sq_idh(p->id));
+	sqlite3_bind_text(st, 2, p->id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(st, 1);
 		if (v == NULL)
@@ -179,7 +226,8 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 			*out = CYBEX_PUT_PRESENT;
 			return 0;
 		}
-		if ((r = link_version(s, cid, oid, p->date_added_us, d)) != 0)
+		if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
+		    (r = link_version(s, cid, oid, added, d)) != 0)
 			return r;
 		*out = CYBEX_PUT_LINKED;
 		return 0;
@@ -188,8 +236,9 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s was revoked in "
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
-	if ((r = insert_version(s, p, &oid, d)) != 0 ||
-	    (r = link_version(s, cid, oid, p->date_added_us, d)) != 0)
+	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
+	    (r = insert_version(s, p, &oid, d)) != 0 ||
+	    (r = link_version(s, cid, oid, added, d)) != 0)
 		return r;
 	*out = CYBEX_PUT_ADDED;
 	return 0;
@@ -209,20 +258,14 @@ sq_put(struct cybex_store *base, const char *coll_id,
 	if ((r = sq_cid(s, coll_id, &cid, d)) != 0)
 		return r;
 	/*
-	 * Outside a transaction a put is its own; inside one it is a
-	 * savepoint, so a rejected object does not spoil its batch.
+	 * Inside the caller's transaction a refused put has written nothing
+	 * (see put_locked); outside one, a put is its own transaction.
 	 */
-	if ((r = sq_exec(s, s->in_tx ? SQ_SAVEPOINT : SQ_BEGIN, d)) != 0)
+	if (s->in_tx)
+		return put_locked(s, cid, p, out, d);
+	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
 	r = put_locked(s, cid, p, out, d);
-	if (s->in_tx) {
-		if (r != 0) {
-			sq_exec(s, SQ_ROLLBACK_TO, NULL);
-			s->last_cid = 0;
-		}
-		sq_exec(s, SQ_RELEASE, NULL);
-		return r;
-	}
 	if (r == 0 && (r = sq_exec(s, SQ_COMMIT, d)) == 0)
 		return 0;
 	sq_exec(s, SQ_ROLLBACK, NULL);
@@ -325,10 +368,16 @@ version_terms(struct qb *q, const struct cybex_query *cq, bool coll,
 		first = false;
 		sql(q, bit == CYBEX_VERSION_LAST ? "o.version = (SELECT MAX" :
 		    "o.version = (SELECT MIN");
-		sql(q, coll ? "(o2.version) FROM objects o2 JOIN "
-		    "collection_objects c2 ON c2.oid = o2.oid AND c2.cid = "
-		    "co.cid WHERE o2.id = o.id" : "(o2.version) FROM objects o2 "
-		    "WHERE o2.id = o.id");
+		/*
+		 * Driven by the id hash index, then the (oid, cid) index: a
+		 * join starting from the collection would scan all of it for
+		 * every row.
+		 */
+		sql(q, coll ? "(o2.version) FROM objects o2 WHERE o2.idh = "
+		    "o.idh AND o2.id = o.id AND EXISTS (SELECT 1 FROM "
+		    "collection_objects c2 WHERE c2.oid = o2.oid AND c2.cid = "
+		    "co.cid)" : "(o2.version) FROM objects o2 WHERE o2.idh = "
+		    "o.idh AND o2.id = o.id");
 		/* Only among the spec versions asked for. */
 		for (i = 0; i < cq->nspec_versions; i++) {
 			sql(q, i == 0 ? " AND o2.spec_version IN (" : ", ");
@@ -386,7 +435,19 @@ build(struct qb *q, const struct cybex_query *cq, int64_t cid, bool manifest,
 			bind_int(q, after);
 		}
 	}
-	in_list(q, "o.id", cq->ids, cq->nids);
+	if (cq->nids > 0) {
+		size_t i;
+
+		/* The index is on the hash; the id itself settles it. */
+		sql(q, " AND o.idh IN (");
+		for (i = 0; i < cq->nids; i++) {
+			if (i > 0)
+				sql(q, ", ");
+			bind_int(q, sq_idh(cq->ids[i]));
+		}
+		sql(q, ")");
+		in_list(q, "o.id", cq->ids, cq->nids);
+	}
 	in_list(q, "o.type", cq->types, cq->ntypes);
 	in_list(q, "o.spec_version", cq->spec_versions, cq->nspec_versions);
 	version_terms(q, cq, coll, for_delete);

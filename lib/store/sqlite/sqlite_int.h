@@ -11,9 +11,6 @@ enum sq_stmt {
 	SQ_BEGIN,
 	SQ_COMMIT,
 	SQ_ROLLBACK,
-	SQ_SAVEPOINT,
-	SQ_RELEASE,
-	SQ_ROLLBACK_TO,
 	SQ_OBJ_VERSIONS,	/* versions of one id */
 	SQ_OBJ_INSERT,
 	SQ_LINK_EXISTS,
@@ -35,6 +32,7 @@ struct sq_store {
 	/* Cache of the last collection written to, valid in a transaction. */
 	int64_t			 last_cid;
 	int64_t			 last_added;
+	bool			 last_dirty;	/* not yet written */
 	/* Last collection id looked up: valid within one transaction. */
 	char			 cache_coll[CYBEX_UUID_STRLEN + 1];
 	int64_t			 cache_cid;
@@ -66,6 +64,10 @@ int	 sq_run(struct sq_store *s, struct cybex_diag *d, const char *what,
 /* Internal collection id (rowid) of a collection by its id; ENOTFOUND. */
 int	 sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
 	    struct cybex_diag *d);
+/* The 64-bit hash under which an object id is indexed. */
+int64_t	 sq_idh(const char *id);
+/* Write the deferred last date_added of the cached collection. */
+int	 sq_flush_last(struct sq_store *s, struct cybex_diag *d);
 /* Delete versions that are in no collection any more. */
 int	 sq_gc_orphans(struct sq_store *s, struct cybex_diag *d);
 
