@@ -8,7 +8,10 @@
  * pattern is invalid are reported as file:line:col warnings and left out.
  * Exit: 0 built, 2 unreadable input, not JSON, or a usage error.
  *
- * ("cybex index stats" on the stored indicators comes with the store.)
+ * cybex index stats [--collection C] [--at TIME] [--json]
+ *
+ * The same for the indicators in the store (the latest version of each,
+ * in one collection or all): what the hub's index holds and its memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include "cybex/core.h"
 #include "cybex/match.h"
 #include "cybex/stix.h"
+#include "cybex/store.h"
 
 #include "cli.h"
 
@@ -31,7 +35,12 @@ cmd_index_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: cybex index build [--at TIME] [--json] [--no-hyperscan] "
-	    "FILE...\n\n"
+	    "FILE...\n"
+	    "       cybex index stats [--collection C] [--at TIME] [--json] "
+	    "[--no-hyperscan]\n\n"
+	    "stats compiles the stored indicators (latest versions; one "
+	    "collection or all)\nthat are active at TIME and prints what the "
+	    "index holds and its memory.\n"
 	    "Compile the indicators in STIX files ('-' is standard input) "
 	    "that are active at\nTIME (RFC 3339, default now) into the "
 	    "indicator index and print what it holds.\n\n"
@@ -209,6 +218,134 @@ index_build(int argc, char **argv)
 	return status;
 }
 
+struct stored_ctx {
+	struct cybex_match_builder	*b;
+	unsigned long			 nind;
+	unsigned long			 nbad;
+};
+
+static int
+add_stored(void *ud, const struct cybex_row *row)
+{
+	struct stored_ctx *sc = ud;
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int rc;
+
+	sc->nind++;
+	if (cybex_json_parse(row->json, row->len, 0, &j, &d) != 0) {
+		sc->nbad++;
+		return 0;
+	}
+	rc = cybex_match_builder_add(sc->b, j, &d);
+	json_decref(j);
+	if (rc == CYBEX_EFORMAT) {
+		sc->nbad++;
+		fprintf(stderr, "%s: warning: indicator left out: %s\n",
+		    row->id, d.message);
+		return 0;
+	}
+	return rc;
+}
+
+static int
+index_stats(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "collection", required_argument, NULL, 'c' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-hyperscan", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const types[] = { "indicator" };
+	struct cybex_match_opts mo = { 0 };
+	struct cybex_match_index *ix = NULL;
+	struct cybex_match_stats st;
+	struct cybex_collection c;
+	struct cybex_store *s = NULL;
+	struct cybex_arena *a = NULL;
+	struct cybex_time at, *atp = NULL;
+	struct stored_ctx sc = { NULL, 0, 0 };
+	struct cybex_query q;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	struct cli_db o = { NULL, NULL };
+	const char *coll = NULL;
+	bool json = false;
+	int ch, status = EXIT_TROUBLE;
+
+	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		if (cli_db_option(&o, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'c':
+			coll = optarg;
+			break;
+		case 'a':
+			if (cybex_time_parse(optarg, strlen(optarg), 0, &at,
+			    &d) != 0) {
+				fprintf(stderr, "cybex index stats: bad --at "
+				    "'%s': %s\n", optarg, d.message);
+				return EXIT_TROUBLE;
+			}
+			atp = &at;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			mo.no_hyperscan = true;
+			break;
+		case 'h':
+			cmd_index_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_index_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if ((s = cli_store_open("index", &o, CLI_DB_READ, NULL, 0)) == NULL)
+		return EXIT_TROUBLE;
+	memset(&q, 0, sizeof(q));
+	if (coll != NULL) {
+		if (cybex_arena_new(0, &a) != 0 ||
+		    cybex_store_collection_get(s, coll, a, &c, &d) != 0) {
+			fprintf(stderr, "cybex index stats: no collection "
+			    "'%s'\n", coll);
+			goto out;
+		}
+		q.coll_id = c.id;
+	}
+	q.types = types;
+	q.ntypes = 1;
+	q.versions = CYBEX_VERSION_LAST;
+	if (cybex_match_builder_new(&mo, atp, &sc.b) != 0)
+		goto out;
+	if (cybex_store_query(s, &q, add_stored, &sc, &pg, &d) != 0) {
+		fprintf(stderr, "cybex index stats: %s\n", d.message);
+		goto out;
+	}
+	if (cybex_match_builder_build(sc.b, &ix, &d) != 0) {
+		fprintf(stderr, "cybex index stats: %s\n", d.message);
+		goto out;
+	}
+	cybex_match_index_stats(ix, &st);
+	print_stats(&st, json);
+	if (!json)
+		fprintf(stderr, "%lu stored indicator%s read\n", sc.nind,
+		    sc.nind == 1 ? "" : "s");
+	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
+ out:
+	cybex_match_index_unref(ix);
+	cybex_match_builder_free(sc.b);
+	cybex_arena_free(a);
+	cybex_store_close(s);
+	return status;
+}
+
 int
 cmd_index(int argc, char **argv)
 {
@@ -219,7 +356,9 @@ cmd_index(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "build") == 0)
 		return index_build(argc - 1, argv + 1);
-	fprintf(stderr, "cybex index: unknown subcommand '%s' (build; stats "
-	    "comes with the object store)\n", argv[1]);
+	if (strcmp(argv[1], "stats") == 0)
+		return index_stats(argc - 1, argv + 1);
+	fprintf(stderr, "cybex index: unknown subcommand '%s' (build, "
+	    "stats)\n", argv[1]);
 	return EXIT_TROUBLE;
 }
