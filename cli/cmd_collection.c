@@ -1,7 +1,10 @@
 /*
- * cybex collection add [--id UUID] [--alias A] --title T [--description D]
+ * cybex collection add [--id UUID] [--alias A] [--api-root R] --title T
+ *     [--description D]
  * cybex collection list [--json]
  * cybex collection remove ID|ALIAS
+ * cybex collection grant ID|ALIAS (--user U | --group G) [--read] [--write]
+ * cybex collection revoke ID|ALIAS (--user U | --group G)
  *
  * Collections are what TAXII serves; every stored version is in at least
  * one.  Removing a collection deletes the versions that are then in no
@@ -24,11 +27,14 @@ void
 cmd_collection_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: cybex collection add [--id UUID] [--alias A] --title T "
-	    "[--description D]\n"
-	    "                            [--json]\n"
+	    "usage: cybex collection add [--id UUID] [--alias A] [--api-root R] "
+	    "--title T\n"
+	    "                            [--description D] [--json]\n"
 	    "       cybex collection list [--json]\n"
 	    "       cybex collection remove ID|ALIAS\n"
+	    "       cybex collection grant ID|ALIAS (--user U | --group G) "
+	    "[--read] [--write]\n"
+	    "       cybex collection revoke ID|ALIAS (--user U | --group G)\n"
 	    "  (each also takes --db PATH and --data-dir DIR)\n\n"
 	    "add     create a collection (a new UUIDv4 id unless --id is "
 	    "given) and print\n"
@@ -36,7 +42,13 @@ cmd_collection_usage(FILE *f)
 	    "list    every collection with its object count, oldest first\n"
 	    "remove  delete a collection; versions in no other collection "
 	    "are deleted\n"
-	    "        too (the 'default' collection cannot be removed)\n\n"
+	    "        too (the 'default' collection cannot be removed)\n"
+	    "grant   let a user or group read and/or write the collection "
+	    "(replaces what\n"
+	    "        was granted before; administrators need no grant)\n"
+	    "revoke  take every right on the collection from a user or group\n"
+	    "\n  --api-root R         the TAXII API root it belongs to "
+	    "(default api1)\n"
 	    "  --json               machine-readable output on stdout\n"
 	    CLI_DB_HELP "\n"
 	    "exit status: 0 done, 2 usage or database error, an id or alias "
@@ -81,6 +93,7 @@ coll_add(int argc, char **argv)
 		{ "alias", required_argument, NULL, 'a' },
 		{ "title", required_argument, NULL, 't' },
 		{ "description", required_argument, NULL, 'd' },
+		{ "api-root", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DB_LONGOPTS,
@@ -116,6 +129,9 @@ coll_add(int argc, char **argv)
 			break;
 		case 'd':
 			c.description = optarg;
+			break;
+		case 'r':
+			c.api_root = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -279,6 +295,92 @@ coll_remove(int argc, char **argv)
 	return status;
 }
 
+/* grant (revoke false) or revoke read/write on a collection. */
+static int
+coll_grant(int argc, char **argv, bool revoke)
+{
+	static const struct option lopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "read", no_argument, NULL, 'r' },
+		{ "write", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verb = revoke ? "revoke" : "grant", *who = NULL;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	struct cli_db db = { 0 };
+	bool group = false, rd = false, wr = false;
+	int ch, status = EXIT_TROUBLE;
+	char detail[64];
+
+	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		if (cli_db_option(&db, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'u':
+		case 'g':
+			if (who != NULL) {
+				fprintf(stderr, "cybex collection %s: one "
+				    "--user or --group\n", verb);
+				return EXIT_TROUBLE;
+			}
+			who = optarg;
+			group = ch == 'g';
+			break;
+		case 'r':
+			rd = true;
+			break;
+		case 'w':
+			wr = true;
+			break;
+		case 'h':
+			cmd_collection_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_collection_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (argc - optind != 1 || who == NULL) {
+		fprintf(stderr, "cybex collection %s: give one collection and "
+		    "--user U or --group G\n", verb);
+		return EXIT_TROUBLE;
+	}
+	if (revoke && (rd || wr)) {
+		fprintf(stderr, "cybex collection revoke takes every right; to "
+		    "keep one, grant it alone\n");
+		return EXIT_TROUBLE;
+	}
+	if (!revoke && !rd && !wr) {
+		fprintf(stderr, "cybex collection grant: say --read, --write or "
+		    "both\n");
+		return EXIT_TROUBLE;
+	}
+	if ((s = cli_store_open("collection", &db, CLI_DB_READ, NULL,
+	    0)) == NULL)
+		goto out;
+	cybex_diag_clear(&d);
+	if (cybex_store_grant(s, argv[optind], group, who, rd, wr, &d) != 0) {
+		fprintf(stderr, "cybex collection %s: %s\n", verb, d.message);
+		status = d.code == CYBEX_ENOTFOUND ? EXIT_INVALID :
+		    EXIT_TROUBLE;
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "%s %s%s%s", group ? "group" : "user",
+	    who, rd ? " read" : "", wr ? " write" : "");
+	(void)cybex_store_audit(s, "cli", revoke ? "revoke" : "grant",
+	    argv[optind], detail, NULL);
+	fprintf(stderr, "%s %s: %s\n", revoke ? "revoked on" : "granted on",
+	    argv[optind], detail);
+	status = EXIT_VALID;
+ out:
+	cybex_store_close(s);
+	return status;
+}
+
 int
 cmd_collection(int argc, char **argv)
 {
@@ -296,7 +398,11 @@ cmd_collection(int argc, char **argv)
 		return coll_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "remove") == 0)
 		return coll_remove(argc - 1, argv + 1);
+	if (strcmp(argv[1], "grant") == 0)
+		return coll_grant(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "revoke") == 0)
+		return coll_grant(argc - 1, argv + 1, true);
 	fprintf(stderr, "cybex collection: unknown subcommand '%s' (add, "
-	    "list, remove)\n", argv[1]);
+	    "list, remove, grant, revoke)\n", argv[1]);
 	return EXIT_TROUBLE;
 }

@@ -407,6 +407,7 @@ struct cybex_import_stats {
 	uint64_t	 rejected;	/* invalid or conflicting */
 	uint64_t	 committed;	/* objects in committed batches */
 	unsigned long long bytes;	/* input consumed */
+	uint64_t	 bad_bundles;	/* bundle envelopes with errors */
 };
 /*
  * Read STIX from r (bundles, objects, lists, JSON lines), validate each

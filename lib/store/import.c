@@ -254,6 +254,8 @@ consume(struct cybex_store *s, const char *coll_id,
 	if (qi->kind == CYBEX_STIX_ITEM_BUNDLE) {
 		/* The envelope's own problems; its objects came before. */
 		report(o, qi);
+		if (qi->invalid)
+			st->bad_bundles++;
 		return qi->invalid ? 1 : 0;
 	}
 	st->objects++;
