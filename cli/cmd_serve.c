@@ -95,8 +95,10 @@ cmd_serve(int argc, char **argv)
 		}
 		argv[k++] = argv[i];
 	}
-	if (cfg_load(&c, k, argv, stderr) != 0)
+	if (cfg_load(&c, k, argv, stderr) != 0) {
+		cfg_free(&c);	/* what was set before the error */
 		return EXIT_TROUBLE;
+	}
 	o.db = c.db;
 	o.data_dir = c.data_dir;
 	if (check_only) {
