@@ -164,6 +164,12 @@ void	 cybex_log_event(const struct cybex_log *lg, int level,
 /* Append s escaped for a key=value log line. */
 int	 cybex_log_escape(struct cybex_buf *b, const char *s, size_t n);
 
+/* ---- characters ---- */
+/* Value of a hex digit (either case), or -1. */
+int	 cybex_hexval(int c);
+/* Value of a base64 digit (RFC 4648 section 4 alphabet), or -1. */
+int	 cybex_b64val(int c);
+
 /* ---- RFC 3339 time ---- */
 /*
  * An instant with nanosecond precision and the number of fractional

@@ -68,18 +68,6 @@ cybex_uuid_v5(const struct cybex_uuid *ns, const void *name, size_t len,
 	return r;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 cybex_uuid_parse(const char *s, size_t len, struct cybex_uuid *out)
 {
@@ -98,7 +86,7 @@ cybex_uuid_parse(const char *s, size_t len, struct cybex_uuid *out)
 			continue;
 		}
 		/* Hex pairs never straddle a dash: groups have even width. */
-		if ((hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0)
+		if ((hi = cybex_hexval(s[i])) < 0 || (lo = cybex_hexval(s[i + 1])) < 0)
 			goto out;
 		u.b[k++] = (uint8_t)(hi << 4 | lo);
 		i += 2;

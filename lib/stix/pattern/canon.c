@@ -205,18 +205,6 @@ canon_ip(const char *s, size_t n, struct cybex_buf *out)
 	return 0;
 }
 
-static int
-hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-encodings: upper-case hex, unreserved characters decoded. */
 static int
 put_pct(struct cybex_buf *out, const char *s, size_t n)
@@ -236,8 +224,8 @@ put_pct(struct cybex_buf *out, const char *s, size_t n)
 		i += run;
 		if (i >= n)
 			break;
-		if (i + 2 >= n || (h = hexv(s[i + 1])) < 0 ||
-		    (l = hexv(s[i + 2])) < 0) {
+		if (i + 2 >= n || (h = cybex_hexval(s[i + 1])) < 0 ||
+		    (l = cybex_hexval(s[i + 2])) < 0) {
 			r = cybex_buf_putc(out, '%');
 			i++;
 			continue;

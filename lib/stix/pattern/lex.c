@@ -177,34 +177,6 @@ is_ident_char(char c)
 	return is_ident_start(c) || is_digit(c);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 static bool
 fail(struct plexer *lx, struct ptoken *t, size_t pos, const char *rule,
     const char *msg)
@@ -263,7 +235,7 @@ lex_hex(struct plexer *lx, struct ptoken *t, size_t start)
 	size_t j, k = 0;
 	char *out;
 
-	for (j = start + 2; j < lx->n && hexval(lx->s[j]) >= 0; j++)
+	for (j = start + 2; j < lx->n && cybex_hexval(lx->s[j]) >= 0; j++)
 		;
 	if (j >= lx->n || lx->s[j] != '\'' || (j - start - 2) % 2 != 0)
 		return fail(lx, t, start, "pattern-syntax", "a hex literal "
@@ -271,8 +243,8 @@ lex_hex(struct plexer *lx, struct ptoken *t, size_t start)
 	if ((out = cybex_arena_alloc(lx->a, (j - start - 2) / 2 + 1)) == NULL)
 		return nomem(lx, t);
 	for (k = 0; start + 2 + 2 * k < j; k++)
-		out[k] = (char)(hexval(lx->s[start + 2 + 2 * k]) << 4 |
-		    hexval(lx->s[start + 3 + 2 * k]));
+		out[k] = (char)(cybex_hexval(lx->s[start + 2 + 2 * k]) << 4 |
+		    cybex_hexval(lx->s[start + 3 + 2 * k]));
 	out[k] = '\0';
 	t->lit.type = CYBEX_PLIT_HEX;
 	t->lit.s = out;
@@ -289,7 +261,7 @@ lex_binary(struct plexer *lx, struct ptoken *t, size_t start)
 	unsigned char *out;
 	uint32_t acc;
 
-	for (j = start + 2; j < lx->n && b64val(lx->s[j]) >= 0; j++)
+	for (j = start + 2; j < lx->n && cybex_b64val(lx->s[j]) >= 0; j++)
 		;
 	nc = j - start - 2;
 	while (j < lx->n && lx->s[j] == '=' && npad < 2) {
@@ -307,7 +279,7 @@ lex_binary(struct plexer *lx, struct ptoken *t, size_t start)
 
 		acc = 0;
 		for (x = 0; x < 4; x++)
-			acc = acc << 6 | (x < m ? (uint32_t)b64val(
+			acc = acc << 6 | (x < m ? (uint32_t)cybex_b64val(
 			    lx->s[start + 2 + g + x]) : 0);
 		out[k++] = (unsigned char)(acc >> 16);
 		if (m > 2)

@@ -97,30 +97,6 @@ type_of(const json_t *o)
 	return json_is_string(t) ? json_string_value(t) : NULL;
 }
 
-static int
-hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-b64v(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /* *_hex and *_bin strings as bytes; false when they do not decode. */
 static bool
 to_binary(const char *key, const char *s, size_t n, struct cybex_buf *out)
@@ -136,7 +112,7 @@ to_binary(const char *key, const char *s, size_t n, struct cybex_buf *out)
 		if (n % 2 != 0)
 			return false;
 		for (i = 0; i < n; i += 2) {
-			if ((h = hexv(s[i])) < 0 || (l = hexv(s[i + 1])) < 0)
+			if ((h = cybex_hexval(s[i])) < 0 || (l = cybex_hexval(s[i + 1])) < 0)
 				return false;
 			out->data[out->len++] = (char)(h << 4 | l);
 		}
@@ -150,7 +126,7 @@ to_binary(const char *key, const char *s, size_t n, struct cybex_buf *out)
 		for (k = 0; k < 4; k++) {
 			if (s[i + k] == '=' && i + 4 == n && k >= 2)
 				l = 0;
-			else if ((l = b64v(s[i + k])) < 0)
+			else if ((l = cybex_b64val(s[i + k])) < 0)
 				return false;
 			acc = acc << 6 | (uint32_t)l;
 		}
