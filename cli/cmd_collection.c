@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cybex/core.h"
+#include "cybex/stix.h"
 #include "cybex/store.h"
 
 #include "cli.h"
@@ -29,7 +30,8 @@ cmd_collection_usage(FILE *f)
 	fprintf(f,
 	    "usage: cybex collection add [--id UUID] [--alias A] [--api-root R] "
 	    "--title T\n"
-	    "                            [--description D] [--json]\n"
+	    "                            [--description D] [--max-tlp LEVEL] "
+	    "[--json]\n"
 	    "       cybex collection list [--json]\n"
 	    "       cybex collection remove ID|ALIAS\n"
 	    "       cybex collection grant ID|ALIAS (--user U | --group G) "
@@ -49,6 +51,11 @@ cmd_collection_usage(FILE *f)
 	    "revoke  take every right on the collection from a user or group\n"
 	    "\n  --api-root R         the TAXII API root it belongs to "
 	    "(default api1)\n"
+	    "  --max-tlp LEVEL      the most restrictive TLP it may hold and "
+	    "serve: clear,\n"
+	    "                       green, amber, amber+strict (default) or "
+	    "red; objects\n"
+	    "                       marked above it are refused\n"
 	    "  --json               machine-readable output on stdout\n"
 	    CLI_DB_HELP "\n"
 	    "exit status: 0 done, 2 usage or database error, an id or alias "
@@ -78,11 +85,13 @@ coll_json(const struct cybex_collection *c)
 	char created[32];
 
 	cybex_store_format_us(c->created_us, created, sizeof(created));
-	return json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:I}", "id", c->id,
-	    "alias", c->alias, "title", c->title, "description",
+	return json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:I, s:s, s:s}",
+	    "id", c->id, "alias", c->alias, "title", c->title, "description",
 	    c->description, "media_types", c->media_types != NULL ?
 	    c->media_types : CYBEX_MEDIA_STIX21, "created", created, "objects",
-	    (json_int_t)c->nobjects);
+	    (json_int_t)c->nobjects, "max_tlp",
+	    cybex_tlp_name((enum cybex_tlp)c->max_tlp), "api_root",
+	    c->api_root != NULL ? c->api_root : CYBEX_DEFAULT_API_ROOT);
 }
 
 static int
@@ -94,6 +103,7 @@ coll_add(int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ "description", required_argument, NULL, 'd' },
 		{ "api-root", required_argument, NULL, 'r' },
+		{ "max-tlp", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DB_LONGOPTS,
@@ -132,6 +142,14 @@ coll_add(int argc, char **argv)
 			break;
 		case 'r':
 			c.api_root = optarg;
+			break;
+		case 'T':
+			if ((c.max_tlp = cybex_tlp_parse(optarg)) <= 0) {
+				fprintf(stderr, "cybex collection add: --max-tlp "
+				    "'%s' is not clear, green, amber, "
+				    "amber+strict or red\n", optarg);
+				return EXIT_TROUBLE;
+			}
 			break;
 		case 'j':
 			json = true;
@@ -187,9 +205,10 @@ on_coll(void *ud, const struct cybex_collection *c)
 		return json_array_append_new(ls->all, coll_json(c)) == 0 ? 0 :
 		    CYBEX_ENOMEM;
 	cybex_store_format_us(c->created_us, created, sizeof(created));
-	printf("%-36s  %-16s %10llu  %.20s  %s\n", c->id,
+	printf("%-36s  %-16s %10llu  %-19.19s  %-16s  %s\n", c->id,
 	    c->alias != NULL ? c->alias : "-",
-	    (unsigned long long)c->nobjects, created, c->title);
+	    (unsigned long long)c->nobjects, created,
+	    cybex_tlp_name((enum cybex_tlp)c->max_tlp), c->title);
 	return 0;
 }
 
@@ -234,8 +253,8 @@ coll_list(int argc, char **argv)
 	if (ls.json && (ls.all = json_array()) == NULL)
 		goto out;
 	if (!ls.json)
-		printf("%-36s  %-16s %10s  %-20s  %s\n", "ID", "ALIAS",
-		    "OBJECTS", "CREATED", "TITLE");
+		printf("%-36s  %-16s %10s  %-19s  %-16s  %s\n", "ID", "ALIAS",
+		    "OBJECTS", "CREATED", "MAX TLP", "TITLE");
 	cybex_diag_clear(&d);
 	if ((rc = cybex_store_collection_list(s, on_coll, &ls, &d)) != 0) {
 		fprintf(stderr, "cybex collection list: %s\n",

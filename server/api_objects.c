@@ -244,6 +244,8 @@ objects(struct req *r, const char *root, const char *coll, const char *id)
 	    &mr))
 		return mr;
 	q.coll_id = c.id;
+	/* TLP: never serve above what the collection may hold. */
+	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;
@@ -357,6 +359,7 @@ manifest(struct req *r, const char *root, const char *coll, const char *id)
 	    &mr))
 		return mr;
 	q.coll_id = c.id;
+	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;

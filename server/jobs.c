@@ -172,7 +172,8 @@ run_job(struct jobs *js, struct job *j)
 		}
 		rc = cybex_store_put(s, j->coll_id, it.json, it.text, it.len,
 		    &res, &d);
-		if (rc == CYBEX_ECONFLICT || rc == CYBEX_ESTIX) {
+		if (rc == CYBEX_ECONFLICT || rc == CYBEX_ESTIX ||
+		    rc == CYBEX_EPOLICY) {
 			outcome(&run, it.json, false, d.message);
 			continue;
 		}

@@ -39,7 +39,8 @@
 #define CYBEX_EDB	-12	/* the database failed */
 #define CYBEX_EVERSION	-13	/* data from a newer or unknown version */
 #define CYBEX_EEXIST	-14	/* already exists */
-#define CYBEX_ECODE_MIN	-14	/* lowest code in use */
+#define CYBEX_EPOLICY	-15	/* refused by the sharing policy (TLP) */
+#define CYBEX_ECODE_MIN	-15	/* lowest code in use */
 
 /* Name of an error code ("CYBEX_ETOOBIG: limit exceeded"); never NULL. */
 const char	*cybex_strerror(int code);

@@ -102,6 +102,16 @@ struct cybex_tlp_marking {
  * is not one of them (compared case-insensitively).
  */
 const struct cybex_tlp_marking *cybex_stix_tlp_find(const char *marking_id);
+/*
+ * The TLP level of an object: the most restrictive predefined TLP marking
+ * among its object_marking_refs, or CYBEX_TLP_NONE when it has none
+ * (other markings do not count).
+ */
+enum cybex_tlp cybex_stix_tlp_of(const json_t *obj);
+/* "red", "amber+strict", ... (case-insensitive, "TLP:" optional) or -1. */
+int	 cybex_tlp_parse(const char *s);
+/* "TLP:RED", ...; "none" for CYBEX_TLP_NONE. */
+const char *cybex_tlp_name(enum cybex_tlp t);
 
 /* ---- streaming reader ---- */
 struct cybex_stix_reader;

@@ -69,6 +69,13 @@ struct cybex_collection {
 	int64_t		 created_us;	/* set by the store */
 	uint64_t	 nobjects;	/* versions in it (set by get/list) */
 	const char	*api_root;	/* TAXII API root name; NULL = default */
+	/*
+	 * The most restrictive TLP (enum cybex_tlp) the collection may hold
+	 * and serve; 0 = CYBEX_TLP_AMBER_STRICT.  An object marked above it
+	 * is refused (CYBEX_EPOLICY); TLP:RED needs a collection whose
+	 * readers are exactly the intended recipients.
+	 */
+	int		 max_tlp;
 };
 
 /*
@@ -150,7 +157,9 @@ enum cybex_put_result {
  * text[0..len) is the JSON as received and is what is stored; obj is its
  * parsed form.  The same id and version with different content (compared
  * as RFC 8785 canonical JSON) is CYBEX_ECONFLICT, never an overwrite; so
- * is a new version of an object whose stored version is revoked.
+ * is a new version of an object whose stored version is revoked.  An
+ * object whose TLP marking is above the collection's max_tlp is
+ * CYBEX_EPOLICY.
  */
 int	 cybex_store_put(struct cybex_store *s, const char *coll_id,
 	    const json_t *obj, const char *text, size_t len,
@@ -199,6 +208,7 @@ struct cybex_query {
 	size_t			 nspec_versions;
 	size_t			 limit;
 	const char		*next;
+	int			 max_tlp;	/* serve nothing above it; 0 = all */
 };
 
 /* One stored version as a query returns it; valid during the callback. */

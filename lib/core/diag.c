@@ -22,6 +22,7 @@ static const char *const errnames[] = {
 	"CYBEX_EDB: database error",
 	"CYBEX_EVERSION: unsupported (newer) version",
 	"CYBEX_EEXIST: already exists",
+	"CYBEX_EPOLICY: refused by the sharing policy (TLP)",
 };
 
 const char *

@@ -113,3 +113,50 @@ stix_check_tlp2(struct vctx *v, const json_t *obj)
 		v_err(v, "tlp-marking-nonstandard", "created", "the predefined "
 		    "TLP 2.0 markings were created at %s", m->created);
 }
+
+enum cybex_tlp
+cybex_stix_tlp_of(const json_t *obj)
+{
+	const struct cybex_tlp_marking *m;
+	enum cybex_tlp t = CYBEX_TLP_NONE;
+	const json_t *refs = json_object_get(obj, "object_marking_refs"), *r;
+	size_t i;
+
+	json_array_foreach(refs, i, r) {
+		if ((m = cybex_stix_tlp_find(json_string_value(r))) != NULL &&
+		    m->level > t)
+			t = m->level;
+	}
+	return t;
+}
+
+static const char *const tlp_names[] = {
+	"none", "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
+	"TLP:RED",
+};
+
+int
+cybex_tlp_parse(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	if (strncasecmp(s, "TLP:", 4) == 0)
+		s += 4;
+	if (strcasecmp(s, "white") == 0)
+		return CYBEX_TLP_CLEAR;
+	for (i = 0; i < sizeof(tlp_names) / sizeof(tlp_names[0]); i++)
+		if (strcasecmp(s, i == 0 ? tlp_names[0] : tlp_names[i] + 4) ==
+		    0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+cybex_tlp_name(enum cybex_tlp t)
+{
+	if ((size_t)t >= sizeof(tlp_names) / sizeof(tlp_names[0]))
+		return "?";
+	return tlp_names[t];
+}

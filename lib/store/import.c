@@ -267,7 +267,7 @@ consume(struct cybex_store *s, const char *coll_id,
 	cybex_diag_clear(&pd);
 	r = cybex_store_put(s, coll_id, qi->json, qi->text, qi->meta.len, &res,
 	    &pd);
-	if (r == CYBEX_ECONFLICT) {
+	if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY) {
 		st->rejected++;
 		reject_conflict(o, qi, &pd);
 		return 1;

@@ -94,6 +94,9 @@ cybex_store_collection_add(struct cybex_store *s, struct cybex_collection *c,
 	} else if (!store_is_uuid(c->id))
 		return cybex_diag_set(d, CYBEX_EINVAL, "collection id '%s' is "
 		    "not a UUID", c->id);
+	if (c->max_tlp < 0 || c->max_tlp > CYBEX_TLP_RED)
+		return cybex_diag_set(d, CYBEX_EINVAL, "max_tlp %d is not a TLP "
+		    "level", c->max_tlp);
 	if (c->alias != NULL && (*c->alias == '\0' || store_is_uuid(c->alias) ||
 	    strlen(c->alias) > 128))
 		return cybex_diag_set(d, CYBEX_EINVAL, "collection alias '%s' "
@@ -202,6 +205,7 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	p.text = text;
 	p.len = len;
 	p.date_added_us = date_added_us;
+	p.tlp = (int)cybex_stix_tlp_of(obj);
 	return s->ops->put(s, coll_id, &p, out, d);
 }
 

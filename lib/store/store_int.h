@@ -19,6 +19,7 @@ struct store_put {
 	const char	*text;
 	size_t		 len;
 	int64_t		 date_added_us;	/* 0 = now */
+	int		 tlp;		/* enum cybex_tlp of its markings */
 };
 
 #define STORE_OPS_ABI	1
@@ -112,7 +113,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	3
+#define STORE_SCHEMA_LATEST	4
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -26,8 +26,10 @@ json_num() {
 # ---- round trip: everything in, everything out, all versions ----
 find "$ex" "$conf/stix21/attack-data" -type f -name '*.json' | sort > "$tmp/inputs"
 nin=$(wc -l < "$tmp/inputs")
+# One example is TLP:RED: only a collection allowed to hold it takes it.
+"$cybex" collection add --db "$db" --alias all --title All --max-tlp red >/dev/null
 # shellcheck disable=SC2046
-out=$("$cybex" import --quiet --json --db "$db" $(cat "$tmp/inputs") 2>&1); rc=$?
+out=$("$cybex" import --quiet --json --db "$db" --collection all $(cat "$tmp/inputs") 2>&1); rc=$?
 if [ "$rc" -eq 0 ] && [ "$nin" -gt 30 ]; then ok "import of $nin conformance files"
 else not_ok "import of $nin conformance files" "exit $rc: $out"; fi
 total=$(json_num objects "$out"); added=$(json_num added "$out")
@@ -47,7 +49,8 @@ n=$(grep -c '"bundle--' "$tmp/all.json")
 [ "$n" -ge 1 ] && ok "export is a bundle" || not_ok "export is a bundle"
 # The same through standard output, re-imported into a fresh database.
 "$cybex" export --quiet --db "$db" --version all > "$tmp/all2.json"
-out=$("$cybex" import --quiet --json --db "$tmp/rt2.db" "$tmp/all2.json" 2>&1)
+"$cybex" collection add --db "$tmp/rt2.db" --alias all --title All --max-tlp red >/dev/null
+out=$("$cybex" import --quiet --json --db "$tmp/rt2.db" --collection all "$tmp/all2.json" 2>&1)
 [ "$(json_num added "$out")" = "$(json_num versions "$("$cybex" db stats --json --db "$db")")" ] &&
     ok "an export re-imports completely" || not_ok "an export re-imports completely" "$out"
 # Only the last versions by default; --type filters.
@@ -64,6 +67,17 @@ out=$("$cybex" export --quiet --db "$db" --added-after 2999-01-01T00:00:00Z)
     not_ok "--added-after in the future: empty bundle" "$out"
 expect_exit 2 "bad --version" "$cybex" export --db "$db" --version newest
 expect_exit 2 "bad --added-after" "$cybex" export --db "$db" --added-after yesterday
+
+# ---- TLP: a collection refuses objects marked above its ceiling ----
+red=$ex/interop-objectmarking-test.json
+out=$("$cybex" import --db "$tmp/tlp.db" "$red" 2>&1); rc=$?
+case "$rc $out" in "1 "*"TLP:RED"*"at most TLP:AMBER+STRICT"*) ok "a TLP:RED object is refused by a default collection";;
+*) not_ok "a TLP:RED object is refused by a default collection" "exit $rc: $out";; esac
+"$cybex" collection add --db "$tmp/tlp.db" --alias red --title Red --max-tlp red >/dev/null
+expect_exit 0 "...and taken by a collection with --max-tlp red" \
+    "$cybex" import --quiet --db "$tmp/tlp.db" --collection red "$red"
+expect_exit 2 "--max-tlp takes only TLP levels" "$cybex" collection add --db \
+    "$tmp/tlp.db" --title X --max-tlp purple
 
 # ---- importing the same data twice adds nothing ----
 f=$ex/threat-reports/poisonivy.json

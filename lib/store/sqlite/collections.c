@@ -6,8 +6,8 @@
 static const char coll_cols[] =
     "SELECT c.id, c.alias, c.title, c.description, c.media_types, "
     "c.created_us, (SELECT COUNT(*) FROM collection_objects o "
-    "WHERE o.cid = c.cid), r.name FROM collections c JOIN api_roots r "
-    "ON r.rid = c.rid ";
+    "WHERE o.cid = c.cid), r.name, c.max_tlp FROM collections c JOIN "
+    "api_roots r ON r.rid = c.rid ";
 
 int
 sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
@@ -18,13 +18,15 @@ sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
 	int rc, r;
 
 	rc = sqlite3_prepare_v2(s->db, "INSERT INTO collections(id, alias, "
-	    "title, description, media_types, created_us, rid) SELECT "
-	    "?1, ?2, ?3, ?4, ?5, ?6, rid FROM api_roots WHERE name = ?7", -1,
-	    &st, NULL);
+	    "title, description, media_types, created_us, rid, max_tlp) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, rid, ?8 FROM api_roots WHERE "
+	    "name = ?7", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return sq_err(s, rc, d, "adding a collection");
 	sqlite3_bind_text(st, 7, c->api_root != NULL ? c->api_root :
 	    CYBEX_DEFAULT_API_ROOT, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, c->max_tlp > 0 ? c->max_tlp :
+	    CYBEX_TLP_AMBER_STRICT);
 	c->created_us = store_now_us();
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->alias, -1, SQLITE_STATIC);
@@ -75,6 +77,7 @@ fill(sqlite3_stmt *st, struct cybex_arena *a, struct cybex_collection *c)
 	c->created_us = sqlite3_column_int64(st, 5);
 	c->nobjects = (uint64_t)sqlite3_column_int64(st, 6);
 	c->api_root = col_text(st, 7, a);
+	c->max_tlp = sqlite3_column_int(st, 8);
 }
 
 int

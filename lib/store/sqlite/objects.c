@@ -158,6 +158,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, sq_idh(p->id));
+	sqlite3_bind_int(st, 9, p->tlp);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -251,12 +252,17 @@ sq_put(struct cybex_store *base, const char *coll_id,
 {
 	struct sq_store *s = (struct sq_store *)base;
 	int64_t cid;
-	int r;
+	int r, max_tlp = 0;
 
 	if (s->rdonly)
 		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
-	if ((r = sq_cid(s, coll_id, &cid, d)) != 0)
+	if ((r = sq_coll(s, coll_id, &cid, &max_tlp, d)) != 0)
 		return r;
+	if (p->tlp > max_tlp)
+		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s; this "
+		    "collection holds at most %s", p->id,
+		    cybex_tlp_name((enum cybex_tlp)p->tlp),
+		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	/*
 	 * Inside the caller's transaction a refused put has written nothing
 	 * (see put_locked); outside one, a put is its own transaction.
@@ -449,6 +455,10 @@ build(struct qb *q, const struct cybex_query *cq, int64_t cid, bool manifest,
 		in_list(q, "o.id", cq->ids, cq->nids);
 	}
 	in_list(q, "o.type", cq->types, cq->ntypes);
+	if (cq->max_tlp > 0) {
+		sql(q, " AND o.tlp <= ");
+		bind_int(q, cq->max_tlp);
+	}
 	in_list(q, "o.spec_version", cq->spec_versions, cq->nspec_versions);
 	version_terms(q, cq, coll, for_delete);
 	if (!for_delete) {

@@ -23,8 +23,8 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	[SQ_OBJ_VERSIONS] = "SELECT oid, version, revoked, json FROM objects "
 	    "WHERE idh = ?1 AND id = ?2",
 	[SQ_OBJ_INSERT] = "INSERT INTO objects(idh, id, version, type, "
-	    "spec_version, media_type, revoked, json) VALUES (?8, ?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7)",
+	    "spec_version, media_type, revoked, json, tlp) VALUES (?8, ?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?9)",
 	[SQ_LINK_EXISTS] = "SELECT 1 FROM collection_objects WHERE oid = ?1 "
 	    "AND cid = ?2",
 	[SQ_LINK_INSERT] = "INSERT INTO collection_objects(cid, date_added, "
@@ -32,7 +32,7 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	[SQ_COLL_LAST] = "SELECT last_added_us FROM collections WHERE cid = ?1",
 	[SQ_COLL_SET_LAST] = "UPDATE collections SET last_added_us = ?2 "
 	    "WHERE cid = ?1",
-	[SQ_COLL_BY_ID] = "SELECT cid FROM collections WHERE id = ?1",
+	[SQ_COLL_BY_ID] = "SELECT cid, max_tlp FROM collections WHERE id = ?1",
 	[SQ_COLL_BY_ALIAS] = "SELECT cid FROM collections WHERE alias = ?1",
 };
 
@@ -155,6 +155,36 @@ static const char *const migrations[] = {
 	"DROP TABLE objects;"
 	"ALTER TABLE objects3 RENAME TO objects;"
 	"CREATE INDEX objects_idh ON objects(idh);",
+	/*
+	 * 4: TLP.  Each version records the TLP of its markings (0 none,
+	 * 1 clear .. 5 red, from the predefined marking ids); each collection
+	 * has the highest it may hold and serve (default 4, AMBER+STRICT).
+	 */
+	"ALTER TABLE objects ADD COLUMN tlp INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE collections ADD COLUMN max_tlp INTEGER NOT NULL"
+	"  DEFAULT 4;"
+	"UPDATE objects SET tlp = COALESCE((SELECT MAX(CASE m.value"
+	"  WHEN 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9'"
+	"  THEN 1"
+	"  WHEN 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'"
+	"  THEN 1"
+	"  WHEN 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'"
+	"  THEN 2"
+	"  WHEN 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'"
+	"  THEN 2"
+	"  WHEN 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82'"
+	"  THEN 3"
+	"  WHEN 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'"
+	"  THEN 3"
+	"  WHEN 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'"
+	"  THEN 4"
+	"  WHEN 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'"
+	"  THEN 5"
+	"  WHEN 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'"
+	"  THEN 5 ELSE 0 END)"
+	"  FROM json_each(objects.json, '$.object_marking_refs') m), 0)"
+	"  WHERE json_valid(json) AND json_type(json, '$.object_marking_refs')"
+	"  = 'array';",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -322,11 +352,20 @@ int
 sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
     struct cybex_diag *d)
 {
+	return sq_coll(s, coll_id, cid, NULL, d);
+}
+
+int
+sq_coll(struct sq_store *s, const char *coll_id, int64_t *cid, int *max_tlp,
+    struct cybex_diag *d)
+{
 	sqlite3_stmt *st;
 	int rc;
 
 	if (s->cache_coll[0] != '\0' && strcmp(s->cache_coll, coll_id) == 0) {
 		*cid = s->cache_cid;
+		if (max_tlp != NULL)
+			*max_tlp = s->cache_max_tlp;
 		return 0;
 	}
 	if ((st = sq_stmt(s, SQ_COLL_BY_ID, d)) == NULL)
@@ -335,12 +374,15 @@ sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*cid = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		if (max_tlp != NULL)
+			*max_tlp = sqlite3_column_int(st, 1);
 		/* Only a writer's transaction keeps it from changing. */
 		if (s->in_tx && strlen(coll_id) < sizeof(s->cache_coll)) {
 			memcpy(s->cache_coll, coll_id, strlen(coll_id) + 1);
 			s->cache_cid = *cid;
+			s->cache_max_tlp = sqlite3_column_int(st, 1);
 		}
+		sqlite3_reset(st);
 		return 0;
 	}
 	sqlite3_reset(st);

@@ -36,6 +36,7 @@ struct sq_store {
 	/* Last collection id looked up: valid within one transaction. */
 	char			 cache_coll[CYBEX_UUID_STRLEN + 1];
 	int64_t			 cache_cid;
+	int			 cache_max_tlp;
 };
 
 /* sqlite.c */
@@ -64,6 +65,9 @@ int	 sq_run(struct sq_store *s, struct cybex_diag *d, const char *what,
 /* Internal collection id (rowid) of a collection by its id; ENOTFOUND. */
 int	 sq_cid(struct sq_store *s, const char *coll_id, int64_t *cid,
 	    struct cybex_diag *d);
+/* The same, with the collection's max_tlp (may be NULL). */
+int	 sq_coll(struct sq_store *s, const char *coll_id, int64_t *cid,
+	    int *max_tlp, struct cybex_diag *d);
 /* The 64-bit hash under which an object id is indexed. */
 int64_t	 sq_idh(const char *id);
 /* Write the deferred last date_added of the cached collection. */

@@ -1729,6 +1729,66 @@ test_streaming_50k(void **state)
 	assert_true(c.bytes > (size_t)n * 150);
 }
 
+/*
+ * TLP: a collection holds nothing marked above its max_tlp (default
+ * AMBER+STRICT), and a query with max_tlp serves nothing above it.
+ */
+static void
+test_tlp_policy(void **state)
+{
+	static const char *red =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--7f3b0c1e-6a7d-4e0b-9c55-0d6a1f2b3c4d\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"r\","
+	    "\"object_marking_refs\":[\"marking-definition--5e57c739-391a-"
+	    "4eb3-b6be-7d15ca92d5ed\"]}";
+	static const char *amber =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--8a4c1d2f-7b8e-4f1c-8d66-1e7b2a3c4d5e\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"a\","
+	    "\"object_marking_refs\":[\"marking-definition--55d920b0-5e8b-"
+	    "4f79-9ee9-91f868d9b421\"]}";
+	struct fx *f = *state;
+	struct cybex_collection c;
+	struct cybex_query q = { 0 };
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	struct rows rs;
+	struct cybex_page pg;
+
+	assert_int_equal(cybex_store_collection_get(f->s, "default", f->a, &c,
+	    &d), 0);
+	assert_int_equal(c.max_tlp, CYBEX_TLP_AMBER_STRICT);
+	assert_int_equal(put(f, f->def, red, &res), CYBEX_EPOLICY);
+	put_expect(f, f->def, amber, CYBEX_PUT_ADDED);
+	memset(&c, 0, sizeof(c));
+	c.alias = "red";
+	c.title = "for the named recipients";
+	c.max_tlp = CYBEX_TLP_RED;
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	put_expect(f, c.id, red, CYBEX_PUT_ADDED);
+	put_expect(f, c.id, amber, CYBEX_PUT_LINKED);
+	q.coll_id = c.id;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+	q.max_tlp = CYBEX_TLP_AMBER;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].id,
+	    "tool--8a4c1d2f-7b8e-4f1c-8d66-1e7b2a3c4d5e");
+	rows_free(&rs);
+	c.max_tlp = 9;
+	c.id[0] = '\0';
+	c.alias = "bad";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d),
+	    CYBEX_EINVAL);
+}
+
 /* ---- import ---- */
 struct rejects {
 	unsigned	 n;
@@ -2038,6 +2098,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_check),
 		T(test_callback_stops),
 		T(test_streaming_50k),
+		T(test_tlp_policy),
 		T(test_import_mixed),
 		T(test_import_all_or_nothing),
 		T(test_import_twice),
