@@ -64,6 +64,9 @@ const struct cfg_setting srv_settings[] = {
 	{ "auth-cache-seconds", CFG_SECONDS, "300", 0, 86400, false,
 	    OFF(auth_cache_seconds),
 	    "how long a verified password is remembered (0 = never)" },
+	{ "auth-fail-limit", CFG_INT, "20", 0, 1000000, false,
+	    OFF(auth_fail_limit), "failed sign-ins per minute from one address "
+	    "before it gets 429 (0 = no limit)" },
 	{ "config", CFG_STRING, NULL, 0, 0, false, OFF(config_file),
 	    "configuration file of 'name = value' lines" },
 	{ NULL, 0, NULL, 0, 0, false, 0, NULL },

@@ -41,6 +41,7 @@ struct srv_config {
 	char		*description;
 	char		*contact;
 	int64_t		 auth_cache_seconds;
+	int64_t		 auth_fail_limit;
 	char		*config_file;
 	/* Where each value came from, for --check-config. */
 	const char	*origin[32];

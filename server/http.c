@@ -345,11 +345,40 @@ req_new(struct srv *s, struct MHD_Connection *c, const char *url,
 	return r;
 }
 
+/* Count n more body bytes against the server-wide budget. */
+static bool
+body_reserve(struct req *r, size_t n)
+{
+	struct srv *s = r->srv;
+	bool ok;
+
+	pthread_mutex_lock(&s->body_mu);
+	ok = s->body_bytes + n <= s->body_budget;
+	if (ok)
+		s->body_bytes += n;
+	pthread_mutex_unlock(&s->body_mu);
+	if (ok)
+		r->body_held += n;
+	return ok;
+}
+
+static void
+body_release(struct req *r)
+{
+	struct srv *s = r->srv;
+
+	pthread_mutex_lock(&s->body_mu);
+	s->body_bytes -= r->body_held;
+	pthread_mutex_unlock(&s->body_mu);
+	r->body_held = 0;
+}
+
 static void
 req_free(struct req *r)
 {
 	if (r == NULL)
 		return;
+	body_release(r);
 	if (r->store != NULL)
 		pool_put(&r->srv->pool, r->store);
 	cybex_buf_free(&r->body);
@@ -382,9 +411,22 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			    (long long)s->cfg.max_connections_per_ip,
 			    r->client);
 		}
+		/* Too many failed sign-ins: refuse before any Argon2id work. */
+		if (s->cfg.auth_fail_limit > 0 && ips_fail(s->ips, r->client,
+		    0, AUTH_FAIL_WINDOW) >= (unsigned)s->cfg.auth_fail_limit) {
+			reply_header(r, "Retry-After", "60");
+			r->auth_why = "too many failed sign-ins";
+			return reply_taxii_error(r, 429, "Too Many Requests",
+			    "too many failed sign-ins from %s; wait a minute",
+			    r->client);
+		}
 		auth_request(r);
-		if (r->who.kind == WHO_NONE)
+		if (r->who.kind == WHO_NONE) {
+			if (r->auth_error)
+				(void)ips_fail(s->ips, r->client, 1,
+				    AUTH_FAIL_WINDOW);
 			return reply_unauthorized(r);
+		}
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL) {
@@ -404,13 +446,26 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!r->body_too_big &&
-		    cybex_buf_append(&r->body, upload, *upload_size) != 0) {
+		if (r->body_too_big || r->body_busy)
+			;	/* drop the rest; answered when it ends */
+		else if (!body_reserve(r, *upload_size)) {
+			/* All uploads together may not exhaust memory. */
+			r->body_busy = true;
+			cybex_buf_free(&r->body);
+			body_release(r);
+		} else if (cybex_buf_append(&r->body, upload,
+		    *upload_size) != 0) {
 			r->body_too_big = true;
 			cybex_buf_free(&r->body);
+			body_release(r);
 		}
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (r->body_busy) {
+		reply_header(r, "Retry-After", "5");
+		return reply_taxii_error(r, 503, "Service Unavailable", "the "
+		    "server holds too many uploads at once; try again");
 	}
 	if (r->body_too_big)
 		return reply_taxii_error(r, 413, "Payload Too Large", "the "
@@ -585,6 +640,10 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	if ((r = srv_check(&s->cfg, d)) != 0 ||
 	    (r = parse_listen(s->cfg.listen, &ss, &sl, &loopback, d)) != 0)
 		return r;
+	/* Every upload in memory at once: room for a few maximal ones. */
+	pthread_mutex_init(&s->body_mu, NULL);
+	s->body_budget = (size_t)s->cfg.max_body * 4 > (256u << 20) ?
+	    (size_t)s->cfg.max_body * 4 : (256u << 20);
 	s->tls = s->cfg.tls_cert != NULL || s->cfg.tls_key != NULL;
 	if (s->tls) {
 		if ((s->tls_cert_pem = read_pem(s->cfg.tls_cert, d)) == NULL ||

@@ -4,6 +4,7 @@
  * counts behind the 429 answer.
  */
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "server.h"
@@ -75,6 +76,8 @@ pool_put(struct store_pool *p, struct cybex_store *s)
 struct ip_slot {
 	char		 addr[64];
 	unsigned	 n;
+	unsigned	 fails;		/* failed sign-ins in the window */
+	time_t		 window;	/* when that window started */
 };
 
 struct ip_table {
@@ -148,6 +151,57 @@ ips_add(struct ip_table *t, const char *addr, int delta)
 		t->slot[tomb].n = n = 1;
 	}
  out:
+	pthread_mutex_unlock(&t->mu);
+	return n;
+}
+
+/* The slot of addr, or NULL (lock held). */
+static struct ip_slot *
+find_slot(struct ip_table *t, const char *addr, bool create)
+{
+	size_t i, k, tomb = IP_SLOTS;
+
+	for (k = 0, i = hash(addr) % IP_SLOTS; k < IP_SLOTS;
+	    k++, i = (i + 1) % IP_SLOTS) {
+		struct ip_slot *sl = &t->slot[i];
+
+		if (sl->addr[0] == '\0')
+			break;
+		if (strcmp(sl->addr, addr) == 0)
+			return sl;
+		if (sl->n == 0 && sl->fails == 0 && tomb == IP_SLOTS)
+			tomb = i;
+	}
+	if (!create)
+		return NULL;
+	if (tomb == IP_SLOTS)
+		tomb = k < IP_SLOTS ? i : IP_SLOTS;
+	if (tomb == IP_SLOTS)
+		return NULL;
+	snprintf(t->slot[tomb].addr, sizeof(t->slot[tomb].addr), "%s", addr);
+	t->slot[tomb].n = 0;
+	t->slot[tomb].fails = 0;
+	t->slot[tomb].window = 0;
+	return &t->slot[tomb];
+}
+
+unsigned
+ips_fail(struct ip_table *t, const char *addr, int delta, unsigned window_s)
+{
+	struct ip_slot *sl;
+	time_t now = time(NULL);
+	unsigned n = 0;
+
+	pthread_mutex_lock(&t->mu);
+	if ((sl = find_slot(t, addr, delta > 0)) != NULL) {
+		if (now - sl->window >= (time_t)window_s) {
+			sl->window = now;
+			sl->fails = 0;
+		}
+		if (delta > 0)
+			sl->fails++;
+		n = sl->fails;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return n;
 }

@@ -58,6 +58,8 @@ struct req {
 	struct cybex_arena	*a;
 	struct cybex_buf	 body;
 	bool			 body_too_big;
+	bool			 body_busy;	/* the server-wide budget is spent */
+	size_t			 body_held;	/* counted in srv->body_bytes */
 	bool			 answered;	/* a response was queued early */
 	struct who		 who;
 	int			 auth_error;	/* 0, or why authentication failed */
@@ -84,6 +86,10 @@ struct srv {
 	struct auth_cache	*auth_cache;
 	struct ip_table		*ips;
 	volatile sig_atomic_t	 reopen_log;
+	/* Bytes of request bodies held in memory, all requests together. */
+	pthread_mutex_t		 body_mu;
+	size_t			 body_bytes;
+	size_t			 body_budget;
 };
 
 /* http.c */
@@ -148,6 +154,14 @@ int	 ips_new(struct ip_table **out);
 void	 ips_free(struct ip_table *t);
 /* Count a connection from addr in (delta +1) or out (-1); returns count. */
 unsigned ips_add(struct ip_table *t, const char *addr, int delta);
+/*
+ * Failed sign-ins from addr in the current window of window_s seconds:
+ * delta 1 counts one more, 0 only reads.  Returns the count.
+ */
+unsigned ips_fail(struct ip_table *t, const char *addr, int delta,
+	    unsigned window_s);
+
+#define AUTH_FAIL_WINDOW	60	/* seconds; the limit is --auth-fail-limit */
 
 /* api_taxii.c */
 enum MHD_Result	 taxii_discovery(struct req *r);

@@ -27,10 +27,12 @@ db=$CYBEX_DATA_DIR/cybex.db
 TAXII='application/taxii+json;version=2.1'
 
 srv_start() {
-	local name=$1 i listen="--listen 127.0.0.1:0" a
+	local name=$1 i listen="--listen 127.0.0.1:0" a throttle="--auth-fail-limit 0"
 	shift
+	# Tests sign in wrongly on purpose, many times: no throttle unless asked.
 	for a in "$@"; do
 		[ "$a" = --listen ] && listen=""
+		[ "$a" = --auth-fail-limit ] && throttle=""
 	done
 	srv_err=$tmp/$name.err
 	srv_log=$srv_err
@@ -38,7 +40,7 @@ srv_start() {
 		[ "${!i}" = --access-log ] && { i=$((i + 1)); srv_log=${!i}; }
 	done
 	# shellcheck disable=SC2086
-	"$cybex" serve $listen "$@" 2>"$srv_err" &
+	"$cybex" serve $listen $throttle "$@" 2>"$srv_err" &
 	srv_pid=$!
 	srv_port=""
 	for ((i = 0; i < 200; i++)); do

@@ -223,4 +223,18 @@ call "$url/taxii2/"
 expect_error 401 "a removed user's remembered password is refused"
 
 srv_stop "the server"
+
+# Failed sign-ins are throttled per address before any password hashing.
+srv_start throttled --auth-fail-limit 3 || true
+if [ -n "$srv_pid" ]; then
+	AUTH=(-u 'rita:wrong-Password-1')
+	for i in 1 2 3; do call "$url/taxii2/"; done
+	expect_error 401 "three failed sign-ins: 401 each"
+	call "$url/taxii2/"
+	expect_error 429 "the fourth from the same address: 429 (--auth-fail-limit 3)"
+	[ -n "$(hdr Retry-After)" ] && ok "...with Retry-After" || not_ok "...with Retry-After"
+	AUTH=(-u 'rita:rita-New-Secret-1'); call "$url/taxii2/"
+	expect_error 429 "...and even right credentials wait out the minute"
+	srv_stop "the throttled server"
+fi
 tap_done
