@@ -47,6 +47,8 @@
 #include "cybex/stix.h"
 #include "cybex/store.h"
 
+#include "bench_util.h"
+
 #define TARGET_OBJS_S	50000.0
 #define TARGET_RSS_MB	128.0
 
@@ -62,24 +64,15 @@ struct result {
 
 enum measure { M_JANSSON, M_VALIDATE, M_IMPORT, M_IMPORT_1CPU };
 
-static double
-now_secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void
 measure_jansson(const char *path, struct result *res)
 {
 	json_error_t err;
 	json_t *root;
-	double t0 = now_secs();
+	double t0 = bench_now();
 
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	if (root == NULL) {
 		snprintf(res->msg, sizeof(res->msg), "%d:%d: %s", err.line,
 		    err.column, err.text);
@@ -104,7 +97,7 @@ measure_validate(const char *path, struct result *res)
 		snprintf(res->msg, sizeof(res->msg), "%s", strerror(errno));
 		return;
 	}
-	t0 = now_secs();
+	t0 = bench_now();
 	if (cybex_stix_reader_new(fd, NULL, &r) != 0)
 		goto out;
 	while ((rc = cybex_stix_reader_next(r, &it, &d)) == 1) {
@@ -115,7 +108,7 @@ measure_validate(const char *path, struct result *res)
 		    NULL) != 0)
 			res->invalid++;
 	}
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	if (rc < 0) {
 		snprintf(res->msg, sizeof(res->msg), "%lu:%lu: %s", d.line,
 		    d.column, d.message);
@@ -169,7 +162,7 @@ measure_import(const char *path, const char *db, struct result *res)
 		snprintf(res->msg, sizeof(res->msg), "%s", strerror(errno));
 		return;
 	}
-	t0 = now_secs();
+	t0 = bench_now();
 	if ((rc = cybex_store_open(db, 0, &s, &d)) != 0 ||
 	    (rc = cybex_arena_new(0, &a)) != 0 ||
 	    (rc = cybex_store_collection_get(s, CYBEX_DEFAULT_COLLECTION, a,
@@ -189,7 +182,7 @@ measure_import(const char *path, const char *db, struct result *res)
 	/* Closing checkpoints the WAL: part of the cost of an import. */
 	cybex_store_close(s);
 	s = NULL;
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	res->objects = (unsigned long)res->st.objects;
 	snprintf(wal, sizeof(wal), "%s-wal", db);
 	res->db_bytes = file_size(db) + file_size(wal);
@@ -223,82 +216,50 @@ remove_dir(const char *dir)
 }
 
 /* Run one measurement in a child; *maxrss_kb gets its peak RSS. */
+struct job {
+	const char	*path;
+	const char	*db;
+	enum measure	 m;
+};
+
+static void
+child(void *arg, void *out)
+{
+	const struct job *j = arg;
+	struct result *res = out;
+	cpu_set_t set;
+
+	if (j->m == M_IMPORT_1CPU) {
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+			snprintf(res->msg, sizeof(res->msg),
+			    "sched_setaffinity: %s", strerror(errno));
+			return;
+		}
+	}
+	if (j->m == M_JANSSON)
+		measure_jansson(j->path, res);
+	else if (j->m == M_VALIDATE)
+		measure_validate(j->path, res);
+	else
+		measure_import(j->path, j->db, res);
+}
+
+/* One measurement in its own child, with its peak RSS. */
 static int
 measure(const char *path, const char *db, enum measure m, struct result *res,
     long *maxrss_kb)
 {
-	struct rusage ru;
-	cpu_set_t set;
-	pid_t pid;
-	ssize_t got;
-	int p[2], st, r = -1;
+	struct job j = { path, db, m };
 
 	memset(res, 0, sizeof(*res));
-	memset(&ru, 0, sizeof(ru));
-	*maxrss_kb = 0;
-	if (pipe(p) == -1)
-		goto out;
-	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		if (m == M_IMPORT_1CPU) {
-			CPU_ZERO(&set);
-			CPU_SET(0, &set);
-			if (sched_setaffinity(0, sizeof(set), &set) != 0)
-				snprintf(res->msg, sizeof(res->msg),
-				    "sched_setaffinity: %s", strerror(errno));
-		}
-		if (res->msg[0] == '\0') {
-			if (m == M_JANSSON)
-				measure_jansson(path, res);
-			else if (m == M_VALIDATE)
-				measure_validate(path, res);
-			else
-				measure_import(path, db, res);
-		}
-		got = write(p[1], res, sizeof(*res));
-		_exit(got == (ssize_t)sizeof(*res) ? 0 : 1);
-	}
-	close(p[1]);
-	got = read(p[0], res, sizeof(*res));
-	close(p[0]);
-	while (wait4(pid, &st, 0, &ru) == -1 && errno == EINTR)
-		;
-	*maxrss_kb = ru.ru_maxrss;
-	if (got != (ssize_t)sizeof(*res) || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
+	if (bench_in_child(child, &j, res, sizeof(*res), maxrss_kb) != 0) {
 		snprintf(res->msg, sizeof(res->msg), "child failed");
 		res->ok = 0;
-		goto out;
-	}
-	r = res->ok ? 0 : -1;
- out:
-	return r;
-}
-
-/* Read the file once so every measurement starts from a warm cache. */
-static int
-warm(const char *path, unsigned long long *size)
-{
-	char buf[1 << 16];
-	ssize_t got;
-	int fd;
-
-	*size = 0;
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		fprintf(stderr, "bench_import: %s: %s\n", path,
-		    strerror(errno));
 		return -1;
 	}
-	while ((got = read(fd, buf, sizeof(buf))) > 0)
-		*size += (unsigned long long)got;
-	close(fd);
-	return got == 0 ? 0 : -1;
+	return res->ok ? 0 : -1;
 }
 
 static void
@@ -358,7 +319,8 @@ cmd_run(const char *path)
 	long kj, kv, ki, k1, kmax;
 	int r = 1;
 
-	if (warm(path, &size) != 0 || db_dir(path, dir, sizeof(dir)) != 0)
+	if (bench_warm("bench_import", path, &size) != 0 ||
+	    db_dir(path, dir, sizeof(dir)) != 0)
 		return 1;
 	snprintf(db, sizeof(db), "%s/all.db", dir);
 	snprintf(db1, sizeof(db1), "%s/one.db", dir);
@@ -411,7 +373,7 @@ cmd_import(const char *path, const char *db)
 		    db);
 		return 1;
 	}
-	if (warm(path, &size) != 0)
+	if (bench_warm("bench_import", path, &size) != 0)
 		return 1;
 	memset(&res, 0, sizeof(res));
 	measure_import(path, db, &res);

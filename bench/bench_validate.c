@@ -41,6 +41,8 @@
 #include "cybex/core.h"
 #include "cybex/stix.h"
 
+#include "bench_util.h"
+
 #define SAMPLE_HEAD	2000	/* validate all of the first objects ... */
 #define SAMPLE_EVERY	97	/* ... and then every 97th */
 #define RING		64	/* recent ids kept per type for references */
@@ -806,24 +808,15 @@ struct result {
 
 enum measure { M_JANSSON, M_JANSSON_MEM, M_READ, M_VALIDATE };
 
-static double
-now_secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void
 measure_jansson(const char *path, struct result *res)
 {
 	json_error_t err;
 	json_t *root;
-	double t0 = now_secs();
+	double t0 = bench_now();
 
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	if (root == NULL) {
 		snprintf(res->msg, sizeof(res->msg), "%d:%d: %s", err.line,
 		    err.column, err.text);
@@ -857,9 +850,9 @@ measure_jansson_mem(const char *path, struct result *res)
 	while (len < (size_t)st.st_size &&
 	    (got = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
 		len += (size_t)got;
-	t0 = now_secs();
+	t0 = bench_now();
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	if (root == NULL) {
 		snprintf(res->msg, sizeof(res->msg), "%d:%d: %s", err.line,
 		    err.column, err.text);
@@ -889,7 +882,7 @@ measure_cybex(const char *path, int validate, struct result *res)
 		snprintf(res->msg, sizeof(res->msg), "%s", strerror(errno));
 		return;
 	}
-	t0 = now_secs();
+	t0 = bench_now();
 	if (cybex_stix_reader_new(fd, NULL, &r) != 0)
 		goto out;
 	while ((rc = cybex_stix_reader_next(r, &it, &d)) == 1) {
@@ -904,7 +897,7 @@ measure_cybex(const char *path, int validate, struct result *res)
 		res->errors += vr.errors;
 		res->warnings += vr.warnings;
 	}
-	res->secs = now_secs() - t0;
+	res->secs = bench_now() - t0;
 	if (rc < 0) {
 		snprintf(res->msg, sizeof(res->msg), "%lu:%lu: %s", d.line,
 		    d.column, d.message);
@@ -917,73 +910,38 @@ measure_cybex(const char *path, int validate, struct result *res)
 }
 
 /* Run one measurement in a child; *maxrss_kb gets its peak RSS. */
+struct job {
+	const char	*path;
+	enum measure	 m;
+};
+
+static void
+child(void *arg, void *out)
+{
+	const struct job *j = arg;
+	struct result *res = out;
+
+	if (j->m == M_JANSSON)
+		measure_jansson(j->path, res);
+	else if (j->m == M_JANSSON_MEM)
+		measure_jansson_mem(j->path, res);
+	else
+		measure_cybex(j->path, j->m == M_VALIDATE, res);
+}
+
+/* One measurement in its own child, with its peak RSS. */
 static int
 measure(const char *path, enum measure m, struct result *res, long *maxrss_kb)
 {
-	struct rusage ru;
-	pid_t pid;
-	ssize_t got;
-	int p[2], st, r = -1;
+	struct job j = { path, m };
 
 	memset(res, 0, sizeof(*res));
-	memset(&ru, 0, sizeof(ru));
-	*maxrss_kb = 0;
-	if (pipe(p) == -1)
-		goto out;
-	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		if (m == M_JANSSON)
-			measure_jansson(path, res);
-		else if (m == M_JANSSON_MEM)
-			measure_jansson_mem(path, res);
-		else
-			measure_cybex(path, m == M_VALIDATE, res);
-		got = write(p[1], res, sizeof(*res));
-		_exit(got == (ssize_t)sizeof(*res) ? 0 : 1);
-	}
-	close(p[1]);
-	got = read(p[0], res, sizeof(*res));
-	close(p[0]);
-	while (wait4(pid, &st, 0, &ru) == -1 && errno == EINTR)
-		;
-	*maxrss_kb = ru.ru_maxrss;
-	if (got != (ssize_t)sizeof(*res) || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
+	if (bench_in_child(child, &j, res, sizeof(*res), maxrss_kb) != 0) {
 		snprintf(res->msg, sizeof(res->msg), "child failed");
 		res->ok = 0;
-		goto out;
+		return -1;
 	}
-	r = res->ok ? 0 : -1;
- out:
-	return r;
-}
-
-/* Read the file once so every measurement starts from a warm cache. */
-static int
-warm(const char *path, unsigned long long *size)
-{
-	char buf[1 << 16];
-	ssize_t got;
-	int fd, r = -1;
-
-	*size = 0;
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		fprintf(stderr, "bench_validate: %s: %s\n", path,
-		    strerror(errno));
-		goto out;
-	}
-	while ((got = read(fd, buf, sizeof(buf))) > 0)
-		*size += (unsigned long long)got;
-	close(fd);
-	r = got == 0 ? 0 : -1;
- out:
-	return r;
+	return res->ok ? 0 : -1;
 }
 
 static void
@@ -1050,7 +1008,7 @@ cmd_run(const char *path, int reps)
 	long kj, km, kr, kv;
 	int r = 1;
 
-	if (warm(path, &size) != 0)
+	if (bench_warm("bench_validate", path, &size) != 0)
 		goto out;
 	print_header(path, size);
 	printf("(best of %d runs each)\n", reps);
@@ -1088,7 +1046,7 @@ cmd_validate(const char *path)
 	long kv;
 	int r = 1;
 
-	if (warm(path, &size) != 0)
+	if (bench_warm("bench_validate", path, &size) != 0)
 		goto out;
 	print_header(path, size);
 	(void)measure(path, M_VALIDATE, &rv, &kv);
