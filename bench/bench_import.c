@@ -67,21 +67,8 @@ enum measure { M_JANSSON, M_VALIDATE, M_IMPORT, M_IMPORT_1CPU };
 static void
 measure_jansson(const char *path, struct result *res)
 {
-	json_error_t err;
-	json_t *root;
-	double t0 = bench_now();
-
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	res->secs = bench_now() - t0;
-	if (root == NULL) {
-		snprintf(res->msg, sizeof(res->msg), "%d:%d: %s", err.line,
-		    err.column, err.text);
-		return;
-	}
-	res->objects = (unsigned long)json_array_size(json_object_get(root,
-	    "objects"));
-	res->ok = 1;
-	json_decref(root);	/* after the clock: freeing is not parsing */
+	res->ok = bench_jansson_file(path, &res->secs, &res->objects,
+	    res->msg, sizeof(res->msg)) == 0;
 }
 
 static void

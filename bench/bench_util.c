@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "bench_util.h"
 
 double
@@ -72,4 +74,26 @@ bench_warm(const char *prog, const char *path, unsigned long long *size)
 		*size += (unsigned long long)got;
 	close(fd);
 	return got == 0 ? 0 : -1;
+}
+
+int
+bench_jansson_file(const char *path, double *secs, unsigned long *objects,
+    char *msg, size_t msgsz)
+{
+	json_error_t err;
+	json_t *root;
+	double t0 = bench_now();
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	*secs = bench_now() - t0;
+	if (root == NULL) {
+		snprintf(msg, msgsz, "%d:%d: %s", err.line, err.column,
+		    err.text);
+		return -1;
+	}
+	*objects = (unsigned long)json_array_size(json_object_get(root,
+	    "objects"));
+	/* Freeing is not part of the parse; it happens after the clock. */
+	json_decref(root);
+	return 0;
 }

@@ -13,6 +13,12 @@ double	bench_now(void);
  */
 int	bench_in_child(void (*fn)(void *arg, void *res), void *arg, void *res,
 	    size_t ressz, long *maxrss_kb);
+/*
+ * The reference: jansson's parse of the whole file.  0 with *secs and
+ * *objects (the bundle's "objects"), or -1 with msg[0..msgsz) saying why.
+ */
+int	bench_jansson_file(const char *path, double *secs,
+	    unsigned long *objects, char *msg, size_t msgsz);
 /* Read path once so that measurements start from a warm page cache. */
 int	bench_warm(const char *prog, const char *path,
 	    unsigned long long *size);

@@ -811,22 +811,8 @@ enum measure { M_JANSSON, M_JANSSON_MEM, M_READ, M_VALIDATE };
 static void
 measure_jansson(const char *path, struct result *res)
 {
-	json_error_t err;
-	json_t *root;
-	double t0 = bench_now();
-
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	res->secs = bench_now() - t0;
-	if (root == NULL) {
-		snprintf(res->msg, sizeof(res->msg), "%d:%d: %s", err.line,
-		    err.column, err.text);
-		return;
-	}
-	res->objects = (unsigned long)json_array_size(json_object_get(root,
-	    "objects"));
-	res->ok = 1;
-	/* Freeing is not part of the parse; it happens after the clock. */
-	json_decref(root);
+	res->ok = bench_jansson_file(path, &res->secs, &res->objects,
+	    res->msg, sizeof(res->msg)) == 0;
 }
 
 /* The same parse from memory: the file is read in first, off the clock. */
