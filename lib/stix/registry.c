@@ -41,11 +41,15 @@ const struct stix_prop stix_common_sco[] = {
 	{ NULL, 0, 0, NULL, 0, 0 },
 };
 
+/*
+ * Lookups are linear over small tables; comparing the first byte before
+ * strcmp skips most calls (this runs for every member of every object).
+ */
 static const struct stix_type *
 find_in(const struct stix_type *tab, const char *name)
 {
 	for (; tab->name != NULL; tab++)
-		if (strcmp(tab->name, name) == 0)
+		if (tab->name[0] == name[0] && strcmp(tab->name, name) == 0)
 			return tab;
 	return NULL;
 }
@@ -76,7 +80,7 @@ prop_in(const struct stix_prop *p, const char *name)
 	if (p == NULL)
 		return NULL;
 	for (; p->name != NULL; p++)
-		if (strcmp(p->name, name) == 0)
+		if (p->name[0] == name[0] && strcmp(p->name, name) == 0)
 			return p;
 	return NULL;
 }
