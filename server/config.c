@@ -35,6 +35,10 @@ const struct cfg_setting srv_settings[] = {
 	    "worker threads (0 = one per core)" },
 	{ "max-body", CFG_SIZE, "16M", 1024, 1LL << 32, false, OFF(max_body),
 	    "largest request body; larger gets 413" },
+	{ "max-upload-memory", CFG_SIZE, "256M", 1024, 1LL << 36, false,
+	    OFF(max_upload_memory), "memory for the bodies of all requests "
+	    "together; beyond it uploads get 503 (at least --max-body is "
+	    "always allowed)" },
 	{ "max-objects", CFG_INT, "10000", 1, 1000000, false, OFF(max_objects),
 	    "most objects in one add-objects request; more gets 413" },
 	{ "max-header", CFG_SIZE, "32k", 4096, 1 << 20, false, OFF(max_header),

@@ -28,6 +28,7 @@ struct srv_config {
 	bool		 allow_plain_http;	/* on a non-loopback address */
 	int64_t		 threads;
 	int64_t		 max_body;
+	int64_t		 max_upload_memory;	/* all request bodies together */
 	int64_t		 max_objects;		/* per add-objects request */
 	int64_t		 max_header;
 	int64_t		 max_connections;

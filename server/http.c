@@ -640,10 +640,10 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	if ((r = srv_check(&s->cfg, d)) != 0 ||
 	    (r = parse_listen(s->cfg.listen, &ss, &sl, &loopback, d)) != 0)
 		return r;
-	/* Every upload in memory at once: room for a few maximal ones. */
+	/* Every upload in memory at once; one maximal one always fits. */
 	pthread_mutex_init(&s->body_mu, NULL);
-	s->body_budget = (size_t)s->cfg.max_body * 4 > (256u << 20) ?
-	    (size_t)s->cfg.max_body * 4 : (256u << 20);
+	s->body_budget = s->cfg.max_upload_memory > s->cfg.max_body ?
+	    (size_t)s->cfg.max_upload_memory : (size_t)s->cfg.max_body;
 	s->tls = s->cfg.tls_cert != NULL || s->cfg.tls_key != NULL;
 	if (s->tls) {
 		if ((s->tls_cert_pem = read_pem(s->cfg.tls_cert, d)) == NULL ||

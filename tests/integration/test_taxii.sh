@@ -506,4 +506,27 @@ grep -q 'user=alice auth=token' "$tmp/access.log.1" && grep -q 'user=bob auth=pa
     not_ok "access lines name the user and how they signed in"
 
 srv_stop "the server"
+
+# ---- the memory of all uploads together (--max-upload-memory) ----
+if srv_start budget --max-body 1k --max-upload-memory 2k; then
+	basic=$(printf 'alice:%s' "$pw_alice" | base64 -w0)
+	post_head() {	# fd: a POST whose 1024-byte body has 1000 bytes sent
+		printf 'POST /api1/collections/%s/objects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: %s\r\nContent-Length: 1024\r\n\r\n%s' \
+		    "$c1" "$basic" "$TAXII" "$(head -c 1000 /dev/zero | tr '\0' ' ')" >&"$1"
+	}
+	exec {u1}<>"/dev/tcp/127.0.0.1/$srv_port"; post_head "$u1"
+	exec {u2}<>"/dev/tcp/127.0.0.1/$srv_port"; post_head "$u2"
+	sleep 0.5
+	printf '{"objects":[{"type":"identity","spec_version":"2.1","id":"identity--0b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"budget"}]}' > "$tmp/small.json"
+	AUTH=(-u "alice:$pw_alice")
+	url=http://127.0.0.1:$srv_port
+	call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$url/api1/collections/$c1/objects/"
+	expect_error 503 "503: two uploads hold 2000 of the 2k --max-upload-memory; a third is refused"
+	[ -n "$(hdr Retry-After)" ] && ok "...with Retry-After" || not_ok "...with Retry-After"
+	exec {u1}>&- {u2}>&-
+	sleep 0.5
+	call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$url/api1/collections/$c1/objects/"
+	expect_code 202 "...and accepted once the others are gone"
+	srv_stop "the upload-budget server"
+fi
 tap_done
