@@ -60,7 +60,7 @@ cmd_import_usage(FILE *f)
 	    "  --all-or-nothing     store a FILE only if every object in it is "
 	    "valid\n"
 	    "  --strict             SHOULD rules are errors, not warnings\n"
-	    "  --batch N            objects per transaction (default 10000)\n"
+	    "  --batch N            objects per transaction (default 50000)\n"
 	    "  --max-object-size N  largest single object (default 16M; "
 	    "k/M/G suffixes)\n"
 	    "  --json               results as JSON on stdout\n"

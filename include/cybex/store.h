@@ -400,7 +400,7 @@ int	 cybex_store_audit(struct cybex_store *s, const char *actor,
 struct cybex_import_stats;
 struct cybex_import_opts {
 	const struct cybex_stix_opts	*stix;		/* reader/validator */
-	size_t				 batch;		/* objects per transaction (0 = 10000) */
+	size_t				 batch;		/* objects per transaction (0 = 50000) */
 	bool				 all_or_nothing;	/* one transaction; any reject aborts */
 	/* Called for each rejected object (validation errors, conflicts). */
 	cybex_diag_fn			 on_reject;

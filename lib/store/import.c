@@ -293,7 +293,7 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 	struct pipe *p;
 	struct qitem qi;
 	pthread_t th;
-	size_t batch = o->batch ? o->batch : 10000, in_batch = 0, ngot, k;
+	size_t batch = o->batch ? o->batch : 50000, in_batch = 0, ngot, k;
 	unsigned long long last_off = 0;
 	bool open_tx = false, started = false, done;
 	int r;
