@@ -217,12 +217,18 @@ add_object(void *ud, const struct cybex_row *row)
 {
 	struct cybex_buf *b = ud;
 
+	size_t before = b->len;
+
 	if (b->len > 0 && b->len + row->len + 1 > RESPONSE_MAX)
 		return CYBEX_ROW_STOP;
-	if (b->len > 0 && cybex_buf_putc(b, ',') != 0)
+	if ((b->len > 0 && cybex_buf_putc(b, ',') != 0) ||
+	    cybex_buf_append(b, row->json, row->len) != 0) {
+		b->len = before;	/* no dangling ',' */
+		if (b->data != NULL)
+			b->data[before] = '\0';
 		return CYBEX_ROW_STOP;
-	return cybex_buf_append(b, row->json, row->len) == 0 ? 0 :
-	    CYBEX_ROW_STOP;
+	}
+	return 0;
 }
 
 static enum MHD_Result
@@ -336,7 +342,13 @@ add_manifest(void *ud, const struct cybex_row *row)
 	if (rc == 0)
 		rc = cybex_json_write(j, 0, mc->b);
 	json_decref(j);
-	return rc == 0 ? 0 : CYBEX_ROW_STOP;
+	if (rc != 0) {
+		mc->b->len = before;	/* no dangling ',' */
+		if (mc->b->data != NULL)
+			mc->b->data[before] = '\0';
+		return CYBEX_ROW_STOP;
+	}
+	return 0;
 }
 
 static enum MHD_Result
@@ -416,6 +428,7 @@ taxii_delete_object(struct req *r, const char *root, const char *coll,
 	if (!parse_params(r, &q, P_VERSION, &mr))
 		return mr;
 	q.coll_id = c.id;
+	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
 	q.ids = &id;
 	q.nids = 1;
 	q.limit = 0;
@@ -532,7 +545,7 @@ taxii_add_objects(struct req *r, const char *root, const char *coll)
 		return reply_store_error(r, &d);
 	}
 	if (n > 0 && (rc = jobs_submit(r->srv->jobs, root, c.id, r->who.uid,
-	    st.id, st.created_us, &r->body)) != 0) {
+	    st.id, st.created_us, &r->body, &r->body_held)) != 0) {
 		free(dtext);
 		reply_header(r, "Retry-After", "10");
 		return reply_taxii_error(r, 503, "Service Unavailable", "too "

@@ -106,17 +106,18 @@ load_collection(struct req *r, const char *root, const char *coll,
 	if (!load_root(r, root, &ar, mr))
 		return false;
 	st = req_store(r, &d);
+	memset(c, 0, sizeof(*c));
 	/* Collections are named by id in TAXII URLs. */
-	if (cybex_uuid_parse(coll, strlen(coll), &u) != 0 ||
-	    (rc = cybex_store_collection_get(st, coll, r->a, c, &d)) ==
-	    CYBEX_ENOTFOUND || strcmp(c->id, coll) != 0 ||
-	    strcmp(c->api_root, root) != 0) {
-		*mr = reply_taxii_error(r, 404, "Not Found", "no collection "
-		    "'%s' in API root '%s'", coll, root);
+	rc = cybex_uuid_parse(coll, strlen(coll), &u) != 0 ? CYBEX_ENOTFOUND :
+	    cybex_store_collection_get(st, coll, r->a, c, &d);
+	if (rc != 0 && rc != CYBEX_ENOTFOUND) {
+		*mr = reply_store_error(r, &d);
 		return false;
 	}
-	if (rc != 0) {
-		*mr = reply_store_error(r, &d);
+	if (rc == CYBEX_ENOTFOUND || strcmp(c->id, coll) != 0 ||
+	    c->api_root == NULL || strcmp(c->api_root, root) != 0) {
+		*mr = reply_taxii_error(r, 404, "Not Found", "no collection "
+		    "'%s' in API root '%s'", coll, root);
 		return false;
 	}
 	if (auth_access(r, c->id, can_read, can_write) != 0) {

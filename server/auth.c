@@ -149,6 +149,10 @@ basic(struct req *r, const char *b64)
 	}
 	*colon = '\0';
 	name = (char *)raw;
+	if (strlen(name) != (size_t)(colon - (char *)raw)) {
+		fail(r, "malformed Basic credentials (NUL in the user name)");
+		goto out;
+	}
 	plen = n - (size_t)(colon + 1 - (char *)raw);
 	crypto_generichash(key, 32, raw, n, r->srv->cache_key,
 	    sizeof(r->srv->cache_key));

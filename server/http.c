@@ -362,14 +362,19 @@ body_reserve(struct req *r, size_t n)
 	return ok;
 }
 
+void
+srv_body_release(struct srv *s, size_t n)
+{
+	pthread_mutex_lock(&s->body_mu);
+	s->body_bytes -= n;
+	pthread_mutex_unlock(&s->body_mu);
+}
+
 static void
 body_release(struct req *r)
 {
-	struct srv *s = r->srv;
-
-	pthread_mutex_lock(&s->body_mu);
-	s->body_bytes -= r->body_held;
-	pthread_mutex_unlock(&s->body_mu);
+	if (r->body_held > 0)
+		srv_body_release(r->srv, r->body_held);
 	r->body_held = 0;
 }
 

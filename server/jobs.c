@@ -22,6 +22,8 @@ struct job {
 	int64_t			 uid;
 	int64_t			 created_us;
 	struct cybex_buf	 body;
+	size_t			 held;	/* counted in the server's upload budget */
+	struct srv		*srv;
 };
 
 struct jobs {
@@ -47,6 +49,8 @@ job_free(struct job *j)
 {
 	if (j == NULL)
 		return;
+	if (j->held > 0)
+		srv_body_release(j->srv, j->held);
 	cybex_buf_free(&j->body);
 	cybex_free(j);
 }
@@ -172,16 +176,26 @@ run_job(struct jobs *js, struct job *j)
 		}
 		rc = cybex_store_put(s, j->coll_id, it.json, it.text, it.len,
 		    &res, &d);
-		if (rc == CYBEX_ECONFLICT || rc == CYBEX_ESTIX ||
-		    rc == CYBEX_EPOLICY) {
+		if (rc == CYBEX_ECONFLICT) {
+			/*
+			 * The stored version may be in a collection the caller
+			 * cannot see: say what to do, not what is stored.
+			 */
+			outcome(&run, it.json, false, "conflicts with a stored "
+			    "version of this object (same id and modified, other "
+			    "content, or after a revocation); a changed object "
+			    "needs a new modified");
+			continue;
+		}
+		if (rc == CYBEX_ESTIX || rc == CYBEX_EPOLICY) {
 			outcome(&run, it.json, false, d.message);
 			continue;
 		}
 		if (rc != 0)
 			break;
-		outcome(&run, it.json, true, res == CYBEX_PUT_ADDED ? "added" :
-		    res == CYBEX_PUT_LINKED ? "added (version already known)" :
-		    "already present");
+		/* "linked" would tell that another collection holds it. */
+		outcome(&run, it.json, true, res == CYBEX_PUT_PRESENT ?
+		    "already present" : "added");
 		if (++in_batch >= BATCH) {
 			in_batch = 0;
 			if (cybex_store_commit(s, &d) != 0 ||
@@ -292,7 +306,7 @@ jobs_stop(struct jobs *js)
 int
 jobs_submit(struct jobs *js, const char *api_root, const char *coll_id,
     int64_t uid, const char *status_id, int64_t created_us,
-    struct cybex_buf *body)
+    struct cybex_buf *body, size_t *held)
 {
 	struct job *j;
 
@@ -309,9 +323,12 @@ jobs_submit(struct jobs *js, const char *api_root, const char *coll_id,
 		cybex_free(j);
 		return CYBEX_ETOOBIG;
 	}
-	/* Take the body over. */
+	/* Take the body over, and its share of the upload budget. */
 	j->body = *body;
 	cybex_buf_init(body, body->max);
+	j->srv = js->srv;
+	j->held = *held;
+	*held = 0;
 	js->q[(js->head + js->n) % QUEUE_MAX] = j;
 	js->n++;
 	pthread_cond_signal(&js->cv);

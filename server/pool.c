@@ -138,8 +138,9 @@ ips_add(struct ip_table *t, const char *addr, int delta)
 			n = sl->n;
 			goto out;
 		}
-		if (sl->n == 0 && tomb == IP_SLOTS)
-			tomb = i;	/* a free-to-reuse entry */
+		/* Free to reuse: no connection and no failed sign-in. */
+		if (sl->n == 0 && sl->fails == 0 && tomb == IP_SLOTS)
+			tomb = i;
 	}
 	if (delta <= 0)
 		goto out;
@@ -149,6 +150,8 @@ ips_add(struct ip_table *t, const char *addr, int delta)
 		snprintf(t->slot[tomb].addr, sizeof(t->slot[tomb].addr), "%s",
 		    addr);
 		t->slot[tomb].n = n = 1;
+		t->slot[tomb].fails = 0;
+		t->slot[tomb].window = 0;
 	}
  out:
 	pthread_mutex_unlock(&t->mu);

@@ -99,6 +99,8 @@ int	 srv_start(struct srv *s, struct cybex_diag *d);
 void	 srv_stop(struct srv *s);
 /* The port actually bound (useful with --listen 127.0.0.1:0). */
 unsigned srv_port(struct srv *s);
+/* Give n bytes back to the server-wide upload budget. */
+void	 srv_body_release(struct srv *s, size_t n);
 /* Reopen the access log (SIGHUP). */
 void	 srv_reopen_log(struct srv *s);
 /* Log one line (key=value pairs, NULL-terminated). */
@@ -189,12 +191,13 @@ int	 jobs_start(struct srv *s, struct jobs **out);
 /* Finish queued jobs, then stop. */
 void	 jobs_stop(struct jobs *j);
 /*
- * Queue a job: takes over body (reset on success).  CYBEX_ETOOBIG when
+ * Queue a job: takes over body (reset on success) and the *held bytes of
+ * the upload budget (set to 0), given back when the job is done.  CYBEX_ETOOBIG when
  * the queue is full (the caller answers 503).
  */
 int	 jobs_submit(struct jobs *j, const char *api_root, const char *coll_id,
 	    int64_t uid, const char *status_id, int64_t created_us,
-	    struct cybex_buf *body);
+	    struct cybex_buf *body, size_t *held);
 
 /* serve.c: run until SIGTERM/SIGINT; 0 on a clean stop. */
 int	 serve_run(struct srv_config *cfg, const char *dsn);

@@ -97,6 +97,11 @@ push(struct pipe *p, struct qitem *it)
 	while (!p->stop && (p->count == QSLOTS ||
 	    (p->count > 0 && p->bytes + it->meta.len > QBYTES))) {
 		p->producer_waits = true;
+		/* The consumer may be waiting for more: let it drain. */
+		if (p->consumer_waits) {
+			p->consumer_waits = false;
+			pthread_cond_signal(&p->nonempty);
+		}
 		pthread_cond_wait(&p->nonfull, &p->mu);
 	}
 	ok = !p->stop;
@@ -127,7 +132,7 @@ pop_many(struct pipe *p, struct qitem *out, size_t max)
 
 	pthread_mutex_lock(&p->mu);
 	while (p->count == 0 || (p->count < WAKE_AT && !p->end_queued &&
-	    p->bytes < QBYTES / 2)) {
+	    p->bytes < QBYTES / 2 && !p->producer_waits)) {
 		p->consumer_waits = true;
 		pthread_cond_wait(&p->nonempty, &p->mu);
 	}

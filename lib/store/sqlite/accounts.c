@@ -109,10 +109,16 @@ sq_user_remove(struct cybex_store *base, const char *name,
 	struct sq_store *s = (struct sq_store *)base;
 	int n, r;
 
-	/* Permissions name principals by id; remove the user's first. */
+	/*
+	 * Permissions and status resources name users by id, and a new user
+	 * may be given a removed one's id: remove them with the user.
+	 */
 	if ((r = sq_run(s, d, "removing a user", NULL, "DELETE FROM "
 	    "permissions WHERE principal = 'user' AND pid = (SELECT uid FROM "
-	    "users WHERE name = ?1)", "t", name)) != 0)
+	    "users WHERE name = ?1)", "t", name)) != 0 ||
+	    (r = sq_run(s, d, "removing a user", NULL, "DELETE FROM status "
+	    "WHERE uid = (SELECT uid FROM users WHERE name = ?1)", "t",
+	    name)) != 0)
 		return r;
 	r = sq_run(s, d, "removing a user", &n, "DELETE FROM users WHERE "
 	    "name = ?1", "t", name);

@@ -238,9 +238,15 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
 	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-	    (r = insert_version(s, p, &oid, d)) != 0 ||
-	    (r = link_version(s, cid, oid, added, d)) != 0)
+	    (r = insert_version(s, p, &oid, d)) != 0)
 		return r;
+	/*
+	 * After the first write a failure is the store's, not the object's:
+	 * the caller must roll back (a "conflict" here would be committed).
+	 */
+	if ((r = link_version(s, cid, oid, added, d)) != 0)
+		return r == CYBEX_ECONFLICT ? cybex_diag_set(d, CYBEX_EDB,
+		    "cannot add %s to the collection", p->id) : r;
 	*out = CYBEX_PUT_ADDED;
 	return 0;
 }
@@ -579,7 +585,12 @@ sq_query(struct cybex_store *base, const struct cybex_query *cq,
 		row.json = (const char *)sqlite3_column_text(st, 5);
 		row.len = (size_t)sqlite3_column_bytes(st, 5);
 		row.date_added_us = sqlite3_column_int64(st, 6);
-		if ((r = fn(ud, &row)) == CYBEX_ROW_STOP && page->count > 0) {
+		if ((r = fn(ud, &row)) == CYBEX_ROW_STOP && page->count == 0) {
+			r = cybex_diag_set(d, CYBEX_ETOOBIG, "%s does not fit in "
+			    "a page", row.id != NULL ? row.id : "an object");
+			goto out;
+		}
+		if (r == CYBEX_ROW_STOP) {
 			/* Not taken: the next page starts with this row. */
 			page->more = true;
 			store_token_encode(coll ? 'a' : 'o', pos, page->next,

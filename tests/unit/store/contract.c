@@ -1957,6 +1957,71 @@ test_import_all_or_nothing(void **state)
 	cybex_buf_free(&b);
 }
 
+/*
+ * A large object after a few small ones: the two import threads must not
+ * wait for each other for ever (the queue is bounded by bytes as well).
+ */
+static void
+test_import_big_after_small(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_stix_opts so = { .max_object_bytes = 16u << 20 };
+	struct cybex_import_opts o = { .stix = &so };
+	struct cybex_import_stats st;
+	struct cybex_stix_reader *rd = NULL;
+	struct cybex_buf b;
+	struct cybex_diag d;
+	size_t i;
+
+	cybex_buf_init(&b, 0);
+	cybex_buf_puts(&b, "{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-"
+	    "5f74-4287-9642-33f4c354e56d\",\"objects\":[");
+	for (i = 0; i < 3; i++)
+		cybex_buf_printf(&b, "{\"type\":\"tool\",\"spec_version\":"
+		    "\"2.1\",\"id\":\"tool--0b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c%02zu"
+		    "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"modified\":"
+		    "\"2020-01-01T00:00:00.000Z\",\"name\":\"t\"},", i);
+	cybex_buf_puts(&b, "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--0b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1cff\",\"created\":"
+	    "\"2020-01-01T00:00:00.000Z\",\"modified\":\"2020-01-01T00:00:00."
+	    "000Z\",\"name\":\"big\",\"description\":\"");
+	for (i = 0; i < (9u << 20) / 64; i++)
+		cybex_buf_puts(&b, "0123456789012345678901234567890123456789012345"
+		    "67890123456789ab");
+	cybex_buf_puts(&b, "\"}]}");
+	assert_int_equal(cybex_stix_reader_new_mem(b.data, b.len, &so, &rd), 0);
+	assert_int_equal(cybex_store_import(f->s, f->def, rd, &o, &st, &d), 0);
+	assert_int_equal(st.added, 4);
+	cybex_stix_reader_free(rd);
+	cybex_buf_free(&b);
+}
+
+/* A removed user's status resources go with them (ids are reused). */
+static void
+test_user_remove_takes_status(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_status st, got;
+	struct cybex_user u;
+	struct cybex_diag d;
+
+	assert_int_equal(cybex_store_user_add(f->s, "carol", NULL, false, &d),
+	    0);
+	assert_int_equal(cybex_store_user_get(f->s, "carol", f->a, &u, NULL,
+	    &d), 0);
+	memset(&st, 0, sizeof(st));
+	memcpy(st.id, "2d086da7-4bdc-4f91-900e-d77486753710", 37);
+	st.uid = u.uid;
+	st.created_us = 1;
+	st.detail = "{}";
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    st.id, f->a, &got, &d), 0);
+	assert_int_equal(cybex_store_user_remove(f->s, "carol", &d), 0);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    st.id, f->a, &got, &d), CYBEX_ENOTFOUND);
+}
+
 static void
 test_import_twice(void **state)
 {
@@ -2099,6 +2164,8 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_callback_stops),
 		T(test_streaming_50k),
 		T(test_tlp_policy),
+		T(test_import_big_after_small),
+		T(test_user_remove_takes_status),
 		T(test_import_mixed),
 		T(test_import_all_or_nothing),
 		T(test_import_twice),
