@@ -223,9 +223,7 @@ add_object(void *ud, const struct cybex_row *row)
 		return CYBEX_ROW_STOP;
 	if ((b->len > 0 && cybex_buf_putc(b, ',') != 0) ||
 	    cybex_buf_append(b, row->json, row->len) != 0) {
-		b->len = before;	/* no dangling ',' */
-		if (b->data != NULL)
-			b->data[before] = '\0';
+		cybex_buf_truncate(b, before);	/* no dangling ',' */
 		return CYBEX_ROW_STOP;
 	}
 	return 0;
@@ -343,9 +341,7 @@ add_manifest(void *ud, const struct cybex_row *row)
 		rc = cybex_json_write(j, 0, mc->b);
 	json_decref(j);
 	if (rc != 0) {
-		mc->b->len = before;	/* no dangling ',' */
-		if (mc->b->data != NULL)
-			mc->b->data[before] = '\0';
+		cybex_buf_truncate(mc->b, before);	/* no dangling ',' */
 		return CYBEX_ROW_STOP;
 	}
 	return 0;

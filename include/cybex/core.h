@@ -133,6 +133,8 @@ int	 cybex_buf_puts(struct cybex_buf *b, const char *s);
 int	 cybex_buf_putc(struct cybex_buf *b, int c);
 int	 cybex_buf_printf(struct cybex_buf *b, const char *fmt, ...)
 	    CYBEX_PRINTF(2, 3);
+/* Cut the buffer back to len bytes (len <= b->len; keeps the NUL). */
+void	 cybex_buf_truncate(struct cybex_buf *b, size_t len);
 /* Remove the first n bytes (n <= len). */
 void	 cybex_buf_consume(struct cybex_buf *b, size_t n);
 void	 cybex_buf_reset(struct cybex_buf *b);		/* len = 0 */

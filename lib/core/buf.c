@@ -169,3 +169,12 @@ cybex_buf_free(struct cybex_buf *b)
 	b->len = 0;
 	b->alloc = 0;
 }
+
+void
+cybex_buf_truncate(struct cybex_buf *b, size_t len)
+{
+	if (b->data == NULL || len > b->len)
+		return;
+	b->len = len;
+	b->data[len] = '\0';
+}

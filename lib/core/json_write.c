@@ -434,9 +434,7 @@ cybex_json_write(const json_t *v, unsigned flags, struct cybex_buf *out)
 	w.pretty = !w.canonical && (flags & CYBEX_JSON_PRETTY) != 0;
 	r = jw_value(&w, v, 0);
 	/* All or nothing: drop a partial document. */
-	if (r != 0 && out->data != NULL) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
+	if (r != 0)
+		cybex_buf_truncate(out, start);
 	return r;
 }

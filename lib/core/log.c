@@ -144,10 +144,8 @@ cybex_log_escape(struct cybex_buf *b, const char *s, size_t n)
 	else
 		r = escape_quoted(b, u, n);
 	/* All or nothing: never leave half a value behind. */
-	if (r != 0 && b->data != NULL) {
-		b->len = start;
-		b->data[start] = '\0';
-	}
+	if (r != 0)
+		cybex_buf_truncate(b, start);
 	return r;
 }
 
@@ -192,10 +190,8 @@ put_field(struct cybex_buf *b, const char *k, const char *v)
 	if (b->len > LOG_LINE_MAX)
 		r = CYBEX_ETOOBIG;
  out:
-	if (r != 0 && b->data != NULL) {
-		b->len = start;
-		b->data[start] = '\0';
-	}
+	if (r != 0)
+		cybex_buf_truncate(b, start);
 	return r;
 }
 

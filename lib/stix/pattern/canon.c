@@ -356,8 +356,7 @@ canon_url(const char *s, size_t n, struct cybex_buf *out)
 		return r;
 	if (out->len > start) {
 		plen = remove_dots(out->data + start, out->len - start);
-		out->len = start + plen;
-		out->data[out->len] = '\0';
+		cybex_buf_truncate(out, start + plen);
 	}
 	if (out->len == start && (http || https))
 		r = cybex_buf_putc(out, '/');

@@ -505,10 +505,8 @@ cybex_pattern_write_node(const struct cybex_pattern_node *n,
 	size_t saved = out->len;
 	int r = write_node(n, out);
 
-	if (r != 0 && out->data != NULL) {
-		out->len = saved;
-		out->data[saved] = '\0';
-	}
+	if (r != 0)
+		cybex_buf_truncate(out, saved);
 	return r != 0 ? (r < 0 ? r : CYBEX_ENOMEM) : 0;
 }
 

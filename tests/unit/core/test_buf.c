@@ -283,6 +283,25 @@ test_free_wipes(void **state)
 	}
 }
 
+static void
+test_truncate(void **state)
+{
+	struct cybex_buf b;
+
+	(void)state;
+	cybex_buf_init(&b, 0);
+	cybex_buf_truncate(&b, 0);		/* empty: nothing to do */
+	assert_null(b.data);
+	assert_int_equal(cybex_buf_puts(&b, "abc,def"), 0);
+	cybex_buf_truncate(&b, 3);
+	assert_int_equal(b.len, 3);
+	assert_string_equal(b.data, "abc");
+	cybex_buf_truncate(&b, 10);		/* longer than it is: ignored */
+	assert_int_equal(b.len, 3);
+	assert_string_equal(b.data, "abc");
+	cybex_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -291,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_consume),
 		cmocka_unit_test(test_printf_growth),
+		cmocka_unit_test(test_truncate),
 		cmocka_unit_test_setup_teardown(test_oom_leaves_buffer,
 		    setup_tracking, teardown_tracking),
 		cmocka_unit_test_setup_teardown(test_free_wipes,
