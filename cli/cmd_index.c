@@ -144,6 +144,41 @@ print_stats(const struct cybex_match_stats *st, bool json)
 	    st->exact_indicators : 0);
 }
 
+/* The options both subcommands take. */
+struct index_opts {
+	struct cybex_match_opts	 mo;
+	struct cybex_time	 at;
+	const struct cybex_time	*atp;	/* NULL = now */
+	bool			 json;
+};
+
+/* 1 when ch was one of them, 0 when not, -1 on a bad value (printed). */
+static int
+index_option(int ch, const char *verb, struct index_opts *io)
+{
+	struct cybex_diag d;
+
+	switch (ch) {
+	case 'a':
+		if (cybex_time_parse(optarg, strlen(optarg), 0, &io->at,
+		    &d) != 0) {
+			fprintf(stderr, "cybex index %s: bad --at '%s': %s\n",
+			    verb, optarg, d.message);
+			return -1;
+		}
+		io->atp = &io->at;
+		return 1;
+	case 'j':
+		io->json = true;
+		return 1;
+	case 'n':
+		io->mo.no_hyperscan = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int
 index_build(int argc, char **argv)
 {
@@ -154,47 +189,32 @@ index_build(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cybex_match_opts mo = { 0 };
+	struct index_opts io = { { 0 }, { 0 }, NULL, false };
 	struct cybex_match_builder *b = NULL;
 	struct cybex_match_index *ix = NULL;
 	struct cybex_match_stats st;
-	struct cybex_time at, *atp = NULL;
 	struct cybex_diag d;
 	unsigned long nind = 0, nbad = 0;
-	bool json = false;
-	int ch, i, status = EXIT_TROUBLE;
+	int ch, i, k, status = EXIT_TROUBLE;
 
 	while ((ch = getopt_long(argc, argv, "a:jnh", lopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a':
-			if (cybex_time_parse(optarg, strlen(optarg), 0, &at,
-			    &d) != 0) {
-				fprintf(stderr, "cybex index build: bad --at "
-				    "'%s': %s\n", optarg, d.message);
-				return EXIT_TROUBLE;
-			}
-			atp = &at;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'n':
-			mo.no_hyperscan = true;
-			break;
-		case 'h':
+		if ((k = index_option(ch, "build", &io)) < 0)
+			return EXIT_TROUBLE;
+		if (k > 0)
+			continue;
+		if (ch == 'h') {
 			cmd_index_usage(stdout);
 			return EXIT_VALID;
-		default:
-			cmd_index_usage(stderr);
-			return EXIT_TROUBLE;
 		}
+		cmd_index_usage(stderr);
+		return EXIT_TROUBLE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "cybex index build: no FILE given ('-' for "
 		    "standard input)\n");
 		return EXIT_TROUBLE;
 	}
-	if (cybex_match_builder_new(&mo, atp, &b) != 0) {
+	if (cybex_match_builder_new(&io.mo, io.atp, &b) != 0) {
 		fprintf(stderr, "cybex index build: out of memory\n");
 		goto out;
 	}
@@ -206,8 +226,8 @@ index_build(int argc, char **argv)
 		goto out;
 	}
 	cybex_match_index_stats(ix, &st);
-	print_stats(&st, json);
-	if (!json)
+	print_stats(&st, io.json);
+	if (!io.json)
 		fprintf(stderr, "%d file%s, %lu indicator%s read\n",
 		    argc - optind, argc - optind == 1 ? "" : "s", nind,
 		    nind == 1 ? "" : "s");
@@ -261,48 +281,33 @@ index_stats(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const types[] = { "indicator" };
-	struct cybex_match_opts mo = { 0 };
+	struct index_opts io = { { 0 }, { 0 }, NULL, false };
 	struct cybex_match_index *ix = NULL;
 	struct cybex_match_stats st;
 	struct cybex_collection c;
 	struct cybex_store *s = NULL;
 	struct cybex_arena *a = NULL;
-	struct cybex_time at, *atp = NULL;
 	struct stored_ctx sc = { NULL, 0, 0 };
 	struct cybex_query q;
 	struct cybex_page pg;
 	struct cybex_diag d;
 	struct cli_db o = { NULL, NULL };
 	const char *coll = NULL;
-	bool json = false;
-	int ch, status = EXIT_TROUBLE;
+	int ch, k, status = EXIT_TROUBLE;
 
 	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		if (cli_db_option(&o, ch, optarg))
 			continue;
-		switch (ch) {
-		case 'c':
+		if ((k = index_option(ch, "stats", &io)) < 0)
+			return EXIT_TROUBLE;
+		if (k > 0)
+			continue;
+		if (ch == 'c')
 			coll = optarg;
-			break;
-		case 'a':
-			if (cybex_time_parse(optarg, strlen(optarg), 0, &at,
-			    &d) != 0) {
-				fprintf(stderr, "cybex index stats: bad --at "
-				    "'%s': %s\n", optarg, d.message);
-				return EXIT_TROUBLE;
-			}
-			atp = &at;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'n':
-			mo.no_hyperscan = true;
-			break;
-		case 'h':
+		else if (ch == 'h') {
 			cmd_index_usage(stdout);
 			return EXIT_VALID;
-		default:
+		} else {
 			cmd_index_usage(stderr);
 			return EXIT_TROUBLE;
 		}
@@ -322,7 +327,7 @@ index_stats(int argc, char **argv)
 	q.types = types;
 	q.ntypes = 1;
 	q.versions = CYBEX_VERSION_LAST;
-	if (cybex_match_builder_new(&mo, atp, &sc.b) != 0)
+	if (cybex_match_builder_new(&io.mo, io.atp, &sc.b) != 0)
 		goto out;
 	if (cybex_store_query(s, &q, add_stored, &sc, &pg, &d) != 0) {
 		fprintf(stderr, "cybex index stats: %s\n", d.message);
@@ -333,8 +338,8 @@ index_stats(int argc, char **argv)
 		goto out;
 	}
 	cybex_match_index_stats(ix, &st);
-	print_stats(&st, json);
-	if (!json)
+	print_stats(&st, io.json);
+	if (!io.json)
 		fprintf(stderr, "%lu stored indicator%s read\n", sc.nind,
 		    sc.nind == 1 ? "" : "s");
 	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
