@@ -9,6 +9,9 @@
  * collection are granted to that user.  The "/discovery" part (title,
  * contact) is server configuration and is only reported.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +248,7 @@ cmd_taxii(int argc, char **argv)
 	json_t *data = NULL, *rv;
 	unsigned long nobj = 0, nbad = 0, nroots = 0, nshift = 0;
 	json_error_t je;
+	struct stat sb;
 	size_t i;
 	int ch, rc = EXIT_TROUBLE, r;
 
@@ -263,6 +267,19 @@ cmd_taxii(int argc, char **argv)
 	}
 	if (argc - optind != 2 || strcmp(argv[optind], "load") != 0) {
 		cmd_taxii_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	/* The file is loaded whole: refuse one too big for that. */
+	if (stat(argv[optind + 1], &sb) != 0) {
+		fprintf(stderr, "cybex taxii load: %s: %s\n", argv[optind + 1],
+		    strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (!S_ISREG(sb.st_mode) || (unsigned long long)sb.st_size >
+	    LOAD_FILE_MAX) {
+		fprintf(stderr, "cybex taxii load: %s is not a regular file of "
+		    "at most %u MiB (import large data with cybex import)\n",
+		    argv[optind + 1], LOAD_FILE_MAX >> 20);
 		return EXIT_TROUBLE;
 	}
 	data = json_load_file(argv[optind + 1], JSON_REJECT_DUPLICATES, &je);
