@@ -161,9 +161,13 @@ stbulk=$(jv /id)
 envelope "$(ident 7 $v1)" > "$tmp/small.json"
 call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$coll/$c3/objects/"
 stsmall=$(jv /id)
+# The 202 answer is the status as it was queued (reading it later races
+# with the worker, which may already have finished both).
+is "$code $(jv /status) $(jv /pending_count) $(jv /success_count)" "202 pending 1 0" \
+    "a request queued behind it is answered pending, with its pending count"
 call "$url/api1/status/$stsmall/"
-is "$code $(jv /status) $(jv /pending_count) $(jv /success_count)" "200 pending 1 0" \
-    "a request queued behind it is pending when read"
+case "$code $(jv /status)" in "200 pending"|"200 complete") ok "...and its status can be read while it runs";;
+*) not_ok "...and its status can be read while it runs" "$code $(cat "$tmp/b")";; esac
 wait_status "$stbulk" && is "$(jv /success_count) $(jv /pending_count)" "4000 0" \
     "the large request completes: 4000 stored" ||
     not_ok "the large request completes" "$(cat "$tmp/b")"
