@@ -86,6 +86,8 @@ struct cybex_obs {
 	const char	*app_proto;	/* "http", "tls", "dns", "smtp", ... */
 	uint64_t	 bytes_to_server, bytes_to_client;
 	uint64_t	 pkts_to_server, pkts_to_client;
+	const char	*flow_state;	/* "new", "established", "closed", ... */
+	const char	*tcp_flags;	/* hex as EVE gives it ("1b"), or NULL */
 
 	/* IDS alert / anomaly */
 	const char	*signature;
