@@ -31,6 +31,8 @@ static const struct cli_cmd cmds[] = {
 	    cmd_apiroot_usage },
 	{ "taxii", "load a TAXII server's data (API roots, collections, "
 	    "objects)", cmd_taxii, cmd_taxii_usage },
+	{ "org", "add, list or remove member organizations and their users",
+	    cmd_org, cmd_org_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

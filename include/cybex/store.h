@@ -396,6 +396,189 @@ int	 cybex_store_audit(struct cybex_store *s, const char *actor,
 	    const char *action, const char *target, const char *detail,
 	    struct cybex_diag *d);
 
+/* ---- member organizations ---- */
+/*
+ * A member organization of the hub (a constituent of a CSIRT, a member of
+ * an ISAC).  A user belongs to at most one; what a member's sensors send
+ * is analysed and stored as that organization's.  Names follow the rules
+ * of user names (CYBEX_NAME_MAX, [A-Za-z0-9._@-]).
+ */
+struct cybex_org {
+	const char	*name;
+	int64_t		 created_us;
+	uint64_t	 members;	/* users in it */
+};
+
+/* Rights of a member within its organization (bits). */
+#define CYBEX_ORG_INGEST	0x1	/* may send events (POST /api/v1/events) */
+
+/* Add an organization.  CYBEX_EEXIST when the name is taken, CYBEX_EINVAL
+ * for a bad name. */
+int	 cybex_store_org_add(struct cybex_store *s, const char *name,
+	    struct cybex_diag *d);
+/*
+ * Remove an organization; its users are members of none afterwards.
+ * Alerts and sightings keep the name they were stored with.
+ * CYBEX_ENOTFOUND.
+ */
+int	 cybex_store_org_remove(struct cybex_store *s, const char *name,
+	    struct cybex_diag *d);
+typedef int	(*cybex_org_fn)(void *ud, const struct cybex_org *o);
+/* Every organization by name; fn returning non-zero stops and is returned. */
+int	 cybex_store_org_list(struct cybex_store *s, cybex_org_fn fn, void *ud,
+	    struct cybex_diag *d);
+/*
+ * Make user a member of org with rights (CYBEX_ORG_* bits), replacing any
+ * earlier membership; org NULL removes the user from their organization.
+ * CYBEX_ENOTFOUND for an unknown user or organization.
+ */
+int	 cybex_store_org_member(struct cybex_store *s, const char *org,
+	    const char *user, unsigned rights, struct cybex_diag *d);
+/*
+ * The organization of user uid: *org (in arena a) and *rights, or NULL and
+ * 0 when the user belongs to none.  A user that does not exist belongs to
+ * none.
+ */
+int	 cybex_store_user_org(struct cybex_store *s, int64_t uid,
+	    struct cybex_arena *a, const char **org, unsigned *rights,
+	    struct cybex_diag *d);
+
+/* ---- alerts ---- */
+#define CYBEX_ALERT_EVIDENCE_MAX (64u * 1024)	/* bytes of evidence JSON */
+#define CYBEX_ALERT_PARTIES_MAX_BYTES (16u * 1024) /* bytes of parties JSON */
+#define CYBEX_ALERT_KEY_MAX	512
+#define CYBEX_ALERT_TEXT_MAX	1024	/* summary and the other strings */
+#define CYBEX_ALERT_ORGS_MAX	256	/* organizations one alert names */
+
+/*
+ * A stored alert.  An open alert is identified by (org, key): storing an
+ * alert whose (org, key) matches an open one updates it instead of adding
+ * a row.  org NULL is the hub's own alert (cooperative analysis); orgs
+ * lists the member organizations it names (besides org).  parties is a
+ * JSON array text, evidence a JSON object text.  Times are microseconds.
+ */
+struct cybex_alert_row {
+	char		 id[CYBEX_UUID_STRLEN + 1];	/* set by the store */
+	const char	*key;
+	const char	*detector;
+	const char	*taxonomy_class;	/* RSIT class, may be NULL */
+	const char	*taxonomy_type;		/* RSIT type, may be NULL */
+	int		 severity;	/* 1 low .. 4 critical */
+	const char	*summary;
+	const char	*org;
+	const char	*sensor;	/* may be NULL */
+	int64_t		 first_seen_us;
+	int64_t		 last_seen_us;
+	uint64_t	 count;		/* observations behind it, >= 1 */
+	const char	*parties;	/* NULL = "[]" */
+	const char	*evidence;	/* NULL = "{}" */
+	const char *const *orgs;
+	size_t		 norgs;
+	int		 tlp;		/* enum cybex_tlp; 0 = CYBEX_TLP_AMBER */
+	int64_t		 created_us;	/* set by the store */
+	int64_t		 updated_us;	/* set by the store */
+	int64_t		 closed_us;	/* 0 = open */
+};
+
+enum cybex_alert_put_result {
+	CYBEX_ALERT_ADDED = 1,		/* a new alert */
+	CYBEX_ALERT_UPDATED,		/* merged into the open one */
+	CYBEX_ALERT_UNCHANGED,		/* the open one already said it all */
+};
+
+/*
+ * Store an alert, or merge it into the open alert with the same (org,
+ * key), whose id is then written into a->id.  Merging widens first/last
+ * seen, keeps the highest severity, unites the organizations named, takes
+ * the summary, parties and evidence of whichever is later, and counts:
+ * an alert that starts after the stored one's last_seen is new activity
+ * and its count is added; one that overlaps it is the same activity
+ * raised again (or a replayed input), so the count becomes the larger of
+ * the two.  Re-running the same input therefore changes nothing.
+ * CYBEX_EINVAL for a missing key, detector or summary, a count of 0,
+ * first after last, a severity outside 1..4, parties or evidence that are
+ * not a JSON array/object, CYBEX_ETOOBIG past the caps above.
+ */
+int	 cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
+	    enum cybex_alert_put_result *out, struct cybex_diag *d);
+
+/*
+ * Which alerts to list.  org: the alerts of org and those naming it
+ * (NULL = all); max_tlp applies to the ones that are not org's own (0 =
+ * no limit).  since: alerts whose last_seen is at or after it.  limit 0 =
+ * no limit (at most CYBEX_QUERY_LIMIT_MAX otherwise); next is a token
+ * from a previous page of the same query.
+ */
+struct cybex_alert_query {
+	const char	*id;		/* one alert; NULL = any */
+	bool		 has_since;
+	int64_t		 since_us;
+	const char	*org;
+	int		 max_tlp;
+	const char	*detector;	/* NULL = any */
+	bool		 open_only;
+	size_t		 limit;
+	const char	*next;
+};
+typedef int	(*cybex_alert_row_fn)(void *ud,
+		    const struct cybex_alert_row *a);
+/*
+ * Alerts in the order they were first stored, streamed to fn (the row is
+ * valid during the call); fn returning CYBEX_ROW_STOP ends the page before
+ * that row, another non-zero value aborts and is returned.  page->count,
+ * more and next as for cybex_store_query.  CYBEX_EINVAL for a bad token.
+ */
+int	 cybex_store_alert_query(struct cybex_store *s,
+	    const struct cybex_alert_query *q, cybex_alert_row_fn fn,
+	    void *ud, struct cybex_page *page, struct cybex_diag *d);
+/* Close an open alert: a later alert with its key opens a new one.
+ * CYBEX_ENOTFOUND when there is no open alert with this id. */
+int	 cybex_store_alert_close(struct cybex_store *s, const char *id,
+	    struct cybex_diag *d);
+
+/* ---- sighting aggregation ---- */
+#define CYBEX_SIGHTING_SAMPLE_MAX (16u * 1024)	/* bytes of sample JSON */
+
+/*
+ * What the hub knows of one (indicator, sensor) pair: the id of the STIX
+ * sighting that reports it, the counts, and which version of that sighting
+ * was written last.  sample is the JSON of the latest hit's evidence.
+ */
+struct cybex_sighting_state {
+	const char	*id;		/* "sighting--UUID" */
+	const char	*indicator_id;
+	const char	*sensor_ref;	/* "identity--UUID" of the sensor */
+	const char	*org;		/* NULL = none */
+	uint64_t	 count;
+	int64_t		 first_seen_us;
+	int64_t		 last_seen_us;
+	int64_t		 created_us;	/* set by the store on insert */
+	int64_t		 modified_us;	/* of the last STIX version written */
+	uint64_t	 written_count;	/* count in that version */
+	const char	*sample;	/* may be NULL */
+};
+
+/*
+ * Add delta->count to the state of delta->id (made when new, with the
+ * indicator, sensor and org of delta), widen first/last seen, and replace
+ * the sample when delta has one.  *out (may be NULL) gets the state after
+ * the merge, strings in arena a.  CYBEX_EINVAL for a malformed id or a
+ * first after last, CYBEX_ETOOBIG for a sample over the cap.
+ */
+int	 cybex_store_sighting_merge(struct cybex_store *s,
+	    const struct cybex_sighting_state *delta, struct cybex_arena *a,
+	    struct cybex_sighting_state *out, struct cybex_diag *d);
+/* The state of sighting id; CYBEX_ENOTFOUND. */
+int	 cybex_store_sighting_get(struct cybex_store *s, const char *id,
+	    struct cybex_arena *a, struct cybex_sighting_state *out,
+	    struct cybex_diag *d);
+/* Record that the version modified_us with count was written. */
+int	 cybex_store_sighting_written(struct cybex_store *s, const char *id,
+	    int64_t modified_us, uint64_t count, struct cybex_diag *d);
+/* The latest last_seen of any sighting of sensor_ref (0 when none). */
+int	 cybex_store_sighting_latest(struct cybex_store *s,
+	    const char *sensor_ref, int64_t *out, struct cybex_diag *d);
+
 /* ---- import: the streaming loop shared by the CLI and the server ---- */
 struct cybex_import_stats;
 struct cybex_import_opts {

@@ -577,3 +577,226 @@ cybex_store_status_get(struct cybex_store *s, const char *api_root,
 	memset(out, 0, sizeof(*out));
 	return s->ops->status_get(s, api_root, id, a, out, d);
 }
+
+/* ---- member organizations ---- */
+
+int
+cybex_store_org_add(struct cybex_store *s, const char *name,
+    struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = check_name(name, "organization", d)) != 0)
+		return r;
+	return s->ops->org_add(s, name, d);
+}
+
+int
+cybex_store_org_remove(struct cybex_store *s, const char *name,
+    struct cybex_diag *d)
+{
+	return s->ops->org_remove(s, name, d);
+}
+
+int
+cybex_store_org_list(struct cybex_store *s, cybex_org_fn fn, void *ud,
+    struct cybex_diag *d)
+{
+	return s->ops->org_list(s, fn, ud, d);
+}
+
+int
+cybex_store_org_member(struct cybex_store *s, const char *org,
+    const char *user, unsigned rights, struct cybex_diag *d)
+{
+	if ((rights & ~(unsigned)CYBEX_ORG_INGEST) != 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "unknown membership "
+		    "rights 0x%x", rights);
+	return s->ops->org_member(s, org, user, org != NULL ? rights : 0, d);
+}
+
+int
+cybex_store_user_org(struct cybex_store *s, int64_t uid,
+    struct cybex_arena *a, const char **org, unsigned *rights,
+    struct cybex_diag *d)
+{
+	*org = NULL;
+	*rights = 0;
+	return s->ops->user_org(s, uid, a, org, rights, d);
+}
+
+/* ---- alerts ---- */
+
+/* text is a JSON value of type want (JSON_ARRAY, JSON_OBJECT) of at most
+ * max bytes; what names it in errors. */
+static int
+check_json_text(const char *text, json_type want, size_t max,
+    const char *what, struct cybex_diag *d)
+{
+	struct cybex_diag jd;
+	json_t *j = NULL;
+	size_t len;
+	int r;
+
+	if (text == NULL)
+		return 0;
+	if ((len = strlen(text)) > max)
+		return cybex_diag_set(d, CYBEX_ETOOBIG, "the %s of an alert are "
+		    "%zu bytes, more than %zu", what, len, max);
+	cybex_diag_clear(&jd);
+	if (cybex_json_parse(text, len, 0, &j, &jd) != 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "the %s of an alert are "
+		    "not JSON: %s", what, jd.message);
+	r = json_typeof(j) == want ? 0 : cybex_diag_set(d, CYBEX_EINVAL,
+	    "the %s of an alert must be a JSON %s", what,
+	    want == JSON_ARRAY ? "array" : "object");
+	json_decref(j);
+	return r;
+}
+
+static int
+check_text(const char *v, bool required, size_t max, const char *what,
+    struct cybex_diag *d)
+{
+	if (v == NULL || *v == '\0')
+		return required ? cybex_diag_set(d, CYBEX_EINVAL, "an alert "
+		    "needs a %s", what) : 0;
+	if (strlen(v) > max)
+		return cybex_diag_set(d, CYBEX_ETOOBIG, "the %s of an alert is "
+		    "longer than %zu bytes", what, max);
+	return 0;
+}
+
+int
+cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
+    enum cybex_alert_put_result *out, struct cybex_diag *d)
+{
+	size_t i;
+	int r;
+
+	*out = 0;
+	if ((r = check_text(a->key, true, CYBEX_ALERT_KEY_MAX, "key", d)) != 0 ||
+	    (r = check_text(a->detector, true, CYBEX_NAME_MAX, "detector",
+	    d)) != 0 ||
+	    (r = check_text(a->summary, true, CYBEX_ALERT_TEXT_MAX, "summary",
+	    d)) != 0 ||
+	    (r = check_text(a->taxonomy_class, false, CYBEX_NAME_MAX,
+	    "taxonomy class", d)) != 0 ||
+	    (r = check_text(a->taxonomy_type, false, CYBEX_NAME_MAX,
+	    "taxonomy type", d)) != 0 ||
+	    (r = check_text(a->sensor, false, CYBEX_ALERT_TEXT_MAX, "sensor",
+	    d)) != 0)
+		return r;
+	if (a->org != NULL && (r = check_name(a->org, "organization", d)) != 0)
+		return r;
+	if (a->severity < 1 || a->severity > 4)
+		return cybex_diag_set(d, CYBEX_EINVAL, "alert severity %d is not "
+		    "1 to 4", a->severity);
+	if (a->count == 0 || a->count > INT64_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "an alert's count must "
+		    "be at least 1");
+	if (a->first_seen_us > a->last_seen_us)
+		return cybex_diag_set(d, CYBEX_EINVAL, "an alert's first_seen "
+		    "is after its last_seen");
+	if (a->tlp < 0 || a->tlp > CYBEX_TLP_RED)
+		return cybex_diag_set(d, CYBEX_EINVAL, "alert tlp %d is not a "
+		    "TLP level", a->tlp);
+	if (a->norgs > CYBEX_ALERT_ORGS_MAX)
+		return cybex_diag_set(d, CYBEX_ETOOBIG, "an alert names more "
+		    "than %d organizations", CYBEX_ALERT_ORGS_MAX);
+	for (i = 0; i < a->norgs; i++)
+		if ((r = check_name(a->orgs[i], "organization", d)) != 0)
+			return r;
+	if ((r = check_json_text(a->parties, JSON_ARRAY,
+	    CYBEX_ALERT_PARTIES_MAX_BYTES, "parties", d)) != 0 ||
+	    (r = check_json_text(a->evidence, JSON_OBJECT,
+	    CYBEX_ALERT_EVIDENCE_MAX, "evidence", d)) != 0)
+		return r;
+	if (a->tlp == CYBEX_TLP_NONE)
+		a->tlp = CYBEX_TLP_AMBER;
+	return s->ops->alert_put(s, a, out, d);
+}
+
+int
+cybex_store_alert_query(struct cybex_store *s,
+    const struct cybex_alert_query *q, cybex_alert_row_fn fn, void *ud,
+    struct cybex_page *page, struct cybex_diag *d)
+{
+	memset(page, 0, sizeof(*page));
+	if (q->limit > CYBEX_QUERY_LIMIT_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "limit %zu is above the "
+		    "maximum %d", q->limit, CYBEX_QUERY_LIMIT_MAX);
+	if (q->max_tlp < 0 || q->max_tlp > CYBEX_TLP_RED)
+		return cybex_diag_set(d, CYBEX_EINVAL, "max_tlp %d is not a TLP "
+		    "level", q->max_tlp);
+	return s->ops->alert_query(s, q, fn, ud, page, d);
+}
+
+int
+cybex_store_alert_close(struct cybex_store *s, const char *id,
+    struct cybex_diag *d)
+{
+	if (!store_is_uuid(id))
+		return cybex_diag_set(d, CYBEX_EINVAL, "an alert id is a UUID");
+	return s->ops->alert_close(s, id, d);
+}
+
+/* ---- sighting aggregation ---- */
+
+static bool
+is_stix_id(const char *id, const char *type)
+{
+	size_t n = strlen(type);
+
+	return id != NULL && strncmp(id, type, n) == 0 && id[n] == '-' &&
+	    id[n + 1] == '-' && store_is_uuid(id + n + 2);
+}
+
+int
+cybex_store_sighting_merge(struct cybex_store *s,
+    const struct cybex_sighting_state *delta, struct cybex_arena *a,
+    struct cybex_sighting_state *out, struct cybex_diag *d)
+{
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (!is_stix_id(delta->id, "sighting") ||
+	    !is_stix_id(delta->indicator_id, "indicator") ||
+	    !is_stix_id(delta->sensor_ref, "identity"))
+		return cybex_diag_set(d, CYBEX_EINVAL, "a sighting state needs "
+		    "sighting, indicator and identity ids");
+	if (delta->first_seen_us > delta->last_seen_us ||
+	    delta->count > INT64_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a sighting's first_seen "
+		    "is after its last_seen, or its count is out of range");
+	if (delta->sample != NULL &&
+	    strlen(delta->sample) > CYBEX_SIGHTING_SAMPLE_MAX)
+		return cybex_diag_set(d, CYBEX_ETOOBIG, "a sighting's sample is "
+		    "larger than %u bytes", CYBEX_SIGHTING_SAMPLE_MAX);
+	return s->ops->sighting_merge(s, delta, a, out, d);
+}
+
+int
+cybex_store_sighting_get(struct cybex_store *s, const char *id,
+    struct cybex_arena *a, struct cybex_sighting_state *out,
+    struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->sighting_get(s, id, a, out, d);
+}
+
+int
+cybex_store_sighting_written(struct cybex_store *s, const char *id,
+    int64_t modified_us, uint64_t count, struct cybex_diag *d)
+{
+	if (count > INT64_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "count out of range");
+	return s->ops->sighting_written(s, id, modified_us, count, d);
+}
+
+int
+cybex_store_sighting_latest(struct cybex_store *s, const char *sensor_ref,
+    int64_t *out, struct cybex_diag *d)
+{
+	*out = 0;
+	return s->ops->sighting_latest(s, sensor_ref, out, d);
+}

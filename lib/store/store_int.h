@@ -22,7 +22,7 @@ struct store_put {
 	int		 tlp;		/* enum cybex_tlp of its markings */
 };
 
-#define STORE_OPS_ABI	1
+#define STORE_OPS_ABI	2	/* 2: organizations, alerts, sightings */
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -103,6 +103,34 @@ struct cybex_store_ops {
 	int	(*status_get)(struct cybex_store *, const char *, const char *,
 		    struct cybex_arena *, struct cybex_status *,
 		    struct cybex_diag *);
+	/* abi 2: member organizations, alerts, sighting aggregation. */
+	int	(*org_add)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*org_remove)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*org_list)(struct cybex_store *, cybex_org_fn, void *,
+		    struct cybex_diag *);
+	int	(*org_member)(struct cybex_store *, const char *, const char *,
+		    unsigned, struct cybex_diag *);
+	int	(*user_org)(struct cybex_store *, int64_t, struct cybex_arena *,
+		    const char **, unsigned *, struct cybex_diag *);
+	int	(*alert_put)(struct cybex_store *, struct cybex_alert_row *,
+		    enum cybex_alert_put_result *, struct cybex_diag *);
+	int	(*alert_query)(struct cybex_store *,
+		    const struct cybex_alert_query *, cybex_alert_row_fn, void *,
+		    struct cybex_page *, struct cybex_diag *);
+	int	(*alert_close)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*sighting_merge)(struct cybex_store *,
+		    const struct cybex_sighting_state *, struct cybex_arena *,
+		    struct cybex_sighting_state *, struct cybex_diag *);
+	int	(*sighting_get)(struct cybex_store *, const char *,
+		    struct cybex_arena *, struct cybex_sighting_state *,
+		    struct cybex_diag *);
+	int	(*sighting_written)(struct cybex_store *, const char *, int64_t,
+		    uint64_t, struct cybex_diag *);
+	int	(*sighting_latest)(struct cybex_store *, const char *, int64_t *,
+		    struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -113,7 +141,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	4
+#define STORE_SCHEMA_LATEST	5
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -160,6 +160,21 @@ sq_check(struct cybex_store *base, cybex_diag_fn fn, void *ud,
 	    "json NOT LIKE '{%' OR length(json) < 2", "stored JSON is not an "
 	    "object: ", NULL, d)) != 0)
 		return r;
+	/* Alerts and sighting aggregation (schema 5). */
+	if ((r = rows_are_problems(s, &p, "SELECT id FROM alerts WHERE "
+	    "first_seen_us > last_seen_us OR hits < 1 OR severity NOT BETWEEN "
+	    "1 AND 4 OR json_type(parties) IS NOT 'array' OR json_type(evidence) "
+	    "IS NOT 'object'", "alert with impossible values: ", NULL,
+	    d)) != 0 ||
+	    (r = rows_are_problems(s, &p, "SELECT id FROM sighting_state WHERE "
+	    "first_seen_us > last_seen_us OR hits < written_hits OR "
+	    "written_hits < 0", "sighting counts with impossible values: ",
+	    NULL, d)) != 0 ||
+	    (r = rows_are_problems(s, &p, "SELECT id FROM sighting_state s "
+	    "WHERE modified_us > 0 AND NOT EXISTS (SELECT 1 FROM objects o "
+	    "WHERE o.idh = cybex_idh(s.id) AND o.id = s.id)",
+	    "sighting counted as written but not stored: ", NULL, d)) != 0)
+		return r;
 	if (p.n > 0)
 		return cybex_diag_set(d, CYBEX_EDB, "%u problem%s found", p.n,
 		    p.n == 1 ? "" : "s");

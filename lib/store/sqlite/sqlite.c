@@ -185,6 +185,65 @@ static const char *const migrations[] = {
 	"  FROM json_each(objects.json, '$.object_marking_refs') m), 0)"
 	"  WHERE json_valid(json) AND json_type(json, '$.object_marking_refs')"
 	"  = 'array';",
+	/*
+	 * 5: member organizations (a user is in at most one), alerts (one
+	 * open row per organization and key; the organizations an alert
+	 * names, for cooperative alerts) and the aggregation state of
+	 * sightings ((indicator, sensor) -> counts and the version written).
+	 * Alerts and sightings name organizations by name, not by row, so
+	 * that removing an organization keeps its history readable.
+	 */
+	"CREATE TABLE orgs ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created_us INTEGER NOT NULL);"
+	"CREATE TABLE org_members ("
+	"  uid INTEGER PRIMARY KEY REFERENCES users(uid) ON DELETE CASCADE,"
+	"  oid INTEGER NOT NULL REFERENCES orgs(oid) ON DELETE CASCADE,"
+	"  rights INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX org_members_oid ON org_members(oid);"
+	"CREATE TABLE alerts ("
+	"  aid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  org TEXT NOT NULL DEFAULT '',"
+	"  key TEXT NOT NULL,"
+	"  detector TEXT NOT NULL,"
+	"  class TEXT,"
+	"  type TEXT,"
+	"  severity INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL,"
+	"  sensor TEXT,"
+	"  first_seen_us INTEGER NOT NULL,"
+	"  last_seen_us INTEGER NOT NULL,"
+	"  hits INTEGER NOT NULL,"
+	"  parties TEXT NOT NULL DEFAULT '[]',"
+	"  evidence TEXT NOT NULL DEFAULT '{}',"
+	"  tlp INTEGER NOT NULL DEFAULT 3,"
+	"  created_us INTEGER NOT NULL,"
+	"  updated_us INTEGER NOT NULL,"
+	"  closed_us INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX alerts_open ON alerts(org, key)"
+	"  WHERE closed_us = 0;"
+	"CREATE INDEX alerts_last_seen ON alerts(last_seen_us);"
+	"CREATE TABLE alert_orgs ("
+	"  org TEXT NOT NULL,"
+	"  aid INTEGER NOT NULL REFERENCES alerts(aid) ON DELETE CASCADE,"
+	"  PRIMARY KEY (org, aid)) WITHOUT ROWID;"
+	"CREATE INDEX alert_orgs_aid ON alert_orgs(aid);"
+	"CREATE TABLE sighting_state ("
+	"  id TEXT PRIMARY KEY,"
+	"  indicator TEXT NOT NULL,"
+	"  sensor TEXT NOT NULL,"
+	"  org TEXT NOT NULL DEFAULT '',"
+	"  hits INTEGER NOT NULL,"
+	"  first_seen_us INTEGER NOT NULL,"
+	"  last_seen_us INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  modified_us INTEGER NOT NULL DEFAULT 0,"
+	"  written_hits INTEGER NOT NULL DEFAULT 0,"
+	"  sample TEXT) WITHOUT ROWID;"
+	"CREATE INDEX sighting_state_sensor ON sighting_state(sensor,"
+	"  last_seen_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -504,6 +563,7 @@ sq_close(struct cybex_store *base)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; i < SQ_NSTMT; i++)
 		sqlite3_finalize(s->st[i]);
+	sq_events_close(s);
 	/* Closing the last connection checkpoints and removes the WAL. */
 	sqlite3_close_v2(s->db);
 	cybex_free(s);
@@ -664,4 +724,16 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.api_root_list = sq_api_root_list,
 	.status_put = sq_status_put,
 	.status_get = sq_status_get,
+	.org_add = sq_org_add,
+	.org_remove = sq_org_remove,
+	.org_list = sq_org_list,
+	.org_member = sq_org_member,
+	.user_org = sq_user_org,
+	.alert_put = sq_alert_put,
+	.alert_query = sq_alert_query,
+	.alert_close = sq_alert_close,
+	.sighting_merge = sq_sighting_merge,
+	.sighting_get = sq_sighting_get,
+	.sighting_written = sq_sighting_written,
+	.sighting_latest = sq_sighting_latest,
 };

@@ -37,6 +37,8 @@ struct sq_store {
 	char			 cache_coll[CYBEX_UUID_STRLEN + 1];
 	int64_t			 cache_cid;
 	int			 cache_max_tlp;
+	/* events.c: its prepared statements (NULL until first used). */
+	struct sq_events	*ev;
 };
 
 /* sqlite.c */
@@ -142,6 +144,36 @@ int	 sq_status_get(struct cybex_store *, const char *, const char *,
 int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,
 	    struct cybex_store_stats *, struct cybex_diag *);
 int	 sq_check(struct cybex_store *, cybex_diag_fn, void *,
+	    struct cybex_diag *);
+
+/* events.c: organizations, alerts, sighting aggregation */
+/* Finalize events.c's statements (sq_close). */
+void	 sq_events_close(struct sq_store *s);
+int	 sq_org_add(struct cybex_store *, const char *, struct cybex_diag *);
+int	 sq_org_remove(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+int	 sq_org_list(struct cybex_store *, cybex_org_fn, void *,
+	    struct cybex_diag *);
+int	 sq_org_member(struct cybex_store *, const char *, const char *,
+	    unsigned, struct cybex_diag *);
+int	 sq_user_org(struct cybex_store *, int64_t, struct cybex_arena *,
+	    const char **, unsigned *, struct cybex_diag *);
+int	 sq_alert_put(struct cybex_store *, struct cybex_alert_row *,
+	    enum cybex_alert_put_result *, struct cybex_diag *);
+int	 sq_alert_query(struct cybex_store *, const struct cybex_alert_query *,
+	    cybex_alert_row_fn, void *, struct cybex_page *,
+	    struct cybex_diag *);
+int	 sq_alert_close(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+int	 sq_sighting_merge(struct cybex_store *,
+	    const struct cybex_sighting_state *, struct cybex_arena *,
+	    struct cybex_sighting_state *, struct cybex_diag *);
+int	 sq_sighting_get(struct cybex_store *, const char *,
+	    struct cybex_arena *, struct cybex_sighting_state *,
+	    struct cybex_diag *);
+int	 sq_sighting_written(struct cybex_store *, const char *, int64_t,
+	    uint64_t, struct cybex_diag *);
+int	 sq_sighting_latest(struct cybex_store *, const char *, int64_t *,
 	    struct cybex_diag *);
 
 #endif

@@ -2098,6 +2098,491 @@ test_import_json_lines_and_bad_json(void **state)
 	cybex_buf_free(&b);
 }
 
+/* ---- member organizations ---- */
+struct org_seen {
+	char		 names[8][CYBEX_NAME_MAX + 1];
+	uint64_t	 members[8];
+	size_t		 n;
+};
+
+static int
+collect_org(void *ud, const struct cybex_org *o)
+{
+	struct org_seen *os = ud;
+
+	if (os->n < 8) {
+		snprintf(os->names[os->n], sizeof(os->names[0]), "%s", o->name);
+		os->members[os->n] = o->members;
+	}
+	os->n++;
+	return 0;
+}
+
+static void
+test_orgs(void **state)
+{
+	struct fx *f = *state;
+	struct org_seen os;
+	struct cybex_user u;
+	struct cybex_diag d;
+	const char *org;
+	unsigned rights;
+
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), 0);
+	assert_int_equal(cybex_store_org_add(f->s, "bank.b", &d), 0);
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), CYBEX_EEXIST);
+	assert_int_equal(cybex_store_org_add(f->s, "no spaces", &d),
+	    CYBEX_EINVAL);
+	assert_int_equal(cybex_store_org_add(f->s, "", &d), CYBEX_EINVAL);
+	assert_int_equal(cybex_store_user_add(f->s, "ann", NULL, false, &d), 0);
+	assert_int_equal(cybex_store_user_add(f->s, "bob", NULL, false, &d), 0);
+	assert_int_equal(cybex_store_user_get(f->s, "ann", f->a, &u, NULL, &d),
+	    0);
+	/* No organization yet. */
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_null(org);
+	assert_int_equal(rights, 0);
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "ann",
+	    CYBEX_ORG_INGEST, &d), 0);
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "bob", 0, &d),
+	    0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_string_equal(org, "cert-a");
+	assert_int_equal(rights, CYBEX_ORG_INGEST);
+	/* At most one: joining another replaces the first. */
+	assert_int_equal(cybex_store_org_member(f->s, "bank.b", "ann", 0, &d),
+	    0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_string_equal(org, "bank.b");
+	assert_int_equal(rights, 0);
+	memset(&os, 0, sizeof(os));
+	assert_int_equal(cybex_store_org_list(f->s, collect_org, &os, &d), 0);
+	assert_int_equal(os.n, 2);
+	assert_string_equal(os.names[0], "bank.b");
+	assert_int_equal(os.members[0], 1);
+	assert_string_equal(os.names[1], "cert-a");
+	assert_int_equal(os.members[1], 1);
+	/* Unknown user, unknown organization, unknown rights. */
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "nobody", 0,
+	    &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_org_member(f->s, "nowhere", "bob", 0, &d),
+	    CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "bob", 0x80,
+	    &d), CYBEX_EINVAL);
+	/* Leaving. */
+	assert_int_equal(cybex_store_org_member(f->s, NULL, "ann", 0, &d), 0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_null(org);
+	/* Removing an organization removes its memberships, not its users. */
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d),
+	    CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_user_get(f->s, "bob", f->a, &u, NULL, &d),
+	    0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_null(org);
+	/* A removed user's membership goes with them. */
+	assert_int_equal(cybex_store_org_member(f->s, "bank.b", "bob", 0, &d),
+	    0);
+	assert_int_equal(cybex_store_user_remove(f->s, "bob", &d), 0);
+	memset(&os, 0, sizeof(os));
+	assert_int_equal(cybex_store_org_list(f->s, collect_org, &os, &d), 0);
+	assert_int_equal(os.n, 1);
+	assert_int_equal(os.members[0], 0);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), 0);
+}
+
+/* ---- alerts ---- */
+static void
+alert_init(struct cybex_alert_row *a, const char *org, const char *key,
+    int64_t first, int64_t last, uint64_t count)
+{
+	memset(a, 0, sizeof(*a));
+	a->key = key;
+	a->detector = "bruteforce";
+	a->taxonomy_class = "intrusion-attempts";
+	a->taxonomy_type = "brute-force";
+	a->severity = 2;
+	a->summary = "many failed logins";
+	a->org = org;
+	a->sensor = "ssh1";
+	a->first_seen_us = first;
+	a->last_seen_us = last;
+	a->count = count;
+	a->parties = "[{\"role\":\"attacker\",\"kind\":\"ipv4-addr\","
+	    "\"value\":\"198.51.100.7\"}]";
+	a->evidence = "{\"failures\":20}";
+}
+
+struct alert_seen {
+	char		 ids[16][CYBEX_UUID_STRLEN + 1];
+	uint64_t	 counts[16];
+	int64_t		 first[16], last[16];
+	int		 severity[16];
+	char		 evidence[16][64];
+	size_t		 norgs[16];
+	char		 org0[16][CYBEX_NAME_MAX + 1];
+	size_t		 n;
+	size_t		 stop_after;	/* 0 = never */
+};
+
+static int
+collect_alert(void *ud, const struct cybex_alert_row *a)
+{
+	struct alert_seen *as = ud;
+
+	if (as->stop_after > 0 && as->n == as->stop_after)
+		return CYBEX_ROW_STOP;
+	if (as->n < 16) {
+		memcpy(as->ids[as->n], a->id, sizeof(a->id));
+		as->counts[as->n] = a->count;
+		as->first[as->n] = a->first_seen_us;
+		as->last[as->n] = a->last_seen_us;
+		as->severity[as->n] = a->severity;
+		snprintf(as->evidence[as->n], sizeof(as->evidence[0]), "%s",
+		    a->evidence);
+		as->norgs[as->n] = a->norgs;
+		snprintf(as->org0[as->n], sizeof(as->org0[0]), "%s",
+		    a->norgs > 0 ? a->orgs[0] : "");
+	}
+	as->n++;
+	return 0;
+}
+
+static void
+alerts_list(struct fx *f, const struct cybex_alert_query *q,
+    struct alert_seen *as, struct cybex_page *pg)
+{
+	struct cybex_diag d;
+	int rc;
+
+	memset(as, 0, sizeof(*as));
+	rc = cybex_store_alert_query(f->s, q, collect_alert, as, pg, &d);
+	if (rc != 0)
+		fail_msg("alert query: %s: %s", cybex_strerror(rc), d.message);
+}
+
+static void
+test_alert_merge(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_alert_row a;
+	struct cybex_alert_query q;
+	struct alert_seen as;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	enum cybex_alert_put_result res;
+	struct cybex_uuid u;
+	char id[CYBEX_UUID_STRLEN + 1];
+
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 1000, 2000, 20);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_ADDED);
+	assert_int_equal(cybex_uuid_parse(a.id, strlen(a.id), &u), 0);
+	memcpy(id, a.id, sizeof(id));
+	/* The same alert again (a replayed input): nothing changes. */
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 1000, 2000, 20);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_UNCHANGED);
+	assert_string_equal(a.id, id);
+	/* Raised again over a longer window: the larger count, not the sum. */
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 1000, 3000, 35);
+	a.evidence = "{\"failures\":35}";
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_UPDATED);
+	assert_string_equal(a.id, id);
+	/* New activity after it: added, with a higher severity kept. */
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 5000, 6000, 10);
+	a.severity = 3;
+	a.evidence = "{\"failures\":10}";
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_UPDATED);
+	/* An older one raised late: counted, but it does not describe it. */
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 100, 200, 5);
+	a.severity = 1;
+	a.evidence = "{\"failures\":5}";
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_UPDATED);
+	memset(&q, 0, sizeof(q));
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 1);
+	assert_string_equal(as.ids[0], id);
+	assert_int_equal(as.counts[0], 35 + 10);
+	assert_int_equal(as.first[0], 100);
+	assert_int_equal(as.last[0], 6000);
+	assert_int_equal(as.severity[0], 3);
+	assert_string_equal(as.evidence[0], "{\"failures\":10}");
+	/* The same key from another organization is another situation. */
+	alert_init(&a, "bank-b", "bruteforce|198.51.100.7", 1000, 2000, 20);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_ADDED);
+	assert_string_not_equal(a.id, id);
+	/* A closed alert is not merged into: its key opens a new one. */
+	assert_int_equal(cybex_store_alert_close(f->s, id, &d), 0);
+	assert_int_equal(cybex_store_alert_close(f->s, id, &d),
+	    CYBEX_ENOTFOUND);
+	alert_init(&a, "cert-a", "bruteforce|198.51.100.7", 7000, 8000, 20);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(res, CYBEX_ALERT_ADDED);
+	assert_string_not_equal(a.id, id);
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 3);
+	q.open_only = true;
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 2);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), 0);
+}
+
+static void
+test_alert_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_alert_row a;
+	struct cybex_alert_query q;
+	struct alert_seen as;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	enum cybex_alert_put_result res;
+	const char *bad_org[] = { "has space" };
+	struct cybex_buf big;
+	size_t i;
+
+	alert_init(&a, "cert-a", "", 1, 2, 1);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 1, 2, 0);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 3, 2, 1);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	a.severity = 5;
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	a.evidence = "[1,2]";
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	a.parties = "{\"not\":\"a list\"";
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	a.orgs = bad_org;
+	a.norgs = 1;
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_EINVAL);
+	/* Evidence over the cap. */
+	cybex_buf_init(&big, 0);
+	cybex_buf_puts(&big, "{\"x\":\"");
+	for (i = 0; i < CYBEX_ALERT_EVIDENCE_MAX; i++)
+		cybex_buf_putc(&big, 'a');
+	cybex_buf_puts(&big, "\"}");
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	a.evidence = big.data;
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d),
+	    CYBEX_ETOOBIG);
+	cybex_buf_free(&big);
+	/* Nothing was stored. */
+	memset(&q, 0, sizeof(q));
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 0);
+	/* Inside a transaction that is rolled back: gone too. */
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	alert_init(&a, "cert-a", "k", 1, 2, 1);
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	assert_int_equal(cybex_store_rollback(f->s), 0);
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 0);
+	q.next = "not-a-token";
+	assert_int_equal(cybex_store_alert_query(f->s, &q, collect_alert, &as,
+	    &pg, &d), CYBEX_EINVAL);
+}
+
+static void
+test_alert_query(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_alert_row a;
+	struct cybex_alert_query q;
+	struct alert_seen as;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	enum cybex_alert_put_result res;
+	const char *both[] = { "cert-a", "bank-b" };
+	const char *ab[] = { "cert-a" };
+	char key[32], next[64];
+	size_t i, total;
+
+	/* Ten alerts of cert-a (last_seen 100..1000), one RED. */
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof(key), "scan|192.0.2.%zu", i);
+		alert_init(&a, "cert-a", key, (int64_t)(i + 1) * 100,
+		    (int64_t)(i + 1) * 100, 1);
+		a.detector = "scan";
+		if (i == 9)
+			a.tlp = CYBEX_TLP_RED;
+		assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	}
+	/* A hub alert naming both organizations (AMBER by default). */
+	alert_init(&a, NULL, "coop|198.51.100.7", 50, 60, 2);
+	a.detector = "coop";
+	a.orgs = both;
+	a.norgs = 2;
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	/* A RED hub alert naming cert-a only. */
+	alert_init(&a, NULL, "coop|203.0.113.9", 50, 60, 2);
+	a.detector = "coop";
+	a.orgs = ab;
+	a.norgs = 1;
+	a.tlp = CYBEX_TLP_RED;
+	assert_int_equal(cybex_store_alert_put(f->s, &a, &res, &d), 0);
+	memset(&q, 0, sizeof(q));
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 12);
+	assert_false(pg.more);
+	/* By organization: its own (every TLP) and those naming it. */
+	q.org = "cert-a";
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 12);
+	q.max_tlp = CYBEX_TLP_AMBER;
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 11);	/* own RED yes, other RED no */
+	q.org = "bank-b";
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 1);
+	assert_int_equal(as.norgs[0], 2);
+	assert_int_equal(as.counts[0], 2);
+	q.org = "nobody";
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 0);
+	/* By detector and time. */
+	memset(&q, 0, sizeof(q));
+	q.detector = "coop";
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 2);
+	q.detector = NULL;
+	q.has_since = true;
+	q.since_us = 800;
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 3);
+	/* One by id. */
+	memset(&q, 0, sizeof(q));
+	q.id = a.id;
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 1);
+	assert_string_equal(as.ids[0], a.id);
+	/* Pages of 5: every alert once. */
+	memset(&q, 0, sizeof(q));
+	q.limit = 5;
+	total = 0;
+	next[0] = '\0';
+	for (i = 0; i < 5; i++) {
+		q.next = next[0] != '\0' ? next : NULL;
+		alerts_list(f, &q, &as, &pg);
+		total += as.n;
+		if (!pg.more)
+			break;
+		assert_int_equal(as.n, 5);
+		snprintf(next, sizeof(next), "%s", pg.next);
+	}
+	assert_int_equal(total, 12);
+	assert_int_equal(i, 2);
+	/* A callback that stops early ends the page there. */
+	memset(&q, 0, sizeof(q));
+	memset(&as, 0, sizeof(as));
+	as.stop_after = 4;
+	assert_int_equal(cybex_store_alert_query(f->s, &q, collect_alert, &as,
+	    &pg, &d), 0);
+	assert_int_equal(pg.count, 4);
+	assert_true(pg.more);
+	snprintf(next, sizeof(next), "%s", pg.next);
+	q.next = next;
+	alerts_list(f, &q, &as, &pg);
+	assert_int_equal(as.n, 8);
+	q.limit = CYBEX_QUERY_LIMIT_MAX + 1;
+	assert_int_equal(cybex_store_alert_query(f->s, &q, collect_alert, &as,
+	    &pg, &d), CYBEX_EINVAL);
+}
+
+/* ---- sighting aggregation ---- */
+#define SIGHT_ID	"sighting--6b0e1c2a-3d4e-5f60-8172-839405a6b7c8"
+#define IND_ID		"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+#define SENSOR_ID	"identity--a7b2c1d0-0000-5000-8000-000000000001"
+
+static void
+test_sighting_state(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_sighting_state in, out;
+	struct cybex_diag d;
+	int64_t latest;
+
+	memset(&in, 0, sizeof(in));
+	in.id = SIGHT_ID;
+	in.indicator_id = IND_ID;
+	in.sensor_ref = SENSOR_ID;
+	in.org = "cert-a";
+	in.count = 1000;
+	in.first_seen_us = 5000;
+	in.last_seen_us = 9000;
+	in.sample = "{\"src\":\"198.51.100.7\"}";
+	assert_int_equal(cybex_store_sighting_get(f->s, SIGHT_ID, f->a, &out,
+	    &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_sighting_latest(f->s, SENSOR_ID, &latest,
+	    &d), 0);
+	assert_int_equal(latest, 0);
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, &out, &d),
+	    0);
+	assert_int_equal(out.count, 1000);
+	assert_int_equal(out.written_count, 0);
+	assert_int_equal(out.modified_us, 0);
+	assert_true(out.created_us > 0);
+	assert_string_equal(out.org, "cert-a");
+	/* More hits, earlier and later, without a sample: the sample stays. */
+	in.count = 24;
+	in.first_seen_us = 4000;
+	in.last_seen_us = 8000;
+	in.sample = NULL;
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, &out, &d),
+	    0);
+	assert_int_equal(out.count, 1024);
+	assert_int_equal(out.first_seen_us, 4000);
+	assert_int_equal(out.last_seen_us, 9000);
+	assert_string_equal(out.sample, "{\"src\":\"198.51.100.7\"}");
+	assert_string_equal(out.indicator_id, IND_ID);
+	assert_string_equal(out.sensor_ref, SENSOR_ID);
+	assert_int_equal(cybex_store_sighting_written(f->s, SIGHT_ID, 77777,
+	    1024, &d), 0);
+	assert_int_equal(cybex_store_sighting_get(f->s, SIGHT_ID, f->a, &out,
+	    &d), 0);
+	assert_int_equal(out.written_count, 1024);
+	assert_int_equal(out.modified_us, 77777);
+	assert_int_equal(cybex_store_sighting_latest(f->s, SENSOR_ID, &latest,
+	    &d), 0);
+	assert_int_equal(latest, 9000);
+	assert_int_equal(cybex_store_sighting_written(f->s,
+	    "sighting--00000000-0000-4000-8000-000000000000", 1, 1, &d),
+	    CYBEX_ENOTFOUND);
+	/* Refused: ids of the wrong type, times the wrong way round. */
+	in.id = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, NULL, &d),
+	    CYBEX_EINVAL);
+	in.id = SIGHT_ID;
+	in.first_seen_us = 10;
+	in.last_seen_us = 5;
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, NULL, &d),
+	    CYBEX_EINVAL);
+	/* Written but the sighting object is not stored: check says so. */
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), CYBEX_EDB);
+}
+
 /* ---- helpers ---- */
 static void
 test_helpers(void **state)
@@ -2170,6 +2655,11 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_import_all_or_nothing),
 		T(test_import_twice),
 		T(test_import_json_lines_and_bad_json),
+		T(test_orgs),
+		T(test_alert_merge),
+		T(test_alert_refused),
+		T(test_alert_query),
+		T(test_sighting_state),
 		cmocka_unit_test(test_helpers),
 	};
 	size_t n = sizeof(tests) / sizeof(tests[0]);
