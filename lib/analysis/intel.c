@@ -1,0 +1,465 @@
+/*
+ * The indicator set: the match index plus, for each indicator in it, its
+ * indicator_types/labels (interned: a few distinct lists are shared by
+ * millions of indicators) and its TLP.  The builder records these for
+ * every indicator it is given, then maps them onto the index's numbers
+ * once the index is built (the index decides which version of an id
+ * wins; the builder mirrors that rule: the latest modified, the first
+ * added among equals).  The handle swaps sets under a mutex: pipelines
+ * acquire the current set per batch, not per observation.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_int.h"
+
+#define TYPES_PER_INDICATOR	8
+#define TYPE_LEN_MAX		64
+#define TSETS_MAX		65535
+
+/* What the builder keeps of each indicator added. */
+struct irec {
+	uint8_t		 uuid[16];
+	int64_t		 sec;		/* modified */
+	uint32_t	 nsec;
+	uint32_t	 seq;		/* order added */
+	uint16_t	 tset;
+	uint8_t		 tlp;
+};
+
+struct cybex_analysis_intel_builder {
+	struct cybex_match_builder	*mb;
+	struct irec			*r;
+	size_t				 n, cap;
+	json_t				*tset_ix;	/* joined -> index */
+	const char *const		**types;	/* [0] = NULL list */
+	size_t				 ntypes, tcap;
+	struct cybex_arena		*strings;
+};
+
+int
+cybex_analysis_intel_builder_new(const struct cybex_match_opts *mo,
+    const struct cybex_time *now, struct cybex_analysis_intel_builder **out)
+{
+	struct cybex_analysis_intel_builder *b;
+	struct cybex_match_opts dflt;
+	int r = CYBEX_ENOMEM;
+
+	*out = NULL;
+	memset(&dflt, 0, sizeof(dflt));
+	if ((b = cybex_calloc(1, sizeof(*b))) == NULL)
+		return CYBEX_ENOMEM;
+	if ((r = cybex_match_builder_new(mo != NULL ? mo : &dflt, now,
+	    &b->mb)) != 0 || (r = cybex_arena_new(0, &b->strings)) != 0)
+		goto fail;
+	r = CYBEX_ENOMEM;
+	if ((b->tset_ix = json_object()) == NULL ||
+	    (b->types = cybex_calloc(16, sizeof(*b->types))) == NULL)
+		goto fail;
+	b->tcap = 16;
+	b->ntypes = 1;		/* 0: no types */
+	*out = b;
+	return 0;
+ fail:
+	cybex_analysis_intel_builder_free(b);
+	return r;
+}
+
+void
+cybex_analysis_intel_builder_free(struct cybex_analysis_intel_builder *b)
+{
+	if (b == NULL)
+		return;
+	cybex_match_builder_free(b->mb);
+	cybex_free(b->r);
+	json_decref(b->tset_ix);
+	cybex_free(b->types);
+	cybex_arena_free(b->strings);
+	cybex_free(b);
+}
+
+/* Append the usable strings of array v (indicator_types, labels). */
+static void
+collect_types(const json_t *v, const char **names, size_t *n)
+{
+	const json_t *e;
+	size_t i, k;
+
+	if (!json_is_array(v))
+		return;
+	json_array_foreach(v, i, e) {
+		if (*n == TYPES_PER_INDICATOR)
+			return;
+		if (!json_is_string(e) || json_string_length(e) == 0 ||
+		    json_string_length(e) > TYPE_LEN_MAX)
+			continue;
+		for (k = 0; k < *n; k++)
+			if (strcmp(names[k], json_string_value(e)) == 0)
+				break;
+		if (k == *n)
+			names[(*n)++] = json_string_value(e);
+	}
+}
+
+/* The interned list of the indicator's types: its index, 0 for none. */
+static int
+tset_of(struct cybex_analysis_intel_builder *b, const json_t *ind,
+    uint16_t *out)
+{
+	const char *names[TYPES_PER_INDICATOR];
+	const char **list;
+	char joined[TYPES_PER_INDICATOR * (TYPE_LEN_MAX + 1) + 1];
+	const json_t *known;
+	size_t n = 0, i, off = 0, len;
+	const char *const **nt;
+
+	*out = 0;
+	collect_types(json_object_get(ind, "indicator_types"), names, &n);
+	collect_types(json_object_get(ind, "labels"), names, &n);
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		len = strlen(names[i]);
+		memcpy(joined + off, names[i], len);
+		off += len;
+		joined[off++] = '\n';
+	}
+	joined[off] = '\0';
+	if ((known = json_object_get(b->tset_ix, joined)) != NULL) {
+		*out = (uint16_t)json_integer_value(known);
+		return 0;
+	}
+	if (b->ntypes >= TSETS_MAX)
+		return 0;	/* beyond it: no types (only detectors care) */
+	if (b->ntypes == b->tcap) {
+		if ((nt = cybex_reallocarray(b->types, b->tcap * 2,
+		    sizeof(*nt))) == NULL)
+			return CYBEX_ENOMEM;
+		b->types = nt;
+		b->tcap *= 2;
+	}
+	if ((list = cybex_arena_alloc(b->strings, (n + 1) *
+	    sizeof(*list))) == NULL)
+		return CYBEX_ENOMEM;
+	for (i = 0; i < n; i++)
+		if ((list[i] = cybex_arena_strndup(b->strings, names[i],
+		    strlen(names[i]))) == NULL)
+			return CYBEX_ENOMEM;
+	list[n] = NULL;
+	if (json_object_set_new(b->tset_ix, joined,
+	    json_integer((json_int_t)b->ntypes)) != 0)
+		return CYBEX_ENOMEM;
+	b->types[b->ntypes] = list;
+	*out = (uint16_t)b->ntypes++;
+	return 0;
+}
+
+int
+cybex_analysis_intel_builder_add(struct cybex_analysis_intel_builder *b,
+    const json_t *indicator, struct cybex_diag *d)
+{
+	const json_t *idv = json_object_get(indicator, "id");
+	const json_t *mod;
+	struct cybex_uuid u;
+	struct cybex_time t;
+	struct irec *x;
+	int r;
+
+	if ((r = cybex_match_builder_add(b->mb, indicator, d)) != 0)
+		return r;
+	/* Only indicators the index may hold need a record. */
+	if (!json_is_string(idv) || json_string_length(idv) < 11 ||
+	    strncmp(json_string_value(idv), "indicator--", 11) != 0 ||
+	    cybex_uuid_parse(json_string_value(idv) + 11,
+	    json_string_length(idv) - 11, &u) != 0)
+		return 0;
+	if (b->n == b->cap) {
+		size_t ncap = b->cap > 0 ? b->cap * 2 : 1024;
+
+		if ((x = cybex_reallocarray(b->r, ncap, sizeof(*x))) == NULL)
+			return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+		b->r = x;
+		b->cap = ncap;
+	}
+	x = &b->r[b->n];
+	memset(x, 0, sizeof(*x));
+	memcpy(x->uuid, u.b, 16);
+	mod = json_object_get(indicator, "modified");
+	if (!json_is_string(mod))
+		mod = json_object_get(indicator, "created");
+	if (json_is_string(mod) && cybex_time_parse(json_string_value(mod),
+	    json_string_length(mod), 0, &t, NULL) == 0) {
+		x->sec = t.sec;
+		x->nsec = t.nsec;
+	}
+	x->seq = (uint32_t)b->n;
+	x->tlp = (uint8_t)cybex_stix_tlp_of(indicator);
+	if ((r = tset_of(b, indicator, &x->tset)) != 0)
+		return cybex_diag_set(d, r, "out of memory");
+	b->n++;
+	return 0;
+}
+
+/* By uuid; within one uuid the version the index keeps comes first. */
+static int
+irec_cmp(const void *pa, const void *pb)
+{
+	const struct irec *a = pa, *b = pb;
+	int c = memcmp(a->uuid, b->uuid, 16);
+
+	if (c != 0)
+		return c;
+	if (a->sec != b->sec)
+		return a->sec > b->sec ? -1 : 1;
+	if (a->nsec != b->nsec)
+		return a->nsec > b->nsec ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const struct irec *
+irec_find(const struct irec *r, size_t n, const uint8_t uuid[16])
+{
+	size_t lo = 0, hi = n, mid;
+
+	/* The first record of uuid. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(r[mid].uuid, uuid, 16) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && memcmp(r[lo].uuid, uuid, 16) == 0 ? &r[lo] : NULL;
+}
+
+int
+cybex_analysis_intel_builder_build(struct cybex_analysis_intel_builder *b,
+    struct cybex_analysis_intel **out, struct cybex_diag *d)
+{
+	struct cybex_analysis_intel *in = NULL;
+	struct cybex_match_stats st;
+	const struct irec *x;
+	struct cybex_uuid u;
+	char id[CYBEX_STIX_ID_MAX];
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if ((in = cybex_calloc(1, sizeof(*in))) == NULL)
+		return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+	atomic_init(&in->refs, 1);
+	if ((r = cybex_match_builder_build(b->mb, &in->ix, d)) != 0)
+		goto fail;
+	cybex_match_index_stats(in->ix, &st);
+	in->n = st.indicators;
+	in->general = st.general_indicators > 0;
+	r = CYBEX_ENOMEM;
+	if ((in->info = cybex_calloc(in->n + 1, sizeof(*in->info))) == NULL)
+		goto fail;
+	qsort(b->r, b->n, sizeof(*b->r), irec_cmp);
+	for (i = 0; i < in->n; i++) {
+		cybex_match_index_indicator_id(in->ix, (uint32_t)i, id,
+		    sizeof(id));
+		if (strncmp(id, "indicator--", 11) != 0 ||
+		    cybex_uuid_parse(id + 11, strlen(id + 11), &u) != 0 ||
+		    (x = irec_find(b->r, b->n, u.b)) == NULL)
+			continue;
+		in->info[i].tset = x->tset;
+		in->info[i].tlp = x->tlp;
+	}
+	/* The type lists and their strings move to the set. */
+	in->types = b->types;
+	in->ntypes = b->ntypes;
+	in->strings = b->strings;
+	b->types = NULL;
+	b->strings = NULL;
+	cybex_free(b->r);
+	b->r = NULL;
+	b->n = b->cap = 0;
+	json_object_clear(b->tset_ix);
+	b->tcap = b->ntypes = 0;
+	if (cybex_arena_new(0, &b->strings) != 0 ||
+	    (b->types = cybex_calloc(16, sizeof(*b->types))) == NULL) {
+		cybex_analysis_intel_unref(in);
+		return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+	}
+	b->tcap = 16;
+	b->ntypes = 1;
+	*out = in;
+	return 0;
+ fail:
+	cybex_analysis_intel_unref(in);
+	if (r == CYBEX_ENOMEM)
+		cybex_diag_set(d, r, "out of memory");
+	return r;
+}
+
+struct load_ctx {
+	struct cybex_analysis_intel_builder	*b;
+	size_t					 invalid;
+	int					 err;
+	struct cybex_diag			*d;
+};
+
+static int
+add_stored(void *ud, const struct cybex_row *row)
+{
+	struct load_ctx *lc = ud;
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int r;
+
+	if (cybex_json_parse(row->json, row->len, 0, &j, &d) != 0) {
+		lc->invalid++;
+		return 0;
+	}
+	cybex_diag_clear(&d);
+	r = cybex_analysis_intel_builder_add(lc->b, j, &d);
+	json_decref(j);
+	if (r == CYBEX_EFORMAT) {
+		lc->invalid++;
+		return 0;
+	}
+	if (r != 0 && lc->d != NULL)
+		*lc->d = d;
+	return r;
+}
+
+int
+cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
+    const struct cybex_match_opts *mo, const struct cybex_time *now,
+    struct cybex_analysis_intel **out, size_t *ninvalid,
+    struct cybex_diag *d)
+{
+	static const char *const types[] = { "indicator" };
+	struct load_ctx lc = { NULL, 0, 0, d };
+	struct cybex_collection c;
+	struct cybex_arena *a = NULL;
+	struct cybex_query q;
+	struct cybex_page pg;
+	int r;
+
+	*out = NULL;
+	if (ninvalid != NULL)
+		*ninvalid = 0;
+	memset(&q, 0, sizeof(q));
+	if ((r = cybex_arena_new(0, &a)) != 0)
+		return cybex_diag_set(d, r, "out of memory");
+	if (coll != NULL) {
+		if ((r = cybex_store_collection_get(s, coll, a, &c, d)) != 0)
+			goto out;
+		q.coll_id = c.id;
+	}
+	q.types = types;
+	q.ntypes = 1;
+	q.versions = CYBEX_VERSION_LAST;
+	if ((r = cybex_analysis_intel_builder_new(mo, now, &lc.b)) != 0) {
+		cybex_diag_set(d, r, "out of memory");
+		goto out;
+	}
+	if ((r = cybex_store_query(s, &q, add_stored, &lc, &pg, d)) != 0 ||
+	    (r = cybex_analysis_intel_builder_build(lc.b, out, d)) != 0)
+		goto out;
+	if (ninvalid != NULL)
+		*ninvalid = lc.invalid;
+ out:
+	cybex_analysis_intel_builder_free(lc.b);
+	cybex_arena_free(a);
+	return r;
+}
+
+struct cybex_analysis_intel *
+cybex_analysis_intel_ref(struct cybex_analysis_intel *in)
+{
+	if (in != NULL)
+		atomic_fetch_add(&in->refs, 1);
+	return in;
+}
+
+void
+cybex_analysis_intel_unref(struct cybex_analysis_intel *in)
+{
+	if (in == NULL || atomic_fetch_sub(&in->refs, 1) != 1)
+		return;
+	cybex_match_index_unref(in->ix);
+	cybex_free(in->info);
+	cybex_free(in->types);
+	cybex_arena_free(in->strings);
+	cybex_free(in);
+}
+
+const struct cybex_match_index *
+cybex_analysis_intel_index(const struct cybex_analysis_intel *in)
+{
+	return in->ix;
+}
+
+const char *const *
+intel_types(const struct cybex_analysis_intel *in, uint32_t n)
+{
+	if (n >= in->n || in->info[n].tset == 0 ||
+	    in->info[n].tset >= in->ntypes)
+		return NULL;
+	return in->types[in->info[n].tset];
+}
+
+int
+intel_tlp(const struct cybex_analysis_intel *in, uint32_t n)
+{
+	return n < in->n ? in->info[n].tlp : 0;
+}
+
+/* ---- the handle ---- */
+
+struct cybex_analysis_handle {
+	pthread_mutex_t			 mu;
+	struct cybex_analysis_intel	*cur;
+};
+
+int
+cybex_analysis_handle_new(struct cybex_analysis_handle **out)
+{
+	struct cybex_analysis_handle *h;
+
+	*out = NULL;
+	if ((h = cybex_calloc(1, sizeof(*h))) == NULL)
+		return CYBEX_ENOMEM;
+	pthread_mutex_init(&h->mu, NULL);
+	*out = h;
+	return 0;
+}
+
+void
+cybex_analysis_handle_free(struct cybex_analysis_handle *h)
+{
+	if (h == NULL)
+		return;
+	cybex_analysis_intel_unref(h->cur);
+	pthread_mutex_destroy(&h->mu);
+	cybex_free(h);
+}
+
+struct cybex_analysis_intel *
+cybex_analysis_handle_acquire(struct cybex_analysis_handle *h)
+{
+	struct cybex_analysis_intel *in;
+
+	pthread_mutex_lock(&h->mu);
+	in = cybex_analysis_intel_ref(h->cur);
+	pthread_mutex_unlock(&h->mu);
+	return in;
+}
+
+void
+cybex_analysis_handle_swap(struct cybex_analysis_handle *h,
+    struct cybex_analysis_intel *in)
+{
+	struct cybex_analysis_intel *old;
+
+	pthread_mutex_lock(&h->mu);
+	old = h->cur;
+	h->cur = in;
+	pthread_mutex_unlock(&h->mu);
+	cybex_analysis_intel_unref(old);
+}
