@@ -29,7 +29,18 @@
 #include <jansson.h>
 
 #include "cybex/core.h"
+/*
+ * The first version of ingest.h has a comment that -Wcomment rejects (a
+ * slash before a star inside it); quiet it until the fixed header is in.
+ */
+#ifdef __GNUC__
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcomment"
+#endif
 #include "cybex/ingest.h"
+#ifdef __GNUC__
+#pragma GCC diagnostic pop
+#endif
 
 enum cybex_party_role {
 	CYBEX_PARTY_ATTACKER = 0,	/* source of the activity */
@@ -132,6 +143,8 @@ struct cybex_detect_stats {
 	size_t		 memory;	/* bytes held by all detectors */
 	size_t		 memory_cap;	/* what the configured caps allow */
 	uint64_t	 evictions;	/* table entries dropped to keep caps */
+	uint64_t	 suppressed;	/* alerts not raised again: same key
+					 * within the quiet period */
 };
 void	 cybex_detect_stats(const struct cybex_detect *dt,
 	    struct cybex_detect_stats *out);
