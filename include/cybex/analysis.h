@@ -134,6 +134,12 @@ struct cybex_analysis_opts {
 	size_t		 evidence_max;
 	/* TLP of the alerts and STIX objects written (0 = AMBER). */
 	int		 tlp;
+	/*
+	 * Organizations that must have seen an attacking source or an
+	 * indicator before the hub raises its cooperative alert, counted
+	 * in the store across runs and processes (0 = 2).
+	 */
+	unsigned	 coop_min_orgs;
 	/* Each alert as a detector raises it (may be NULL). */
 	cybex_alert_fn	 on_alert;
 	void		*ud;

@@ -579,6 +579,36 @@ int	 cybex_store_sighting_written(struct cybex_store *s, const char *id,
 int	 cybex_store_sighting_latest(struct cybex_store *s,
 	    const char *sensor_ref, int64_t *out, struct cybex_diag *d);
 
+/* ---- cooperative analysis ---- */
+#define CYBEX_COOP_SUBJECT_MAX	512
+
+/*
+ * Which member organizations have seen a subject: an attacking source
+ * ("ipv4-addr|198.51.100.7", kind|value of an alert's attacker) or an
+ * indicator ("indicator|indicator--...").  Kept in the store so that
+ * organizations whose data is analysed by different processes, or on
+ * different days, still meet.
+ */
+struct cybex_coop_org {
+	const char	*org;
+	uint64_t	 hits;
+	int64_t		 first_seen_us;
+	int64_t		 last_seen_us;
+};
+/*
+ * Note that org saw subject hits more times (0: it was there) between
+ * first_us and last_us.  *norgs gets the number of organizations that
+ * have seen subject, *added whether org is new to it.  CYBEX_EINVAL for
+ * an empty or over-long subject or a bad organization name.
+ */
+int	 cybex_store_coop_note(struct cybex_store *s, const char *subject,
+	    const char *org, uint64_t hits, int64_t first_us, int64_t last_us,
+	    size_t *norgs, bool *added, struct cybex_diag *d);
+typedef int	(*cybex_coop_fn)(void *ud, const struct cybex_coop_org *o);
+/* The organizations that saw subject, the first to see it first. */
+int	 cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
+	    cybex_coop_fn fn, void *ud, struct cybex_diag *d);
+
 /* ---- import: the streaming loop shared by the CLI and the server ---- */
 struct cybex_import_stats;
 struct cybex_import_opts {

@@ -41,6 +41,8 @@ palert_free(struct palert *pa)
 	for (i = 0; i < r->norgs; i++)
 		cybex_free(pa->orgs[i]);
 	cybex_free(pa->orgs);
+	cybex_free(pa->akind);
+	cybex_free(pa->avalue);
 	memset(pa, 0, sizeof(*pa));
 }
 
@@ -110,21 +112,6 @@ key_of(const char *key)
 	}
 	cybex_free(p);
 	return k;
-}
-
-static bool
-good_name(const char *s)
-{
-	size_t n = 0;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	for (; *s != '\0'; s++, n++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    *s == '@' || *s == '-') || n >= CYBEX_NAME_MAX)
-			return false;
-	return true;
 }
 
 static const char *
@@ -237,7 +224,7 @@ orgs_of(const struct cybex_alert *al, struct palert *pa)
 		p = &al->parties[i];
 		if (p->role != CYBEX_PARTY_REPORTER || p->kind == NULL ||
 		    strcmp(p->kind, "organization") != 0 ||
-		    !good_name(p->value))
+		    !name_ok(p->value))
 			continue;
 		for (k = 0; k < pa->row.norgs; k++)
 			if (strcmp(pa->orgs[k], p->value) == 0)
@@ -257,6 +244,7 @@ palert_make(struct alerts *p, const struct cybex_alert *al, char *key,
     struct palert *pa)
 {
 	struct cybex_alert_row *r = &pa->row;
+	size_t i;
 
 	memset(pa, 0, sizeof(*pa));
 	r->key = key;
@@ -264,7 +252,7 @@ palert_make(struct alerts *p, const struct cybex_alert *al, char *key,
 	r->taxonomy_class = cut(al->taxonomy_class, CYBEX_NAME_MAX, false);
 	r->taxonomy_type = cut(al->taxonomy_type, CYBEX_NAME_MAX, false);
 	r->summary = cut(al->summary, CYBEX_ALERT_TEXT_MAX, true);
-	r->org = good_name(al->org) ? cybex_strdup(al->org) : NULL;
+	r->org = name_ok(al->org) ? cybex_strdup(al->org) : NULL;
 	r->sensor = cut(al->sensor, CYBEX_ALERT_TEXT_MAX, false);
 	r->severity = al->severity < 1 ? 1 : al->severity > 4 ? 4 :
 	    al->severity;
@@ -278,8 +266,15 @@ palert_make(struct alerts *p, const struct cybex_alert *al, char *key,
 	r->tlp = p->tlp;
 	r->parties = parties_json(al);
 	r->evidence = evidence_json(al->evidence, p->evidence_max);
+	for (i = 0; i < al->n_parties && i < CYBEX_ALERT_PARTIES_MAX; i++)
+		if (al->parties[i].role == CYBEX_PARTY_ATTACKER &&
+		    al->parties[i].kind != NULL && al->parties[i].value != NULL) {
+			pa->akind = cut(al->parties[i].kind, 32, true);
+			pa->avalue = cut(al->parties[i].value, 400, true);
+			break;
+		}
 	if (r->detector == NULL || r->summary == NULL || r->parties == NULL ||
-	    r->evidence == NULL || (al->org != NULL && good_name(al->org) &&
+	    r->evidence == NULL || (al->org != NULL && name_ok(al->org) &&
 	    r->org == NULL) || orgs_of(al, pa) != 0) {
 		palert_free(pa);
 		return CYBEX_ENOMEM;
@@ -353,7 +348,7 @@ alerts_add(struct alerts *p, const struct cybex_alert *al)
 	if ((key = key_of(al->key)) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&k, 0);
-	if (cybex_buf_puts(&k, good_name(al->org) ? al->org : "") != 0 ||
+	if (cybex_buf_puts(&k, name_ok(al->org) ? al->org : "") != 0 ||
 	    cybex_buf_putc(&k, 0x1f) != 0 || cybex_buf_puts(&k, key) != 0) {
 		cybex_free(key);
 		goto out;
@@ -394,21 +389,39 @@ alerts_add(struct alerts *p, const struct cybex_alert *al)
 }
 
 int
-alerts_store(struct alerts *p, struct cybex_store *s, uint64_t *added,
-    uint64_t *updated, struct cybex_diag *d)
+alerts_store(struct cybex_analysis *a, struct cybex_diag *d)
 {
 	enum cybex_alert_put_result res;
+	struct alerts *p = &a->al;
+	struct palert *pa;
+	struct cybex_buf subj;
 	size_t i;
-	int r;
+	int r = 0;
 
-	*added = *updated = 0;
+	cybex_buf_init(&subj, 0);
 	for (i = 0; i < p->n; i++) {
-		if ((r = cybex_store_alert_put(s, &p->v[i].row, &res, d)) != 0)
-			return r;
+		pa = &p->v[i];
+		if ((r = cybex_store_alert_put(a->s, &pa->row, &res, d)) != 0)
+			break;
 		if (res == CYBEX_ALERT_ADDED)
-			(*added)++;
+			a->flush_added++;
 		else if (res == CYBEX_ALERT_UPDATED)
-			(*updated)++;
+			a->flush_merged++;
+		/* A replayed alert says nothing new about who saw whom. */
+		if (res == CYBEX_ALERT_UNCHANGED || pa->row.org == NULL ||
+		    pa->akind == NULL || strcmp(pa->row.detector, "coop") == 0)
+			continue;
+		cybex_buf_reset(&subj);
+		if (cybex_buf_printf(&subj, "%s|%s", pa->akind, pa->avalue) !=
+		    0 || (r = coop_note(&a->notes, subj.data, pa->row.org,
+		    res == CYBEX_ALERT_ADDED ? pa->row.count : 0,
+		    pa->row.first_seen_us, pa->row.last_seen_us,
+		    pa->row.taxonomy_class, pa->row.taxonomy_type, pa->akind,
+		    pa->avalue)) != 0) {
+			r = cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+			break;
+		}
 	}
-	return 0;
+	cybex_buf_free(&subj);
+	return r;
 }

@@ -150,6 +150,7 @@ struct sagg_entry {
 	uint8_t			 key[32];	/* indicator, sensor uuids */
 	uint32_t		 sensor;
 	uint8_t			 tlp;
+	uint8_t			 cls;		/* COOP_CLS_* of its types */
 	bool			 guard_loaded;
 	bool			 dirty;
 	uint64_t		 count;		/* not yet flushed */
@@ -180,6 +181,8 @@ void	 sagg_clear(struct sagg *g);
 struct palert {
 	struct cybex_alert_row	 row;	/* strings owned */
 	char			**orgs;	/* row.orgs, owned */
+	char			*akind;	/* its first attacker party, or NULL */
+	char			*avalue;
 };
 
 struct alerts {
@@ -195,10 +198,53 @@ int	 alerts_init(struct alerts *p, size_t max, size_t evidence_max,
 void	 alerts_fini(struct alerts *p);
 /* Copy and merge one alert; 1 when the table is full after it. */
 int	 alerts_add(struct alerts *p, const struct cybex_alert *a);
-/* Store every pending alert (inside the caller's transaction). */
-int	 alerts_store(struct alerts *p, struct cybex_store *s,
-	    uint64_t *added, uint64_t *updated, struct cybex_diag *d);
+/* Store every pending alert (inside the caller's transaction); each
+ * one of an organization with an attacker becomes a cooperative note. */
+int	 alerts_store(struct cybex_analysis *a, struct cybex_diag *d);
 void	 alerts_clear(struct alerts *p);
+
+/* ---- cooperative analysis in the store (coop.c) ---- */
+
+/* What an indicator's types say it is, as an RSIT class and type. */
+enum {
+	COOP_CLS_OTHER = 0,
+	COOP_CLS_C2,
+	COOP_CLS_PHISHING,
+	COOP_CLS_SPAM,
+	COOP_CLS_SCANNER,
+};
+int	 coop_cls(const char *const *types);
+/* The RSIT class and type of a COOP_CLS_* (static strings). */
+void	 coop_cls_names(int cls, const char **class, const char **type);
+/* Is s a name the store takes for an organization? */
+bool	 name_ok(const char *s);
+
+/* One organization seeing one subject, noted during a flush. */
+struct cnote {
+	char		*subject;	/* "ipv4-addr|..." or "indicator|..." */
+	char		*org;
+	uint64_t	 hits;
+	int64_t		 first, last;
+	const char	*cls, *type;	/* static or owned by the alert */
+	char		*pkind, *pvalue;	/* the attacker party */
+};
+
+struct cnotes {
+	struct cnote	*v;
+	size_t		 n, cap;
+};
+
+/* Note (copies everything but cls/type, which must outlive the flush). */
+int	 coop_note(struct cnotes *cn, const char *subject, const char *org,
+	    uint64_t hits, int64_t first, int64_t last, const char *cls,
+	    const char *type, const char *pkind, const char *pvalue);
+void	 coop_clear(struct cnotes *cn);
+/*
+ * Record the notes in the store; a subject that a new organization makes
+ * seen by at least min_orgs raises (or updates) the hub's "coop" alert
+ * naming them all.
+ */
+int	 coop_store(struct cybex_analysis *a, struct cybex_diag *d);
 
 /* ---- the pipeline (pipeline.c) ---- */
 
@@ -222,6 +268,7 @@ struct cybex_analysis {
 	int64_t				 last_flush;	/* monotonic us */
 	unsigned			 since_check;
 	bool				 alerts_full;
+	struct cnotes			 notes;		/* of a flush */
 	/* What the flush in progress wrote (counted once committed). */
 	uint64_t			 flush_updated, flush_withheld;
 	uint64_t			 flush_added, flush_merged;

@@ -72,6 +72,8 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 		a->o.evidence_max = CYBEX_ALERT_EVIDENCE_MAX;
 	if (a->o.tlp == 0)
 		a->o.tlp = CYBEX_TLP_AMBER;
+	if (a->o.coop_min_orgs < 2)
+		a->o.coop_min_orgs = 2;
 	if (a->o.tlp < CYBEX_TLP_CLEAR || a->o.tlp > CYBEX_TLP_RED ||
 	    a->o.max_sightings > UINT32_MAX / 4) {
 		r = cybex_diag_set(d, CYBEX_EINVAL, "bad analysis options (tlp "
@@ -139,6 +141,8 @@ cybex_analysis_free(struct cybex_analysis *a)
 	values_scratch_free(&a->vsc);
 	sagg_fini(&a->g);
 	alerts_fini(&a->al);
+	coop_clear(&a->notes);
+	cybex_free(a->notes.v);
 	cybex_buf_free(&a->buf);
 	cybex_arena_free(a->arena);
 	cybex_free(a->coll_key);
@@ -326,17 +330,20 @@ cybex_analysis_flush(struct cybex_analysis *a, struct cybex_diag *d)
 	made_coll = a->coll_id[0] == '\0';
 	if ((r = cybex_store_begin(a->s, d)) != 0)
 		return r;
+	coop_clear(&a->notes);
 	if ((r = resolve_collection(a, d)) != 0 ||
 	    (r = sagg_store(a, d)) != 0 ||
-	    (r = alerts_store(&a->al, a->s, &a->flush_added,
-	    &a->flush_merged, d)) != 0 ||
+	    (r = alerts_store(a, d)) != 0 ||
+	    (r = coop_store(a, d)) != 0 ||
 	    (r = cybex_store_commit(a->s, d)) != 0) {
 		cybex_store_rollback(a->s);
 		sagg_rolled_back(&a->g);
+		coop_clear(&a->notes);
 		if (made_coll)
 			a->coll_id[0] = '\0';
 		return r;
 	}
+	coop_clear(&a->notes);
 	sagg_committed(&a->g);
 	alerts_clear(&a->al);
 	a->st.flushes++;

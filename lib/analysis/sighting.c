@@ -266,6 +266,7 @@ sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 		memcpy(e->key, key, 32);
 		e->sensor = (uint32_t)si;
 		e->tlp = (uint8_t)intel_tlp(a->intel, n);
+		e->cls = (uint8_t)coop_cls(intel_types(a->intel, n));
 		g->slots[slot] = (uint32_t)++g->n;
 	}
 	if (!sn->latest_loaded) {
@@ -416,6 +417,43 @@ put_sighting(struct flush_ctx *fc, struct sagg_entry *e, struct sensor *sn,
 	return r;
 }
 
+/* The party kind of a matched value, for cooperative alerts. */
+static const char *
+party_kind(enum lk kind)
+{
+	switch (kind) {
+	case LK_IPV4:
+		return "ipv4-addr";
+	case LK_IPV6:
+		return "ipv6-addr";
+	case LK_DOMAIN:
+		return "domain-name";
+	case LK_URL:
+		return "url";
+	case LK_EMAIL:
+		return "email-addr";
+	default:
+		return NULL;
+	}
+}
+
+static int
+note_coop(struct cybex_analysis *a, const struct sagg_entry *e,
+    const struct sensor *sn, const char *ind)
+{
+	const char *cls, *type, *pk;
+	char subject[96];
+
+	if (sn->org == NULL)
+		return 0;
+	snprintf(subject, sizeof(subject), "indicator|%s", ind);
+	coop_cls_names(e->cls, &cls, &type);
+	pk = e->sample.value != NULL && e->sample.value[0] != '\0' ?
+	    party_kind(e->sample.kind) : NULL;
+	return coop_note(&a->notes, subject, sn->org, e->count, e->first,
+	    e->last, cls, type, pk, pk != NULL ? e->sample.value : NULL);
+}
+
 int
 sagg_store(struct cybex_analysis *a, struct cybex_diag *d)
 {
@@ -455,6 +493,8 @@ sagg_store(struct cybex_analysis *a, struct cybex_diag *d)
 		if ((r = cybex_store_sighting_merge(a->s, &delta, a->arena, &t,
 		    d)) != 0)
 			return r;
+		if ((r = note_coop(a, e, sn, ind)) != 0)
+			return cybex_diag_set(d, r, "out of memory");
 		if (t.count == t.written_count)
 			continue;
 		tlp = a->o.tlp > e->tlp ? a->o.tlp : e->tlp;

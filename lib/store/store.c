@@ -800,3 +800,34 @@ cybex_store_sighting_latest(struct cybex_store *s, const char *sensor_ref,
 	*out = 0;
 	return s->ops->sighting_latest(s, sensor_ref, out, d);
 }
+
+/* ---- cooperative analysis ---- */
+
+int
+cybex_store_coop_note(struct cybex_store *s, const char *subject,
+    const char *org, uint64_t hits, int64_t first_us, int64_t last_us,
+    size_t *norgs, bool *added, struct cybex_diag *d)
+{
+	int r;
+
+	*norgs = 0;
+	*added = false;
+	if (subject == NULL || *subject == '\0' ||
+	    strlen(subject) > CYBEX_COOP_SUBJECT_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a cooperative subject "
+		    "is 1 to %d bytes", CYBEX_COOP_SUBJECT_MAX);
+	if ((r = check_name(org, "organization", d)) != 0)
+		return r;
+	if (first_us > last_us || hits > INT64_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "first after last, or "
+		    "a count out of range");
+	return s->ops->coop_note(s, subject, org, hits, first_us, last_us,
+	    norgs, added, d);
+}
+
+int
+cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
+    cybex_coop_fn fn, void *ud, struct cybex_diag *d)
+{
+	return s->ops->coop_orgs(s, subject, fn, ud, d);
+}

@@ -131,6 +131,11 @@ struct cybex_store_ops {
 		    uint64_t, struct cybex_diag *);
 	int	(*sighting_latest)(struct cybex_store *, const char *, int64_t *,
 		    struct cybex_diag *);
+	int	(*coop_note)(struct cybex_store *, const char *, const char *,
+		    uint64_t, int64_t, int64_t, size_t *, bool *,
+		    struct cybex_diag *);
+	int	(*coop_orgs)(struct cybex_store *, const char *, cybex_coop_fn,
+		    void *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */

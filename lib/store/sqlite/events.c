@@ -21,6 +21,8 @@ enum ev_stmt {
 	EV_SIGHT_MERGE,
 	EV_SIGHT_GET,
 	EV_SIGHT_WRITTEN,
+	EV_COOP_NOTE,
+	EV_COOP_COUNT,
 	EV_N
 };
 
@@ -60,6 +62,13 @@ static const char *const ev_sql[EV_N] = {
 	    "written_hits, sample FROM sighting_state WHERE id = ?1",
 	[EV_SIGHT_WRITTEN] = "UPDATE sighting_state SET modified_us = ?2, "
 	    "written_hits = ?3 WHERE id = ?1",
+	/* Returns a row only when (subject, org) is new. */
+	[EV_COOP_NOTE] = "INSERT INTO coop_seen(subject, org, hits, "
+	    "first_seen_us, last_seen_us) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+	    "CONFLICT (subject, org) DO UPDATE SET hits = hits + excluded.hits, "
+	    "first_seen_us = MIN(first_seen_us, excluded.first_seen_us), "
+	    "last_seen_us = MAX(last_seen_us, excluded.last_seen_us)",
+	[EV_COOP_COUNT] = "SELECT COUNT(*) FROM coop_seen WHERE subject = ?1",
 };
 
 struct sq_events {
@@ -765,4 +774,77 @@ sq_sighting_latest(struct cybex_store *base, const char *sensor_ref,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "reading sightings");
+}
+
+/* ---- cooperative analysis ---- */
+
+int
+sq_coop_note(struct cybex_store *base, const char *subject, const char *org,
+    uint64_t hits, int64_t first_us, int64_t last_us, size_t *norgs,
+    bool *added, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st;
+	int64_t before = 0;
+	int rc;
+
+	if ((rc = writable(s, d)) != 0)
+		return rc;
+	/* Count before and after: the difference says whether it is new. */
+	if ((st = ev_stmt(s, EV_COOP_COUNT, d)) == NULL)
+		return stmt_failed(d);
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		before = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return sq_err(s, rc, d, "reading cooperative counts");
+	if ((st = ev_stmt(s, EV_COOP_NOTE, d)) == NULL)
+		return stmt_failed(d);
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)hits);
+	sqlite3_bind_int64(st, 4, first_us);
+	sqlite3_bind_int64(st, 5, last_us);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "storing cooperative counts");
+	if ((st = ev_stmt(s, EV_COOP_COUNT, d)) == NULL)
+		return stmt_failed(d);
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*norgs = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return sq_err(s, rc, d, "reading cooperative counts");
+	*added = (int64_t)*norgs > before;
+	return 0;
+}
+
+int
+sq_coop_orgs(struct cybex_store *base, const char *subject, cybex_coop_fn fn,
+    void *ud, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	struct cybex_coop_org o;
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	rc = sq_prepare(s, &st, "SELECT org, hits, first_seen_us, "
+	    "last_seen_us FROM coop_seen WHERE subject = ?1 ORDER BY "
+	    "first_seen_us, org", "t", subject);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		o.org = col_text(st, 0);
+		o.hits = (uint64_t)sqlite3_column_int64(st, 1);
+		o.first_seen_us = sqlite3_column_int64(st, 2);
+		o.last_seen_us = sqlite3_column_int64(st, 3);
+		if ((r = fn(ud, &o)) != 0)
+			break;
+		rc = SQLITE_OK;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sq_err(s, rc, d, "reading cooperative counts");
+	sqlite3_finalize(st);
+	return r;
 }

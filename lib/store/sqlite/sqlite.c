@@ -192,6 +192,7 @@ static const char *const migrations[] = {
 	 * sightings ((indicator, sensor) -> counts and the version written).
 	 * Alerts and sightings name organizations by name, not by row, so
 	 * that removing an organization keeps its history readable.
+	 * coop_seen: which organizations saw an attacker or an indicator.
 	 */
 	"CREATE TABLE orgs ("
 	"  oid INTEGER PRIMARY KEY,"
@@ -243,7 +244,14 @@ static const char *const migrations[] = {
 	"  written_hits INTEGER NOT NULL DEFAULT 0,"
 	"  sample TEXT) WITHOUT ROWID;"
 	"CREATE INDEX sighting_state_sensor ON sighting_state(sensor,"
-	"  last_seen_us);",
+	"  last_seen_us);"
+	"CREATE TABLE coop_seen ("
+	"  subject TEXT NOT NULL,"
+	"  org TEXT NOT NULL,"
+	"  hits INTEGER NOT NULL,"
+	"  first_seen_us INTEGER NOT NULL,"
+	"  last_seen_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (subject, org)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -736,4 +744,6 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.sighting_get = sq_sighting_get,
 	.sighting_written = sq_sighting_written,
 	.sighting_latest = sq_sighting_latest,
+	.coop_note = sq_coop_note,
+	.coop_orgs = sq_coop_orgs,
 };

@@ -175,5 +175,9 @@ int	 sq_sighting_written(struct cybex_store *, const char *, int64_t,
 	    uint64_t, struct cybex_diag *);
 int	 sq_sighting_latest(struct cybex_store *, const char *, int64_t *,
 	    struct cybex_diag *);
+int	 sq_coop_note(struct cybex_store *, const char *, const char *,
+	    uint64_t, int64_t, int64_t, size_t *, bool *, struct cybex_diag *);
+int	 sq_coop_orgs(struct cybex_store *, const char *, cybex_coop_fn, void *,
+	    struct cybex_diag *);
 
 #endif

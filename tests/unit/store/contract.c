@@ -2583,6 +2583,64 @@ test_sighting_state(void **state)
 	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &d), CYBEX_EDB);
 }
 
+/* ---- cooperative analysis ---- */
+struct coop_seen {
+	char		 orgs[4][CYBEX_NAME_MAX + 1];
+	uint64_t	 hits[4];
+	size_t		 n;
+};
+
+static int
+collect_coop(void *ud, const struct cybex_coop_org *o)
+{
+	struct coop_seen *cs = ud;
+
+	if (cs->n < 4) {
+		snprintf(cs->orgs[cs->n], sizeof(cs->orgs[0]), "%s", o->org);
+		cs->hits[cs->n] = o->hits;
+	}
+	cs->n++;
+	return 0;
+}
+
+static void
+test_coop(void **state)
+{
+	struct fx *f = *state;
+	struct coop_seen cs;
+	struct cybex_diag d;
+	size_t n;
+	bool added;
+
+	assert_int_equal(cybex_store_coop_note(f->s, "ipv4-addr|198.51.100.7",
+	    "bank-b", 5, 2000, 3000, &n, &added, &d), 0);
+	assert_int_equal(n, 1);
+	assert_true(added);
+	assert_int_equal(cybex_store_coop_note(f->s, "ipv4-addr|198.51.100.7",
+	    "bank-b", 3, 2500, 4000, &n, &added, &d), 0);
+	assert_int_equal(n, 1);
+	assert_false(added);
+	assert_int_equal(cybex_store_coop_note(f->s, "ipv4-addr|198.51.100.7",
+	    "cert-a", 1, 1000, 1000, &n, &added, &d), 0);
+	assert_int_equal(n, 2);
+	assert_true(added);
+	assert_int_equal(cybex_store_coop_note(f->s, "indicator|x", "cert-a",
+	    0, 1, 1, &n, &added, &d), 0);
+	assert_int_equal(n, 1);
+	memset(&cs, 0, sizeof(cs));
+	assert_int_equal(cybex_store_coop_orgs(f->s, "ipv4-addr|198.51.100.7",
+	    collect_coop, &cs, &d), 0);
+	assert_int_equal(cs.n, 2);
+	assert_string_equal(cs.orgs[0], "cert-a");	/* first seen first */
+	assert_int_equal(cs.hits[0], 1);
+	assert_string_equal(cs.orgs[1], "bank-b");
+	assert_int_equal(cs.hits[1], 8);
+	assert_int_equal(cybex_store_coop_note(f->s, "", "cert-a", 1, 1, 1, &n,
+	    &added, &d), CYBEX_EINVAL);
+	assert_int_equal(cybex_store_coop_note(f->s, "s", "bad org", 1, 1, 1,
+	    &n, &added, &d), CYBEX_EINVAL);
+}
+
 /* ---- helpers ---- */
 static void
 test_helpers(void **state)
@@ -2660,6 +2718,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_alert_refused),
 		T(test_alert_query),
 		T(test_sighting_state),
+		T(test_coop),
 		cmocka_unit_test(test_helpers),
 	};
 	size_t n = sizeof(tests) / sizeof(tests[0]);
