@@ -255,6 +255,7 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	account_of(o, acct, sizeof(acct), &user);
 	if (have_who) {
 		dt_kb_init(&kb, 'b');
+		dt_kb_str(&kb, dt_org(dt, o));
 		dt_kb_str(&kb, w.kind);
 		dt_kb_str(&kb, w.value);
 		dt_kb_hash(&kb, &dt->h, &k);
@@ -265,6 +266,7 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	}
 	if (user != NULL && user[0] != '\0') {
 		dt_kb_init(&kb, 'a');
+		dt_kb_str(&kb, dt_org(dt, o));
 		dt_kb_str(&kb, acct);
 		dt_kb_hash(&kb, &dt->h, &k);
 		a = fail ? dt_table_get(&dt->bf_acct, &k, dt->now, &created) :

@@ -130,11 +130,15 @@ static const struct setting settings[] = {
 	    OFF(ddos_destinations), NULL,
 	    "destinations with a learned baseline" },
 	/* beacon, c2 */
-	{ "beacon_min_intervals", S_UINT, "8", 3, 16, OFF(beacon_min_intervals),
-	    NULL, "regular intervals needed for a beacon" },
+	{ "beacon_min_intervals", S_UINT, "10", 3, 16,
+	    OFF(beacon_min_intervals), NULL,
+	    "intervals between connections needed for a beacon" },
 	{ "beacon_max_jitter", S_REAL, "0.1", 0, 1, OFF(beacon_max_jitter),
-	    NULL, "largest dispersion of the intervals (median absolute "
-	    "deviation / median)" },
+	    NULL, "an interval within this fraction of the median period is "
+	    "on time" },
+	{ "beacon_min_fraction", S_REAL, "0.8", 0.5, 1,
+	    OFF(beacon_min_fraction), NULL,
+	    "share of the intervals that must be on time" },
 	{ "beacon_min_period", S_SECONDS, "10", 1, DAY, OFF(beacon_min_period_us),
 	    NULL, "shortest beacon period" },
 	{ "beacon_max_period", S_SECONDS, "86400", 1, 30 * DAY,

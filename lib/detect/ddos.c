@@ -198,6 +198,7 @@ dt_ddos_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	if (o->dst_ip.family == 0 || dt_allowed(dt, &o->src_ip))
 		return 0;
 	dt_kb_init(&kb, 'D');
+	dt_kb_str(&kb, dt_org(dt, o));
 	dt_kb_ip(&kb, &o->dst_ip);
 	dt_kb_hash(&kb, &dt->h, &k);
 	if ((e = dt_table_get(&dt->ddos, &k, dt->now, &created)) == NULL)

@@ -350,12 +350,22 @@ utf8_tail(char *s)
 void
 dt_alert_key(struct dt_alert *x, const char *fmt, ...)
 {
+	char tmp[sizeof(x->key)], *bar;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	if (vsnprintf(x->key, sizeof(x->key), fmt, ap) >= (int)sizeof(x->key))
-		utf8_tail(x->key);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	/* Members' situations are their own: "scan|org-a|198.51.100.7". */
+	if (x->org[0] != '\0' && (bar = strchr(tmp, '|')) != NULL) {
+		*bar = '\0';
+		n = snprintf(x->key, sizeof(x->key), "%s|%s|%s", tmp, x->org,
+		    bar + 1);
+	} else
+		memcpy(x->key, tmp, sizeof(tmp));
+	if (n >= (int)sizeof(x->key))
+		utf8_tail(x->key);
 }
 
 void

@@ -172,6 +172,7 @@ struct cybex_detect_config {
 	/* beacon and c2 */
 	uint64_t	 beacon_min_intervals;
 	double		 beacon_max_jitter;
+	double		 beacon_min_fraction;
 	int64_t		 beacon_min_period_us, beacon_max_period_us;
 	int64_t		 beacon_min_gap_us;
 	uint64_t	 beacon_pairs;

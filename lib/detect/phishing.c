@@ -561,7 +561,7 @@ check_name(struct cybex_detect *dt, const char *raw, const char *source,
 	struct lookalike l;
 	struct dt_kb kb;
 	struct dt_key k;
-	char name[NAME_MAX_ + 2], key[NAME_MAX_ + 16];
+	char name[NAME_MAX_ + 2], key[NAME_MAX_ + 160], org[128];
 	bool created;
 
 	if (raw == NULL || !norm_name(raw, name, sizeof(name)))
@@ -573,7 +573,12 @@ check_name(struct cybex_detect *dt, const char *raw, const char *source,
 		return 0;
 	if (!created && e->verdict == V_BENIGN)
 		return 0;
-	snprintf(key, sizeof(key), "phishing|%s", name);
+	/* The key dt_alert_key makes (the org as the alert keeps it). */
+	dt_strlcpy(org, dt_org(dt, o), sizeof(org));
+	if (org[0] != '\0')
+		snprintf(key, sizeof(key), "phishing|%s|%s", org, name);
+	else
+		snprintf(key, sizeof(key), "phishing|%s", name);
 	if (!created && dt_quiet(dt, key))
 		return 0;
 	if (protected_name(dt->prot, name) || !check(dt, name, &l)) {

@@ -175,6 +175,7 @@ dt_scan_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	    dt_allowed(dt, &o->src_ip))
 		return 0;
 	dt_kb_init(&kb, 's');
+	dt_kb_str(&kb, dt_org(dt, o));
 	dt_kb_ip(&kb, &o->src_ip);
 	dt_kb_hash(&kb, &dt->h, &k);
 	if ((s = dt_table_get(&dt->scan, &k, dt->now, &created)) == NULL)

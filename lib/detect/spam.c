@@ -275,6 +275,12 @@ dt_spam_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		return 0;
 	if ((r = check_listed(dt, o, fn, ud)) != 0)
 		return r;
+	/*
+	 * Volume: with home_net set, only the constituency's own hosts (big
+	 * outside providers legitimately write to many of our users).
+	 */
+	if (dt->nhome > 0 && !dt_home(dt, &o->src_ip))
+		return 0;
 	if (o->src_ip.family != 0) {
 		dt_ip_text(&o->src_ip, who, sizeof(who));
 		kind = dt_ip_kind(&o->src_ip);
@@ -287,6 +293,7 @@ dt_spam_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	if (nr == 0 && o->n_rcpt_total == 0)
 		return 0;
 	dt_kb_init(&kb, 'M');
+	dt_kb_str(&kb, dt_org(dt, o));
 	dt_kb_str(&kb, who);
 	dt_kb_hash(&kb, &dt->h, &k);
 	if ((s = dt_table_get(&dt->spam, &k, dt->now, &created)) == NULL)
