@@ -327,16 +327,18 @@ pam_message(struct cybex_ingest_reader *r, struct seg svc, struct seg s,
 				return rc;
 			u = by;		/* may be empty: "by (uid=0)" */
 		}
-		return set_text(r, &o->user, u, d);
+		return (rc = set_text(r, &o->user, u, d)) != 0 ? rc : 1;
 	}
 	if (skip_to(&s, "session closed for user ")) {
 		o->auth = CYBEX_AUTH_OTHER;
-		return set_text(r, &o->user, word(&s), d);
+		return (rc = set_text(r, sw ? &o->target_user : &o->user,
+		    word(&s), d)) != 0 ? rc : 1;
 	}
 	if (has(&s, "account") && has(&s, "expired")) {
 		o->auth = CYBEX_AUTH_DENIED;
-		if (skip_to(&s, "account "))
-			return set_text(r, &o->user, word(&s), d);
+		if (skip_to(&s, "account ") &&
+		    (rc = set_text(r, &o->user, word(&s), d)) != 0)
+			return rc;
 		return 1;
 	}
 	o->auth = CYBEX_AUTH_OTHER;
