@@ -277,6 +277,7 @@ pam_message(struct cybex_ingest_reader *r, struct seg svc, struct seg s,
 {
 	struct cybex_obs *o = &r->obs;
 	struct seg u, by, t;
+	size_t i;
 	bool sw;
 	int rc;
 
@@ -314,7 +315,12 @@ pam_message(struct cybex_ingest_reader *r, struct seg svc, struct seg s,
 	}
 	if (skip_to(&s, "session opened for user ")) {
 		u = word(&s);
+		/* newer PAM: "user root(uid=0) by (uid=0)" */
+		for (i = 0; i < u.n && u.p[i] != '('; i++)
+			;
+		u.n = i;
 		o->auth = CYBEX_AUTH_SUCCESS;
+		by.p = s.p;
 		by.n = 0;
 		if (skip_to(&s, " by ")) {
 			by = s;

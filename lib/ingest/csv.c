@@ -186,13 +186,16 @@ listed(struct cybex_ingest_reader *r, struct csv *c, enum vtype t,
 		n--;
 	if (n == 0)
 		return ingest_err(d, CYBEX_EFORMAT, col, "empty value");
+	/* A domain written with its root dot. */
+	if ((t == V_AUTO || t == V_DOMAIN) && n > 1 && s[n - 1] == '.' &&
+	    is_domain(s, n - 1)) {
+		t = V_DOMAIN;
+		n--;
+	}
 	if (t == V_AUTO && (t = guess(s, n)) == V_AUTO)
 		return ingest_err(d, CYBEX_EFORMAT, col, "cannot tell what "
 		    "\"%.*s\" is (not an IP address, CIDR, domain, URL, "
 		    "e-mail address or hash)", n > 64 ? 64 : (int)n, s);
-	/* A domain written with its root dot. */
-	if (t == V_DOMAIN && n > 1 && s[n - 1] == '.')
-		n--;
 	switch (t) {
 	case V_IPV4:
 		ok = ip_or_cidr(s, n) == 4;

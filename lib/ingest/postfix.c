@@ -497,7 +497,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		if (kv(s, n, "from=", ",", &v, &vn)) {
 			unangle(&v, &vn);
 			slot(e->from, sizeof(e->from), v, vn);
-			e->has_from = vn < sizeof(e->from);
+			e->has_from = vn > 0 && vn < sizeof(e->from);
 		}
 		if (kv(s, n, "nrcpt=", " ,", &v, &vn) && ingest_uint(v, vn,
 		    UINT32_MAX, &nr) == 0)

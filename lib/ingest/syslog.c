@@ -47,6 +47,7 @@ bsd_time(struct cybex_ingest_reader *r, const char *s, size_t i, size_t n,
 {
 	unsigned mon, day = 0, hh, mm, ss;
 	uint32_t frac = 0, fd = 0;
+	size_t start = i;
 	char m3[4];
 	int64_t t;
 
@@ -100,8 +101,8 @@ bsd_time(struct cybex_ingest_reader *r, const char *s, size_t i, size_t n,
 	    "expected a time like \"Feb  9 11:44:56\", an ISO 8601 time or "
 	    "an RFC 5424 header");
  bad_date:
-	return ingest_err(d, CYBEX_EFORMAT, i + 1, "impossible date or time "
-	    "in the syslog header");
+	return ingest_err(d, CYBEX_EFORMAT, start + 1, "impossible date or "
+	    "time in the syslog header");
 }
 
 /* TAG: "prog[pid]:", "prog:" at s[i..n); false if none is there. */
