@@ -147,6 +147,9 @@ struct cybex_obs {
 
 	/* monitored page (CYBEX_OBS_PAGE) */
 	const char	*page_hash;	/* content hash the checker reported */
+
+	/* added after the first version (append only) */
+	const char	*command;	/* sudo: the command run (COMMAND=) */
 };
 
 enum cybex_ingest_format {
@@ -155,10 +158,14 @@ enum cybex_ingest_format {
 	CYBEX_INGEST_ACCESS,
 	CYBEX_INGEST_POSTFIX,
 	CYBEX_INGEST_CSV,
+	CYBEX_INGEST_PAGE,	/* page checker JSON lines (docs/ingest.md) */
 	CYBEX_INGEST_FORMAT_MAX
 };
 
-/* "eve", "syslog", "access", "postfix", "csv" <-> the enum; -1 if unknown. */
+/*
+ * "eve", "syslog", "access", "postfix", "csv", "page" <-> the enum; -1 if
+ * unknown.  format_name gives NULL for a value outside the enum.
+ */
 int		 cybex_ingest_format_parse(const char *name);
 const char	*cybex_ingest_format_name(enum cybex_ingest_format f);
 
@@ -179,6 +186,9 @@ struct cybex_ingest_opts {
 	 * time is not more than a month after this (0 = now). */
 	int64_t		 ref_time_us;
 	size_t		 line_max;	/* 0 = CYBEX_INGEST_LINE_MAX_DEFAULT */
+	/* Postfix: queue ids remembered to correlate a message's lines;
+	 * the least recently used one is dropped beyond it (0 = 4096). */
+	size_t		 postfix_queue_max;
 };
 
 struct cybex_ingest_reader;
@@ -225,9 +235,9 @@ int	 cybex_ingest_lines_feed(struct cybex_ingest_lines *l, const void *p,
 /* Mark the end of input: a last unterminated line becomes available. */
 void	 cybex_ingest_lines_finish(struct cybex_ingest_lines *l);
 /*
- * 1 with *line/*len/*lineno of the next complete line (valid until the next
- * call), 0 when more bytes are needed, CYBEX_ETOOBIG for an over-long line
- * (lineno set; call again to go on).
+ * 1 with *line, *len and *lineno of the next complete line (valid until the
+ * next call), 0 when more bytes are needed, CYBEX_ETOOBIG for an over-long
+ * line (lineno set; call again to go on).
  */
 int	 cybex_ingest_lines_next(struct cybex_ingest_lines *l,
 	    const char **line, size_t *len, unsigned long *lineno);

@@ -1,0 +1,165 @@
+/* Internal interface of the ingest module (docs/ingest.md). */
+#ifndef CYBEX_INGEST_INT_H
+#define CYBEX_INGEST_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cybex/ingest.h"
+
+/*
+ * The per-record string area: blocks that are never moved while a record
+ * is read (so pointers handed out stay valid) and are all kept for reuse
+ * when the next record starts, so a reader in steady state allocates
+ * nothing.  max caps the bytes one record may store.
+ */
+struct ingest_area_block {
+	struct ingest_area_block *next;
+	size_t			 size;
+	size_t			 used;
+	char			 data[];
+};
+
+struct ingest_area {
+	struct ingest_area_block *head;
+	struct ingest_area_block *cur;
+	size_t			 used;	/* bytes handed out for this record */
+	size_t			 held;	/* bytes of all blocks */
+	size_t			 max;
+};
+
+struct ingest_fmt;
+
+struct cybex_ingest_reader {
+	enum cybex_ingest_format format;
+	char			*sensor;
+	char			*org;
+	size_t			 line_max;
+	int64_t			 ref_time_us;
+	struct cybex_ingest_stats stats;
+	struct cybex_obs	 obs;
+	struct ingest_area	 area;
+	/* The record being read, for error columns. */
+	const char		*line;
+	size_t			 len;
+	unsigned long		 lineno;
+	/* Format state (eve.c, postfix.c, csv.c own theirs). */
+	void			*state;
+	const struct ingest_fmt	*fmt;
+};
+
+/*
+ * One format.  read returns 1 (observation in r->obs), 0 (nothing to
+ * observe) or a negative code with d filled (the caller adds the line).
+ */
+struct ingest_fmt {
+	const char	*name;
+	int	(*init)(struct cybex_ingest_reader *r,
+		    const struct cybex_ingest_opts *o, struct cybex_diag *d);
+	void	(*fini)(struct cybex_ingest_reader *r);
+	int	(*read)(struct cybex_ingest_reader *r, const char *line,
+		    size_t len, struct cybex_diag *d);
+};
+
+extern const struct ingest_fmt ingest_fmt_eve;
+extern const struct ingest_fmt ingest_fmt_syslog;
+extern const struct ingest_fmt ingest_fmt_access;
+extern const struct ingest_fmt ingest_fmt_postfix;
+extern const struct ingest_fmt ingest_fmt_csv;
+extern const struct ingest_fmt ingest_fmt_page;
+
+/* ---- string area (reader.c) ---- */
+/* n bytes of uninitialized room, or NULL (cap reached or no memory). */
+char	*ingest_alloc(struct cybex_ingest_reader *r, size_t n);
+/* A NUL-terminated copy of s[0..n), or NULL. */
+const char *ingest_strdup(struct cybex_ingest_reader *r, const char *s,
+	    size_t n);
+/* The same, lower-cased (ASCII). */
+const char *ingest_strdup_lower(struct cybex_ingest_reader *r, const char *s,
+	    size_t n);
+/*
+ * A copy of text from a log line: bytes that are not valid UTF-8, NUL and
+ * other control bytes become "\xHH" so the result is always valid UTF-8
+ * without NUL.
+ */
+const char *ingest_text(struct cybex_ingest_reader *r, const char *s,
+	    size_t n);
+/* Set d to code with message, d->column = col (1-based); returns code. */
+int	 ingest_err(struct cybex_diag *d, int code, size_t col,
+	    const char *fmt, ...) CYBEX_PRINTF(4, 5);
+/* Column (1-based) of p within the current line. */
+size_t	 ingest_col(const struct cybex_ingest_reader *r, const char *p);
+
+/* ---- time (ts.c) ---- */
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+int64_t	 ingest_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Days in month m (1-12) of year y. */
+unsigned ingest_month_days(int64_t y, unsigned m);
+/* Month number 1..12 of a three-letter English name (any case), or 0. */
+unsigned ingest_month_parse(const char *s);
+/*
+ * Parse "YYYY-MM-DD(T|t| )HH:MM:SS[.f{1,9}][Z|z|(+|-)HH[:]MM]" at
+ * s[0..n): sets *us and *end (bytes used).  Without an offset the time is
+ * UTC.  Returns 0, or CYBEX_EFORMAT with *end at the offending byte.
+ * allow_no_zone: accept a missing zone (else it is an error).
+ */
+int	 ingest_iso_time(const char *s, size_t n, bool allow_no_zone,
+	    int64_t *us, size_t *end);
+/*
+ * The UTC microseconds of a date without a year ("Feb  9 11:44:56"):
+ * the year is that of ref_us, or the one before when that puts the time
+ * more than 31 days after ref_us (and before a Feb 29 that does not
+ * exist, the closest leap year before).  Returns 0 or CYBEX_EFORMAT.
+ */
+int	 ingest_yearless_time(unsigned mon, unsigned day, unsigned hh,
+	    unsigned mm, unsigned ss, uint32_t usec, int64_t ref_us,
+	    int64_t *us);
+
+/* ---- syslog header (syslog.c), shared with postfix.c ---- */
+struct ingest_syslog {
+	int64_t		 ts_us;
+	const char	*host;		/* in the line, not NUL-terminated */
+	size_t		 host_len;
+	const char	*prog;
+	size_t		 prog_len;
+	const char	*pid;
+	size_t		 pid_len;
+	const char	*msg;		/* rest of the line */
+	size_t		 msg_len;
+};
+/* Parse the header of one syslog line (RFC 5424, RFC 3164, variants). */
+int	 ingest_syslog_header(struct cybex_ingest_reader *r, const char *line,
+	    size_t len, struct ingest_syslog *out, struct cybex_diag *d);
+
+/* ---- message parsers (auth.c) ---- */
+/*
+ * Parse the message of an sshd/su/sudo/PAM/login record into r->obs.
+ * prog is the program name (without pid).  Returns 1 when it is a
+ * program we read (obs filled), 0 when it is not.
+ */
+int	 ingest_auth_message(struct cybex_ingest_reader *r, const char *prog,
+	    size_t prog_len, const char *msg, size_t len, struct cybex_diag *d);
+
+/* ---- small text helpers (reader.c) ---- */
+/* Parse an unsigned decimal s[0..n) (no sign, no spaces) <= max. */
+int	 ingest_uint(const char *s, size_t n, uint64_t max, uint64_t *out);
+/* Find needle in s[0..n); NULL if absent. */
+const char *ingest_memmem(const char *s, size_t n, const char *needle);
+/* True when s[0..n) starts with the NUL-terminated prefix. */
+bool	 ingest_prefix(const char *s, size_t n, const char *prefix);
+/* Set obs->src_ip(_text) from text; CYBEX_EFORMAT if it is not an IP. */
+int	 ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
+	    const char **text, const char *s, size_t n);
+/*
+ * The host of an absolute URL ("http://User@Example.com:8080/x" ->
+ * "example.com", "[2001:db8::1]" -> "2001:db8::1"), lower-cased, into
+ * *out; *out stays NULL for a URL without one.  0 or CYBEX_ETOOBIG.
+ */
+int	 ingest_url_host(struct cybex_ingest_reader *r, const char *url,
+	    const char **out);
+/* Validate hex of exactly want digits; lower-cased copy into *out. */
+int	 ingest_hash(struct cybex_ingest_reader *r, const char *s, size_t n,
+	    size_t want, const char **out);
+
+#endif
