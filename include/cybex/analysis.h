@@ -36,12 +36,8 @@
 #include <stdint.h>
 
 #include "cybex/core.h"
-/* ingest.h as first committed has a comment GCC's -Wcomment trips on. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
-#include "cybex/ingest.h"
-#pragma GCC diagnostic pop
 #include "cybex/detect.h"
+#include "cybex/ingest.h"
 #include "cybex/match.h"
 #include "cybex/store.h"
 
