@@ -45,6 +45,10 @@ int	cmd_taxii(int argc, char **argv);
 void	cmd_taxii_usage(FILE *f);
 int	cmd_org(int argc, char **argv);
 void	cmd_org_usage(FILE *f);
+int	cmd_ingest(int argc, char **argv);
+void	cmd_ingest_usage(FILE *f);
+int	cmd_alerts(int argc, char **argv);
+void	cmd_alerts_usage(FILE *f);
 /* A new password from --password, stdin or a prompt, hashed into out. */
 int	cli_new_password(const char *given, bool from_stdin, char *out);
 

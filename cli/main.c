@@ -33,6 +33,10 @@ static const struct cli_cmd cmds[] = {
 	    "objects)", cmd_taxii, cmd_taxii_usage },
 	{ "org", "add, list or remove member organizations and their users",
 	    cmd_org, cmd_org_usage },
+	{ "ingest", "read sensor logs: match indicators, detect, store "
+	    "sightings and alerts", cmd_ingest, cmd_ingest_usage },
+	{ "alerts", "list, show or close the alerts of the detectors",
+	    cmd_alerts, cmd_alerts_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -202,12 +202,24 @@ void	 cybex_analysis_stats(const struct cybex_analysis *a,
 
 /*
  * Drain the complete lines of l through reader r into a: each line that
- * r cannot read, and each line over l's cap, goes to on_error (may be
- * NULL) with d->line set; observations are analysed.  Returns 0 when l
- * needs more bytes, or the first error of cybex_analysis_observe.
+ * r cannot read, and each line over l's cap (d->rule is then
+ * CYBEX_ANALYSIS_RULE_LINE_TOO_LONG: the reader never saw it), goes to
+ * on_error (may be NULL) with d->line set; observations are analysed.
+ * Returns 0 when l needs more bytes, or the first error of
+ * cybex_analysis_observe.
  */
+#define CYBEX_ANALYSIS_RULE_LINE_TOO_LONG	"line-too-long"
 int	 cybex_analysis_feed(struct cybex_analysis *a,
 	    struct cybex_ingest_reader *r, struct cybex_ingest_lines *l,
 	    cybex_diag_fn on_error, void *ud, struct cybex_diag *d);
+
+/*
+ * An alert as the REST API and `cybex alerts --json` show it: one JSON
+ * object (id, key, detector, classification {taxonomy, class, type},
+ * severity, summary, org, orgs, sensor, first_seen, last_seen, count,
+ * parties, evidence, tlp, status, created, updated), appended to out.
+ */
+int	 cybex_analysis_alert_json(const struct cybex_alert_row *r,
+	    struct cybex_buf *out);
 
 #endif /* CYBEX_ANALYSIS_H */

@@ -24,6 +24,7 @@ cybex_analysis_feed(struct cybex_analysis *a, struct cybex_ingest_reader *r,
 		if (rc == CYBEX_ETOOBIG) {
 			cybex_diag_set(&ld, CYBEX_ETOOBIG, "the line is longer "
 			    "than the limit; skipped");
+			ld.rule = CYBEX_ANALYSIS_RULE_LINE_TOO_LONG;
 			ld.line = lineno;
 			ld.column = 1;
 			if (on_error != NULL)
