@@ -73,6 +73,12 @@ const struct cfg_setting srv_settings[] = {
 	    "before it gets 429 (0 = no limit)" },
 	{ "config", CFG_STRING, NULL, 0, 0, false, OFF(config_file),
 	    "configuration file of 'name = value' lines" },
+	{ "events-flush", CFG_SECONDS, "10", 1, 3600, false, OFF(events_flush),
+	    "seconds between writes of the sightings and alerts that "
+	    "POST /api/v1/events produced" },
+	{ "intel-refresh", CFG_SECONDS, "60", 1, 86400, false,
+	    OFF(intel_refresh), "seconds between looks for new stored "
+	    "indicators (the matching index is rebuilt when there are)" },
 	{ NULL, 0, NULL, 0, 0, false, 0, NULL },
 };
 

@@ -44,6 +44,8 @@ struct srv_config {
 	int64_t		 auth_cache_seconds;
 	int64_t		 auth_fail_limit;
 	char		*config_file;
+	int64_t		 events_flush;		/* seconds */
+	int64_t		 intel_refresh;		/* seconds */
 	/* Where each value came from, for --check-config. */
 	const char	*origin[32];
 };

@@ -10,6 +10,7 @@
  *   /{root}/collections/{id}/objects/{oid}/versions/  versions
  *   /{root}/collections/{id}/manifest/                manifest
  * The trailing '/' is optional.  Authentication has already happened.
+ * /api/v1/... is the REST API (api_events.c), which answers JSON.
  */
 #include <string.h>
 
@@ -73,6 +74,8 @@ route(struct req *r)
 	n = split(path, seg);
 	if (n == 0 || n > SEGS_MAX)
 		return not_found(r);
+	if (n >= 2 && strcmp(seg[0], "api") == 0 && strcmp(seg[1], "v1") == 0)
+		return api_v1(r, seg + 2, n - 2);
 	/* Every TAXII answer is TAXII JSON: refuse clients that won't take it. */
 	accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT);

@@ -85,6 +85,11 @@ serve_run(struct srv_config *cfg, const char *dsn)
 		goto out;
 	}
 	cybex_diag_clear(&d);
+	if (events_start(&s, &d) != 0) {
+		fprintf(stderr, "cybex serve: events: %s\n", d.message);
+		goto out;
+	}
+	cybex_diag_clear(&d);
 	if (srv_start(&s, &d) != 0) {
 		fprintf(stderr, "cybex serve: %s\n", d.message);
 		goto out;
@@ -111,6 +116,7 @@ serve_run(struct srv_config *cfg, const char *dsn)
  out:
 	srv_stop(&s);		/* waits for requests in flight */
 	jobs_stop(s.jobs);	/* finishes queued jobs */
+	events_stop(&s);	/* writes pending sightings and alerts */
 	pool_fini(&s.pool);
 	ips_free(s.ips);
 	auth_cache_free(s.auth_cache);

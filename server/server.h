@@ -26,6 +26,7 @@
 
 struct srv;
 struct jobs;
+struct events;
 
 /* A pool of store handles: one per concurrent request, reused. */
 struct store_pool {
@@ -90,6 +91,7 @@ struct srv {
 	pthread_mutex_t		 body_mu;
 	size_t			 body_bytes;
 	size_t			 body_budget;
+	struct events		*events;	/* api_events.c */
 };
 
 /* http.c */
@@ -198,6 +200,15 @@ void	 jobs_stop(struct jobs *j);
 int	 jobs_submit(struct jobs *j, const char *api_root, const char *coll_id,
 	    int64_t uid, const char *status_id, int64_t created_us,
 	    struct cybex_buf *body, size_t *held);
+
+/* api_events.c: the REST API's events and alerts (/api/v1/...). */
+/* The analysis pipeline and its timer; events_stop flushes it. */
+int	 events_start(struct srv *s, struct cybex_diag *d);
+void	 events_stop(struct srv *s);
+/* seg[0..n) are the path segments after /api/v1/. */
+enum MHD_Result	 api_v1(struct req *r, char **seg, size_t n);
+enum MHD_Result	 api_events_post(struct req *r);
+enum MHD_Result	 api_alerts_get(struct req *r, const char *id);
 
 /* serve.c: run until SIGTERM/SIGINT; 0 on a clean stop. */
 int	 serve_run(struct srv_config *cfg, const char *dsn);
