@@ -25,6 +25,8 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void	die(const char *what) __attribute__((noreturn));
+
 static void
 die(const char *what)
 {
@@ -126,7 +128,7 @@ check_alert(void *ud, const struct cybex_alert *a)
 static void
 settings(const uint8_t *data, size_t len, struct cybex_detect_config **out)
 {
-	struct cybex_detect_config *c, *c2;
+	struct cybex_detect_config *c, *c2 = NULL;
 	struct cybex_buf b1, b2;
 	struct cybex_diag d;
 	unsigned long lines = 1;
