@@ -62,8 +62,12 @@ struct cybex_party {
 /*
  * One alert.  Strings and evidence are owned by the detector and valid
  * only during the callback; copy what you keep (json_incref the evidence).
- * key identifies the situation ("bruteforce|198.51.100.7|root") so a
- * consumer can merge repeated alerts of one situation.
+ * key identifies the situation ("bruteforce|cert-a|198.51.100.7": detector,
+ * member organization when there is one, then what it is about; the keys
+ * of every detector are listed in docs/detect.md) so a consumer can merge
+ * repeated alerts of one situation.  The detectors themselves raise a key
+ * again only after the quiet_period setting (coop alerts: when their count
+ * of members grows).
  */
 struct cybex_alert {
 	const char	*detector;	/* "scan", "bruteforce", "ddos", "beacon",
@@ -98,6 +102,10 @@ void	 cybex_detect_config_free(struct cybex_detect_config *c);
 /*
  * Apply "name = value" lines ('#' comments).  Unknown names, values out of
  * bounds: CYBEX_EINVAL with d->line and the reason; nothing applied then.
+ * d->column is the column of the name or value at fault (1-based).  Lists
+ * (protected_domain, ...) take one entry a line and an empty value clears
+ * them.  A text over 16 MiB, a value over 4 KiB or a list over 100,000
+ * entries is CYBEX_ETOOBIG.
  */
 int	 cybex_detect_config_parse(struct cybex_detect_config *c,
 	    const char *text, size_t len, struct cybex_diag *d);
@@ -109,6 +117,12 @@ int	 cybex_detect_config_describe(const struct cybex_detect_config *c,
 	    struct cybex_buf *out);
 
 struct cybex_detect;
+/*
+ * Detectors with settings c (NULL = the defaults; c is copied and may be
+ * freed after).  Every table is allocated here, from the caps: memory does
+ * not grow afterwards.  CYBEX_EINVAL when settings contradict each other
+ * (scan_theta1 >= scan_theta0, ...; d says which), CYBEX_ENOMEM.
+ */
 int	 cybex_detect_new(const struct cybex_detect_config *c,
 	    struct cybex_detect **out, struct cybex_diag *d);
 void	 cybex_detect_free(struct cybex_detect *dt);

@@ -65,7 +65,7 @@ static const struct setting settings[] = {
 	    "member organization of observations that name none" },
 	{ "quiet_period", S_SECONDS, "600", 0, 30 * DAY, OFF(quiet_us), NULL,
 	    "seconds before an alert with the same key is raised again" },
-	{ "hash_seed", S_UINT, "0", 0, 18446744073709551615.0, OFF(hash_seed),
+	{ "hash_seed", S_UINT, "0", 0, 1e18, OFF(hash_seed),
 	    NULL, "key of the tables' hash (0 = random per instance; set it "
 	    "to replay with identical evictions)" },
 	{ "alert_keys", S_UINT, "65536", 64, 1 << 24, OFF(alert_keys), NULL,
@@ -185,7 +185,8 @@ static const struct setting settings[] = {
 	{ "spam_window", S_SECONDS, "3600", 1, 7 * DAY, OFF(spam_window_us),
 	    NULL, "window of distinct recipients per sending host" },
 	{ "spam_recipients", S_UINT, "100", 2, 1e9, OFF(spam_recipients), NULL,
-	    "distinct recipients from one host in the window: spam" },
+	    "distinct recipients from one host in the window: spam (with "
+	    "home_net set, hosts inside it)" },
 	{ "spam_senders", S_UINT, "16384", 64, 1 << 22, OFF(spam_senders), NULL,
 	    "sending hosts tracked" },
 	{ "spam_listed", S_UINT, "65536", 64, 1 << 24, OFF(spam_listed), NULL,
@@ -988,6 +989,7 @@ describe_help(const struct setting *s, struct cybex_buf *out)
 		return r;
 	switch (s->type) {
 	case S_UINT:
+		return cybex_buf_printf(out, " [%.0f..%.0f]\n", s->min, s->max);
 	case S_REAL:
 		return cybex_buf_printf(out, " [%.15g..%.15g]\n", s->min,
 		    s->max);

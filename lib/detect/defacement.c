@@ -95,12 +95,6 @@ dt_page_fini(struct cybex_detect *dt)
 	dt_table_fini(&dt->page);
 }
 
-size_t
-dt_page_cfg_bytes(const struct cybex_detect_config *c)
-{
-	return c->monitored_page.n * sizeof(struct page_cfg);
-}
-
 /* The host of an http(s) URL into out ("" if none). */
 static void
 url_host(const char *url, char *out, size_t outsz)

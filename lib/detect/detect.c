@@ -13,6 +13,8 @@
 
 #include "detect_int.h"
 
+#define DT_TIME_MAX	(INT64_C(1) << 62)	/* about 146,000 years */
+
 bool
 dt_enabled(const struct cybex_detect *dt, enum dt_detector d)
 {
@@ -185,6 +187,11 @@ advance(struct cybex_detect *dt, int64_t ts, cybex_alert_fn fn, void *ud)
 	int64_t iv = dt->cfg->ddos_interval_us;
 	int r = 0;
 
+	/* Far beyond any real time; keeps every sum of times in range. */
+	if (ts > DT_TIME_MAX)
+		ts = DT_TIME_MAX;
+	else if (ts < -DT_TIME_MAX)
+		ts = -DT_TIME_MAX;
 	if (!dt->started) {
 		dt->started = true;
 		dt->now = ts;

@@ -355,7 +355,6 @@ int	 dt_c2_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 
 int	 dt_phish_init(struct cybex_detect *dt, struct cybex_diag *d);
 void	 dt_phish_fini(struct cybex_detect *dt);
-size_t	 dt_phish_cfg_bytes(const struct cybex_detect_config *c);
 int	 dt_phish_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	    cybex_alert_fn fn, void *ud);
 int	 dt_pharm_observe(struct cybex_detect *dt, const struct cybex_obs *o,
@@ -363,7 +362,6 @@ int	 dt_pharm_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 
 int	 dt_page_init(struct cybex_detect *dt, struct cybex_diag *d);
 void	 dt_page_fini(struct cybex_detect *dt);
-size_t	 dt_page_cfg_bytes(const struct cybex_detect_config *c);
 int	 dt_page_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	    cybex_alert_fn fn, void *ud);
 

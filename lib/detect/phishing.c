@@ -327,13 +327,6 @@ dt_phish_fini(struct cybex_detect *dt)
 	dt_table_fini(&dt->phish);
 }
 
-size_t
-dt_phish_cfg_bytes(const struct cybex_detect_config *c)
-{
-	return (c->protected_domain.n + c->protected_brand.n) *
-	    (sizeof(struct prot_name) + sizeof(struct prot_brand));
-}
-
 /* Is name (lower case) a protected domain or under one? */
 static bool
 protected_name(const struct dt_protected *p, const char *name)

@@ -53,6 +53,8 @@ kb_put(struct dt_kb *kb, const void *p, size_t n)
 	/* Callers stay far below DT_KB_MAX; cut rather than overflow. */
 	if (n > DT_KB_MAX - kb->n)
 		n = DT_KB_MAX - kb->n;
+	if (n == 0)
+		return;			/* p may be NULL then */
 	memcpy(kb->b + kb->n, p, n);
 	kb->n += n;
 }
