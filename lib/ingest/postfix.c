@@ -456,12 +456,23 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 			drop(t, i);
 		return 0;
 	}
-	if ((i = get(t, q, qn)) < 0)
-		return ingest_err(d, CYBEX_ENOMEM, 1, "out of memory");
-	e = &t->e[i];
+	/* Lines that only use what is known must not push it out. */
+	if ((i = find(t, q, qn)) >= 0)
+		e = &t->e[i];
 	if (ingest_prefix(s, n, "reject: ") ||
 	    ingest_prefix(s, n, "milter-reject: "))
 		return reject(r, s, n, e, d);
+	if (ingest_prefix(s, n, "to=<"))
+		return kv(s, n, "status=", " ", &v, &vn) ?
+		    delivery(r, s, n, e, d) : 0;
+	if (!ingest_prefix(s, n, "client=") &&
+	    !ingest_prefix(s, n, "message-id=") &&
+	    !(dn == 4 && memcmp(daemon, "qmgr", 4) == 0) &&
+	    !(dn == 6 && memcmp(daemon, "pickup", 6) == 0))
+		return 0;
+	if ((i = get(t, q, qn)) < 0)
+		return ingest_err(d, CYBEX_ENOMEM, 1, "out of memory");
+	e = &t->e[i];
 	if (ingest_prefix(s, n, "client=")) {
 		s += 7;
 		n -= 7;
@@ -502,10 +513,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		if (kv(s, n, "nrcpt=", " ,", &v, &vn) && ingest_uint(v, vn,
 		    UINT32_MAX, &nr) == 0)
 			e->nrcpt = (uint32_t)nr;
-		return 0;
 	}
-	if (ingest_prefix(s, n, "to=<") && kv(s, n, "status=", " ", &v, &vn))
-		return delivery(r, s, n, e, d);
 	return 0;
 }
 
