@@ -258,8 +258,8 @@ set_client(struct cybex_ingest_reader *r, const char *h, size_t hn,
 	    (o->mail_relay = ingest_text(r, h, hn)) == NULL)
 		return full(d);
 	if (an > 0 && ingest_set_ip(r, &o->src_ip, &o->src_ip_text, a,
-	    an) != 0)
-		memset(&o->src_ip, 0, sizeof(o->src_ip));
+	    an) == CYBEX_ETOOBIG)
+		return full(d);
 	return 0;
 }
 
@@ -350,8 +350,8 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 	}
 	if (kv(s, n, "relay=", ",", &v, &vn) && host_addr(v, vn, &h, &hn, &a,
 	    &an)) {
-		if (cybex_ip_parse(a, an, &o->dst_ip) == 0 &&
-		    ingest_set_ip(r, &o->dst_ip, &o->dst_ip_text, a, an) != 0)
+		if (ingest_set_ip(r, &o->dst_ip, &o->dst_ip_text, a, an) ==
+		    CYBEX_ETOOBIG)
 			return full(d);
 		colon = a + an + 1;
 		if (colon < v + vn && *colon == ':' && ingest_uint(colon + 1,

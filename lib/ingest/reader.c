@@ -255,8 +255,10 @@ ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 {
 	char buf[48];
 
-	if (cybex_ip_parse(s, n, ip) != 0)
+	if (cybex_ip_parse(s, n, ip) != 0) {
+		*text = NULL;		/* ip is zeroed too: both absent */
 		return CYBEX_EFORMAT;
+	}
 	/* The canonical text (lower case, shortest IPv6 form). */
 	cybex_ip_format(ip, buf, sizeof(buf));
 	if ((*text = ingest_strdup(r, buf, strlen(buf))) == NULL)
