@@ -330,9 +330,20 @@ lookup(uint8_t ctx, const unsigned char *s, size_t n, unsigned *idx)
 {
 	const struct key *k = keys[ctx].k;
 	unsigned i;
+	size_t j;
 
+	if (n == 0)
+		return NULL;
+	/* Keys are short: compare bytes inline, first the length and the
+	 * first and last bytes, which tell most keys apart. */
 	for (i = 0; i < keys[ctx].n; i++) {
-		if (k[i].len == n && memcmp(k[i].name, s, n) == 0) {
+		if (k[i].len != n || (unsigned char)k[i].name[0] != s[0] ||
+		    (unsigned char)k[i].name[n - 1] != s[n - 1])
+			continue;
+		for (j = 1; j + 1 < n; j++)
+			if ((unsigned char)k[i].name[j] != s[j])
+				break;
+		if (j + 1 >= n) {
 			*idx = i;
 			return &k[i];
 		}

@@ -259,6 +259,12 @@ ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 		*text = NULL;		/* ip is zeroed too: both absent */
 		return CYBEX_EFORMAT;
 	}
+	/* inet_pton takes IPv4 only in its canonical dotted form. */
+	if (ip->family == 4) {
+		if ((*text = ingest_strdup(r, s, n)) == NULL)
+			return CYBEX_ETOOBIG;
+		return 0;
+	}
 	/* The canonical text (lower case, shortest IPv6 form). */
 	cybex_ip_format(ip, buf, sizeof(buf));
 	if ((*text = ingest_strdup(r, buf, strlen(buf))) == NULL)
