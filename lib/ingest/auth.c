@@ -134,11 +134,10 @@ set_addr(struct cybex_ingest_reader *r, struct seg v, struct cybex_diag *d)
 	while (v.n > 0 && (v.p[v.n - 1] == ']' || v.p[v.n - 1] == ':' ||
 	    v.p[v.n - 1] == ','))
 		v.n--;
-	if (v.n == 0 || cybex_ip_parse(v.p, v.n, &o->src_ip) != 0) {
-		memset(&o->src_ip, 0, sizeof(o->src_ip));
+	if (v.n == 0)
 		return 0;
-	}
-	if (ingest_set_ip(r, &o->src_ip, &o->src_ip_text, v.p, v.n) != 0)
+	if (ingest_set_ip(r, &o->src_ip, &o->src_ip_text, v.p, v.n) ==
+	    CYBEX_ETOOBIG)
 		return full(d);
 	return 0;
 }

@@ -330,9 +330,20 @@ lookup(uint8_t ctx, const unsigned char *s, size_t n, unsigned *idx)
 {
 	const struct key *k = keys[ctx].k;
 	unsigned i;
+	size_t j;
 
+	if (n == 0)
+		return NULL;
+	/* Keys are short: compare bytes inline, first the length and the
+	 * first and last bytes, which tell most keys apart. */
 	for (i = 0; i < keys[ctx].n; i++) {
-		if (k[i].len == n && memcmp(k[i].name, s, n) == 0) {
+		if (k[i].len != n || (unsigned char)k[i].name[0] != s[0] ||
+		    (unsigned char)k[i].name[n - 1] != s[n - 1])
+			continue;
+		for (j = 1; j + 1 < n; j++)
+			if ((unsigned char)k[i].name[j] != s[j])
+				break;
+		if (j + 1 >= n) {
 			*idx = i;
 			return &k[i];
 		}
@@ -1222,12 +1233,25 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		msg = yajl_get_error(e->h, 0, (const unsigned char *)line,
 		    len);
 		n = msg != NULL ? strcspn((char *)msg, "\n") : 0;
+		/* A lexical error stops before the bad byte, a parse error
+		 * after the token it did not expect. */
+		if (msg != NULL && strncmp((char *)msg, "lexical", 7) == 0 &&
+		    col < len)
+			col++;
 		/* yajl's text starts with "lexical error: " or "parse error: " */
 		rc = ingest_err(d, CYBEX_EJSON, col > 0 ? col : 1,
 		    "malformed JSON: %.*s", (int)n, msg != NULL ?
 		    (const char *)msg : "");
 		if (msg != NULL)
 			yajl_free_error(e->h, msg);
+		goto broken;
+	}
+	if (!e->done && e->depth == 0) {
+		/* A number alone is never finished for yajl: not an object. */
+		for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+			;
+		rc = ingest_err(d, CYBEX_EFORMAT, i + 1, "an EVE record must "
+		    "be a JSON object");
 		goto broken;
 	}
 	if (!e->done || e->depth != 0 || e->skip != 0) {

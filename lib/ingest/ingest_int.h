@@ -148,7 +148,10 @@ int	 ingest_uint(const char *s, size_t n, uint64_t max, uint64_t *out);
 const char *ingest_memmem(const char *s, size_t n, const char *needle);
 /* True when s[0..n) starts with the NUL-terminated prefix. */
 bool	 ingest_prefix(const char *s, size_t n, const char *prefix);
-/* Set obs->src_ip(_text) from text; CYBEX_EFORMAT if it is not an IP. */
+/*
+ * Set *ip and *text (the canonical form) from s[0..n); CYBEX_EFORMAT and
+ * both cleared if it is not an IP address, CYBEX_ETOOBIG if the area is full.
+ */
 int	 ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 	    const char **text, const char *s, size_t n);
 /*

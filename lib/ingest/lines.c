@@ -29,19 +29,23 @@ int
 cybex_ingest_lines_new(size_t line_max, struct cybex_ingest_lines **out)
 {
 	struct cybex_ingest_lines *l;
+	int r = CYBEX_EINVAL;
 
 	*out = NULL;
 	if (line_max == 0)
 		line_max = CYBEX_INGEST_LINE_MAX_DEFAULT;
 	if (line_max > ((size_t)1 << 30))
-		return CYBEX_EINVAL;
+		goto out;
+	r = CYBEX_ENOMEM;
 	if ((l = cybex_calloc(1, sizeof(*l))) == NULL)
-		return CYBEX_ENOMEM;
+		goto out;
 	cybex_buf_init(&l->buf, 0);
 	l->line_max = line_max;
 	l->keep = line_max + 2;
 	*out = l;
-	return 0;
+	r = 0;
+ out:
+	return r;
 }
 
 void

@@ -258,8 +258,8 @@ set_client(struct cybex_ingest_reader *r, const char *h, size_t hn,
 	    (o->mail_relay = ingest_text(r, h, hn)) == NULL)
 		return full(d);
 	if (an > 0 && ingest_set_ip(r, &o->src_ip, &o->src_ip_text, a,
-	    an) != 0)
-		memset(&o->src_ip, 0, sizeof(o->src_ip));
+	    an) == CYBEX_ETOOBIG)
+		return full(d);
 	return 0;
 }
 
@@ -350,8 +350,8 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 	}
 	if (kv(s, n, "relay=", ",", &v, &vn) && host_addr(v, vn, &h, &hn, &a,
 	    &an)) {
-		if (cybex_ip_parse(a, an, &o->dst_ip) == 0 &&
-		    ingest_set_ip(r, &o->dst_ip, &o->dst_ip_text, a, an) != 0)
+		if (ingest_set_ip(r, &o->dst_ip, &o->dst_ip_text, a, an) ==
+		    CYBEX_ETOOBIG)
 			return full(d);
 		colon = a + an + 1;
 		if (colon < v + vn && *colon == ':' && ingest_uint(colon + 1,
@@ -456,12 +456,23 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 			drop(t, i);
 		return 0;
 	}
-	if ((i = get(t, q, qn)) < 0)
-		return ingest_err(d, CYBEX_ENOMEM, 1, "out of memory");
-	e = &t->e[i];
+	/* Lines that only use what is known must not push it out. */
+	if ((i = find(t, q, qn)) >= 0)
+		e = &t->e[i];
 	if (ingest_prefix(s, n, "reject: ") ||
 	    ingest_prefix(s, n, "milter-reject: "))
 		return reject(r, s, n, e, d);
+	if (ingest_prefix(s, n, "to=<"))
+		return kv(s, n, "status=", " ", &v, &vn) ?
+		    delivery(r, s, n, e, d) : 0;
+	if (!ingest_prefix(s, n, "client=") &&
+	    !ingest_prefix(s, n, "message-id=") &&
+	    !(dn == 4 && memcmp(daemon, "qmgr", 4) == 0) &&
+	    !(dn == 6 && memcmp(daemon, "pickup", 6) == 0))
+		return 0;
+	if ((i = get(t, q, qn)) < 0)
+		return ingest_err(d, CYBEX_ENOMEM, 1, "out of memory");
+	e = &t->e[i];
 	if (ingest_prefix(s, n, "client=")) {
 		s += 7;
 		n -= 7;
@@ -502,10 +513,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		if (kv(s, n, "nrcpt=", " ,", &v, &vn) && ingest_uint(v, vn,
 		    UINT32_MAX, &nr) == 0)
 			e->nrcpt = (uint32_t)nr;
-		return 0;
 	}
-	if (ingest_prefix(s, n, "to=<") && kv(s, n, "status=", " ", &v, &vn))
-		return delivery(r, s, n, e, d);
 	return 0;
 }
 

@@ -47,8 +47,20 @@ cybex_ingest_format_name(enum cybex_ingest_format f)
 static void
 area_reset(struct ingest_area *a)
 {
-	struct ingest_area_block *b;
+	struct ingest_area_block *b, *next;
 
+	/*
+	 * Blocks are kept for the next record, but not past the cap: a few
+	 * huge lines of different sizes must not pin memory for ever.
+	 */
+	if (a->head != NULL && a->held > a->max) {
+		for (b = a->head->next; b != NULL; b = next) {
+			next = b->next;
+			cybex_free(b);
+		}
+		a->head->next = NULL;
+		a->held = a->head->size;
+	}
 	for (b = a->head; b != NULL; b = b->next)
 		b->used = 0;
 	a->cur = a->head;
@@ -88,8 +100,9 @@ ingest_alloc(struct cybex_ingest_reader *r, size_t n)
 		}
 	}
 	sz = n > AREA_BLOCK ? n : AREA_BLOCK;
-	if (a->held > a->max * 2 + AREA_BLOCK * 2)
-		return NULL;	/* fragmented beyond any sane use: refuse */
+	/* One record uses at most max bytes: held stays under 3 x max. */
+	if (a->held > a->max * 3 + AREA_BLOCK * 2)
+		return NULL;
 	if ((nb = cybex_malloc(sizeof(*nb) + sz)) == NULL)
 		return NULL;
 	nb->next = NULL;
@@ -255,8 +268,16 @@ ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 {
 	char buf[48];
 
-	if (cybex_ip_parse(s, n, ip) != 0)
+	if (cybex_ip_parse(s, n, ip) != 0) {
+		*text = NULL;		/* ip is zeroed too: both absent */
 		return CYBEX_EFORMAT;
+	}
+	/* inet_pton takes IPv4 only in its canonical dotted form. */
+	if (ip->family == 4) {
+		if ((*text = ingest_strdup(r, s, n)) == NULL)
+			return CYBEX_ETOOBIG;
+		return 0;
+	}
 	/* The canonical text (lower case, shortest IPv6 form). */
 	cybex_ip_format(ip, buf, sizeof(buf));
 	if ((*text = ingest_strdup(r, buf, strlen(buf))) == NULL)
