@@ -521,6 +521,12 @@ parse(int argc, char **argv, struct opts *o)
 		    "input)\n");
 		return -1;
 	}
+	if (o->follow && (argc - optind != 1 || strcmp(argv[optind],
+	    "-") == 0)) {
+		fprintf(stderr, "cybex ingest: --follow takes exactly one FILE "
+		    "(not standard input)\n");
+		return -1;
+	}
 	return 0;
 }
 

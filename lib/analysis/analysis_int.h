@@ -61,7 +61,9 @@ enum lk {
 extern const char *const lk_field[LK_N];
 
 #define VALUE_MAX	4096	/* longer values are not looked up */
-#define VALUES_MAX	(8 + CYBEX_OBS_ANSWERS_MAX + 2 * CYBEX_OBS_RCPT_MAX)
+/* Every value an observation can carry (mail addresses count twice:
+ * the address and its domain). */
+#define VALUES_MAX	(24 + CYBEX_OBS_ANSWERS_MAX + 2 * CYBEX_OBS_RCPT_MAX)
 
 struct lvalue {
 	enum lk		 kind;
