@@ -72,8 +72,8 @@ cmd_ingest_usage(FILE *f)
 	    "the same input again counts nothing twice.\n\n"
 	    "  --format F           eve, syslog, access, postfix, csv or page\n"
 	    "  --sensor NAME        the sensor's name (default: from the "
-	    "records, else the\n"
-	    "                       file name)\n"
+	    "records, else their\n"
+	    "                       reporting host)\n"
 	    "  --org ORG            the member organization the data is from "
 	    "(cybex org)\n"
 	    "  --follow             keep reading the growing FILE, across "
@@ -157,15 +157,6 @@ slurp(const char *path, size_t *len)
 	}
 	*len = b.len - 1;
 	return b.data;
-}
-
-/* The sensor name when none is given: the file's base name. */
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL && s[1] != '\0' ? s + 1 : path;
 }
 
 struct run {
@@ -633,8 +624,7 @@ cmd_ingest(int argc, char **argv)
 		memset(&io, 0, sizeof(io));
 		io.format = (enum cybex_ingest_format)
 		    cybex_ingest_format_parse(o.format);
-		io.sensor = o.sensor != NULL ? o.sensor :
-		    strcmp(argv[i], "-") == 0 ? "stdin" : base_name(argv[i]);
+		io.sensor = o.sensor;	/* NULL: the records say */
 		io.org = o.org;
 		io.mapping = mapping;
 		if (o.has_ref)

@@ -59,7 +59,6 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 	a->s = s;
 	if (o != NULL)
 		a->o = *o;
-	a->o.on_alert = o != NULL ? o->on_alert : NULL;
 	if (a->o.max_sightings == 0)
 		a->o.max_sightings = CYBEX_ANALYSIS_MAX_SIGHTINGS_DEFAULT;
 	if (a->o.max_alerts == 0)

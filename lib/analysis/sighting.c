@@ -238,7 +238,9 @@ sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 	if (strncmp(id, "indicator--", 11) != 0 ||
 	    cybex_uuid_parse(id + 11, strlen(id + 11), &u) != 0)
 		return 0;
-	if ((si = sensor_of(g, o->sensor, o->org)) == -1)
+	/* The sensor: as named, else the host that reported the record. */
+	if ((si = sensor_of(g, o->sensor != NULL ? o->sensor : o->host,
+	    o->org)) == -1)
 		return 1;
 	if (si < 0)
 		return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
