@@ -69,7 +69,7 @@ enum field {
 	F_PKTS_TS, F_PKTS_TC, F_BYTES_TS, F_BYTES_TC, F_FLOW_STATE,
 	F_NF_PKTS, F_NF_BYTES, F_TCP_FLAGS,
 	/* dns */
-	F_DNS_TYPE, F_DNS_RRNAME, F_DNS_RRTYPE, F_DNS_RCODE, F_DNS_RDATA,
+	F_DNS_RRNAME, F_DNS_RRTYPE, F_DNS_RCODE, F_DNS_RDATA,
 	F_DNS_QUERIES, F_DNS_ANSWERS, F_DNS_GROUPED,
 	F_Q_RRNAME, F_Q_RRTYPE,
 	F_A_RRNAME, F_A_RRTYPE, F_A_RDATA,
@@ -143,7 +143,6 @@ static const struct key k_tcp[] = {
 	K("tcp_flags", F_TCP_FLAGS, T_STR, 0),
 };
 static const struct key k_dns[] = {
-	K("type", F_DNS_TYPE, T_STR, 0),
 	K("rrname", F_DNS_RRNAME, T_STR, 0),
 	K("rrtype", F_DNS_RRTYPE, T_STR, 0),
 	K("rcode", F_DNS_RCODE, T_STR, 0),
@@ -257,7 +256,7 @@ struct eve {
 	bool		 has_ts;
 	const char	*host;
 	uint64_t	 nf_pkts, nf_bytes;
-	const char	*dns_type, *dns_rrname, *dns_rrtype, *dns_rdata;
+	const char	*dns_rrname, *dns_rrtype, *dns_rdata;
 	const char	*q_rrname, *q_rrtype;
 	size_t		 n_queries;
 	bool		 detailed;	/* a "dns.answers" array was seen */
@@ -520,8 +519,6 @@ on_string(struct eve *e, const unsigned char *s, size_t n)
 		return set_str(e, &o->flow_state, s, n, false);
 	case F_TCP_FLAGS:
 		return set_str(e, &o->tcp_flags, s, n, true);
-	case F_DNS_TYPE:
-		return set_str(e, &e->dns_type, s, n, false);
 	case F_DNS_RRNAME:
 		return set_str(e, &e->dns_rrname, s, n, true);
 	case F_DNS_RRTYPE:
