@@ -290,6 +290,18 @@ num_col(struct eve *e, const char *s)
 	return yajl_get_bytes_consumed(e->h) + 1;
 }
 
+/* Column of byte off of a string value: exact when the string is in the
+ * line as written (no escapes), else the end of its token. */
+static size_t
+in_col(struct eve *e, const unsigned char *s, size_t off)
+{
+	const char *p = (const char *)s;
+
+	if (p > e->r->line && p + off <= e->r->line + e->r->len)
+		return (size_t)(p - e->r->line) + 1 + off;
+	return yajl_get_bytes_consumed(e->h);
+}
+
 static size_t
 tok_col(struct eve *e)
 {
@@ -487,7 +499,7 @@ on_string(struct eve *e, const unsigned char *s, size_t n)
 	case F_TIMESTAMP:
 		if (ingest_iso_time((const char *)s, n, false, &us, &end) !=
 		    0 || end != n)
-			return stop(e, CYBEX_EFORMAT, str_col(e, s) + 1 + end,
+			return stop(e, CYBEX_EFORMAT, in_col(e, s, end),
 			    "\"%s\" is not a time stamp like "
 			    "2017-04-07T22:24:37.251547+0100", "timestamp");
 		o->ts_us = us;
