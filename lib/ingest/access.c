@@ -154,6 +154,9 @@ access_read(struct cybex_ingest_reader *r, const char *s, size_t n,
 		return ingest_err(d, CYBEX_EFORMAT, i + 1, "the client is not "
 		    "an IPv4 or IPv6 address");
 	/* ident, then the user up to " [" (a user name may hold spaces) */
+	if (j >= n)
+		return ingest_err(d, CYBEX_EFORMAT, n + 1, "the line ends "
+		    "after the client");
 	i = j + 1;
 	for (j = i; j < n && s[j] != ' '; j++)
 		;
@@ -188,8 +191,8 @@ access_read(struct cybex_ingest_reader *r, const char *s, size_t n,
 	i = end + 1;
 	if (i + 4 > n || s[i] != ' ' || ingest_uint(s + i + 1, 3, 999,
 	    &v) != 0 || (i + 4 < n && s[i + 4] != ' '))
-		return ingest_err(d, CYBEX_EFORMAT, i + 2, "bad status: "
-		    "expected three digits");
+		return ingest_err(d, CYBEX_EFORMAT, i + 1 < n ? i + 2 : n + 1,
+		    "bad status: expected three digits");
 	o->http_status = (int)v;
 	i += 4;
 	/* bytes: a number or "-" */

@@ -69,7 +69,7 @@ enum field {
 	F_PKTS_TS, F_PKTS_TC, F_BYTES_TS, F_BYTES_TC, F_FLOW_STATE,
 	F_NF_PKTS, F_NF_BYTES, F_TCP_FLAGS,
 	/* dns */
-	F_DNS_TYPE, F_DNS_RRNAME, F_DNS_RRTYPE, F_DNS_RCODE, F_DNS_RDATA,
+	F_DNS_RRNAME, F_DNS_RRTYPE, F_DNS_RCODE, F_DNS_RDATA,
 	F_DNS_QUERIES, F_DNS_ANSWERS, F_DNS_GROUPED,
 	F_Q_RRNAME, F_Q_RRTYPE,
 	F_A_RRNAME, F_A_RRTYPE, F_A_RDATA,
@@ -143,7 +143,6 @@ static const struct key k_tcp[] = {
 	K("tcp_flags", F_TCP_FLAGS, T_STR, 0),
 };
 static const struct key k_dns[] = {
-	K("type", F_DNS_TYPE, T_STR, 0),
 	K("rrname", F_DNS_RRNAME, T_STR, 0),
 	K("rrtype", F_DNS_RRTYPE, T_STR, 0),
 	K("rcode", F_DNS_RCODE, T_STR, 0),
@@ -257,7 +256,7 @@ struct eve {
 	bool		 has_ts;
 	const char	*host;
 	uint64_t	 nf_pkts, nf_bytes;
-	const char	*dns_type, *dns_rrname, *dns_rrtype, *dns_rdata;
+	const char	*dns_rrname, *dns_rrtype, *dns_rdata;
 	const char	*q_rrname, *q_rrtype;
 	size_t		 n_queries;
 	bool		 detailed;	/* a "dns.answers" array was seen */
@@ -289,6 +288,18 @@ num_col(struct eve *e, const char *s)
 	if (s >= e->r->line && s < e->r->line + e->r->len)
 		return (size_t)(s - e->r->line) + 1;
 	return yajl_get_bytes_consumed(e->h) + 1;
+}
+
+/* Column of byte off of a string value: exact when the string is in the
+ * line as written (no escapes), else the end of its token. */
+static size_t
+in_col(struct eve *e, const unsigned char *s, size_t off)
+{
+	const char *p = (const char *)s;
+
+	if (p > e->r->line && p + off <= e->r->line + e->r->len)
+		return (size_t)(p - e->r->line) + 1 + off;
+	return yajl_get_bytes_consumed(e->h);
 }
 
 static size_t
@@ -488,7 +499,7 @@ on_string(struct eve *e, const unsigned char *s, size_t n)
 	case F_TIMESTAMP:
 		if (ingest_iso_time((const char *)s, n, false, &us, &end) !=
 		    0 || end != n)
-			return stop(e, CYBEX_EFORMAT, str_col(e, s) + 1 + end,
+			return stop(e, CYBEX_EFORMAT, in_col(e, s, end),
 			    "\"%s\" is not a time stamp like "
 			    "2017-04-07T22:24:37.251547+0100", "timestamp");
 		o->ts_us = us;
@@ -520,8 +531,6 @@ on_string(struct eve *e, const unsigned char *s, size_t n)
 		return set_str(e, &o->flow_state, s, n, false);
 	case F_TCP_FLAGS:
 		return set_str(e, &o->tcp_flags, s, n, true);
-	case F_DNS_TYPE:
-		return set_str(e, &e->dns_type, s, n, false);
 	case F_DNS_RRNAME:
 		return set_str(e, &e->dns_rrname, s, n, true);
 	case F_DNS_RRTYPE:

@@ -155,10 +155,10 @@ cybex_ingest_lines_next(struct cybex_ingest_lines *l, const char **line,
 
 	*line = NULL;
 	*len = 0;
-	b = l->buf.data + l->start;
 	avail = l->buf.len - l->start;
-	if (avail == 0)
+	if (avail == 0 || l->buf.data == NULL)
 		return 0;
+	b = l->buf.data + l->start;
 	nl = memchr(b + l->scanned, '\n', avail - l->scanned);
 	if (nl == NULL) {
 		l->scanned = avail;
