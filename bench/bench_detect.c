@@ -5,7 +5,10 @@
  * a brute force, phishing look-ups, a DDoS, a beacon and spam mixed in),
  * and the memory it takes.
  *
- *   bench_detect [-n OBSERVATIONS] [-s SEED]
+ *   bench_detect [-n OBSERVATIONS] [-s SEED] [-f]
+ *
+ * -f: normal traffic only (no attacks), and every alert is a false
+ * positive: prints them by detector and the rate per million.
  *
  * Default 4,000,000 observations (about 33 minutes of traffic at 2,000
  * observations/s) with the default settings and protected names.  The
@@ -48,11 +51,15 @@ peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+static int	fp_only;
+
 static int
 count_alert(void *ud, const struct cybex_alert *a)
 {
-	(void)a;
 	(*(uint64_t *)ud)++;
+	if (fp_only)
+		printf("false positive: %s %s: %s\n", a->detector, a->key,
+		    a->summary);
 	return 0;
 }
 
@@ -80,7 +87,7 @@ pass(struct cybex_detect *dt, uint64_t seed, uint64_t n, uint64_t *alerts)
 	gen_init(&g, seed, T0, NULL);
 	start = g.now;
 	for (i = 0; i < n; i++) {
-		if (g.now - start >= every * (int64_t)(next + 1) &&
+		if (!fp_only && g.now - start >= every * (int64_t)(next + 1) &&
 		    next < 1000) {
 			k = next % NATK;
 			if (atk[k].left == 0)
@@ -115,8 +122,11 @@ main(int argc, char **argv)
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "fn:s:")) != -1) {
 		switch (ch) {
+		case 'f':
+			fp_only = 1;
+			break;
 		case 'n':
 		case 's':
 			errno = 0;
@@ -131,7 +141,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: bench_detect [-n OBSERVATIONS] "
-			    "[-s SEED]\n");
+			    "[-s SEED] [-f]\n");
 			return 2;
 		}
 	}
@@ -158,7 +168,11 @@ main(int argc, char **argv)
 	    "(%.0f ns each)\n", net, net > 0 ? (double)n / net : 0.0,
 	    net > 0 ? net * 1e9 / (double)n : 0.0);
 	printf("alerts:              %" PRIu64 " (%" PRIu64 " suppressed in "
-	    "quiet periods)\n", st.alerts, st.suppressed);
+	    "quiet periods)%s\n", st.alerts, st.suppressed,
+	    fp_only ? ", all false positives" : "");
+	if (fp_only)
+		printf("false positives:     %.3f per million observations\n",
+		    (double)st.alerts * 1e6 / (double)st.observations);
 	printf("detector memory:     %.1f MiB held, bound %.1f MiB, %" PRIu64
 	    " evictions\n", st.memory / 1048576.0, st.memory_cap / 1048576.0,
 	    st.evictions);

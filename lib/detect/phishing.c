@@ -555,9 +555,11 @@ check_name(struct cybex_detect *dt, const char *raw, const char *source,
 	struct dt_kb kb;
 	struct dt_key k;
 	char name[NAME_MAX_ + 2], key[NAME_MAX_ + 160], org[128];
+	struct cybex_ip ip;
 	bool created;
 
-	if (raw == NULL || !norm_name(raw, name, sizeof(name)))
+	if (raw == NULL || !norm_name(raw, name, sizeof(name)) ||
+	    dt_ip_parse(name, &ip) == 0)	/* an address, not a name */
 		return 0;
 	dt_kb_init(&kb, 'P');
 	dt_kb_str(&kb, name);

@@ -371,8 +371,11 @@ gen_normal(struct gen *g)
 		return &g->o;
 	}
 	if (u < 0.425) {
-		if (below(g, 100) < 3) {
-			/* background noise: a stray failure from outside */
+		if (below(g, 100) < 1) {
+			/*
+			 * Background noise: a stray failure from outside,
+			 * about 6 per account name per 10 minutes.
+			 */
 			static const char *const users[] = { "admin", "test",
 			    "oracle", "ubuntu", "pi", "guest", "user", "git",
 			    "postgres", "ftp" };
