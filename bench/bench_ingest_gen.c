@@ -316,7 +316,7 @@ bench_gen_sshd_line(struct bench_gen *g, char *buf, size_t sz)
 	g->n++;
 	ts(&o, g->t_us, 0);
 	put(&o, " bastion sshd[%u]: ", pid);
-	if (g->burst_left == 0 && pick(g, 200) == 0) {
+	if (g->burst_left == 0 && pick(g, 2000) == 0) {
 		g->burst_left = 20 + pick(g, 200);
 		g->attacker = (uint32_t)rnd(g);
 	}

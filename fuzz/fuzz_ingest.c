@@ -12,7 +12,8 @@
  *     are within their arrays, and an address's text is its canonical
  *     form;
  *   - EVE: a line jansson accepts as JSON is never called malformed JSON
- *     (the reader may still refuse its values).
+ *     (the reader may still refuse its values); lines with a raw NUL byte
+ *     are left out, jansson reads such a byte as the end of its input.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -211,7 +212,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					die("error position outside the line",
 					    line, ll);
 			}
+			/* jansson takes a raw NUL byte for the end of its
+			 * input: such lines are not compared. */
 			if (o.format == CYBEX_INGEST_EVE && rc == CYBEX_EJSON &&
+			    memchr(line, '\0', ll) == NULL &&
 			    cybex_json_parse(line, ll, 64, &j, NULL) == 0) {
 				json_decref(j);
 				die("valid JSON called malformed", line, ll);
