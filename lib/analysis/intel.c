@@ -257,7 +257,8 @@ cybex_analysis_intel_builder_build(struct cybex_analysis_intel_builder *b,
 	r = CYBEX_ENOMEM;
 	if ((in->info = cybex_calloc(in->n + 1, sizeof(*in->info))) == NULL)
 		goto fail;
-	qsort(b->r, b->n, sizeof(*b->r), irec_cmp);
+	if (b->n > 0)		/* qsort's array may not be NULL */
+		qsort(b->r, b->n, sizeof(*b->r), irec_cmp);
 	for (i = 0; i < in->n; i++) {
 		cybex_match_index_indicator_id(in->ix, (uint32_t)i, id,
 		    sizeof(id));

@@ -877,6 +877,22 @@ test_intel_from_store(void **state)
 	assert_int_equal(ms.indicators, 1);
 	assert_int_equal(cybex_analysis_intel_load(f->s, "no-such", NULL, NULL,
 	    &got, &bad, &d), CYBEX_ENOTFOUND);
+	/* A collection without indicators: an empty set that matches nothing. */
+	c.id[0] = '\0';
+	c.alias = "empty";
+	c.title = "Empty";
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_int_equal(cybex_analysis_intel_load(f->s, "empty", NULL, NULL,
+	    &got, &bad, &d), 0);
+	cybex_match_index_stats(cybex_analysis_intel_index(got), &ms);
+	assert_int_equal(ms.indicators, 0);
+	a = pipeline(NULL, got, 0);
+	flow(&o, T0, "s", NULL);
+	observe(a, &o);
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.hits, 0);
+	cybex_analysis_free(a);
+	cybex_analysis_intel_unref(got);
 	assert_int_equal(cybex_analysis_handle_new(&h), 0);
 	assert_null(cybex_analysis_handle_acquire(h));
 	cybex_analysis_handle_swap(h, in);
