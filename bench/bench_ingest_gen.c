@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cybex/core.h"
 #include "bench_ingest_gen.h"
 
 static const char *const words[] = {
@@ -76,6 +77,8 @@ struct out {
 	size_t	 n, sz;
 	int	 ok;
 };
+
+static void put(struct out *o, const char *fmt, ...) CYBEX_PRINTF(2, 3);
 
 static void
 put(struct out *o, const char *fmt, ...)
