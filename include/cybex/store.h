@@ -556,6 +556,15 @@ struct cybex_sighting_state {
 	int64_t		 modified_us;	/* of the last STIX version written */
 	uint64_t	 written_count;	/* count in that version */
 	const char	*sample;	/* may be NULL */
+	/*
+	 * run: who merges (a number of the writing pipeline, not 0).  The
+	 * store keeps in guard_us the last_seen the state had before run's
+	 * first merge (INT64_MIN when run made it), so a writer that
+	 * emptied its table can still tell its own hits from a replay of an
+	 * earlier run's.  Rows from before schema 6 have run 0.
+	 */
+	uint64_t	 run;
+	int64_t		 guard_us;	/* set by the store */
 };
 
 /*

@@ -264,6 +264,7 @@ struct cybex_analysis {
 	struct cybex_pattern_obsset	*obsset;
 	struct values_scratch		 vsc;
 	struct sagg			 g;
+	uint64_t			 run;	/* this pipeline's, not 0 */
 	struct alerts			 al;
 	struct cybex_buf		 buf;		/* flush scratch */
 	struct cybex_arena		*arena;		/* flush scratch */

@@ -50,6 +50,7 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 	struct cybex_analysis *a;
 	struct cybex_collection c;
 	struct cybex_detect_config *cfg = NULL;
+	struct cybex_uuid u;
 	size_t i;
 	int r = CYBEX_ENOMEM;
 
@@ -81,6 +82,16 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 	}
 	a->o.collection = NULL;
 	a->o.detect = NULL;
+	/* Random, so runs of other processes never share it. */
+	do {
+		if (cybex_uuid_v4(&u) != 0) {
+			r = cybex_diag_set(d, CYBEX_ECRYPTO, "no randomness for "
+			    "the run's number");
+			goto fail;
+		}
+		memcpy(&a->run, u.b, sizeof(a->run));
+		a->run &= INT64_MAX;
+	} while (a->run == 0);
 	for (i = 0; i < LK_N; i++)
 		a->field[i] = -1;
 	cybex_buf_init(&a->buf, 0);

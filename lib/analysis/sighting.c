@@ -13,7 +13,9 @@
  * skipped.  Reading that last_seen for every new entry would cost a query
  * per new (indicator, sensor); instead each sensor's latest last_seen is
  * read once, and an entry reads its own only for a hit that is not after
- * it (in a fresh database, never).
+ * it (in a fresh database, never).  A run that emptied its full table
+ * meets its own writes there: the store keeps, per state, the last_seen
+ * from before the run's first merge, and that is the run's guard.
  */
 #include <string.h>
 #include <time.h>
@@ -214,8 +216,12 @@ load_guard(struct cybex_analysis *a, struct sagg_entry *e,
 	sighting_id(e, sn, id, sizeof(id));
 	cybex_arena_reset(a->arena);
 	r = cybex_store_sighting_get(a->s, id, a->arena, &st, d);
+	/*
+	 * What this run wrote (before its table was emptied) is not a
+	 * replay: only what the state had before this run's first merge.
+	 */
 	if (r == 0)
-		e->guard = st.last_seen_us;
+		e->guard = st.run == a->run ? st.guard_us : st.last_seen_us;
 	return r == CYBEX_ENOTFOUND ? 0 : r;
 }
 
@@ -487,6 +493,7 @@ sagg_store(struct cybex_analysis *a, struct cybex_diag *d)
 		delta.count = e->count;
 		delta.first_seen_us = e->first;
 		delta.last_seen_us = e->last;
+		delta.run = a->run;
 		cybex_buf_reset(&a->buf);
 		if (sample_json(&e->sample, &a->buf) == 0 &&
 		    a->buf.len <= CYBEX_SIGHTING_SAMPLE_MAX)

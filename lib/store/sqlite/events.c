@@ -48,18 +48,25 @@ static const char *const ev_sql[EV_N] = {
 	    "WHERE aid = ?1",
 	[EV_ALERT_ORG] = "INSERT OR IGNORE INTO alert_orgs(org, aid) VALUES "
 	    "(?1, ?2)",
+	/*
+	 * A run's first merge keeps the last_seen it found as its guard (the
+	 * right-hand sides see the row as it was before the update).
+	 */
 	[EV_SIGHT_MERGE] = "INSERT INTO sighting_state(id, indicator, sensor, "
-	    "org, hits, first_seen_us, last_seen_us, created_us, sample) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO "
-	    "UPDATE SET hits = hits + excluded.hits, first_seen_us = "
+	    "org, hits, first_seen_us, last_seen_us, created_us, sample, run, "
+	    "guard_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "ON CONFLICT (id) DO UPDATE SET guard_us = CASE WHEN run = "
+	    "excluded.run THEN guard_us ELSE last_seen_us END, run = "
+	    "excluded.run, hits = hits + excluded.hits, first_seen_us = "
 	    "MIN(first_seen_us, excluded.first_seen_us), last_seen_us = "
 	    "MAX(last_seen_us, excluded.last_seen_us), sample = "
 	    "COALESCE(excluded.sample, sample) RETURNING id, indicator, sensor, "
 	    "org, hits, first_seen_us, last_seen_us, created_us, modified_us, "
-	    "written_hits, sample",
+	    "written_hits, sample, run, guard_us",
 	[EV_SIGHT_GET] = "SELECT id, indicator, sensor, org, hits, "
 	    "first_seen_us, last_seen_us, created_us, modified_us, "
-	    "written_hits, sample FROM sighting_state WHERE id = ?1",
+	    "written_hits, sample, run, guard_us FROM sighting_state WHERE "
+	    "id = ?1",
 	[EV_SIGHT_WRITTEN] = "UPDATE sighting_state SET modified_us = ?2, "
 	    "written_hits = ?3 WHERE id = ?1",
 	/* Returns a row only when (subject, org) is new. */
@@ -667,6 +674,8 @@ sighting_row(sqlite3_stmt *st, struct cybex_arena *a,
 	out->modified_us = sqlite3_column_int64(st, 8);
 	out->written_count = (uint64_t)sqlite3_column_int64(st, 9);
 	out->sample = col_dup(st, 10, a);
+	out->run = (uint64_t)sqlite3_column_int64(st, 11);
+	out->guard_us = sqlite3_column_int64(st, 12);
 	if (out->id == NULL || out->indicator_id == NULL ||
 	    out->sensor_ref == NULL)
 		return CYBEX_ENOMEM;
@@ -695,6 +704,8 @@ sq_sighting_merge(struct cybex_store *base,
 	sqlite3_bind_int64(st, 7, delta->last_seen_us);
 	sqlite3_bind_int64(st, 8, store_now_us());
 	sqlite3_bind_text(st, 9, delta->sample, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, (int64_t)delta->run);
+	sqlite3_bind_int64(st, 11, INT64_MIN);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		if (out != NULL && (r = sighting_row(st, a, out)) != 0)

@@ -252,6 +252,14 @@ static const char *const migrations[] = {
 	"  first_seen_us INTEGER NOT NULL,"
 	"  last_seen_us INTEGER NOT NULL,"
 	"  PRIMARY KEY (subject, org)) WITHOUT ROWID;",
+	/*
+	 * 6: which run of the pipeline merged a sighting state last, and
+	 * its last_seen before that run's first merge (the replay guard of
+	 * that run: hits up to it were counted by an earlier run).
+	 */
+	"ALTER TABLE sighting_state ADD COLUMN run INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sighting_state ADD COLUMN guard_us INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 

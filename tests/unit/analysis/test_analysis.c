@@ -618,6 +618,59 @@ test_full_table_flushes(void **state)
 	cybex_analysis_intel_unref(in);
 }
 
+/*
+ * Hits in one second (syslog's resolution) across an eviction: the table
+ * is written and emptied, and the hits that follow in the same second are
+ * this run's, not a replay of an earlier one.
+ */
+static void
+test_eviction_same_second(void **state)
+{
+	struct fx *f = *state;
+	const struct ind iv[] = {
+		{ 1, "[ipv4-addr:value = '203.0.113.1']", NULL, 0 },
+		{ 2, "[ipv4-addr:value = '203.0.113.2']", NULL, 0 },
+		{ 3, "[ipv4-addr:value = '203.0.113.3']", NULL, 0 },
+	};
+	struct cybex_analysis_intel *in = intel(iv, 3);
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st;
+	struct cybex_sighting_state ss;
+	struct cybex_obs o;
+	struct objs sg;
+	struct cybex_diag d;
+	const unsigned seq[] = { 1, 2, 3, 1, 2, 3, 1 };
+	size_t i, run;
+
+	for (run = 0; run < 2; run++) {
+		a = pipeline(f, in, 2);
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			flow(&o, T0, "s", "cert-a");
+			ip4(&o.dst_ip, 203, 0, 113, seq[i]);
+			observe(a, &o);
+		}
+		flush(a);
+		cybex_analysis_stats(a, &st);
+		assert_true(st.evictions >= 2);
+		/* The first run counts all; running it again counts none. */
+		assert_int_equal(st.replays, run == 0 ? 0 : 7);
+		cybex_analysis_free(a);
+	}
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, 3);
+	for (i = 0; i < sg.n; i++) {
+		if (cybex_store_sighting_get(f->s, str(sg.v[i], "id"), f->a,
+		    &ss, &d) != 0)
+			fail_msg("%s", d.message);
+		assert_int_equal(ss.count, strcmp(ss.indicator_id + 35,
+		    "000000000001") == 0 ? 3 : 2);
+		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
+		    "count")), (json_int_t)ss.count);
+	}
+	objs_free(&sg);
+	cybex_analysis_intel_unref(in);
+}
+
 /* A TLP:RED indicator's sighting is counted but not published. */
 static void
 test_tlp_withholds(void **state)
@@ -927,6 +980,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_full_table_flushes, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_eviction_same_second,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlp_withholds, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bruteforce_alert, setup,

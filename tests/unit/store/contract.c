@@ -2567,6 +2567,35 @@ test_sighting_state(void **state)
 	assert_int_equal(cybex_store_sighting_latest(f->s, SENSOR_ID, &latest,
 	    &d), 0);
 	assert_int_equal(latest, 9000);
+	/*
+	 * The replay guard of a run: the last_seen the state had before the
+	 * run's first merge, kept over its later merges.
+	 */
+	assert_int_equal(out.run, 0);
+	in.run = 7;
+	in.count = 1;
+	in.first_seen_us = in.last_seen_us = 9500;
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, &out, &d),
+	    0);
+	assert_int_equal(out.run, 7);
+	assert_int_equal(out.guard_us, 9000);
+	in.first_seen_us = in.last_seen_us = 9600;
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, &out, &d),
+	    0);
+	assert_int_equal(cybex_store_sighting_get(f->s, SIGHT_ID, f->a, &out,
+	    &d), 0);
+	assert_int_equal(out.run, 7);
+	assert_int_equal(out.guard_us, 9000);
+	assert_int_equal(out.last_seen_us, 9600);
+	assert_int_equal(out.count, 1026);
+	in.run = 8;
+	assert_int_equal(cybex_store_sighting_merge(f->s, &in, f->a, &out, &d),
+	    0);
+	assert_int_equal(out.guard_us, 9600);
+	in.count = 24;
+	in.first_seen_us = 4000;
+	in.last_seen_us = 8000;
+	in.run = 0;
 	assert_int_equal(cybex_store_sighting_written(f->s,
 	    "sighting--00000000-0000-4000-8000-000000000000", 1, 1, &d),
 	    CYBEX_ENOTFOUND);
