@@ -263,7 +263,7 @@ palert_make(struct alerts *p, const struct cybex_alert *al, char *key,
 	r->count = al->count > 0 ? al->count : 1;
 	if (r->count > INT64_MAX)
 		r->count = INT64_MAX;
-	r->tlp = p->tlp;
+	r->tlp = p->hit_tlp > p->tlp ? p->hit_tlp : p->tlp;
 	r->parties = parties_json(al);
 	r->evidence = evidence_json(al->evidence, p->evidence_max);
 	for (i = 0; i < al->n_parties && i < CYBEX_ALERT_PARTIES_MAX; i++)
@@ -312,6 +312,9 @@ palert_merge(struct palert *a, struct palert *b)
 		x->last_seen_us = y->last_seen_us;
 	if (y->severity > x->severity)
 		x->severity = y->severity;
+	/* The more restrictive marking wins (as in the store). */
+	if (y->tlp > x->tlp)
+		x->tlp = y->tlp;
 	for (i = 0; i < y->norgs; i++) {
 		for (k = 0; k < x->norgs; k++)
 			if (strcmp(a->orgs[k], b->orgs[i]) == 0)
@@ -417,7 +420,7 @@ alerts_store(struct cybex_analysis *a, struct cybex_diag *d)
 		    res == CYBEX_ALERT_ADDED ? pa->row.count : 0,
 		    pa->row.first_seen_us, pa->row.last_seen_us,
 		    pa->row.taxonomy_class, pa->row.taxonomy_type, pa->akind,
-		    pa->avalue)) != 0) {
+		    pa->avalue, pa->row.tlp)) != 0) {
 			r = cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
 			break;
 		}

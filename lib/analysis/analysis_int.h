@@ -193,6 +193,9 @@ struct alerts {
 	json_t			*ix;		/* "org\x1fkey" -> index */
 	size_t			 evidence_max;
 	int			 tlp;
+	/* The TLP of the indicator whose hit the detectors are given (0
+	 * outside cybex_detect_hit): what they raise from it is at least. */
+	int			 hit_tlp;
 };
 
 int	 alerts_init(struct alerts *p, size_t max, size_t evidence_max,
@@ -229,6 +232,7 @@ struct cnote {
 	int64_t		 first, last;
 	const char	*cls, *type;	/* static or owned by the alert */
 	char		*pkind, *pvalue;	/* the attacker party */
+	int		 tlp;		/* of what it comes from */
 };
 
 struct cnotes {
@@ -239,7 +243,7 @@ struct cnotes {
 /* Note (copies everything but cls/type, which must outlive the flush). */
 int	 coop_note(struct cnotes *cn, const char *subject, const char *org,
 	    uint64_t hits, int64_t first, int64_t last, const char *cls,
-	    const char *type, const char *pkind, const char *pvalue);
+	    const char *type, const char *pkind, const char *pvalue, int tlp);
 void	 coop_clear(struct cnotes *cn);
 /*
  * Record the notes in the store; a subject that a new organization makes

@@ -74,7 +74,7 @@ name_ok(const char *s)
 int
 coop_note(struct cnotes *cn, const char *subject, const char *org,
     uint64_t hits, int64_t first, int64_t last, const char *cls,
-    const char *type, const char *pkind, const char *pvalue)
+    const char *type, const char *pkind, const char *pvalue, int tlp)
 {
 	struct cnote *c, *nv;
 
@@ -95,6 +95,7 @@ coop_note(struct cnotes *cn, const char *subject, const char *org,
 	c->last = last;
 	c->cls = cls;
 	c->type = type;
+	c->tlp = tlp;
 	if ((c->subject = cybex_strdup(subject)) == NULL ||
 	    (c->org = cybex_strdup(org)) == NULL ||
 	    (pkind != NULL && (c->pkind = cybex_strdup(pkind)) == NULL) ||
@@ -213,7 +214,8 @@ raise(struct cybex_analysis *a, const struct cnote *c, size_t norgs,
 	row.evidence = evidence.data;
 	row.orgs = m.orgs;
 	row.norgs = m.norgs;
-	row.tlp = a->o.tlp;
+	/* As restricted as what it comes from (a TLP:RED indicator's hits). */
+	row.tlp = c->tlp > a->o.tlp ? c->tlp : a->o.tlp;
 	if (key.len > CYBEX_ALERT_KEY_MAX) {
 		r = 0;		/* the detectors' key would differ: leave it */
 		goto out;

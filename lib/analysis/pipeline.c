@@ -426,8 +426,10 @@ cybex_analysis_observe(struct cybex_analysis *a, const struct cybex_obs *o,
 		cybex_match_index_indicator_id(a->intel->ix, oh.v[i].ind, id,
 		    sizeof(id));
 		types = intel_types(a->intel, oh.v[i].ind);
-		if ((r = cybex_detect_hit(a->dt, o, id, types, on_alert,
-		    a)) != 0)
+		a->al.hit_tlp = intel_tlp(a->intel, oh.v[i].ind);
+		r = cybex_detect_hit(a->dt, o, id, types, on_alert, a);
+		a->al.hit_tlp = 0;
+		if (r != 0)
 			return cybex_diag_set(d, r < 0 ? r : CYBEX_EINTERNAL,
 			    "the detectors failed: %s", cybex_strerror(r));
 	}

@@ -459,7 +459,8 @@ note_coop(struct cybex_analysis *a, const struct sagg_entry *e,
 	pk = e->sample.value != NULL && e->sample.value[0] != '\0' ?
 	    party_kind(e->sample.kind) : NULL;
 	return coop_note(&a->notes, subject, sn->org, e->count, e->first,
-	    e->last, cls, type, pk, pk != NULL ? e->sample.value : NULL);
+	    e->last, cls, type, pk, pk != NULL ? e->sample.value : NULL,
+	    e->tlp);
 }
 
 int

@@ -843,6 +843,65 @@ test_cooperative_alert(void **state)
 	cybex_analysis_intel_unref(in);
 }
 
+/* The alerts an organization may see (at most AMBER when not its own). */
+static size_t
+visible(struct fx *f, const char *org, const char *detector)
+{
+	struct cybex_alert_query q;
+	struct alert_seen mine;
+	struct cybex_page pg;
+	struct cybex_diag d;
+
+	memset(&q, 0, sizeof(q));
+	memset(&mine, 0, sizeof(mine));
+	q.org = org;
+	q.detector = detector;
+	q.max_tlp = CYBEX_TLP_AMBER;
+	assert_int_equal(cybex_store_alert_query(f->s, &q, alert_row, &mine,
+	    &pg, &d), 0);
+	return mine.n;
+}
+
+/*
+ * Hits on a TLP:RED indicator: the alerts they raise are TLP:RED too, so
+ * the cooperative one (which names the indicator and who else hit it) is
+ * shown to no member, and the C2 alert only to the organization that
+ * contacted it.
+ */
+static void
+test_red_indicator_alerts_are_red(void **state)
+{
+	struct fx *f = *state;
+	const struct ind iv[] = {
+		{ 1, "[ipv4-addr:value = '198.51.100.7']", "c2",
+		    CYBEX_TLP_RED },
+	};
+	struct cybex_analysis_intel *in = intel(iv, 1);
+	struct cybex_analysis *a = pipeline(f, in, 0);
+	struct alert_seen as;
+	struct cybex_obs o;
+	int pass;
+
+	/* Twice: stored, then merged into the stored rows. */
+	for (pass = 0; pass < 2; pass++) {
+		flow(&o, T0 + pass * 100 * SEC, "sensor-a", "cert-a");
+		observe(a, &o);
+		flow(&o, T0 + (pass * 100 + 1) * SEC, "sensor-b", "bank-b");
+		observe(a, &o);
+		flush(a);
+	}
+	alerts(f, "coop", &as);
+	assert_true(as.n >= 1);
+	alerts(f, "c2", &as);
+	assert_int_equal(as.n, 2);
+	assert_int_equal(visible(f, "cert-a", "coop"), 0);
+	assert_int_equal(visible(f, "bank-b", "coop"), 0);
+	assert_int_equal(visible(f, "cert-a", "c2"), 1);
+	assert_int_equal(visible(f, "bank-b", "c2"), 1);
+	cybex_analysis_free(a);
+	cybex_analysis_intel_unref(in);
+}
+
 /* Two organizations analysed by separate pipelines (processes, days). */
 static void
 test_cooperative_across_runs(void **state)
@@ -988,6 +1047,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_alert, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_red_indicator_alerts_are_red, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_across_runs,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intel_from_store, setup,
