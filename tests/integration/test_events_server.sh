@@ -75,7 +75,10 @@ wait_alert() {	# USER DETECTOR
 srv_start events --events-flush 1 --intel-refresh 1 --max-body 64k || { tap_done; exit 1; }
 
 # ---- who may send ----
-sed 's/^.*"event": //; s/}$//' "$conf/suricata/_extracted/eve-json-format.examples.jsonl" > "$tmp/eve.json"
+# The "event" member of each example (the first one: an example can hold
+# another "event" key further in, which a greedy match would cut at).
+awk '{ i = index($0, "\"event\": "); s = substr($0, i + 9); sub(/}$/, "", s); print s }' \
+    "$conf/suricata/_extracted/eve-json-format.examples.jsonl" > "$tmp/eve.json"
 as anon; post format=eve "$tmp/eve.json"
 expect_code 401 "events without credentials: 401"
 as dan; post format=eve "$tmp/eve.json"
@@ -99,15 +102,19 @@ expect_problem 405 "GET on events: 405"
 n=$(wc -l < "$tmp/eve.json")
 as ann; post "format=eve&sensor=edge-a" "$tmp/eve.json"
 expect_code 202 "the EVE examples: 202"
-if [ "$(jv /lines)" = "$n" ] && [ "$(jv /org)" = cert-a ] &&
-    [ $(( $(jv /observations) + $(jv /errors) + $(jv /skipped) )) -eq "$n" ] &&
+if [ "$n" = 9 ] && [ "$(jv /lines)" = "$n" ] && [ "$(jv /org)" = cert-a ] &&
+    [ "$(jv /observations)" = "$n" ] && [ "$(jv /errors)" = 0 ] &&
     [ "$(jv /hits)" -ge 1 ]; then
 	ok "the answer counts lines, observations, errors and hits"
 else
 	not_ok "the answer counts" "$(cat "$tmp/b")"
 fi
-if [ "$(jv /errors)" = 0 ] || { [ "$(jv /problems/0/line)" -ge 1 ] &&
-    [ "$(jv /problems/0/column)" -ge 1 ] && [ -n "$(jv /problems/0/detail)" ]; }; then
+printf '%s\n' "$(head -n 1 "$tmp/eve.json")" '{"event_type": "flow", "src_ip": "10.0.0.300"}' \
+    > "$tmp/mixed"
+as ann; post "format=eve&sensor=edge-a" "$tmp/mixed"
+if [ "$code" = 202 ] && [ "$(jv /observations)" = 1 ] && [ "$(jv /errors)" = 1 ] &&
+    [ "$(jv /problems/0/line)" = 2 ] && [ "$(jv /problems/0/column)" -ge 1 ] &&
+    [ -n "$(jv /problems/0/detail)" ]; then
 	ok "each unreadable line is a problem with its line and column"
 else
 	not_ok "per-line problems" "$(cat "$tmp/b")"
