@@ -13,7 +13,10 @@
  * members; its own store handle writes sightings and alerts every
  * --events-flush seconds (a timer thread also flushes when no event
  * comes), and the answer is 202: read and analysed, written within that
- * interval.  The same thread looks every --intel-refresh seconds for new
+ * interval.  A body counts whole or not at all: while a failed write is
+ * pending no body is analysed (503 with Retry-After: nothing counted,
+ * send it again); a write that fails while a body is analysed does not
+ * stop it (202 with write_pending: counted once, written later).  The same thread looks every --intel-refresh seconds for new
  * stored indicators and swaps in a rebuilt index.
  *
  * Who sees which alert (docs/analysis.md): admins every alert; a member
@@ -417,12 +420,12 @@ api_events_post(struct req *r)
 	struct cybex_ingest_reader *rd = NULL;
 	struct cybex_ingest_lines *l = NULL;
 	struct line_errors le = { NULL, 0 };
-	struct cybex_diag d;
+	struct cybex_diag d, wd;
 	enum MHD_Result mr;
 	const char *org = NULL, *fmt, *sensor;
 	unsigned rights = 0;
 	char nlines[32];
-	int f, rc;
+	int f, rc, wrc;
 	json_t *j;
 
 	if (!caller_org(r, &org, &rights, &mr))
@@ -460,10 +463,31 @@ api_events_post(struct req *r)
 	cybex_ingest_lines_finish(l);
 	le.list = json_array();
 	pthread_mutex_lock(&ev->mu);
+	/*
+	 * All or nothing: a write that failed before is retried first, and
+	 * while it fails no body is analysed (503: nothing was counted);
+	 * once started, the body is analysed whole even when a write fails
+	 * midway (202: counted once, written by a later flush).
+	 */
+	if ((rc = cybex_analysis_batch_begin(ev->pipe, &d)) != 0) {
+		pthread_mutex_unlock(&ev->mu);
+		srv_log(r->srv, CYBEX_LOG_ERROR, "events-refused", "org", org,
+		    "error", d.message, NULL);
+		reply_header(r, "Retry-After", "1");
+		mr = reply_problem(r, 503, "Service Unavailable", "the "
+		    "database cannot be written now; nothing of this request "
+		    "was analysed or counted: send it again");
+		goto out;
+	}
 	cybex_analysis_stats(ev->pipe, &a0);
 	rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le, &d);
+	cybex_diag_clear(&wd);
+	wrc = cybex_analysis_batch_end(ev->pipe, &wd);
 	cybex_analysis_stats(ev->pipe, &a1);
 	pthread_mutex_unlock(&ev->mu);
+	if (wrc != 0)
+		srv_log(r->srv, CYBEX_LOG_ERROR, "events-flush-failed", "error",
+		    wd.message, NULL);
 	if (rc != 0) {
 		mr = store_failed(r, &d);
 		goto out;
@@ -483,14 +507,19 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:O, s:b}", "org", org, "format", fmt, "sensor", sensor,
+	    "s:I, s:I, s:I, s:b, s:O, s:b}", "org", org, "format", fmt,
+	    "sensor", sensor,
 	    "lines", (json_int_t)(rs.lines + le.n - rs.errors),
 	    "observations", (json_int_t)rs.observations,
 	    "skipped", (json_int_t)rs.skipped, "errors", (json_int_t)le.n,
 	    "hits", (json_int_t)(a1.hits - a0.hits),
 	    "replays", (json_int_t)(a1.replays - a0.replays),
 	    "alerts", (json_int_t)(a1.alerts - a0.alerts),
+	    "hits_dropped", (json_int_t)(a1.hits_dropped - a0.hits_dropped),
+	    "alerts_dropped", (json_int_t)(a1.alerts_dropped -
+	    a0.alerts_dropped),
 	    "flush_seconds", (json_int_t)r->srv->cfg.events_flush,
+	    "write_pending", wrc != 0,
 	    "problems", le.list, "problems_complete", le.n <= LINE_ERRORS_MAX);
 	mr = reply_obj(r, 202, JSON_MEDIA, j);
  out:

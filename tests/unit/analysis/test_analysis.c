@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cybex/analysis.h"
 #include "cybex/stix.h"
@@ -791,6 +792,123 @@ test_bruteforce_alert(void **state)
 	assert_true(as.count[0] >= 20);
 }
 
+/* ---- writes that fail ---- */
+
+/*
+ * SQL run on the test's own connection to the store's file: a trigger
+ * that makes every write to a table fail (as a full disk would) and its
+ * removal.
+ */
+static void
+db_exec(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+#define FAIL_ON(t)	"CREATE TRIGGER fail_" t " BEFORE INSERT ON " t \
+	" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+#define FAIL_OFF(t)	"DROP TRIGGER fail_" t
+
+/*
+ * A batch (one request body) whose table fills while the store cannot be
+ * written is analysed whole and counted once; while that write is still
+ * pending no batch starts, and nothing of it is counted; once the store
+ * takes writes again every hit is stored exactly once.
+ */
+static void
+test_failed_write_counts_once(void **state)
+{
+	struct fx *f = *state;
+	struct ind iv[10];
+	char pat[10][64];
+	struct cybex_analysis_intel *in;
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st, st2;
+	struct cybex_diag d;
+	struct cybex_obs o;
+	struct objs sg;
+	size_t i;
+	int rep;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(pat[i], sizeof(pat[i]), "[ipv4-addr:value = "
+		    "'203.0.113.%zu']", i + 1);
+		iv[i].n = (unsigned)i + 1;
+		iv[i].pattern = pat[i];
+		iv[i].types = NULL;
+		iv[i].tlp = 0;
+	}
+	in = intel(iv, 10);
+	a = pipeline(f, in, 8);
+	db_exec(f, FAIL_ON("sighting_state"));
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	for (rep = 0; rep < 3; rep++)
+		for (i = 0; i < 10; i++) {
+			flow(&o, T0 + (rep * 10 + (int)i) * SEC, "s", "cert-a");
+			ip4(&o.dst_ip, 203, 0, 113, (unsigned)i + 1);
+			observe(a, &o);	/* the failed eviction does not stop it */
+		}
+	cybex_diag_clear(&d);
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	assert_non_null(strstr(d.message, "disk full (test)"));
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.hits, 30);
+	assert_true(st.write_failures >= 1);
+	assert_int_equal(st.hits_dropped, 0);
+	assert_int_equal(st.flushes, 0);
+
+	/* Still failing: the next batch is refused before it counts. */
+	cybex_diag_clear(&d);
+	assert_true(cybex_analysis_batch_begin(a, &d) < 0);
+	cybex_analysis_stats(a, &st2);
+	assert_int_equal(st2.observations, st.observations);
+	assert_int_equal(st2.write_failures, st.write_failures + 1);
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, 0);
+	objs_free(&sg);
+
+	/* Writable again: the retry writes what was pending, once. */
+	db_exec(f, FAIL_OFF("sighting_state"));
+	cybex_diag_clear(&d);
+	if (cybex_analysis_batch_begin(a, &d) != 0)
+		fail_msg("batch_begin: %s", d.message);
+	assert_int_equal(cybex_analysis_batch_end(a, &d), 0);
+	flush(a);
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, 10);
+	for (i = 0; i < sg.n; i++)
+		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
+		    "count")), 3);
+	objs_free(&sg);
+
+	/* Past twice the table's size while failing: dropped and counted. */
+	cybex_analysis_free(a);
+	a = pipeline(f, in, 4);
+	db_exec(f, FAIL_ON("sighting_state"));
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	for (i = 0; i < 10; i++) {
+		flow(&o, T0 + (100 + (int)i) * SEC, "s", "cert-a");
+		ip4(&o.dst_ip, 203, 0, 113, (unsigned)i + 1);
+		observe(a, &o);
+	}
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.hits, 10);
+	assert_int_equal(st.hits_dropped, 2);
+	db_exec(f, FAIL_OFF("sighting_state"));
+	flush(a);
+	cybex_analysis_free(a);
+	cybex_analysis_intel_unref(in);
+}
+
 /* The same indicator hit by two member organizations. */
 static void
 test_cooperative_alert(void **state)
@@ -1043,6 +1161,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlp_withholds, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_counts_once,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bruteforce_alert, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_alert, setup,
