@@ -148,6 +148,28 @@ caller_org(struct req *r, const char **org, unsigned *rights,
 	return true;
 }
 
+/*
+ * A write of the pipeline failed: the log line says why and what the
+ * pipeline dropped so far while writes failed.  Called with ev->mu held.
+ */
+static void
+log_flush_failed(struct events *ev, const struct cybex_diag *d)
+{
+	struct cybex_analysis_stats st;
+	char fails[32], alerts[32], hits[32];
+
+	cybex_analysis_stats(ev->pipe, &st);
+	snprintf(fails, sizeof(fails), "%llu",
+	    (unsigned long long)st.write_failures);
+	snprintf(alerts, sizeof(alerts), "%llu",
+	    (unsigned long long)st.alerts_dropped);
+	snprintf(hits, sizeof(hits), "%llu",
+	    (unsigned long long)st.hits_dropped);
+	srv_log(ev->srv, CYBEX_LOG_ERROR, "events-flush-failed", "error",
+	    d->message, "write_failures", fails, "alerts_dropped", alerts,
+	    "hits_dropped", hits, NULL);
+}
+
 /* ---- the indicator index ---- */
 
 #define COLLS_MAX	4096
@@ -287,8 +309,7 @@ timer_main(void *arg)
 		cybex_diag_clear(&d);
 		pthread_mutex_lock(&ev->mu);
 		if (cybex_analysis_tick(ev->pipe, 0, &d) != 0)
-			srv_log(ev->srv, CYBEX_LOG_ERROR, "events-flush-failed",
-			    "error", d.message, NULL);
+			log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
 		if (time(NULL) - last_look < ev->srv->cfg.intel_refresh)
 			continue;
@@ -365,8 +386,7 @@ events_stop(struct srv *s)
 	/* Requests are done (the daemon stopped first): write the rest. */
 	cybex_diag_clear(&d);
 	if (ev->pipe != NULL && cybex_analysis_flush(ev->pipe, &d) != 0)
-		srv_log(s, CYBEX_LOG_ERROR, "events-flush-failed", "error",
-		    d.message, NULL);
+		log_flush_failed(ev, &d);
 	cybex_analysis_free(ev->pipe);
 	cybex_analysis_handle_free(ev->intel);
 	cybex_store_close(ev->store);
@@ -470,9 +490,8 @@ api_events_post(struct req *r)
 	 * midway (202: counted once, written by a later flush).
 	 */
 	if ((rc = cybex_analysis_batch_begin(ev->pipe, &d)) != 0) {
+		log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
-		srv_log(r->srv, CYBEX_LOG_ERROR, "events-refused", "org", org,
-		    "error", d.message, NULL);
 		reply_header(r, "Retry-After", "1");
 		mr = reply_problem(r, 503, "Service Unavailable", "the "
 		    "database cannot be written now; nothing of this request "
@@ -482,12 +501,10 @@ api_events_post(struct req *r)
 	cybex_analysis_stats(ev->pipe, &a0);
 	rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le, &d);
 	cybex_diag_clear(&wd);
-	wrc = cybex_analysis_batch_end(ev->pipe, &wd);
+	if ((wrc = cybex_analysis_batch_end(ev->pipe, &wd)) != 0)
+		log_flush_failed(ev, &wd);
 	cybex_analysis_stats(ev->pipe, &a1);
 	pthread_mutex_unlock(&ev->mu);
-	if (wrc != 0)
-		srv_log(r->srv, CYBEX_LOG_ERROR, "events-flush-failed", "error",
-		    wd.message, NULL);
 	if (rc != 0) {
 		mr = store_failed(r, &d);
 		goto out;

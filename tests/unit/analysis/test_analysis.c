@@ -909,6 +909,61 @@ test_failed_write_counts_once(void **state)
 	cybex_analysis_intel_unref(in);
 }
 
+/*
+ * The pending alerts have a hard cap: while the store cannot be written,
+ * at most twice max_alerts are held, and new alerts beyond are dropped and
+ * counted, not kept in ever more memory.
+ */
+static void
+test_alerts_capped_while_writes_fail(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_analysis_opts ao;
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st;
+	struct alert_seen as;
+	struct cybex_diag d;
+	struct cybex_obs o;
+	unsigned src;
+	int i;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.max_alerts = 2;
+	ao.flush_interval_us = -1;
+	if (cybex_analysis_new(f->s, &ao, &a, &d) != 0)
+		fail_msg("pipeline: %s", d.message);
+	db_exec(f, FAIL_ON("alerts"));
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	/* Ten brute-forcing sources: ten distinct alerts. */
+	for (src = 0; src < 10; src++)
+		for (i = 0; i < 40; i++) {
+			memset(&o, 0, sizeof(o));
+			o.kind = CYBEX_OBS_AUTH;
+			o.ts_us = T0 + (int64_t)(src * 40 + (unsigned)i) * SEC;
+			o.sensor = "ssh1";
+			o.org = "cert-a";
+			o.source_type = "sshd";
+			ip4(&o.src_ip, 198, 51, 100, 60 + src);
+			o.auth = CYBEX_AUTH_FAILURE;
+			o.user = "root";
+			o.auth_service = "sshd";
+			o.auth_method = "password";
+			o.host = "gw";
+			observe(a, &o);
+		}
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	cybex_analysis_stats(a, &st);
+	assert_true(st.alerts >= 10);
+	assert_true(st.alerts_dropped >= 6);
+	db_exec(f, FAIL_OFF("alerts"));
+	flush(a);
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.alerts_added, 4);
+	alerts(f, NULL, &as);
+	assert_int_equal(as.n, 4);
+	cybex_analysis_free(a);
+}
+
 /* The same indicator hit by two member organizations. */
 static void
 test_cooperative_alert(void **state)
@@ -1163,6 +1218,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_counts_once,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_alerts_capped_while_writes_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bruteforce_alert, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_alert, setup,
