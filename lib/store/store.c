@@ -593,9 +593,9 @@ cybex_store_org_add(struct cybex_store *s, const char *name,
 
 int
 cybex_store_org_remove(struct cybex_store *s, const char *name,
-    struct cybex_diag *d)
+    unsigned flags, struct cybex_diag *d)
 {
-	return s->ops->org_remove(s, name, d);
+	return s->ops->org_remove(s, name, flags, d);
 }
 
 int

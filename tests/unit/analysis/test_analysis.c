@@ -812,6 +812,24 @@ db_exec(struct fx *f, const char *sql)
 	sqlite3_close(db);
 }
 
+/* The one number a query on the test's own connection gives. */
+static long long
+db_count(struct fx *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
 #define FAIL_ON(t)	"CREATE TRIGGER fail_" t " BEFORE INSERT ON " t \
 	" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
 #define FAIL_OFF(t)	"DROP TRIGGER fail_" t
@@ -1036,6 +1054,66 @@ visible(struct fx *f, const char *org, const char *detector)
 }
 
 /*
+ * Removing an organization: while alerts or analysis state carry its name
+ * it is refused (a new organization of that name would inherit them);
+ * with purge they all go with it, and a new organization of the same
+ * name starts with nothing, while the other member keeps its view.
+ */
+static void
+test_org_remove_purges(void **state)
+{
+	struct fx *f = *state;
+	const struct ind iv[] = {
+		{ 1, "[ipv4-addr:value = '198.51.100.7']", NULL, 0 },
+	};
+	struct cybex_analysis_intel *in = intel(iv, 1);
+	struct cybex_analysis *a = pipeline(f, in, 0);
+	struct cybex_diag d;
+	struct cybex_obs o;
+
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), 0);
+	assert_int_equal(cybex_store_org_add(f->s, "bank-b", &d), 0);
+	flow(&o, T0, "sensor-a", "cert-a");
+	observe(a, &o);
+	flow(&o, T0 + 2 * SEC, "sensor-b", "bank-b");
+	observe(a, &o);
+	flush(a);
+	cybex_analysis_free(a);
+	assert_true(visible(f, "cert-a", NULL) >= 1);
+	assert_int_equal(visible(f, "bank-b", "coop"), 1);
+
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
+	    CYBEX_ECONFLICT);
+	assert_non_null(strstr(d.message, "alert"));
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d),
+	    CYBEX_EEXIST);		/* still there */
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0x80, &d),
+	    CYBEX_EINVAL);
+
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a",
+	    CYBEX_ORG_PURGE, &d), 0);
+	assert_int_equal(visible(f, "cert-a", NULL), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM alert_orgs WHERE "
+	    "org = 'cert-a'"), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM sighting_state "
+	    "WHERE org = 'cert-a'"), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM coop_seen WHERE "
+	    "org = 'cert-a'"), 0);
+	assert_int_equal(visible(f, "bank-b", "coop"), 1);
+	assert_true(db_count(f, "SELECT COUNT(*) FROM sighting_state WHERE "
+	    "org = 'bank-b'") == 1);
+
+	/* A new organization of the name sees none of the old one's. */
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), 0);
+	assert_int_equal(visible(f, "cert-a", NULL), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
+	    CYBEX_ENOTFOUND);
+	cybex_analysis_intel_unref(in);
+}
+
+/*
  * Hits on a TLP:RED indicator: the alerts they raise are TLP:RED too, so
  * the cooperative one (which names the indicator and who else hit it) is
  * shown to no member, and the C2 alert only to the organization that
@@ -1226,6 +1304,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_red_indicator_alerts_are_red, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_org_remove_purges, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_across_runs,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intel_from_store, setup,

@@ -2178,8 +2178,8 @@ test_orgs(void **state)
 	    &d), 0);
 	assert_null(org);
 	/* Removing an organization removes its memberships, not its users. */
-	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d), 0);
-	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d),
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
 	    CYBEX_ENOTFOUND);
 	assert_int_equal(cybex_store_user_get(f->s, "bob", f->a, &u, NULL, &d),
 	    0);
