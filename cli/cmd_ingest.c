@@ -335,8 +335,9 @@ summary(const struct run *rn, const struct cybex_analysis_stats *as,
 		    "\"matched\":%llu,\"hits\":%llu,\"replays\":%llu,"
 		    "\"sightings_updated\":%llu,\"sightings_withheld\":%llu,"
 		    "\"alerts\":%llu,\"alerts_added\":%llu,"
-		    "\"alerts_updated\":%llu,\"seconds\":%.3f,"
-		    "\"interrupted\":%s}\n", nfiles,
+		    "\"alerts_updated\":%llu,\"alerts_dropped\":%llu,"
+		    "\"hits_dropped\":%llu,\"write_failures\":%llu,"
+		    "\"seconds\":%.3f,\"interrupted\":%s}\n", nfiles,
 		    (unsigned long long)t->lines,
 		    (unsigned long long)t->observations,
 		    (unsigned long long)t->skipped,
@@ -348,7 +349,10 @@ summary(const struct run *rn, const struct cybex_analysis_stats *as,
 		    (unsigned long long)as->sightings_withheld,
 		    (unsigned long long)as->alerts,
 		    (unsigned long long)as->alerts_added,
-		    (unsigned long long)as->alerts_updated, secs,
+		    (unsigned long long)as->alerts_updated,
+		    (unsigned long long)as->alerts_dropped,
+		    (unsigned long long)as->hits_dropped,
+		    (unsigned long long)as->write_failures, secs,
 		    stopping ? "true" : "false");
 		return;
 	}
@@ -368,6 +372,13 @@ summary(const struct run *rn, const struct cybex_analysis_stats *as,
 	    (unsigned long long)as->alerts_added,
 	    (unsigned long long)as->alerts_updated, secs,
 	    stopping ? " (stopped by a signal)" : "");
+	if (as->write_failures > 0 || as->alerts_dropped > 0 ||
+	    as->hits_dropped > 0)
+		printf("%llu failed writes: %llu alerts and %llu hits dropped "
+		    "while the store could not be written\n",
+		    (unsigned long long)as->write_failures,
+		    (unsigned long long)as->alerts_dropped,
+		    (unsigned long long)as->hits_dropped);
 }
 
 struct org_find {

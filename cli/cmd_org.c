@@ -18,15 +18,20 @@ cmd_org_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: cybex org add ORG\n"
-	    "       cybex org remove ORG\n"
+	    "       cybex org remove ORG [--purge]\n"
 	    "       cybex org list [--json]\n"
 	    "       cybex org member ORG USER [--ingest]\n"
 	    "       cybex org leave USER\n\n"
 	    "Member organizations of the hub.  A user belongs to at most one "
 	    "organization\n(member moves them); --ingest lets the user send "
-	    "events for it.  Removing\nan organization keeps its users, alerts "
-	    "and sightings.\n\n"
+	    "events for it.  Removing\nan organization keeps its users; while "
+	    "it has alerts or sighting state it is\nrefused unless --purge, "
+	    "which deletes them with it (a new organization of\nthe same name "
+	    "must not inherit them).\n\n"
 	    "  --json      list as JSON lines\n"
+	    "  --purge     remove the organization with its alerts, the "
+	    "alerts' mentions of\n              it, its sighting state and "
+	    "cooperative notes\n"
 	    "  --ingest    the member may send events (POST /api/v1/events)\n\n"
 	    "%s", CLI_DB_HELP);
 }
@@ -64,6 +69,7 @@ cmd_org(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "ingest", no_argument, NULL, 'i' },
+		{ "purge", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DB_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -73,7 +79,7 @@ cmd_org(int argc, char **argv)
 	struct cybex_diag d;
 	struct cli_db o = { NULL, NULL };
 	const char *verb, *action = NULL;
-	bool ingest = false;
+	bool ingest = false, purge = false;
 	int ch, n, r = 0, want;
 
 	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
@@ -83,6 +89,8 @@ cmd_org(int argc, char **argv)
 			lc.json = true;
 		else if (ch == 'i')
 			ingest = true;
+		else if (ch == 'p')
+			purge = true;
 		else if (ch == 'h') {
 			cmd_org_usage(stdout);
 			return EXIT_VALID;
@@ -100,7 +108,8 @@ cmd_org(int argc, char **argv)
 	want = strcmp(verb, "list") == 0 ? 1 : strcmp(verb, "member") == 0 ?
 	    3 : strcmp(verb, "add") == 0 || strcmp(verb, "remove") == 0 ||
 	    strcmp(verb, "leave") == 0 ? 2 : -1;
-	if (want < 0 || n != want || (ingest && strcmp(verb, "member") != 0)) {
+	if (want < 0 || n != want || (ingest && strcmp(verb, "member") != 0) ||
+	    (purge && strcmp(verb, "remove") != 0)) {
 		cmd_org_usage(stderr);
 		return EXIT_TROUBLE;
 	}
@@ -115,8 +124,9 @@ cmd_org(int argc, char **argv)
 		r = cybex_store_org_add(s, argv[optind + 1], &d);
 		action = "org-add";
 	} else if (strcmp(verb, "remove") == 0) {
-		r = cybex_store_org_remove(s, argv[optind + 1], &d);
-		action = "org-remove";
+		r = cybex_store_org_remove(s, argv[optind + 1], purge ?
+		    CYBEX_ORG_PURGE : 0, &d);
+		action = purge ? "org-remove-purge" : "org-remove";
 	} else if (strcmp(verb, "member") == 0) {
 		r = cybex_store_org_member(s, argv[optind + 1],
 		    argv[optind + 2], ingest ? CYBEX_ORG_INGEST : 0, &d);
@@ -132,8 +142,12 @@ cmd_org(int argc, char **argv)
 	cybex_store_close(s);
 	if (r != 0) {
 		fprintf(stderr, "cybex org %s: %s\n", verb, d.message);
+		if (d.code == CYBEX_ECONFLICT)
+			fprintf(stderr, "cybex org remove: --purge removes it "
+			    "with them\n");
 		return d.code == CYBEX_EEXIST || d.code == CYBEX_ENOTFOUND ||
-		    d.code == CYBEX_EINVAL ? EXIT_INVALID : EXIT_TROUBLE;
+		    d.code == CYBEX_EINVAL || d.code == CYBEX_ECONFLICT ?
+		    EXIT_INVALID : EXIT_TROUBLE;
 	}
 	return fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
 }

@@ -13,7 +13,10 @@
  * members; its own store handle writes sightings and alerts every
  * --events-flush seconds (a timer thread also flushes when no event
  * comes), and the answer is 202: read and analysed, written within that
- * interval.  The same thread looks every --intel-refresh seconds for new
+ * interval.  A body counts whole or not at all: while a failed write is
+ * pending no body is analysed (503 with Retry-After: nothing counted,
+ * send it again); a write that fails while a body is analysed does not
+ * stop it (202 with write_pending: counted once, written later).  The same thread looks every --intel-refresh seconds for new
  * stored indicators and swaps in a rebuilt index.
  *
  * Who sees which alert (docs/analysis.md): admins every alert; a member
@@ -143,6 +146,28 @@ caller_org(struct req *r, const char **org, unsigned *rights,
 		return false;
 	}
 	return true;
+}
+
+/*
+ * A write of the pipeline failed: the log line says why and what the
+ * pipeline dropped so far while writes failed.  Called with ev->mu held.
+ */
+static void
+log_flush_failed(struct events *ev, const struct cybex_diag *d)
+{
+	struct cybex_analysis_stats st;
+	char fails[32], alerts[32], hits[32];
+
+	cybex_analysis_stats(ev->pipe, &st);
+	snprintf(fails, sizeof(fails), "%llu",
+	    (unsigned long long)st.write_failures);
+	snprintf(alerts, sizeof(alerts), "%llu",
+	    (unsigned long long)st.alerts_dropped);
+	snprintf(hits, sizeof(hits), "%llu",
+	    (unsigned long long)st.hits_dropped);
+	srv_log(ev->srv, CYBEX_LOG_ERROR, "events-flush-failed", "error",
+	    d->message, "write_failures", fails, "alerts_dropped", alerts,
+	    "hits_dropped", hits, NULL);
 }
 
 /* ---- the indicator index ---- */
@@ -284,8 +309,7 @@ timer_main(void *arg)
 		cybex_diag_clear(&d);
 		pthread_mutex_lock(&ev->mu);
 		if (cybex_analysis_tick(ev->pipe, 0, &d) != 0)
-			srv_log(ev->srv, CYBEX_LOG_ERROR, "events-flush-failed",
-			    "error", d.message, NULL);
+			log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
 		if (time(NULL) - last_look < ev->srv->cfg.intel_refresh)
 			continue;
@@ -362,8 +386,7 @@ events_stop(struct srv *s)
 	/* Requests are done (the daemon stopped first): write the rest. */
 	cybex_diag_clear(&d);
 	if (ev->pipe != NULL && cybex_analysis_flush(ev->pipe, &d) != 0)
-		srv_log(s, CYBEX_LOG_ERROR, "events-flush-failed", "error",
-		    d.message, NULL);
+		log_flush_failed(ev, &d);
 	cybex_analysis_free(ev->pipe);
 	cybex_analysis_handle_free(ev->intel);
 	cybex_store_close(ev->store);
@@ -417,12 +440,12 @@ api_events_post(struct req *r)
 	struct cybex_ingest_reader *rd = NULL;
 	struct cybex_ingest_lines *l = NULL;
 	struct line_errors le = { NULL, 0 };
-	struct cybex_diag d;
+	struct cybex_diag d, wd;
 	enum MHD_Result mr;
 	const char *org = NULL, *fmt, *sensor;
 	unsigned rights = 0;
 	char nlines[32];
-	int f, rc;
+	int f, rc, wrc;
 	json_t *j;
 
 	if (!caller_org(r, &org, &rights, &mr))
@@ -460,8 +483,26 @@ api_events_post(struct req *r)
 	cybex_ingest_lines_finish(l);
 	le.list = json_array();
 	pthread_mutex_lock(&ev->mu);
+	/*
+	 * All or nothing: a write that failed before is retried first, and
+	 * while it fails no body is analysed (503: nothing was counted);
+	 * once started, the body is analysed whole even when a write fails
+	 * midway (202: counted once, written by a later flush).
+	 */
+	if ((rc = cybex_analysis_batch_begin(ev->pipe, &d)) != 0) {
+		log_flush_failed(ev, &d);
+		pthread_mutex_unlock(&ev->mu);
+		reply_header(r, "Retry-After", "1");
+		mr = reply_problem(r, 503, "Service Unavailable", "the "
+		    "database cannot be written now; nothing of this request "
+		    "was analysed or counted: send it again");
+		goto out;
+	}
 	cybex_analysis_stats(ev->pipe, &a0);
 	rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le, &d);
+	cybex_diag_clear(&wd);
+	if ((wrc = cybex_analysis_batch_end(ev->pipe, &wd)) != 0)
+		log_flush_failed(ev, &wd);
 	cybex_analysis_stats(ev->pipe, &a1);
 	pthread_mutex_unlock(&ev->mu);
 	if (rc != 0) {
@@ -483,14 +524,19 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:O, s:b}", "org", org, "format", fmt, "sensor", sensor,
+	    "s:I, s:I, s:I, s:b, s:O, s:b}", "org", org, "format", fmt,
+	    "sensor", sensor,
 	    "lines", (json_int_t)(rs.lines + le.n - rs.errors),
 	    "observations", (json_int_t)rs.observations,
 	    "skipped", (json_int_t)rs.skipped, "errors", (json_int_t)le.n,
 	    "hits", (json_int_t)(a1.hits - a0.hits),
 	    "replays", (json_int_t)(a1.replays - a0.replays),
 	    "alerts", (json_int_t)(a1.alerts - a0.alerts),
+	    "hits_dropped", (json_int_t)(a1.hits_dropped - a0.hits_dropped),
+	    "alerts_dropped", (json_int_t)(a1.alerts_dropped -
+	    a0.alerts_dropped),
 	    "flush_seconds", (json_int_t)r->srv->cfg.events_flush,
+	    "write_pending", wrc != 0,
 	    "problems", le.list, "problems_complete", le.n <= LINE_ERRORS_MAX);
 	mr = reply_obj(r, 202, JSON_MEDIA, j);
  out:

@@ -119,7 +119,9 @@ struct cybex_analysis_opts {
 	/* Aggregates held between flushes (0 = default); a full table
 	 * flushes and starts empty. */
 	size_t		 max_sightings;
-	/* Distinct alerts held between flushes (0 = default). */
+	/* Distinct alerts held between flushes (0 = default); a full table
+	 * flushes.  While writes fail, at most twice as many are held and
+	 * new ones beyond are dropped (counted in alerts_dropped). */
 	size_t		 max_alerts;
 	/* Wall-clock time between flushes (0 = default; < 0 = only when a
 	 * table is full and on cybex_analysis_flush). */
@@ -172,6 +174,30 @@ void	 cybex_analysis_set_intel(struct cybex_analysis *a,
 int	 cybex_analysis_observe(struct cybex_analysis *a,
 	    const struct cybex_obs *o, struct cybex_diag *d);
 /*
+ * A batch: the observations of one request, kept whole.  Inside a batch a
+ * flush that fails (the store is locked, the disk is full) does not stop
+ * the analysis: cybex_analysis_observe goes on and returns 0, what was
+ * analysed stays pending, no further write is tried until the batch ends,
+ * and the tables hold up to twice their size (a hit or alert beyond that
+ * is dropped and counted in hits_dropped / alerts_dropped).  So every
+ * observation of a batch is counted exactly once, whatever the store does.
+ *
+ * batch_begin first retries the write that failed before (in a batch or
+ * by a flush or tick): when that fails again it returns its error (d says
+ * why) and no batch starts: the caller must not analyse the request (and
+ * can answer "nothing was counted, try again").
+ *
+ * batch_end returns 0, or when a write failed during the batch, that
+ * error with d (the batch was analysed whole all the same; its counts are
+ * written by a later flush).  Other errors of cybex_analysis_observe
+ * (CYBEX_ENOMEM, a failed read of the store) still stop a batch midway.
+ */
+int	 cybex_analysis_batch_begin(struct cybex_analysis *a,
+	    struct cybex_diag *d);
+int	 cybex_analysis_batch_end(struct cybex_analysis *a,
+	    struct cybex_diag *d);
+
+/*
  * The input is idle: advance the detectors to observation time now_us
  * (0 = leave them) and flush when the interval has passed.
  */
@@ -179,7 +205,8 @@ int	 cybex_analysis_tick(struct cybex_analysis *a, int64_t now_us,
 	    struct cybex_diag *d);
 /*
  * Write every pending sighting and alert in one transaction.  On failure
- * nothing of it is written and it stays pending.
+ * nothing of it is written and it stays pending (and the next
+ * cybex_analysis_batch_begin retries it first).
  */
 int	 cybex_analysis_flush(struct cybex_analysis *a, struct cybex_diag *d);
 
@@ -196,6 +223,9 @@ struct cybex_analysis_stats {
 	uint64_t	 alerts_updated;	/* merged into a stored one */
 	uint64_t	 flushes;
 	uint64_t	 evictions;	/* full-table flushes */
+	uint64_t	 write_failures;	/* flushes that failed */
+	uint64_t	 hits_dropped;	/* not counted: table full, writes failing */
+	uint64_t	 alerts_dropped;	/* likewise */
 };
 void	 cybex_analysis_stats(const struct cybex_analysis *a,
 	    struct cybex_analysis_stats *out);

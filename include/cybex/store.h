@@ -418,11 +418,18 @@ int	 cybex_store_org_add(struct cybex_store *s, const char *name,
 	    struct cybex_diag *d);
 /*
  * Remove an organization; its users are members of none afterwards.
- * Alerts and sightings keep the name they were stored with.
- * CYBEX_ENOTFOUND.
+ * Alerts, sighting state and cooperative notes are found by the
+ * organization's name, so a new organization of the same name would
+ * inherit them: while the store holds any (its own alerts, alerts naming
+ * it, its sighting state or cooperative notes) the removal is refused
+ * with CYBEX_ECONFLICT (d says how many), unless flags has
+ * CYBEX_ORG_PURGE, which deletes them all with the organization in one
+ * transaction.  (The STIX sighting objects already published stay.)
+ * CYBEX_ENOTFOUND; CYBEX_EINVAL for unknown flags.
  */
+#define CYBEX_ORG_PURGE		0x1
 int	 cybex_store_org_remove(struct cybex_store *s, const char *name,
-	    struct cybex_diag *d);
+	    unsigned flags, struct cybex_diag *d);
 typedef int	(*cybex_org_fn)(void *ud, const struct cybex_org *o);
 /* Every organization by name; fn returning non-zero stops and is returned. */
 int	 cybex_store_org_list(struct cybex_store *s, cybex_org_fn fn, void *ud,

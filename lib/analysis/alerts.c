@@ -364,6 +364,12 @@ alerts_add(struct alerts *p, const struct cybex_alert *al)
 		r = 0;
 		goto out;
 	}
+	/* Held while writes fail: a hard cap, not more memory. */
+	if (p->n >= ALERTS_HARD(p)) {
+		palert_free(&pa);
+		cybex_buf_free(&k);
+		return 2;
+	}
 	if (p->n == p->cap) {
 		size_t ncap = p->cap > 0 ? p->cap * 2 : 64;
 

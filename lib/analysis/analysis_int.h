@@ -165,7 +165,7 @@ struct sagg {
 	uint32_t		*slots;		/* entry index + 1; 0 = free */
 	size_t			 nslots;
 	struct sagg_entry	*e;
-	size_t			 n, cap, max;
+	size_t			 n, cap, max;	/* max: flush when full */
 	struct sensor		*sensors;
 	size_t			 nsensors;
 	json_t			*sensor_ix;	/* "org\x1fname" -> index */
@@ -173,6 +173,13 @@ struct sagg {
 	bool			 has_last;
 };
 
+/*
+ * max entries are held between flushes; a full table is flushed and
+ * emptied.  Only while a write fails inside a batch (the rest of a request
+ * body) may it hold up to twice as many (SAGG_OVER): the slots are sized
+ * for that.
+ */
+#define SAGG_OVER	2
 int	 sagg_init(struct sagg *g, size_t max);
 void	 sagg_fini(struct sagg *g);
 /* Forget every entry and sensor (after they were flushed). */
@@ -200,8 +207,14 @@ struct alerts {
 
 int	 alerts_init(struct alerts *p, size_t max, size_t evidence_max,
 	    int tlp);
+/* The hard cap of the pending alerts: twice max (the flush point). */
+#define ALERTS_HARD(p)	((p)->max * 2)
 void	 alerts_fini(struct alerts *p);
-/* Copy and merge one alert; 1 when the table is full after it. */
+/*
+ * Copy and merge one alert; 1 when the table is full after it (flush it);
+ * 2 when it was dropped: a new alert while ALERTS_HARD alerts are held
+ * (writes are failing).  A merge into a held alert is never dropped.
+ */
 int	 alerts_add(struct alerts *p, const struct cybex_alert *a);
 /* Store every pending alert (inside the caller's transaction); each
  * one of an organization with an attacker becomes a cooperative note. */
@@ -275,6 +288,10 @@ struct cybex_analysis {
 	int64_t				 last_flush;	/* monotonic us */
 	unsigned			 since_check;
 	bool				 alerts_full;
+	bool				 batch;		/* in a batch */
+	bool				 write_failed;	/* last flush failed */
+	bool				 batch_failed;	/* a flush of this batch */
+	struct cybex_diag		 fail;		/* why it failed */
 	struct cnotes			 notes;		/* of a flush */
 	/* What the flush in progress wrote (counted once committed). */
 	uint64_t			 flush_updated, flush_withheld;
@@ -282,9 +299,12 @@ struct cybex_analysis {
 	struct cybex_analysis_stats	 st;
 };
 
-/* Count hit (o, value v, indicator n) in the aggregates; 1 = table full. */
+/*
+ * Count hit (o, value v, indicator n) in the aggregates; 1 = table full
+ * (max entries or sensors; with over, SAGG_OVER times as many).
+ */
 int	 sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
-	    const struct lvalue *v, uint32_t n, struct cybex_diag *d);
+	    const struct lvalue *v, uint32_t n, bool over, struct cybex_diag *d);
 /* Write the dirty aggregates (inside the caller's transaction). */
 int	 sagg_store(struct cybex_analysis *a, struct cybex_diag *d);
 /* After a committed flush: the written deltas are gone. */

@@ -37,6 +37,10 @@ on_alert(void *ud, const struct cybex_alert *al)
 		return r;
 	if ((r = alerts_add(&a->al, al)) < 0)
 		return r;
+	if (r == 2) {
+		a->st.alerts_dropped++;
+		return 0;
+	}
 	/* Flushed once the detector returns (not from inside it). */
 	if (r == 1)
 		a->alerts_full = true;
@@ -326,8 +330,10 @@ cybex_analysis_flush(struct cybex_analysis *a, struct cybex_diag *d)
 
 	a->last_flush = mono_us();
 	a->alerts_full = false;
-	if (!pending(a))
+	if (!pending(a)) {
+		a->write_failed = false;
 		return 0;
+	}
 	if (a->s == NULL) {
 		/* Nowhere to write: the counts were the point. */
 		sagg_committed(&a->g);
@@ -351,8 +357,15 @@ cybex_analysis_flush(struct cybex_analysis *a, struct cybex_diag *d)
 		coop_clear(&a->notes);
 		if (made_coll)
 			a->coll_id[0] = '\0';
+		a->write_failed = true;
+		a->st.write_failures++;
+		if (a->batch)
+			a->batch_failed = true;
+		a->fail = *d;
+		a->fail.code = r;
 		return r;
 	}
+	a->write_failed = false;
 	coop_clear(&a->notes);
 	sagg_committed(&a->g);
 	alerts_clear(&a->al);
@@ -377,14 +390,72 @@ evict(struct cybex_analysis *a, struct cybex_diag *d)
 	return 0;
 }
 
+/*
+ * May a flush be tried now?  Not again in a batch once one failed: each
+ * try can wait the store's busy timeout, and the batch goes on anyway.
+ */
+static bool
+may_write(const struct cybex_analysis *a)
+{
+	return !(a->batch && a->write_failed);
+}
+
+/*
+ * A flush that the input started.  In a batch its failure is not the
+ * batch's: what was analysed stays pending (a->fail says why) and the
+ * batch goes on, to be kept whole.
+ */
+static int
+flush_now(struct cybex_analysis *a, struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = cybex_analysis_flush(a, d)) != 0 && a->batch) {
+		cybex_diag_clear(d);
+		r = 0;
+	}
+	return r;
+}
+
 static int
 maybe_flush(struct cybex_analysis *a, struct cybex_diag *d)
 {
+	if (!may_write(a))
+		return 0;
 	if (a->alerts_full)
-		return cybex_analysis_flush(a, d);
+		return flush_now(a, d);
 	if (a->o.flush_interval_us > 0 &&
 	    mono_us() - a->last_flush >= a->o.flush_interval_us)
-		return cybex_analysis_flush(a, d);
+		return flush_now(a, d);
+	return 0;
+}
+
+/*
+ * Count one hit in the aggregates.  A full table is written and emptied;
+ * when that write fails in a batch, the table takes up to SAGG_OVER times
+ * its size until the batch ends, and a hit beyond even that is dropped
+ * (counted in hits_dropped).
+ */
+static int
+count_hit(struct cybex_analysis *a, const struct cybex_obs *o,
+    const struct lvalue *v, uint32_t ind, struct cybex_diag *d)
+{
+	int r;
+
+	if ((r = sagg_hit(a, o, v, ind, false, d)) != 1)
+		return r;
+	if (may_write(a)) {
+		if ((r = evict(a, d)) == 0) {
+			if ((r = sagg_hit(a, o, v, ind, false, d)) != 1)
+				return r;
+		} else if (!a->batch)
+			return r;
+		else
+			cybex_diag_clear(d);
+	}
+	if (a->batch && (r = sagg_hit(a, o, v, ind, true, d)) != 1)
+		return r;
+	a->st.hits_dropped++;
 	return 0;
 }
 
@@ -414,14 +485,8 @@ cybex_analysis_observe(struct cybex_analysis *a, const struct cybex_obs *o,
 		static const struct lvalue none = { LK_IPV4, NULL, 0, 0 };
 
 		a->st.hits++;
-		r = sagg_hit(a, o, mv != NULL ? mv : &none, oh.v[i].ind, d);
-		if (r == 1) {
-			if ((r = evict(a, d)) != 0)
-				return r;
-			r = sagg_hit(a, o, mv != NULL ? mv : &none,
-			    oh.v[i].ind, d);
-		}
-		if (r < 0)
+		if ((r = count_hit(a, o, mv != NULL ? mv : &none,
+		    oh.v[i].ind, d)) != 0)
 			return r;
 		cybex_match_index_indicator_id(a->intel->ix, oh.v[i].ind, id,
 		    sizeof(id));
@@ -455,6 +520,33 @@ cybex_analysis_tick(struct cybex_analysis *a, int64_t now_us,
 		    "detectors failed: %s", cybex_strerror(r));
 	a->since_check = 0;
 	return maybe_flush(a, d);
+}
+
+int
+cybex_analysis_batch_begin(struct cybex_analysis *a, struct cybex_diag *d)
+{
+	int r;
+
+	a->batch = false;
+	a->batch_failed = false;
+	/* What a failed write left pending goes first, or nothing starts. */
+	if (a->write_failed && (r = cybex_analysis_flush(a, d)) != 0)
+		return r;
+	a->batch = true;
+	return 0;
+}
+
+int
+cybex_analysis_batch_end(struct cybex_analysis *a, struct cybex_diag *d)
+{
+	bool failed = a->batch && a->batch_failed;
+
+	a->batch = false;
+	a->batch_failed = false;
+	if (!failed)
+		return 0;
+	*d = a->fail;
+	return a->fail.code < 0 ? a->fail.code : CYBEX_EDB;
 }
 
 void

@@ -43,7 +43,8 @@ sagg_init(struct sagg *g, size_t max)
 	memset(g, 0, sizeof(*g));
 	g->max = max;
 	g->nslots = 16;
-	while (g->nslots < 2 * max)
+	/* At most half full, also holding SAGG_OVER * max entries. */
+	while (g->nslots < 2 * SAGG_OVER * max)
 		g->nslots *= 2;
 	if ((g->slots = cybex_calloc(g->nslots, sizeof(*g->slots))) == NULL ||
 	    (g->sensor_ix = json_object()) == NULL) {
@@ -106,9 +107,9 @@ key_hash(const uint8_t k[32])
 }
 
 /* The sensor (name, org) of an observation: its index, made when new.
- * -1: the sensor table is full. */
+ * -1: the sensor table is full (with over: SAGG_OVER times the cap). */
 static int
-sensor_of(struct sagg *g, const char *name, const char *org)
+sensor_of(struct sagg *g, const char *name, const char *org, bool over)
 {
 	struct sensor *sn, *nv;
 	struct cybex_buf k;
@@ -134,7 +135,8 @@ sensor_of(struct sagg *g, const char *name, const char *org)
 		idx = (int)json_integer_value(known);
 		goto found;
 	}
-	if (g->nsensors == CYBEX_ANALYSIS_MAX_SENSORS) {
+	if (g->nsensors >= (over ? SAGG_OVER : 1) *
+	    (size_t)CYBEX_ANALYSIS_MAX_SENSORS) {
 		idx = -1;
 		goto out;
 	}
@@ -227,9 +229,10 @@ load_guard(struct cybex_analysis *a, struct sagg_entry *e,
 
 int
 sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
-    const struct lvalue *v, uint32_t n, struct cybex_diag *d)
+    const struct lvalue *v, uint32_t n, bool over, struct cybex_diag *d)
 {
 	struct sagg *g = &a->g;
+	size_t max = over ? SAGG_OVER * g->max : g->max;
 	struct sagg_entry *e, *ne;
 	struct sensor *sn;
 	struct cybex_uuid u;
@@ -246,7 +249,7 @@ sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 		return 0;
 	/* The sensor: as named, else the host that reported the record. */
 	if ((si = sensor_of(g, o->sensor != NULL ? o->sensor : o->host,
-	    o->org)) == -1)
+	    o->org, over)) == -1)
 		return 1;
 	if (si < 0)
 		return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
@@ -255,13 +258,13 @@ sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 	memcpy(key + 16, sn->uuid, 16);
 	h = key_hash(key);
 	if ((e = entry_find(g, key, h, &slot)) == NULL) {
-		if (g->n == g->max)
+		if (g->n >= max)
 			return 1;
 		if (g->n == g->cap) {
 			size_t ncap = g->cap > 0 ? g->cap * 2 : 256;
 
-			if (ncap > g->max)
-				ncap = g->max;
+			if (ncap > max)
+				ncap = max;
 			if ((ne = cybex_reallocarray(g->e, ncap,
 			    sizeof(*ne))) == NULL)
 				return cybex_diag_set(d, CYBEX_ENOMEM,

@@ -117,9 +117,10 @@ raise_source(struct cybex_detect *dt, struct bf_src *s, const struct who *w,
 	dt_alert_init(&x, "bruteforce", "intrusion-attempts", "brute-force", 2);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "bruteforce|%s", w->value);
-	dt_alert_summary(&x, "%s: %.0f failed logins in %lld s, against "
-	    "about %.0f accounts", w->value, n,
-	    (long long)(dt->cfg->bf_window_us / 1000000), accounts);
+	dt_alert_summary(&x, "%s: %.0f failed login%s in %lld s, against "
+	    "about %.0f account%s", w->value, n, dt_plural(n),
+	    (long long)(dt->cfg->bf_window_us / 1000000), accounts,
+	    dt_plural(accounts));
 	x.coop_party = dt_alert_party(&x, CYBEX_PARTY_ATTACKER, w->kind,
 	    w->value);
 	if (o->dst_ip.family != 0)
@@ -155,9 +156,10 @@ raise_account(struct cybex_detect *dt, struct bf_acct *a, const char *acct,
 	dt_alert_init(&x, "bruteforce", "intrusion-attempts", "brute-force", 2);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "bruteforce|account|%s", acct);
-	dt_alert_summary(&x, "%.0f failed logins to %s in %lld s from about "
-	    "%.0f sources", n, acct,
-	    (long long)(dt->cfg->bf_window_us / 1000000), sources);
+	dt_alert_summary(&x, "%.0f failed login%s to %s in %lld s from about "
+	    "%.0f source%s", n, dt_plural(n), acct,
+	    (long long)(dt->cfg->bf_window_us / 1000000), sources,
+	    dt_plural(sources));
 	(void)dt_alert_party(&x, CYBEX_PARTY_VICTIM, "user-account", user);
 	if (o->dst_ip.family != 0)
 		(void)dt_alert_party_ip(&x, CYBEX_PARTY_VICTIM, &o->dst_ip);

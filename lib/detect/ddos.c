@@ -102,8 +102,8 @@ raise_flood(struct cybex_detect *dt, struct ddos_dst *e, double x,
 	    3);
 	dt_alert_org(&x_, e->org, e->sensor);
 	dt_alert_key(&x_, "ddos|%s", dst);
-	dt_alert_summary(&x_, "%s: %.0f packets/s from about %.0f sources, "
-	    "baseline %.0f packets/s", dst, x / ivs, sources,
+	dt_alert_summary(&x_, "%s: %.0f packets/s from about %.0f source%s, "
+	    "baseline %.0f packets/s", dst, x / ivs, sources, dt_plural(sources),
 	    e->nint >= c->ddos_warmup ? e->mean / ivs : 0.0);
 	(void)dt_alert_party_ip(&x_, CYBEX_PARTY_VICTIM, &e->dst);
 	sample = json_array();

@@ -301,6 +301,12 @@ void	 dt_alert_init(struct dt_alert *x, const char *detector,
 	    const char *cls, const char *type, int severity);
 void	 dt_alert_key(struct dt_alert *x, const char *fmt, ...)
 	    CYBEX_PRINTF(2, 3);
+/* "s" unless n rounds to 1: "about %.0f source%s" agrees with n. */
+static inline const char *
+dt_plural(double n)
+{
+	return n >= 0.5 && n < 1.5 ? "" : "s";
+}
 void	 dt_alert_summary(struct dt_alert *x, const char *fmt, ...)
 	    CYBEX_PRINTF(2, 3);
 /* Add a party (ignored when full or value is NULL/empty); its index. */

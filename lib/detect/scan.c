@@ -129,8 +129,9 @@ raise_scan(struct cybex_detect *dt, struct scan_src *s,
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "scan|%s", src);
 	dt_alert_summary(&x, "%s scans: %u of %u first contacts unanswered, "
-	    "about %.0f hosts and %.0f ports", src, s->walk_failures,
-	    s->walk_contacts, hosts, ports);
+	    "about %.0f host%s and %.0f port%s", src, s->walk_failures,
+	    s->walk_contacts, hosts, dt_plural(hosts), ports,
+	    dt_plural(ports));
 	x.coop_party = dt_alert_party_ip(&x, CYBEX_PARTY_ATTACKER, &o->src_ip);
 	for (i = 0; i < s->nsample; i++)
 		(void)dt_alert_party_ip(&x, CYBEX_PARTY_VICTIM, &s->sample[i]);

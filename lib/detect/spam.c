@@ -240,7 +240,7 @@ raise_volume(struct cybex_detect *dt, const struct cybex_obs *o,
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "spam|%s", who);
 	dt_alert_summary(&x, "%s sent %u messages to about %.0f distinct "
-	    "recipients in %lld s", who, s->msgs, n,
+	    "recipient%s in %lld s", who, s->msgs, n, dt_plural(n),
 	    (long long)(dt->cfg->spam_window_us / 1000000));
 	x.coop_party = dt_alert_party(&x, CYBEX_PARTY_ATTACKER, kind, who);
 	if (o->n_rcpt > 0)

@@ -310,6 +310,67 @@ tok_col(struct eve *e)
 	return n > 0 ? n : 1;
 }
 
+/*
+ * Start (0-based) of the JSON token of line that holds byte i, or of the
+ * first one after i when i is white space.  Only tokens are found (a
+ * string with its escapes, one punctuation byte, a run of anything
+ * else): the line did not parse.
+ */
+static size_t
+token_at(const char *s, size_t len, size_t i)
+{
+	size_t k = 0, start;
+
+	while (k < len) {
+		while (k < len && (s[k] == ' ' || s[k] == '\t' ||
+		    s[k] == '\r' || s[k] == '\n'))
+			k++;
+		if (k == len)
+			break;
+		start = k;
+		if (s[k] == '"') {
+			for (k++; k < len && s[k] != '"'; k++)
+				if (s[k] == '\\' && k + 1 < len)
+					k++;
+			if (k < len)
+				k++;
+		} else if (memchr("{}[],:", s[k], 6) != NULL)
+			k++;
+		else
+			while (k < len && memchr(" \t\r\n{}[],:\"", s[k], 9) ==
+			    NULL)
+				k++;
+		if (i < k)
+			return start;
+	}
+	return i;
+}
+
+/*
+ * The column of a yajl error (msg is its text).  yajl's offset is, for
+ * a lexical error, just before the byte it could not take, except for
+ * "invalid char" where it is just after it; for a parse error, the end
+ * of the token it did not expect, except after a map's value, where it
+ * steps back by the token's decoded length (inside the token, or before
+ * it).  Either way the column is of the bad byte or the token's start.
+ */
+static size_t
+yajl_err_col(struct eve *e, const char *line, size_t len, const char *msg)
+{
+	size_t off = yajl_get_bytes_consumed(e->h);
+
+	if (strncmp(msg, "lexical", 7) == 0) {
+		if (strstr(msg, "invalid char in json text") != NULL)
+			return off > 0 ? off : 1;
+		return off < len ? off + 1 : len + 1;
+	}
+	if (strstr(msg, "inside map, I expect") != NULL)
+		return off < len ? token_at(line, len, off) + 1 : len + 1;
+	if (off == 0)
+		return 1;
+	return token_at(line, len, off - 1) + 1;
+}
+
 /* Stop the parse with code and a message; col 0 = the current token. */
 static int stop(struct eve *e, int code, size_t col, const char *fmt, ...)
     CYBEX_PRINTF(4, 5);
@@ -1238,15 +1299,11 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		goto broken;
 	}
 	if (st != yajl_status_ok) {
-		col = yajl_get_bytes_consumed(e->h);
 		msg = yajl_get_error(e->h, 0, (const unsigned char *)line,
 		    len);
 		n = msg != NULL ? strcspn((char *)msg, "\n") : 0;
-		/* A lexical error stops before the bad byte, a parse error
-		 * after the token it did not expect. */
-		if (msg != NULL && strncmp((char *)msg, "lexical", 7) == 0 &&
-		    col < len)
-			col++;
+		col = yajl_err_col(e, line, len, msg != NULL ? (char *)msg :
+		    "");
 		/* yajl's text starts with "lexical error: " or "parse error: " */
 		rc = ingest_err(d, CYBEX_EJSON, col > 0 ? col : 1,
 		    "malformed JSON: %.*s", (int)n, msg != NULL ?

@@ -362,22 +362,42 @@ store_is_uuid(const char *key)
 
 /* ---- accounts ---- */
 
+/* "a" or "an" before what: "user", "group" or "organization". */
+static const char *
+article(const char *what)
+{
+	return what[0] == 'o' ? "an" : "a";
+}
+
 static int
 check_name(const char *name, const char *what, struct cybex_diag *d)
 {
-	const char *c;
+	/* Each byte as itself or \xNN: the name goes to terminals and logs. */
+	char shown[4 * CYBEX_NAME_MAX + 1];
+	const unsigned char *c;
+	size_t n = 0;
 
 	if (name == NULL || *name == '\0' || strlen(name) > CYBEX_NAME_MAX)
-		return cybex_diag_set(d, CYBEX_EINVAL, "a %s name must be 1 to "
-		    "%d characters", what, CYBEX_NAME_MAX);
-	for (c = name; *c != '\0'; c++) {
+		return cybex_diag_set(d, CYBEX_EINVAL, "%s %s name must be 1 to "
+		    "%d characters", article(what), what, CYBEX_NAME_MAX);
+	for (c = (const unsigned char *)name; *c != '\0'; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		    (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
 		    *c == '@' || *c == '-'))
-			return cybex_diag_set(d, CYBEX_EINVAL, "%s name '%s' may "
-			    "hold only letters, digits and . _ @ -", what, name);
+			break;
+	if (*c == '\0')
+		return 0;
+	for (c = (const unsigned char *)name; *c != '\0'; c++) {
+		if (*c >= 0x20 && *c < 0x7f && *c != '\\' && *c != '\'')
+			shown[n++] = (char)*c;
+		else {
+			snprintf(shown + n, 5, "\\x%02x", *c);
+			n += 4;
+		}
 	}
-	return 0;
+	shown[n] = '\0';
+	return cybex_diag_set(d, CYBEX_EINVAL, "%s name '%s' may hold only "
+	    "letters, digits and . _ @ -", what, shown);
 }
 
 int
@@ -593,9 +613,9 @@ cybex_store_org_add(struct cybex_store *s, const char *name,
 
 int
 cybex_store_org_remove(struct cybex_store *s, const char *name,
-    struct cybex_diag *d)
+    unsigned flags, struct cybex_diag *d)
 {
-	return s->ops->org_remove(s, name, d);
+	return s->ops->org_remove(s, name, flags, d);
 }
 
 int

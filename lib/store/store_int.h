@@ -106,7 +106,7 @@ struct cybex_store_ops {
 	/* abi 2: member organizations, alerts, sighting aggregation. */
 	int	(*org_add)(struct cybex_store *, const char *,
 		    struct cybex_diag *);
-	int	(*org_remove)(struct cybex_store *, const char *,
+	int	(*org_remove)(struct cybex_store *, const char *, unsigned,
 		    struct cybex_diag *);
 	int	(*org_list)(struct cybex_store *, cybex_org_fn, void *,
 		    struct cybex_diag *);

@@ -236,6 +236,51 @@ done
 [ "$hit" = 1 ] && ok "an indicator imported while the server runs is matched (--intel-refresh)" ||
     not_ok "a new indicator is matched" "$(cat "$tmp/b"); $(grep indicators "$srv_log" | tail -3)"
 
+# ---- a database that cannot be written: a body counts whole or not at all ----
+# (sqlite3, the command-line shell, makes every sighting write fail.)
+if command -v sqlite3 >/dev/null 2>&1; then
+	flow 10.1.0.50 "$tmp/fr"
+	sqlite3 "$db" "CREATE TRIGGER fail_ss BEFORE INSERT ON sighting_state BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+	as ann; post "format=eve&sensor=retry-a" "$tmp/fr"
+	[ "$code" = 202 ] && [ "$(jv /hits)" = 2 ] && ok "a body before the failing write: 202" ||
+	    not_ok "a body before the failing write: 202" "$code $(cat "$tmp/b")"
+	refused=0; accepted=1
+	for ((i = 0; i < 40; i++)); do	# the timer's flush fails within a second or two
+		sleep 0.25
+		as ann; post "format=eve&sensor=retry-a" "$tmp/fr"
+		[ "$code" = 202 ] && accepted=$((accepted + 1))
+		[ "$code" = 503 ] && { refused=1; break; }
+	done
+	as ann; post "format=eve&sensor=retry-a" "$tmp/fr"	# refused again
+	[ "$code" = 503 ] || refused=0
+	if [ "$refused" = 1 ] && problem_ok 503 && [ "$(hdr Retry-After)" = 1 ] &&
+	    grep -q "nothing of this request" "$tmp/b"; then
+		ok "while the write fails, bodies get 503 + Retry-After: nothing counted"
+	else
+		not_ok "503 while the write fails" "$code $(cat "$tmp/b")"
+	fi
+	grep -q 'events-flush-failed.*disk full (test).*write_failures' "$srv_log" &&
+	    ok "the failed write is logged with its counts" ||
+	    not_ok "failed write logged" "$(tail -5 "$srv_log")"
+	sqlite3 "$db" "DROP TRIGGER fail_ss"
+	as ann; post "format=eve&sensor=retry-a" "$tmp/fr"
+	[ "$code" = 202 ] && [ "$(jv /write_pending)" = false ] &&
+	    ok "writable again: the retry is 202" || not_ok "the retry is 202" "$code $(cat "$tmp/b")"
+	accepted=$((accepted + 1))
+	want=$((2 * accepted)); n=0
+	for ((i = 0; i < 40; i++)); do	# written by the next timed flush
+		n=$(sqlite3 "$db" "SELECT COALESCE(SUM(hits), 0) FROM sighting_state WHERE org = 'cert-a' AND sample LIKE '%10.1.0.50%'")
+		[ "$n" -ge "$want" ] && break
+		sleep 0.25
+	done
+	sleep 1.5
+	n=$(sqlite3 "$db" "SELECT COALESCE(SUM(hits), 0) FROM sighting_state WHERE org = 'cert-a' AND sample LIKE '%10.1.0.50%'")
+	[ "$n" = "$want" ] && ok "$accepted accepted bodies of 2 hits: $want counted, the refused ones none" ||
+	    not_ok "counted once" "hits $n, want $want"
+else
+	ok "a failing database write # SKIP no sqlite3 shell"
+fi
+
 srv_stop events
 "$cybex" export --quiet --collection sightings --type sighting --output "$tmp/sg.json"
 # Valid: no errors (the v5 ids of the sightings are warnings, by design).

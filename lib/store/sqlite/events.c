@@ -185,24 +185,85 @@ sq_org_add(struct cybex_store *base, const char *name, struct cybex_diag *d)
 	return r;
 }
 
+static int	named_exists(struct sq_store *, const char *, const char *,
+		    struct cybex_diag *);
+
+/* What the store holds under an organization's name: alerts (its own and
+ * those that name it) and analysis state (sightings, cooperative notes). */
+static int
+org_state(struct sq_store *s, const char *name, int64_t *alerts,
+    int64_t *state, struct cybex_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	rc = sq_prepare(s, &st, "SELECT (SELECT COUNT(*) FROM alerts WHERE "
+	    "org = ?1) + (SELECT COUNT(*) FROM alert_orgs WHERE org = ?1), "
+	    "(SELECT COUNT(*) FROM sighting_state WHERE org = ?1) + (SELECT "
+	    "COUNT(*) FROM coop_seen WHERE org = ?1)", "t", name);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*alerts = sqlite3_column_int64(st, 0);
+		*state = sqlite3_column_int64(st, 1);
+	} else
+		r = sq_err(s, rc, d, "reading an organization's alerts");
+	sqlite3_finalize(st);
+	return r;
+}
+
 int
-sq_org_remove(struct cybex_store *base, const char *name,
+sq_org_remove(struct cybex_store *base, const char *name, unsigned flags,
     struct cybex_diag *d)
 {
+	static const char *const purge[] = {
+		"DELETE FROM alerts WHERE org = ?1",
+		"DELETE FROM alert_orgs WHERE org = ?1",
+		"DELETE FROM sighting_state WHERE org = ?1",
+		"DELETE FROM coop_seen WHERE org = ?1",
+	};
 	struct sq_store *s = (struct sq_store *)base;
+	int64_t alerts = 0, state = 0;
+	size_t i;
 	bool own;
-	int n = 0, r;
+	int r;
 
+	if ((flags & ~CYBEX_ORG_PURGE) != 0)
+		return cybex_diag_set(d, CYBEX_EINVAL, "unknown flags 0x%x",
+		    flags);
 	if ((r = writable(s, d)) != 0 || (r = tx_enter(s, &own, d)) != 0)
 		return r;
-	if ((r = sq_run(s, d, "removing an organization", NULL, "DELETE FROM "
-	    "org_members WHERE oid = (SELECT oid FROM orgs WHERE name = ?1)",
-	    "t", name)) == 0)
-		r = sq_run(s, d, "removing an organization", &n, "DELETE FROM "
-		    "orgs WHERE name = ?1", "t", name);
-	if (r == 0 && n == 0)
-		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no organization '%s'",
-		    name);
+	if ((r = named_exists(s, "SELECT 1 FROM orgs WHERE name = ?1", name,
+	    d)) <= 0) {
+		if (r == 0)
+			r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no "
+			    "organization '%s'", name);
+		goto out;
+	}
+	if ((r = org_state(s, name, &alerts, &state, d)) != 0)
+		goto out;
+	/*
+	 * Alerts and state are found by the name: a new organization of the
+	 * same name would inherit them.  So they go with it, or it stays.
+	 */
+	if ((alerts > 0 || state > 0) && !(flags & CYBEX_ORG_PURGE)) {
+		r = cybex_diag_set(d, CYBEX_ECONFLICT, "organization '%s' "
+		    "still has %lld alert%s and %lld sighting or cooperative "
+		    "record%s; removing it with them (purge) deletes them all",
+		    name, (long long)alerts, alerts == 1 ? "" : "s",
+		    (long long)state, state == 1 ? "" : "s");
+		goto out;
+	}
+	for (i = 0; r == 0 && (flags & CYBEX_ORG_PURGE) &&
+	    i < sizeof(purge) / sizeof(purge[0]); i++)
+		r = sq_run(s, d, "purging an organization", NULL, purge[i],
+		    "t", name);
+	if (r == 0)
+		r = sq_run(s, d, "removing an organization", NULL, "DELETE "
+		    "FROM org_members WHERE oid = (SELECT oid FROM orgs WHERE "
+		    "name = ?1)", "t", name);
+	if (r == 0)
+		r = sq_run(s, d, "removing an organization", NULL, "DELETE "
+		    "FROM orgs WHERE name = ?1", "t", name);
+ out:
 	return tx_leave(s, own, r, d);
 }
 

@@ -150,7 +150,7 @@ int	 sq_check(struct cybex_store *, cybex_diag_fn, void *,
 /* Finalize events.c's statements (sq_close). */
 void	 sq_events_close(struct sq_store *s);
 int	 sq_org_add(struct cybex_store *, const char *, struct cybex_diag *);
-int	 sq_org_remove(struct cybex_store *, const char *,
+int	 sq_org_remove(struct cybex_store *, const char *, unsigned,
 	    struct cybex_diag *);
 int	 sq_org_list(struct cybex_store *, cybex_org_fn, void *,
 	    struct cybex_diag *);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cybex/analysis.h"
 #include "cybex/stix.h"
@@ -791,6 +792,196 @@ test_bruteforce_alert(void **state)
 	assert_true(as.count[0] >= 20);
 }
 
+/* ---- writes that fail ---- */
+
+/*
+ * SQL run on the test's own connection to the store's file: a trigger
+ * that makes every write to a table fail (as a full disk would) and its
+ * removal.
+ */
+static void
+db_exec(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+/* The one number a query on the test's own connection gives. */
+static long long
+db_count(struct fx *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+#define FAIL_ON(t)	"CREATE TRIGGER fail_" t " BEFORE INSERT ON " t \
+	" BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+#define FAIL_OFF(t)	"DROP TRIGGER fail_" t
+
+/*
+ * A batch (one request body) whose table fills while the store cannot be
+ * written is analysed whole and counted once; while that write is still
+ * pending no batch starts, and nothing of it is counted; once the store
+ * takes writes again every hit is stored exactly once.
+ */
+static void
+test_failed_write_counts_once(void **state)
+{
+	struct fx *f = *state;
+	struct ind iv[10];
+	char pat[10][64];
+	struct cybex_analysis_intel *in;
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st, st2;
+	struct cybex_diag d;
+	struct cybex_obs o;
+	struct objs sg;
+	size_t i;
+	int rep;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(pat[i], sizeof(pat[i]), "[ipv4-addr:value = "
+		    "'203.0.113.%zu']", i + 1);
+		iv[i].n = (unsigned)i + 1;
+		iv[i].pattern = pat[i];
+		iv[i].types = NULL;
+		iv[i].tlp = 0;
+	}
+	in = intel(iv, 10);
+	a = pipeline(f, in, 8);
+	db_exec(f, FAIL_ON("sighting_state"));
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	for (rep = 0; rep < 3; rep++)
+		for (i = 0; i < 10; i++) {
+			flow(&o, T0 + (rep * 10 + (int)i) * SEC, "s", "cert-a");
+			ip4(&o.dst_ip, 203, 0, 113, (unsigned)i + 1);
+			observe(a, &o);	/* the failed eviction does not stop it */
+		}
+	cybex_diag_clear(&d);
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	assert_non_null(strstr(d.message, "disk full (test)"));
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.hits, 30);
+	assert_true(st.write_failures >= 1);
+	assert_int_equal(st.hits_dropped, 0);
+	assert_int_equal(st.flushes, 0);
+
+	/* Still failing: the next batch is refused before it counts. */
+	cybex_diag_clear(&d);
+	assert_true(cybex_analysis_batch_begin(a, &d) < 0);
+	cybex_analysis_stats(a, &st2);
+	assert_int_equal(st2.observations, st.observations);
+	assert_int_equal(st2.write_failures, st.write_failures + 1);
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, 0);
+	objs_free(&sg);
+
+	/* Writable again: the retry writes what was pending, once. */
+	db_exec(f, FAIL_OFF("sighting_state"));
+	cybex_diag_clear(&d);
+	if (cybex_analysis_batch_begin(a, &d) != 0)
+		fail_msg("batch_begin: %s", d.message);
+	assert_int_equal(cybex_analysis_batch_end(a, &d), 0);
+	flush(a);
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, 10);
+	for (i = 0; i < sg.n; i++)
+		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
+		    "count")), 3);
+	objs_free(&sg);
+
+	/* Past twice the table's size while failing: dropped and counted. */
+	cybex_analysis_free(a);
+	a = pipeline(f, in, 4);
+	db_exec(f, FAIL_ON("sighting_state"));
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	for (i = 0; i < 10; i++) {
+		flow(&o, T0 + (100 + (int)i) * SEC, "s", "cert-a");
+		ip4(&o.dst_ip, 203, 0, 113, (unsigned)i + 1);
+		observe(a, &o);
+	}
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.hits, 10);
+	assert_int_equal(st.hits_dropped, 2);
+	db_exec(f, FAIL_OFF("sighting_state"));
+	flush(a);
+	cybex_analysis_free(a);
+	cybex_analysis_intel_unref(in);
+}
+
+/*
+ * The pending alerts have a hard cap: while the store cannot be written,
+ * at most twice max_alerts are held, and new alerts beyond are dropped and
+ * counted, not kept in ever more memory.
+ */
+static void
+test_alerts_capped_while_writes_fail(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_analysis_opts ao;
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st;
+	struct alert_seen as;
+	struct cybex_diag d;
+	struct cybex_obs o;
+	unsigned src;
+	int i;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.max_alerts = 2;
+	ao.flush_interval_us = -1;
+	if (cybex_analysis_new(f->s, &ao, &a, &d) != 0)
+		fail_msg("pipeline: %s", d.message);
+	db_exec(f, FAIL_ON("alerts"));
+	assert_int_equal(cybex_analysis_batch_begin(a, &d), 0);
+	/* Ten brute-forcing sources: ten distinct alerts. */
+	for (src = 0; src < 10; src++)
+		for (i = 0; i < 40; i++) {
+			memset(&o, 0, sizeof(o));
+			o.kind = CYBEX_OBS_AUTH;
+			o.ts_us = T0 + (int64_t)(src * 40 + (unsigned)i) * SEC;
+			o.sensor = "ssh1";
+			o.org = "cert-a";
+			o.source_type = "sshd";
+			ip4(&o.src_ip, 198, 51, 100, 60 + src);
+			o.auth = CYBEX_AUTH_FAILURE;
+			o.user = "root";
+			o.auth_service = "sshd";
+			o.auth_method = "password";
+			o.host = "gw";
+			observe(a, &o);
+		}
+	assert_true(cybex_analysis_batch_end(a, &d) < 0);
+	cybex_analysis_stats(a, &st);
+	assert_true(st.alerts >= 10);
+	assert_true(st.alerts_dropped >= 6);
+	db_exec(f, FAIL_OFF("alerts"));
+	flush(a);
+	cybex_analysis_stats(a, &st);
+	assert_int_equal(st.alerts_added, 4);
+	alerts(f, NULL, &as);
+	assert_int_equal(as.n, 4);
+	cybex_analysis_free(a);
+}
+
 /* The same indicator hit by two member organizations. */
 static void
 test_cooperative_alert(void **state)
@@ -860,6 +1051,66 @@ visible(struct fx *f, const char *org, const char *detector)
 	assert_int_equal(cybex_store_alert_query(f->s, &q, alert_row, &mine,
 	    &pg, &d), 0);
 	return mine.n;
+}
+
+/*
+ * Removing an organization: while alerts or analysis state carry its name
+ * it is refused (a new organization of that name would inherit them);
+ * with purge they all go with it, and a new organization of the same
+ * name starts with nothing, while the other member keeps its view.
+ */
+static void
+test_org_remove_purges(void **state)
+{
+	struct fx *f = *state;
+	const struct ind iv[] = {
+		{ 1, "[ipv4-addr:value = '198.51.100.7']", NULL, 0 },
+	};
+	struct cybex_analysis_intel *in = intel(iv, 1);
+	struct cybex_analysis *a = pipeline(f, in, 0);
+	struct cybex_diag d;
+	struct cybex_obs o;
+
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), 0);
+	assert_int_equal(cybex_store_org_add(f->s, "bank-b", &d), 0);
+	flow(&o, T0, "sensor-a", "cert-a");
+	observe(a, &o);
+	flow(&o, T0 + 2 * SEC, "sensor-b", "bank-b");
+	observe(a, &o);
+	flush(a);
+	cybex_analysis_free(a);
+	assert_true(visible(f, "cert-a", NULL) >= 1);
+	assert_int_equal(visible(f, "bank-b", "coop"), 1);
+
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
+	    CYBEX_ECONFLICT);
+	assert_non_null(strstr(d.message, "alert"));
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d),
+	    CYBEX_EEXIST);		/* still there */
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0x80, &d),
+	    CYBEX_EINVAL);
+
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a",
+	    CYBEX_ORG_PURGE, &d), 0);
+	assert_int_equal(visible(f, "cert-a", NULL), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM alert_orgs WHERE "
+	    "org = 'cert-a'"), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM sighting_state "
+	    "WHERE org = 'cert-a'"), 0);
+	assert_int_equal(db_count(f, "SELECT COUNT(*) FROM coop_seen WHERE "
+	    "org = 'cert-a'"), 0);
+	assert_int_equal(visible(f, "bank-b", "coop"), 1);
+	assert_true(db_count(f, "SELECT COUNT(*) FROM sighting_state WHERE "
+	    "org = 'bank-b'") == 1);
+
+	/* A new organization of the name sees none of the old one's. */
+	assert_int_equal(cybex_store_org_add(f->s, "cert-a", &d), 0);
+	assert_int_equal(visible(f, "cert-a", NULL), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
+	    CYBEX_ENOTFOUND);
+	cybex_analysis_intel_unref(in);
 }
 
 /*
@@ -1043,12 +1294,18 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlp_withholds, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_counts_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_alerts_capped_while_writes_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bruteforce_alert, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_alert, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_red_indicator_alerts_are_red, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_org_remove_purges, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_across_runs,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intel_from_store, setup,

@@ -298,6 +298,39 @@ truncated_and_garbage(void **state)
 	    "second JSON value");
 }
 
+/*
+ * Where yajl's errors point: at the byte it could not take (lexical
+ * errors), or at the start of the token it did not expect (parse errors),
+ * whatever yajl's own offset for each kind of error is.
+ */
+static void
+json_error_columns(void **state)
+{
+	(void)state;
+	EXPECT("{\"a\":x}", CYBEX_EJSON, 6, "invalid char");
+	EXPECT("@", CYBEX_EJSON, 1, "invalid char");
+	EXPECT("{\"a\":tru}", CYBEX_EJSON, 9, "invalid string");
+	EXPECT("{\"a\":1.}", CYBEX_EJSON, 8, "decimal point");
+	EXPECT("{\"a\":-}", CYBEX_EJSON, 7, "minus sign");
+	EXPECT("{\"a\":1e}", CYBEX_EJSON, 8, "exponent");
+	EXPECT("{\"a\":\"\\q\"}", CYBEX_EJSON, 8, "'\\'");
+	EXPECT("{\"a\":\"\\u12x4\"}", CYBEX_EJSON, 11, "non-hex");
+	EXPECT("{\"a\" 1}", CYBEX_EJSON, 6, "colon");
+	EXPECT("{\"a\" \"bc\"}", CYBEX_EJSON, 6, "colon");
+	EXPECT("{\"a\":1 ]", CYBEX_EJSON, 8, "expect ',' or '}'");
+	EXPECT("{\"a\":1 true}", CYBEX_EJSON, 8, "expect ',' or '}'");
+	EXPECT("{\"a\":1  \"xyz\"}", CYBEX_EJSON, 9, "expect ',' or '}'");
+	EXPECT("{\"a\":1 \"x\\\"y\"}", CYBEX_EJSON, 8, "expect ',' or '}'");
+	/* yajl reads 0 and then 1: the column is of the malformed "01" */
+	EXPECT("{\"a\":01}", CYBEX_EJSON, 6, "expect ',' or '}'");
+	EXPECT("{\"a\":[1 \"abc\"]}", CYBEX_EJSON, 9, "expect ',' or ']'");
+	EXPECT("{\"a\":[1 true]}", CYBEX_EJSON, 9, "expect ',' or ']'");
+	EXPECT("{\"abc\":1, 23}", CYBEX_EJSON, 11, "object key");
+	EXPECT("{,}", CYBEX_EJSON, 2, "object key");
+	EXPECT("{\"a\":[1,]}", CYBEX_EJSON, 9, "unallowed token");
+	EXPECT("{\"a\":}", CYBEX_EJSON, 6, "unallowed token");
+}
+
 static void
 duplicates(void **state)
 {
@@ -485,6 +518,7 @@ main(void)
 {
 	static const struct CMUnitTest more[] = {
 		cmocka_unit_test(truncated_and_garbage),
+		cmocka_unit_test(json_error_columns),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(encoding),
 		cmocka_unit_test(values),

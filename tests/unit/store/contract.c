@@ -2134,6 +2134,17 @@ test_orgs(void **state)
 	assert_int_equal(cybex_store_org_add(f->s, "no spaces", &d),
 	    CYBEX_EINVAL);
 	assert_int_equal(cybex_store_org_add(f->s, "", &d), CYBEX_EINVAL);
+	assert_string_equal(d.message, "an organization name must be 1 to 64 "
+	    "characters");
+	/* What is echoed back is escaped: no control bytes reach a terminal. */
+	assert_int_equal(cybex_store_org_add(f->s, "x\x1b[2J\n'\\\xc3\xa9",
+	    &d), CYBEX_EINVAL);
+	assert_string_equal(d.message, "organization name 'x\\x1b[2J\\x0a"
+	    "\\x27\\x5c\\xc3\\xa9' may hold only letters, digits and . _ @ -");
+	assert_int_equal(cybex_store_user_add(f->s, "", NULL, false, &d),
+	    CYBEX_EINVAL);
+	assert_string_equal(d.message, "a user name must be 1 to 64 "
+	    "characters");
 	assert_int_equal(cybex_store_user_add(f->s, "ann", NULL, false, &d), 0);
 	assert_int_equal(cybex_store_user_add(f->s, "bob", NULL, false, &d), 0);
 	assert_int_equal(cybex_store_user_get(f->s, "ann", f->a, &u, NULL, &d),
@@ -2178,8 +2189,8 @@ test_orgs(void **state)
 	    &d), 0);
 	assert_null(org);
 	/* Removing an organization removes its memberships, not its users. */
-	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d), 0);
-	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", &d),
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d), 0);
+	assert_int_equal(cybex_store_org_remove(f->s, "cert-a", 0, &d),
 	    CYBEX_ENOTFOUND);
 	assert_int_equal(cybex_store_user_get(f->s, "bob", f->a, &u, NULL, &d),
 	    0);
