@@ -1,6 +1,6 @@
 /*
  * JSON helpers over jansson: strict parsing with duplicate keys rejected and
- * a depth cap, a fast structural scanner used to cut values out of a stream,
+ * a depth cap (yajl on the fast path, see json_fast.c), a fast structural scanner used to cut values out of a stream,
  * RFC 6901 pointers and locating a pointer in raw text (for diagnostics).
  */
 #include <stdio.h>
@@ -119,6 +119,9 @@ core_json_load(const char *buf, size_t len, json_t **out,
 	size_t pos;
 
 	*out = NULL;
+	/* Most text takes the fast path; the rest, and every error, jansson. */
+	if (core_json_fast(buf, len, out) == 0)
+		return 0;
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (v == NULL) {
 		cybex_diag_set(d, CYBEX_EJSON, "%s", err.text);
