@@ -21,7 +21,7 @@
  * - '\f' and '\v' between tokens (whitespace to yajl, not to JSON): any
  *   control byte but tab, LF and CR is declined, wherever it is (inside a
  *   string both parsers reject it anyway).
- * - Duplicate keys: looked up in the object being built.
+ * - Duplicate keys: seen in the object being built.
  * - Integers outside int64_t: jansson reports them, so they are declined.
  * - Reals: converted by jansson itself from the number's own text, so the
  *   double is jansson's to the bit (and an overflow is declined).
@@ -39,7 +39,9 @@
 #define KEY_INLINE	128
 
 struct fast {
+	yajl_handle	 h;
 	json_t		*root;
+	size_t		 end;		/* bytes consumed when the root ended */
 	json_t		*stack[FAST_DEPTH_MAX];	/* open containers */
 	size_t		 depth;
 	/* The pending member name of the innermost object. */
@@ -148,6 +150,7 @@ static int
 add(struct fast *f, json_t *v)
 {
 	json_t *top;
+	size_t n;
 
 	if (v == NULL)
 		return decline(f);
@@ -157,6 +160,7 @@ add(struct fast *f, json_t *v)
 			return decline(f);
 		}
 		f->root = v;
+		f->end = yajl_get_bytes_consumed(f->h);
 		return 1;
 	}
 	top = f->stack[f->depth - 1];
@@ -165,12 +169,19 @@ add(struct fast *f, json_t *v)
 			return decline(f);
 		return 1;
 	}
-	if (f->key == NULL ||
-	    json_object_setn_new_nocheck(top, f->key, f->keylen, v) != 0) {
-		if (f->key == NULL)
-			json_decref(v);
+	if (f->key == NULL) {
+		json_decref(v);
 		return decline(f);
 	}
+	/*
+	 * A duplicate key replaces the earlier value and leaves the size as
+	 * it was: cheaper than a lookup before every member.  jansson then
+	 * rejects the text and says where.
+	 */
+	n = json_object_size(top);
+	if (json_object_setn_new_nocheck(top, f->key, f->keylen, v) != 0 ||
+	    json_object_size(top) != n + 1)
+		return decline(f);
 	f->key = NULL;
 	return 1;
 }
@@ -265,12 +276,8 @@ static int
 on_map_key(void *ud, const unsigned char *s, size_t len)
 {
 	struct fast *f = ud;
-	json_t *top = f->stack[f->depth - 1];
 	char *nk;
 
-	/* jansson rejects the duplicate and says where. */
-	if (json_object_getn(top, (const char *)s, len) != NULL)
-		return decline(f);
 	/*
 	 * The name may sit in yajl's buffer for unescaped strings, which the
 	 * value (if it has escapes) overwrites: keep a copy.
@@ -296,7 +303,8 @@ on_end(void *ud)
 {
 	struct fast *f = ud;
 
-	f->depth--;
+	if (--f->depth == 0)
+		f->end = yajl_get_bytes_consumed(f->h);
 	return 1;
 }
 
@@ -340,38 +348,118 @@ ya_free(void *ctx, void *p)
 	cybex_free(p);
 }
 
+struct core_json_parser {
+	yajl_handle	 h;		/* NULL until needed, or after a failure */
+	struct fast	 f;		/* yajl's context: must not move */
+};
+
 int
-core_json_fast(const char *buf, size_t len, json_t **out)
+core_json_parser_new(struct core_json_parser **out)
+{
+	struct core_json_parser *p;
+
+	*out = NULL;
+	if ((p = cybex_calloc(1, sizeof(*p))) == NULL)
+		return CYBEX_ENOMEM;
+	*out = p;
+	return 0;
+}
+
+void
+core_json_parser_free(struct core_json_parser *p)
+{
+	if (p == NULL)
+		return;
+	if (p->h != NULL)
+		yajl_free(p->h);
+	json_decref(p->f.root);
+	cybex_free(p->f.key_heap);
+	cybex_free(p);
+}
+
+/* Only JSON whitespace in s[0..len)? */
+static bool
+all_ws(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * One handle parses value after value: allocating it (and its buffers)
+ * for every object cost about a fifth of the parse.  With multiple values
+ * allowed, yajl_complete_parse ends the value (a number needs it) and
+ * leaves the handle ready for the next one.  What follows the value must
+ * be whitespace: a second value would reach add() with the root set,
+ * which declines, but an unfinished token (`{} "abc`) makes no callback
+ * at all and is not an error to yajl even in its one-value mode, so the
+ * text after the root's end is checked here.  After any failure the
+ * handle's state is unknown, so it is dropped.
+ */
+int
+core_json_parser_fast(struct core_json_parser *p, const char *buf,
+    size_t len, json_t **out)
 {
 	yajl_alloc_funcs af = { ya_malloc, ya_realloc, ya_free, NULL };
-	struct fast f;
-	yajl_handle h = NULL;
+	struct fast *f = &p->f;
 	int r = 1;
 
 	*out = NULL;
 	if (!prepass((const unsigned char *)buf, len))
 		return 1;
-	f.root = NULL;
-	f.depth = 0;
-	f.key = NULL;
-	f.keylen = 0;
-	f.key_heap = NULL;
-	f.key_heap_size = 0;
-	f.declined = false;
-	/* yajl copies af; it keeps a pointer to the (static) callbacks. */
-	if ((h = yajl_alloc(&callbacks, &af, &f)) == NULL)
+	f->root = NULL;
+	f->depth = 0;
+	f->key = NULL;
+	f->keylen = 0;
+	f->declined = false;
+	if (p->h == NULL) {
+		/* yajl copies af; it keeps a pointer to the static table. */
+		if ((p->h = yajl_alloc(&callbacks, &af, f)) == NULL)
+			goto out;
+		f->h = p->h;
+		if (!yajl_config(p->h, yajl_allow_multiple_values, 1)) {
+			yajl_free(p->h);
+			p->h = NULL;
+			goto out;
+		}
+	}
+	/*
+	 * A root still open after yajl_parse is a number at the very end,
+	 * which only yajl_complete_parse finishes: nothing can follow it.
+	 */
+	if (yajl_parse(p->h, (const unsigned char *)buf, len) !=
+	    yajl_status_ok || f->declined || (f->root != NULL &&
+	    (f->end > len || !all_ws(buf + f->end, len - f->end))) ||
+	    yajl_complete_parse(p->h) != yajl_status_ok || f->declined ||
+	    f->root == NULL || f->depth != 0) {
+		yajl_free(p->h);
+		p->h = NULL;
 		goto out;
-	if (yajl_parse(h, (const unsigned char *)buf, len) != yajl_status_ok ||
-	    yajl_complete_parse(h) != yajl_status_ok || f.declined ||
-	    f.root == NULL || f.depth != 0)
-		goto out;
-	*out = f.root;
-	f.root = NULL;
+	}
+	*out = f->root;
+	f->root = NULL;
 	r = 0;
  out:
-	if (h != NULL)
-		yajl_free(h);
-	json_decref(f.root);
-	cybex_free(f.key_heap);
+	json_decref(f->root);
+	f->root = NULL;
+	return r;
+}
+
+int
+core_json_fast(const char *buf, size_t len, json_t **out)
+{
+	struct core_json_parser *p;
+	int r;
+
+	*out = NULL;
+	if (core_json_parser_new(&p) != 0)
+		return 1;
+	r = core_json_parser_fast(p, buf, len, out);
+	core_json_parser_free(p);
 	return r;
 }

@@ -213,6 +213,12 @@ test_declines(void **state)
 	check("", false);
 	check("   ", false);
 	check("{} x", false);
+	/* An unfinished token after the value: yajl reports nothing. */
+	check("{} \"abc", false);
+	check("{}\"abc", false);
+	check("[1] \"x\\\"", false);
+	check("\"a\" \"b", false);
+	check("true \"", false);
 	check("{}{}", false);
 	check("1 2", false);
 	check("/* c */ {}", false);
@@ -244,6 +250,79 @@ test_embedded_nul(void **state)
 	check_n("\"a\0b\"", 5, false);
 	check_n("{\"a\":1}\0", 8, false);
 	check_n("[1,\0 2]", 7, false);
+}
+
+/*
+ * One parser for text after text, as the reader uses it: a text that is
+ * declined (a second value, an unfinished token, an error, a duplicate)
+ * must not leave anything behind for the next one.
+ */
+static void
+test_parser_reuse(void **state)
+{
+	static const struct {
+		const char	*text;
+		bool		 fast;
+	} seq[] = {
+		{ "{\"a\":1}", true },
+		{ "{\"b\":[2,3]}", true },
+		{ "{} {}", false },
+		{ "{\"c\":3}", true },
+		{ "{} \"abc", false },
+		{ "{\"d\":4}", true },
+		{ "[1] 2", false },
+		{ "7", true },
+		{ "8 ", true },
+		{ "-", false },
+		{ "9", true },
+		{ "{\"e\":\"x\\ny\"}", true },
+		{ "{\"a\":1,\"a\":1}", false },
+		{ "{\"f\":", false },
+		{ "}", false },
+		{ "{\"g\":\"\\u00e9\"}", true },
+		{ "\"\\ud800\"", false },
+		{ "{\"h\":true}", true },
+		{ "{\"i\":1e999}", false },
+		{ "[{\"j\":null}]", true },
+	};
+	struct core_json_parser *p;
+	struct cybex_diag d;
+	json_error_t e;
+	json_t *v, *ref;
+	size_t i, k;
+	int r;
+
+	(void)state;
+	assert_int_equal(core_json_parser_new(&p), 0);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			ref = json_loads(seq[i].text, JFLAGS, &e);
+			r = core_json_parser_fast(p, seq[i].text,
+			    strlen(seq[i].text), &v);
+			if (r != (seq[i].fast ? 0 : 1))
+				fail_msg("'%s': got %d", seq[i].text, r);
+			if (r == 0) {
+				assert_non_null(ref);
+				assert_same(v, ref, seq[i].text);
+			} else
+				assert_null(v);
+			json_decref(v);
+			/* And through the loader, as jansson would answer. */
+			r = core_json_parser_load(p, seq[i].text,
+			    strlen(seq[i].text), &v, &d);
+			if (ref == NULL) {
+				assert_int_equal(r, CYBEX_EJSON);
+				assert_string_equal(d.message, e.text);
+			} else {
+				assert_int_equal(r, 0);
+				assert_same(v, ref, seq[i].text);
+			}
+			json_decref(v);
+			json_decref(ref);
+		}
+	}
+	core_json_parser_free(p);
+	core_json_parser_free(NULL);
 }
 
 /*
@@ -321,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_long_keys_and_strings),
 		cmocka_unit_test(test_declines),
 		cmocka_unit_test(test_embedded_nul),
+		cmocka_unit_test(test_parser_reuse),
 		cmocka_unit_test(test_conformance_files),
 	};
 
