@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cybex/store.h"
 
@@ -292,6 +293,130 @@ test_broken_input(void **state)
 	cybex_buf_free(&b);
 }
 
+static int
+count_row(void *ud, const struct cybex_row *r)
+{
+	(void)r;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+static size_t
+rows_in(struct cybex_store *s, const char *coll)
+{
+	struct cybex_query q = { 0 };
+	struct cybex_page page;
+	struct cybex_diag d;
+	size_t n = 0;
+
+	q.coll_id = coll;
+	q.versions = CYBEX_VERSION_ALL;
+	assert_int_equal(cybex_store_query(s, &q, count_row, &n, &page, &d), 0);
+	return n;
+}
+
+static enum cybex_put_result
+put_tool(struct cybex_store *s, const char *coll, unsigned k)
+{
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	struct cybex_buf b;
+	json_t *j = NULL;
+
+	cybex_buf_init(&b, 0);
+	tool(&b, k, T1, "t");
+	assert_int_equal(cybex_json_parse(b.data, b.len, 0, &j, &d), 0);
+	if (cybex_store_put(s, coll, j, b.data, b.len, &res, &d) != 0)
+		fail_msg("put %u: %s", k, d.message);
+	json_decref(j);
+	cybex_buf_free(&b);
+	return res;
+}
+
+/*
+ * Inside a transaction the store writes collection links in groups; what
+ * it holds back must still be seen by every read in that transaction,
+ * and must vanish with a rollback.
+ */
+static void
+test_links_in_transaction(void **state)
+{
+	struct cybex_store_stats stats;
+	struct cybex_collection c, c2, c3;
+	struct cybex_arena *a = NULL;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	char dir[64], dsn[128];
+	unsigned k;
+
+	(void)state;
+	db_new(dir, sizeof(dir), dsn, sizeof(dsn));
+	assert_int_equal(cybex_store_open(dsn, 0, &s, &d), 0);
+	assert_int_equal(cybex_arena_new(0, &a), 0);
+	assert_int_equal(cybex_store_collection_get(s, CYBEX_DEFAULT_COLLECTION,
+	    a, &c, &d), 0);
+	memset(&c2, 0, sizeof(c2));
+	c2.title = "second";
+	assert_int_equal(cybex_store_collection_add(s, &c2, &d), 0);
+
+	assert_int_equal(cybex_store_begin(s, &d), 0);
+	for (k = 0; k < 45; k++)
+		assert_int_equal(put_tool(s, c.id, k), CYBEX_PUT_ADDED);
+	/* Some of these links are still held back: all must be seen. */
+	assert_int_equal(rows_in(s, c.id), 45);
+	assert_int_equal(cybex_store_collection_get(s, c.id, a, &c3, &d), 0);
+	assert_int_equal(c3.nobjects, 45);
+	assert_int_equal(cybex_store_stats(s, NULL, NULL, &stats, &d), 0);
+	assert_int_equal(stats.versions, 45);
+	/* Known and linked, though the link may be pending: present. */
+	for (k = 40; k < 50; k++)
+		assert_int_equal(put_tool(s, c.id, k), k < 45 ?
+		    CYBEX_PUT_PRESENT : CYBEX_PUT_ADDED);
+	/* Into another collection: linked, also while pending. */
+	for (k = 0; k < 3; k++)
+		assert_int_equal(put_tool(s, c2.id, k), CYBEX_PUT_LINKED);
+	for (k = 0; k < 3; k++)
+		assert_int_equal(put_tool(s, c2.id, k), CYBEX_PUT_PRESENT);
+	assert_int_equal(rows_in(s, c2.id), 3);
+	assert_int_equal(cybex_store_commit(s, &d), 0);
+	assert_int_equal(rows_in(s, c.id), 50);
+	assert_int_equal(rows_in(s, c2.id), 3);
+
+	/* Rolled back: none of it, pending or written, remains. */
+	assert_int_equal(cybex_store_begin(s, &d), 0);
+	for (k = 100; k < 170; k++)
+		assert_int_equal(put_tool(s, c.id, k), CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_rollback(s), 0);
+	assert_int_equal(rows_in(s, c.id), 50);
+	/* A put outside a transaction is written at once. */
+	assert_int_equal(put_tool(s, c.id, 200), CYBEX_PUT_ADDED);
+	assert_int_equal(rows_in(s, c.id), 51);
+	assert_int_equal(cybex_store_check(s, NULL, NULL, &d), 0);
+	cybex_store_close(s);
+
+	/* And what was committed is there after a reopen. */
+	assert_int_equal(cybex_store_open(dsn, 0, &s, &d), 0);
+	assert_int_equal(rows_in(s, c.id), 51);
+	assert_int_equal(rows_in(s, c2.id), 3);
+	cybex_store_close(s);
+	/* A new database has 16 KiB pages. */
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_open_v2(dsn, &db, SQLITE_OPEN_READONLY,
+		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1,
+		    &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 16384);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	cybex_arena_free(a);
+	db_remove(dir);
+}
+
 int
 main(void)
 {
@@ -299,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_many_batches),
 		cmocka_unit_test(test_rejects_and_conflicts),
 		cmocka_unit_test(test_broken_input),
+		cmocka_unit_test(test_links_in_transaction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
