@@ -242,6 +242,75 @@ test_declines(void **state)
 	check_n(deep + 172, 256, true);		/* 128 deep */
 }
 
+/*
+ * The pre-pass looks at 8 bytes at a time: a byte that matters must be
+ * seen in every position of such a word, with plain text around it.
+ */
+static void
+test_every_lane(void **state)
+{
+	static const struct {
+		const char	*ins;
+		size_t		 len;
+		bool		 fast;
+	} cases[] = {
+		{ "\x01", 1, false },
+		{ "\x1f", 1, false },
+		{ "\x0b", 1, false },
+		{ "\t", 1, false },		/* raw tab in a string */
+		{ "\x7f", 1, true },
+		{ " ", 1, true },
+		{ "]", 1, true },
+		{ "\\u0000", 6, false },
+		{ "\\udfff", 6, false },
+		{ "\\u0041", 6, true },
+		{ "\\n", 2, true },
+		{ "\\\\", 2, true },
+		{ "\xc3\xa9", 2, true },
+		{ "\xc3", 1, false },
+		{ "\xc0\x80", 2, false },
+		{ "\xed\xa0\x80", 3, false },
+		{ "\xf0\x9f\x98\x80", 4, true },
+	};
+	/* Between tokens: whitespace to yajl is not all whitespace to JSON. */
+	static const struct {
+		const char	*ins;
+		bool		 fast;
+	} between[] = {
+		{ "\x0c", false },
+		{ "\x0b", false },
+		{ "\x01", false },
+		{ " ", true },
+		{ "\t", true },
+		{ "\r\n", true },
+	};
+	char buf[64];
+	size_t c, k, n;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (k = 1; k < 26; k++) {
+			memset(buf, 'a', sizeof(buf));
+			buf[0] = '"';
+			memcpy(buf + k, cases[c].ins, cases[c].len);
+			n = k + cases[c].len + 9;
+			buf[n - 1] = '"';
+			check_n(buf, n, cases[c].fast);
+		}
+	}
+	for (c = 0; c < sizeof(between) / sizeof(between[0]); c++) {
+		for (k = 3; k < 28; k++) {
+			/* [1,   <ins>   2] */
+			memset(buf, ' ', sizeof(buf));
+			memcpy(buf, "[1,", 3);
+			n = strlen(between[c].ins);
+			memcpy(buf + k, between[c].ins, n);
+			memcpy(buf + k + n + 9, "2]", 2);
+			check_n(buf, k + n + 11, between[c].fast);
+		}
+	}
+}
+
 /* Text with a NUL byte inside: jansson rejects it, so must we. */
 static void
 test_embedded_nul(void **state)
@@ -399,6 +468,7 @@ main(void)
 		cmocka_unit_test(test_takes_ordinary_json),
 		cmocka_unit_test(test_long_keys_and_strings),
 		cmocka_unit_test(test_declines),
+		cmocka_unit_test(test_every_lane),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_parser_reuse),
 		cmocka_unit_test(test_conformance_files),
