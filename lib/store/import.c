@@ -25,7 +25,8 @@
 #define QSLOTS		512
 #define QBYTES		(8u * 1024 * 1024)	/* queued text, beyond one object */
 #define DIAGS_MAX	16			/* per rejected object */
-#define WAKE_AT		64			/* objects per consumer wake-up */
+#define WAKE_AT		128			/* objects per consumer wake-up */
+#define BATCH_MAX	(QSLOTS / 4)		/* objects per consumer take */
 
 struct qitem {
 	int			 kind;		/* CYBEX_STIX_ITEM_*, 0 = end */
@@ -38,7 +39,13 @@ struct qitem {
 	struct cybex_diag	*diags;		/* validation errors, located */
 	unsigned long long	 offset;	/* input consumed after it */
 	int			 error;		/* end: the reader's result */
-	struct cybex_diag	 end_diag;
+};
+
+/* What an owned item holds on the heap, to be freed. */
+struct qheap {
+	json_t			*json;
+	char			*text;
+	struct cybex_diag	*diags;
 };
 
 struct pipe {
@@ -51,11 +58,36 @@ struct pipe {
 	bool				 consumer_waits;
 	bool				 end_queued;	/* the last item is in */
 	bool				 producer_waits;
-	struct qitem			 got[QSLOTS / 4];	/* consumer's batch */
-	/* Producer's inputs. */
+	struct cybex_diag		 end_diag;	/* of the end item */
+	/*
+	 * Items the consumer is done with go back to the producer, which
+	 * frees them: memory freed by the thread that allocated it stays in
+	 * that thread's malloc caches (freed by the other, each object cost
+	 * both threads trips into the shared arena).
+	 */
+	struct qheap			 done[QSLOTS];
+	size_t				 ndone;
+	/* Consumer's own. */
+	struct qitem			 got[BATCH_MAX];
+	struct qheap			 back[BATCH_MAX];
+	size_t				 nback;
+	/* Producer's own. */
+	struct qheap			 tofree[QSLOTS];
 	struct cybex_stix_reader	*rd;
 	struct cybex_stix_opts		 sopts;
 };
+
+static void
+qheap_free(const struct qheap *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_decref(h[i].json);
+		cybex_free(h[i].text);
+		cybex_free(h[i].diags);
+	}
+}
 
 static void
 qitem_free(struct qitem *it)
@@ -101,9 +133,15 @@ on_vdiag(void *ud, const struct cybex_diag *d)
 static bool
 push(struct pipe *p, struct qitem *it)
 {
+	size_t nfree = 0;
 	bool ok;
 
 	pthread_mutex_lock(&p->mu);
+	if (p->ndone > 0) {
+		nfree = p->ndone;
+		memcpy(p->tofree, p->done, nfree * sizeof(p->done[0]));
+		p->ndone = 0;
+	}
 	while (!p->stop && (p->count == QSLOTS ||
 	    (p->count > 0 && p->bytes + it->meta.len > QBYTES))) {
 		p->producer_waits = true;
@@ -129,18 +167,29 @@ push(struct pipe *p, struct qitem *it)
 		}
 	}
 	pthread_mutex_unlock(&p->mu);
+	qheap_free(p->tofree, nfree);
 	if (!ok)
 		qitem_free(it);
 	return ok;
 }
 
-/* Take up to max items (at least one, waiting for it). */
+/*
+ * Take up to max items (at least one, waiting for it), and hand back what
+ * the last ones held, for the producer to free.
+ */
 static size_t
 pop_many(struct pipe *p, struct qitem *out, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, keep = 0;
 
 	pthread_mutex_lock(&p->mu);
+	if (p->nback > 0 && p->ndone + p->nback <= QSLOTS) {
+		memcpy(p->done + p->ndone, p->back,
+		    p->nback * sizeof(p->back[0]));
+		p->ndone += p->nback;
+	} else
+		keep = p->nback;	/* the producer is behind: free here */
+	p->nback = 0;
 	while (p->count == 0 || (p->count < WAKE_AT && !p->end_queued &&
 	    p->bytes < QBYTES / 2 && !p->producer_waits)) {
 		p->consumer_waits = true;
@@ -158,6 +207,7 @@ pop_many(struct pipe *p, struct qitem *out, size_t max)
 		pthread_cond_signal(&p->nonfull);
 	}
 	pthread_mutex_unlock(&p->mu);
+	qheap_free(p->back, keep);
 	return n;
 }
 
@@ -169,14 +219,14 @@ pop_many(struct pipe *p, struct qitem *out, size_t max)
  */
 static bool
 produce_one(struct cybex_stix_reader *rd, const struct cybex_stix_opts *so,
-    bool copy, struct qitem *qi)
+    bool copy, struct qitem *qi, struct cybex_diag *end_diag)
 {
 	struct cybex_stix_item it;
 	struct vcollect vc;
 	int rc, vr;
 
 	memset(qi, 0, sizeof(*qi));
-	rc = cybex_stix_reader_next(rd, &it, &qi->end_diag);
+	rc = cybex_stix_reader_next(rd, &it, end_diag);
 	if (rc <= 0) {
 		qi->error = rc;
 		goto end;
@@ -186,7 +236,7 @@ produce_one(struct cybex_stix_reader *rd, const struct cybex_stix_opts *so,
 	qi->meta.json = NULL;
 	if (copy) {
 		if ((qi->text = cybex_malloc(it.len + 1)) == NULL) {
-			qi->error = cybex_diag_set(&qi->end_diag, CYBEX_ENOMEM,
+			qi->error = cybex_diag_set(end_diag, CYBEX_ENOMEM,
 			    "out of memory");
 			goto end;
 		}
@@ -202,7 +252,7 @@ produce_one(struct cybex_stix_reader *rd, const struct cybex_stix_opts *so,
 	    NULL);
 	qi->invalid = vr != 0;
 	if (vr != 0 && vr != CYBEX_ESTIX) {
-		qi->error = cybex_diag_set(&qi->end_diag, vr, "validation "
+		qi->error = cybex_diag_set(end_diag, vr, "validation "
 		    "failed: %s", cybex_strerror(vr));
 		goto end;
 	}
@@ -230,7 +280,8 @@ produce(void *arg)
 	bool more;
 
 	do {
-		more = produce_one(p->rd, &p->sopts, true, &qi);
+		/* end_diag is the consumer's only after the end is queued. */
+		more = produce_one(p->rd, &p->sopts, true, &qi, &p->end_diag);
 		if (!push(p, &qi))
 			return NULL;
 	} while (more);
@@ -340,7 +391,8 @@ struct run {
  * its result; *r is 0 otherwise.
  */
 static bool
-take(struct run *ru, struct qitem *qi, int *r, struct cybex_diag *d)
+take(struct run *ru, struct qitem *qi, const struct cybex_diag *end_diag,
+    int *r, struct cybex_diag *d)
 {
 	const struct cybex_import_opts *o = ru->o;
 
@@ -349,7 +401,7 @@ take(struct run *ru, struct qitem *qi, int *r, struct cybex_diag *d)
 	if (qi->kind == 0) {
 		*r = qi->error;
 		if (*r < 0)
-			*d = qi->end_diag;
+			*d = *end_diag;
 		return true;
 	}
 	*r = consume(ru->s, ru->coll_id, o, qi, ru->st, d);
@@ -392,13 +444,14 @@ static int
 run_inline(struct run *ru, struct cybex_stix_reader *rd,
     const struct cybex_stix_opts *so, struct cybex_diag *d)
 {
+	struct cybex_diag end_diag;
 	struct qitem qi;
 	bool done;
 	int r = 0;
 
 	do {
-		(void)produce_one(rd, so, false, &qi);
-		done = take(ru, &qi, &r, d);
+		(void)produce_one(rd, so, false, &qi, &end_diag);
+		done = take(ru, &qi, &end_diag, &r, d);
 		qitem_free(&qi);
 	} while (!done);
 	return r;
@@ -421,11 +474,16 @@ run_threads(struct run *ru, struct pipe *p, struct cybex_diag *d)
 		    "thread");
 	}
 	for (done = false; !done;) {
-		ngot = pop_many(p, p->got, sizeof(p->got) / sizeof(p->got[0]));
+		ngot = pop_many(p, p->got, BATCH_MAX);
 		for (k = 0; k < ngot; k++) {
 			if (!done)
-				done = take(ru, &p->got[k], &r, d);
-			qitem_free(&p->got[k]);
+				done = take(ru, &p->got[k], &p->end_diag, &r,
+				    d);
+			/* Owned by the producer's thread: it frees them. */
+			p->back[p->nback].json = p->got[k].json;
+			p->back[p->nback].text = p->got[k].text;
+			p->back[p->nback].diags = p->got[k].diags;
+			p->nback++;
 		}
 	}
 	/* Stop the producer and drain what it queued. */
@@ -434,6 +492,9 @@ run_threads(struct run *ru, struct pipe *p, struct cybex_diag *d)
 	pthread_cond_broadcast(&p->nonfull);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(th, NULL);
+	qheap_free(p->back, p->nback);
+	qheap_free(p->done, p->ndone);
+	p->nback = p->ndone = 0;
 	while (p->count > 0) {
 		qitem_free(&p->q[p->head]);
 		p->head = (p->head + 1) % QSLOTS;

@@ -215,8 +215,8 @@ is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
 }
 
 static int
-insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
-    struct cybex_diag *d)
+insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
+    int64_t *oid, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -230,7 +230,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	sqlite3_bind_text(st, 5, p->media_type, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, sq_idh(p->id));
+	sqlite3_bind_int64(st, 8, idh);
 	sqlite3_bind_int(st, 9, p->tlp);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -252,7 +252,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	sqlite3_stmt *st;
 	const char *v, *json;
 	char revoked_at[CYBEX_VERSION_KEY_MAX] = "";
-	int64_t oid = 0;
+	int64_t oid = 0, idh;
 	bool found = false, same = false, linked = false;
 	int64_t added = 0;
 	size_t jlen;
@@ -260,7 +260,8 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 
 	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_int64(st, 1, sq_idh(p->id));
+	idh = sq_idh(p->id);
+	sqlite3_bind_int64(st, 1, idh);
 	sqlite3_bind_text(st, 2, p->id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(st, 1);
@@ -311,7 +312,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
 	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-	    (r = insert_version(s, p, &oid, d)) != 0)
+	    (r = insert_version(s, p, idh, &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
