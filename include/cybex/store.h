@@ -637,6 +637,12 @@ struct cybex_import_opts {
 	/* Called after each committed batch (progress). */
 	void				(*on_batch)(void *ud,
 					    const struct cybex_import_stats *st);
+	/*
+	 * 0: two threads (read+validate | store) when the calling thread
+	 * may run on more than one CPU, else one; 1: one thread, the
+	 * caller's; 2: two threads.  The results are the same.
+	 */
+	int				 threads;
 };
 struct cybex_import_stats {
 	uint64_t	 objects;	/* read */

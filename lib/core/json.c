@@ -1,6 +1,6 @@
 /*
  * JSON helpers over jansson: strict parsing with duplicate keys rejected and
- * a depth cap, a fast structural scanner used to cut values out of a stream,
+ * a depth cap (yajl on the fast path, see json_fast.c), a fast structural scanner used to cut values out of a stream,
  * RFC 6901 pointers and locating a pointer in raw text (for diagnostics).
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@ cybex_json_scan(const char *buf, size_t len, size_t max_depth, size_t *end)
 {
 	/* One bit per open container: 1 = object, 0 = array. */
 	uint8_t stack[SCAN_DEPTH_HARD_MAX / 8];
+	const char *q, *bs;
 	size_t depth = 0, i = 0;
 	int c;
 
@@ -47,15 +48,28 @@ cybex_json_scan(const char *buf, size_t len, size_t max_depth, size_t *end)
 		c = (unsigned char)buf[i];
 		switch (c) {
 		case '"':
-			for (i++; i < len; i++) {
-				c = (unsigned char)buf[i];
-				if (c == '\\')
-					i++;
-				else if (c == '"')
+			/*
+			 * The string ends at the first '"' that no backslash
+			 * takes.  memchr finds both faster than a loop over
+			 * every byte (most bytes of STIX are in strings); the
+			 * quote found is kept until an escape takes it, so a
+			 * string of many escapes is still scanned once.
+			 */
+			q = NULL;
+			for (i++;;) {
+				if (i >= len)
+					return 1;
+				if (q == NULL || q < buf + i) {
+					q = memchr(buf + i, '"', len - i);
+					if (q == NULL)
+						return 1;
+				}
+				bs = memchr(buf + i, '\\', (size_t)(q - (buf + i)));
+				if (bs == NULL)
 					break;
+				i = (size_t)(bs - buf) + 2;
 			}
-			if (i >= len)
-				return 1;
+			i = (size_t)(q - buf);
 			if (depth == 0) {
 				*end = i + 1;
 				return 0;
@@ -114,11 +128,22 @@ int
 core_json_load(const char *buf, size_t len, json_t **out,
     struct cybex_diag *d)
 {
+	return core_json_parser_load(NULL, buf, len, out, d);
+}
+
+int
+core_json_parser_load(struct core_json_parser *p, const char *buf,
+    size_t len, json_t **out, struct cybex_diag *d)
+{
 	json_error_t err;
 	json_t *v;
 	size_t pos;
 
 	*out = NULL;
+	/* Most text takes the fast path; the rest, and every error, jansson. */
+	if ((p != NULL ? core_json_parser_fast(p, buf, len, out) :
+	    core_json_fast(buf, len, out)) == 0)
+		return 0;
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (v == NULL) {
 		cybex_diag_set(d, CYBEX_EJSON, "%s", err.text);

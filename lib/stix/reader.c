@@ -5,8 +5,10 @@
  * The top level is walked by hand: a top-level object is read member by
  * member, and when a member is "objects" holding a list (in a bundle), the
  * list's elements are cut out one at a time with the structural scanner and
- * parsed by jansson alone.  Only one element (at most max_object_bytes)
- * plus the read-ahead is ever in memory, whatever the size of the input.
+ * parsed one by one (core_json_parser_load: yajl building jansson values,
+ * jansson itself for the rest and for every error).  Only one element (at
+ * most max_object_bytes) plus the read-ahead is ever in memory, whatever
+ * the size of the input.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -52,6 +54,7 @@ struct cybex_stix_reader {
 	unsigned long long	 obj_off;
 	json_t			*cur;		/* last item's value */
 	int			 failed;
+	struct core_json_parser	*jp;		/* kept from object to object */
 };
 
 int
@@ -76,6 +79,10 @@ cybex_stix_reader_new(int fd, const struct cybex_stix_opts *o,
 	*out = NULL;
 	if ((r = cybex_calloc(1, sizeof(*r))) == NULL)
 		return CYBEX_ENOMEM;
+	if (core_json_parser_new(&r->jp) != 0) {
+		cybex_free(r);
+		return CYBEX_ENOMEM;
+	}
 	r->fd = fd;
 	if (o != NULL)
 		r->o = *o;
@@ -98,6 +105,7 @@ cybex_stix_reader_free(struct cybex_stix_reader *r)
 		return;
 	json_decref(r->cur);
 	json_decref(r->env);
+	core_json_parser_free(r->jp);
 	cybex_buf_free(&r->buf);
 	cybex_free(r);
 }
@@ -278,12 +286,13 @@ scan_value(struct cybex_stix_reader *r, size_t depth, size_t *len,
 	}
 }
 
-/* Parse buf[pos..pos+len) with jansson; diag positions made absolute. */
+/* Parse buf[pos..pos+len); diag positions made absolute. */
 static int
 parse_at(struct cybex_stix_reader *r, size_t len, json_t **out,
     struct cybex_diag *d)
 {
-	int rc = core_json_load(r->buf.data + r->pos, len, out, d);
+	int rc = core_json_parser_load(r->jp, r->buf.data + r->pos, len, out,
+	    d);
 
 	if (rc != 0) {
 		if (d != NULL) {
@@ -310,6 +319,30 @@ set_item(struct cybex_stix_reader *r, struct cybex_stix_item *it, int kind,
 	it->line = r->line;
 	it->column = r->col;
 	it->offset = r->base + r->pos;
+}
+
+/*
+ * item->pointer = "/objects/N" or "/N" (snprintf cost a percent of an
+ * import, for every object).
+ */
+static void
+set_pointer(struct cybex_stix_item *item, bool in_objects, size_t index)
+{
+	char digits[24];
+	size_t n = 0, k = 0;
+
+	if (in_objects) {
+		memcpy(item->pointer, "/objects", 8);
+		k = 8;
+	}
+	item->pointer[k++] = '/';
+	do {
+		digits[n++] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index > 0);
+	while (n > 0)
+		item->pointer[k++] = digits[--n];
+	item->pointer[k] = '\0';
 }
 
 static const char *
@@ -557,8 +590,7 @@ cybex_stix_reader_next(struct cybex_stix_reader *r,
 				return rc;
 			set_item(r, item, CYBEX_STIX_ITEM_OBJECT, j, len);
 			item->in_bundle = r->st == R_OBJECTS;
-			snprintf(item->pointer, sizeof(item->pointer), "%s/%zu",
-			    r->st == R_OBJECTS ? "/objects" : "", r->index);
+			set_pointer(item, r->st == R_OBJECTS, r->index);
 			r->cur = j;
 			r->index++;
 			r->need_comma = true;

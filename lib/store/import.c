@@ -3,13 +3,20 @@
  * with the streaming reader, validate each object, store the valid ones,
  * and commit every batch.
  *
- * Two stages on two threads, because parsing (jansson) and storing (SQLite)
- * each cost about as much as the other: a producer thread reads, parses and
- * validates; the calling thread stores and commits.  Between them is a
- * bounded queue (slots and bytes), so memory stays flat whatever the input
- * size.  All callbacks run on the calling thread, in input order.
+ * With more than one CPU to run on, two stages on two threads, because
+ * reading and validating cost about as much as storing: a producer thread
+ * reads, parses and validates; the calling thread stores and commits.
+ * Between them is a bounded queue (slots and bytes), so memory stays flat
+ * whatever the input size.  On one CPU the two threads would only take
+ * turns, and the hand-off (a copy of every object's text, a queue, frees
+ * from the other thread's arena) costs about a tenth of the time: there
+ * everything runs on the calling thread, the reader's text and value are
+ * stored as they are.  Either way all callbacks run on the calling thread,
+ * in input order, and the results are the same.
  */
+#define _GNU_SOURCE		/* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,19 +25,27 @@
 #define QSLOTS		512
 #define QBYTES		(8u * 1024 * 1024)	/* queued text, beyond one object */
 #define DIAGS_MAX	16			/* per rejected object */
-#define WAKE_AT		64			/* objects per consumer wake-up */
+#define WAKE_AT		128			/* objects per consumer wake-up */
+#define BATCH_MAX	(QSLOTS / 4)		/* objects per consumer take */
 
 struct qitem {
 	int			 kind;		/* CYBEX_STIX_ITEM_*, 0 = end */
+	bool			 owned;		/* json and text are the item's */
 	json_t			*json;
-	char			*text;		/* a copy: the reader's is transient */
+	char			*text;		/* owned: a copy of the reader's */
 	struct cybex_stix_item	 meta;		/* meta.text points at text */
 	bool			 invalid;
 	unsigned		 ndiags;
 	struct cybex_diag	*diags;		/* validation errors, located */
 	unsigned long long	 offset;	/* input consumed after it */
 	int			 error;		/* end: the reader's result */
-	struct cybex_diag	 end_diag;
+};
+
+/* What an owned item holds on the heap, to be freed. */
+struct qheap {
+	json_t			*json;
+	char			*text;
+	struct cybex_diag	*diags;
 };
 
 struct pipe {
@@ -43,17 +58,44 @@ struct pipe {
 	bool				 consumer_waits;
 	bool				 end_queued;	/* the last item is in */
 	bool				 producer_waits;
-	struct qitem			 got[QSLOTS / 4];	/* consumer's batch */
-	/* Producer's inputs. */
+	struct cybex_diag		 end_diag;	/* of the end item */
+	/*
+	 * Items the consumer is done with go back to the producer, which
+	 * frees them: memory freed by the thread that allocated it stays in
+	 * that thread's malloc caches (freed by the other, each object cost
+	 * both threads trips into the shared arena).
+	 */
+	struct qheap			 done[QSLOTS];
+	size_t				 ndone;
+	/* Consumer's own. */
+	struct qitem			 got[BATCH_MAX];
+	struct qheap			 back[BATCH_MAX];
+	size_t				 nback;
+	/* Producer's own. */
+	struct qheap			 tofree[QSLOTS];
 	struct cybex_stix_reader	*rd;
 	struct cybex_stix_opts		 sopts;
 };
 
 static void
+qheap_free(const struct qheap *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_decref(h[i].json);
+		cybex_free(h[i].text);
+		cybex_free(h[i].diags);
+	}
+}
+
+static void
 qitem_free(struct qitem *it)
 {
-	json_decref(it->json);
-	cybex_free(it->text);
+	if (it->owned) {
+		json_decref(it->json);
+		cybex_free(it->text);
+	}
 	cybex_free(it->diags);
 	memset(it, 0, sizeof(*it));
 }
@@ -91,9 +133,15 @@ on_vdiag(void *ud, const struct cybex_diag *d)
 static bool
 push(struct pipe *p, struct qitem *it)
 {
+	size_t nfree = 0;
 	bool ok;
 
 	pthread_mutex_lock(&p->mu);
+	if (p->ndone > 0) {
+		nfree = p->ndone;
+		memcpy(p->tofree, p->done, nfree * sizeof(p->done[0]));
+		p->ndone = 0;
+	}
 	while (!p->stop && (p->count == QSLOTS ||
 	    (p->count > 0 && p->bytes + it->meta.len > QBYTES))) {
 		p->producer_waits = true;
@@ -119,18 +167,29 @@ push(struct pipe *p, struct qitem *it)
 		}
 	}
 	pthread_mutex_unlock(&p->mu);
+	qheap_free(p->tofree, nfree);
 	if (!ok)
 		qitem_free(it);
 	return ok;
 }
 
-/* Take up to max items (at least one, waiting for it). */
+/*
+ * Take up to max items (at least one, waiting for it), and hand back what
+ * the last ones held, for the producer to free.
+ */
 static size_t
 pop_many(struct pipe *p, struct qitem *out, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, keep = 0;
 
 	pthread_mutex_lock(&p->mu);
+	if (p->nback > 0 && p->ndone + p->nback <= QSLOTS) {
+		memcpy(p->done + p->ndone, p->back,
+		    p->nback * sizeof(p->back[0]));
+		p->ndone += p->nback;
+	} else
+		keep = p->nback;	/* the producer is behind: free here */
+	p->nback = 0;
 	while (p->count == 0 || (p->count < WAKE_AT && !p->end_queued &&
 	    p->bytes < QBYTES / 2 && !p->producer_waits)) {
 		p->consumer_waits = true;
@@ -148,60 +207,85 @@ pop_many(struct pipe *p, struct qitem *out, size_t max)
 		pthread_cond_signal(&p->nonfull);
 	}
 	pthread_mutex_unlock(&p->mu);
+	qheap_free(p->back, keep);
 	return n;
+}
+
+/*
+ * Read and validate the next item into qi.  With copy, qi owns a copy of
+ * the text and a reference to the value (they outlive the reader's next
+ * call); without, it borrows the reader's until then.  Returns false when
+ * qi is the end item (kind 0: the end of input or an error).
+ */
+static bool
+produce_one(struct cybex_stix_reader *rd, const struct cybex_stix_opts *so,
+    bool copy, struct qitem *qi, struct cybex_diag *end_diag)
+{
+	struct cybex_stix_item it;
+	struct vcollect vc;
+	int rc, vr;
+
+	memset(qi, 0, sizeof(*qi));
+	rc = cybex_stix_reader_next(rd, &it, end_diag);
+	if (rc <= 0) {
+		qi->error = rc;
+		goto end;
+	}
+	qi->kind = it.kind;
+	qi->meta = it;
+	qi->meta.json = NULL;
+	if (copy) {
+		if ((qi->text = cybex_malloc(it.len + 1)) == NULL) {
+			qi->error = cybex_diag_set(end_diag, CYBEX_ENOMEM,
+			    "out of memory");
+			goto end;
+		}
+		memcpy(qi->text, it.text, it.len);
+		qi->text[it.len] = '\0';
+		qi->owned = true;
+	} else
+		qi->text = (char *)it.text;	/* borrowed, not written */
+	qi->meta.text = qi->text;
+	memset(&vc, 0, sizeof(vc));
+	vc.qi = qi;
+	vr = cybex_stix_validate(it.json, so, it.pointer, on_vdiag, &vc,
+	    NULL);
+	qi->invalid = vr != 0;
+	if (vr != 0 && vr != CYBEX_ESTIX) {
+		qi->error = cybex_diag_set(end_diag, vr, "validation "
+		    "failed: %s", cybex_strerror(vr));
+		goto end;
+	}
+	qi->json = copy ? json_incref(it.json) : it.json;
+	qi->offset = cybex_stix_reader_offset(rd);
+	return true;
+ end:
+	if (qi->owned)
+		cybex_free(qi->text);
+	cybex_free(qi->diags);
+	qi->diags = NULL;
+	qi->ndiags = 0;
+	qi->text = NULL;
+	qi->owned = false;
+	qi->kind = 0;
+	qi->offset = cybex_stix_reader_offset(rd);
+	return false;
 }
 
 static void *
 produce(void *arg)
 {
 	struct pipe *p = arg;
-	struct cybex_stix_item it;
-	struct vcollect vc;
 	struct qitem qi;
-	int rc, vr;
+	bool more;
 
-	for (;;) {
-		memset(&qi, 0, sizeof(qi));
-		rc = cybex_stix_reader_next(p->rd, &it, &qi.end_diag);
-		if (rc <= 0) {
-			qi.kind = 0;
-			qi.error = rc;
-			qi.offset = cybex_stix_reader_offset(p->rd);
-			(void)push(p, &qi);
-			return NULL;
-		}
-		qi.kind = it.kind;
-		qi.meta = it;
-		qi.meta.json = NULL;
-		if ((qi.text = cybex_malloc(it.len + 1)) == NULL) {
-			qi.kind = 0;
-			qi.error = cybex_diag_set(&qi.end_diag, CYBEX_ENOMEM,
-			    "out of memory");
-			(void)push(p, &qi);
-			return NULL;
-		}
-		memcpy(qi.text, it.text, it.len);
-		qi.text[it.len] = '\0';
-		qi.meta.text = qi.text;
-		memset(&vc, 0, sizeof(vc));
-		vc.qi = &qi;
-		vr = cybex_stix_validate(it.json, &p->sopts, it.pointer,
-		    on_vdiag, &vc, NULL);
-		qi.invalid = vr != 0;
-		if (vr != 0 && vr != CYBEX_ESTIX) {
-			qi.kind = 0;
-			qi.error = cybex_diag_set(&qi.end_diag, vr, "validation "
-			    "failed: %s", cybex_strerror(vr));
-			cybex_free(qi.text);
-			cybex_free(qi.diags);
-			(void)push(p, &qi);
-			return NULL;
-		}
-		qi.json = json_incref(it.json);
-		qi.offset = cybex_stix_reader_offset(p->rd);
+	do {
+		/* end_diag is the consumer's only after the end is queued. */
+		more = produce_one(p->rd, &p->sopts, true, &qi, &p->end_diag);
 		if (!push(p, &qi))
 			return NULL;
-	}
+	} while (more);
+	return NULL;
 }
 
 static void
@@ -290,120 +374,195 @@ consume(struct cybex_store *s, const char *coll_id,
 	return 0;
 }
 
+/* The consumer's side of one import. */
+struct run {
+	struct cybex_store		*s;
+	const char			*coll_id;
+	const struct cybex_import_opts	*o;
+	struct cybex_import_stats	*st;
+	size_t				 batch, in_batch;
+	unsigned long long		 last_off;
+	bool				 open_tx;
+};
+
+/*
+ * Take one item: store it, count it, commit when a batch is full.  Returns
+ * true when the import is over (the end item, or a fatal error), with *r
+ * its result; *r is 0 otherwise.
+ */
+static bool
+take(struct run *ru, struct qitem *qi, const struct cybex_diag *end_diag,
+    int *r, struct cybex_diag *d)
+{
+	const struct cybex_import_opts *o = ru->o;
+
+	/* The reader's offsets, as the producer saw them. */
+	ru->last_off = qi->offset;
+	if (qi->kind == 0) {
+		*r = qi->error;
+		if (*r < 0)
+			*d = *end_diag;
+		return true;
+	}
+	*r = consume(ru->s, ru->coll_id, o, qi, ru->st, d);
+	if (*r < 0)
+		return true;
+	if (*r == 1) {
+		*r = 0;
+		if (o->all_or_nothing) {
+			*r = cybex_diag_set(d, CYBEX_ESTIX, "an object was "
+			    "rejected: nothing was imported");
+			return true;
+		}
+		return false;
+	}
+	if (!o->all_or_nothing && ++ru->in_batch >= ru->batch) {
+		ru->in_batch = 0;
+		ru->open_tx = false;
+		if ((*r = commit_batch(ru->s, o, ru->st, ru->last_off,
+		    d)) != 0 || (*r = cybex_store_begin(ru->s, d)) != 0)
+			return true;
+		ru->open_tx = true;
+	}
+	return false;
+}
+
+/* Can this thread run on more than one CPU (taskset, cgroups)? */
+static bool
+several_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return true;
+	return CPU_COUNT(&set) > 1;
+}
+
+/* Everything on the calling thread: nothing is copied or queued. */
+static int
+run_inline(struct run *ru, struct cybex_stix_reader *rd,
+    const struct cybex_stix_opts *so, struct cybex_diag *d)
+{
+	struct cybex_diag end_diag;
+	struct qitem qi;
+	bool done;
+	int r = 0;
+
+	do {
+		(void)produce_one(rd, so, false, &qi, &end_diag);
+		done = take(ru, &qi, &end_diag, &r, d);
+		qitem_free(&qi);
+	} while (!done);
+	return r;
+}
+
+/* A producer thread reads and validates; this thread stores. */
+static int
+run_threads(struct run *ru, struct pipe *p, struct cybex_diag *d)
+{
+	pthread_t th;
+	size_t ngot, k;
+	bool done;
+	int r = 0;
+
+	if (pthread_create(&th, NULL, produce, p) != 0) {
+		/* Nothing was stored: nothing to keep. */
+		cybex_store_rollback(ru->s);
+		ru->open_tx = false;
+		return cybex_diag_set(d, CYBEX_EINTERNAL, "cannot start a "
+		    "thread");
+	}
+	for (done = false; !done;) {
+		ngot = pop_many(p, p->got, BATCH_MAX);
+		for (k = 0; k < ngot; k++) {
+			if (!done)
+				done = take(ru, &p->got[k], &p->end_diag, &r,
+				    d);
+			/* Owned by the producer's thread: it frees them. */
+			p->back[p->nback].json = p->got[k].json;
+			p->back[p->nback].text = p->got[k].text;
+			p->back[p->nback].diags = p->got[k].diags;
+			p->nback++;
+		}
+	}
+	/* Stop the producer and drain what it queued. */
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->nonfull);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(th, NULL);
+	qheap_free(p->back, p->nback);
+	qheap_free(p->done, p->ndone);
+	p->nback = p->ndone = 0;
+	while (p->count > 0) {
+		qitem_free(&p->q[p->head]);
+		p->head = (p->head + 1) % QSLOTS;
+		p->count--;
+	}
+	return r;
+}
+
 int
 cybex_store_import(struct cybex_store *s, const char *coll_id,
     struct cybex_stix_reader *rd, const struct cybex_import_opts *o,
     struct cybex_import_stats *st, struct cybex_diag *d)
 {
-	struct pipe *p;
-	struct qitem qi;
-	pthread_t th;
-	size_t batch = o->batch ? o->batch : 50000, in_batch = 0, ngot, k;
-	unsigned long long last_off = 0;
-	bool open_tx = false, started = false, done;
+	struct cybex_stix_opts sopts = { 0 };
+	struct pipe *p = NULL;
+	struct run ru;
+	bool threads;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	if ((p = cybex_calloc(1, sizeof(*p))) == NULL)
-		return CYBEX_ENOMEM;
-	p->rd = rd;
+	memset(&ru, 0, sizeof(ru));
+	ru.s = s;
+	ru.coll_id = coll_id;
+	ru.o = o;
+	ru.st = st;
+	ru.batch = o->batch ? o->batch : 50000;
 	if (o->stix != NULL)
-		p->sopts = *o->stix;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->nonempty, NULL);
-	pthread_cond_init(&p->nonfull, NULL);
+		sopts = *o->stix;
+	threads = o->threads == 0 ? several_cpus() : o->threads > 1;
+	if (threads) {
+		if ((p = cybex_calloc(1, sizeof(*p))) == NULL)
+			return CYBEX_ENOMEM;
+		p->rd = rd;
+		p->sopts = sopts;
+		pthread_mutex_init(&p->mu, NULL);
+		pthread_cond_init(&p->nonempty, NULL);
+		pthread_cond_init(&p->nonfull, NULL);
+	}
 	if ((r = cybex_store_begin(s, d)) != 0)
 		goto out;
-	open_tx = true;
-	if (pthread_create(&th, NULL, produce, p) != 0) {
-		r = cybex_diag_set(d, CYBEX_EINTERNAL, "cannot start a thread");
-		goto out;
-	}
-	started = true;
-	for (done = false; !done;) {
-		ngot = pop_many(p, p->got, sizeof(p->got) / sizeof(p->got[0]));
-		for (k = 0; k < ngot; k++) {
-			if (done) {
-				qitem_free(&p->got[k]);	/* after an error */
-				continue;
-			}
-			qi = p->got[k];
-			/* The producer owns the reader: use its offsets. */
-			last_off = qi.offset;
-			if (qi.kind == 0) {
-				r = qi.error;
-				if (r < 0)
-					*d = qi.end_diag;
-				qitem_free(&qi);
-				done = true;
-				continue;
-			}
-			r = consume(s, coll_id, o, &qi, st, d);
-			qitem_free(&qi);
-			if (r < 0) {
-				done = true;
-				continue;
-			}
-			if (r == 1) {
-				r = 0;
-				if (o->all_or_nothing) {
-					r = cybex_diag_set(d, CYBEX_ESTIX, "an "
-					    "object was rejected: nothing was "
-					    "imported");
-					done = true;
-				}
-				continue;
-			}
-			if (!o->all_or_nothing && ++in_batch >= batch) {
-				in_batch = 0;
-				open_tx = false;
-				if ((r = commit_batch(s, o, st, last_off,
-				    d)) != 0 ||
-				    (r = cybex_store_begin(s, d)) != 0) {
-					done = true;
-					continue;
-				}
-				open_tx = true;
-			}
-		}
-	}
-	if (open_tx) {
+	ru.open_tx = true;
+	r = threads ? run_threads(&ru, p, d) : run_inline(&ru, rd, &sopts, d);
+	if (ru.open_tx) {
 		/*
 		 * The end of input, or a broken input whose good prefix is
 		 * kept (unless all-or-nothing, or the store itself failed).
 		 */
 		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
 		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
-			open_tx = false;
-			if (commit_batch(s, o, st, last_off, r == 0 ? d : NULL)
-			    != 0 && r == 0)
+			ru.open_tx = false;
+			if (commit_batch(s, o, st, ru.last_off, r == 0 ? d :
+			    NULL) != 0 && r == 0)
 				r = d->code;
 		}
 	}
  out:
-	if (started) {
-		/* Stop the producer and drain what it queued. */
-		pthread_mutex_lock(&p->mu);
-		p->stop = true;
-		pthread_cond_broadcast(&p->nonfull);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(th, NULL);
-		while (p->count > 0) {
-			qitem_free(&p->q[p->head]);
-			p->head = (p->head + 1) % QSLOTS;
-			p->count--;
-		}
-	}
-	if (open_tx) {
+	if (ru.open_tx) {
 		cybex_store_rollback(s);
 		if (o->all_or_nothing) {
 			st->added = st->linked = st->present = 0;
 			st->committed = 0;
 		}
 	}
-	pthread_cond_destroy(&p->nonfull);
-	pthread_cond_destroy(&p->nonempty);
-	pthread_mutex_destroy(&p->mu);
-	cybex_free(p);
+	if (p != NULL) {
+		pthread_cond_destroy(&p->nonfull);
+		pthread_cond_destroy(&p->nonempty);
+		pthread_mutex_destroy(&p->mu);
+		cybex_free(p);
+	}
 	return r;
 }

@@ -89,6 +89,9 @@ sq_collection_get(struct cybex_store *base, const char *key,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
+	/* The counts must include the transaction's pending links. */
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
 	snprintf(sql, sizeof(sql), "%s WHERE c.id = ?1 OR c.alias = ?1",
 	    coll_cols);
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
@@ -118,7 +121,7 @@ sq_collection_list(struct cybex_store *base, cybex_collection_fn fn,
 	char sql[512];
 	int rc, r;
 
-	if ((r = cybex_arena_new(0, &a)) != 0)
+	if ((r = sq_flush(s, d)) != 0 || (r = cybex_arena_new(0, &a)) != 0)
 		return r;
 	snprintf(sql, sizeof(sql), "%s ORDER BY c.cid", coll_cols);
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK) {
@@ -173,7 +176,7 @@ sq_collection_remove(struct cybex_store *base, const char *key,
 		    "cannot be removed");
 	if (own_tx && (r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
-	if ((r = sq_flush_last(s, d)) != 0)
+	if ((r = sq_flush(s, d)) != 0)
 		goto done;
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM collection_objects WHERE "
 	    "cid = ?1", -1, &st, NULL);

@@ -53,6 +53,8 @@ sq_stats(struct cybex_store *base, cybex_count_fn fn, void *ud,
 	int64_t v, pages, psize;
 	int r;
 
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
 	if ((r = scalar(s, "SELECT COUNT(DISTINCT id) FROM objects", &v,
 	    d)) != 0)
 		return r;
@@ -132,6 +134,8 @@ sq_check(struct cybex_store *base, cybex_diag_fn fn, void *ud,
 	struct problem_ctx p = { fn, ud, 0 };
 	int r;
 
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
 	/* SQLite's own check of pages, indexes and constraints. */
 	if ((r = rows_are_problems(s, &p, "PRAGMA integrity_check",
 	    "integrity: ", "ok", d)) != 0 ||

@@ -31,7 +31,7 @@ next_added(struct sq_store *s, int64_t cid, int64_t given, int64_t *out,
 	if (s->in_tx && s->last_cid == cid)
 		last = s->last_added;
 	else {
-		if ((r = sq_flush_last(s, d)) != 0)
+		if ((r = sq_flush(s, d)) != 0)
 			return r;
 		if ((st = sq_stmt(s, SQ_COLL_LAST, d)) == NULL)
 			return d != NULL ? d->code : CYBEX_EDB;
@@ -74,11 +74,67 @@ write_last(struct sq_store *s, int64_t cid, int64_t added,
 	    "collection");
 }
 
+/* One link, now. */
+static int
+insert_link(struct sq_store *s, const struct sq_link *l, struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(s, SQ_LINK_INSERT, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, l->cid);
+	sqlite3_bind_int64(st, 2, l->added);
+	sqlite3_bind_int64(st, 3, l->oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "adding to a "
+	    "collection");
+}
+
+/* Write the pending links: SQ_LINKS_MAX in one statement, or one by one. */
+static int
+flush_links(struct sq_store *s, struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, r;
+
+	if (s->nlinks == SQ_LINKS_MAX) {
+		if ((st = sq_stmt(s, SQ_LINK_INSERT_MANY, d)) == NULL)
+			return d != NULL ? d->code : CYBEX_EDB;
+		for (i = 0; i < SQ_LINKS_MAX; i++) {
+			sqlite3_bind_int64(st, (int)(3 * i + 1),
+			    s->links[i].cid);
+			sqlite3_bind_int64(st, (int)(3 * i + 2),
+			    s->links[i].added);
+			sqlite3_bind_int64(st, (int)(3 * i + 3),
+			    s->links[i].oid);
+		}
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sq_err(s, rc, d, "adding to a collection");
+	} else {
+		for (i = 0; i < s->nlinks; i++) {
+			if ((r = insert_link(s, &s->links[i], d)) != 0)
+				return r;
+		}
+	}
+	s->nlinks = 0;
+	return 0;
+}
+
 int
-sq_flush_last(struct sq_store *s, struct cybex_diag *d)
+sq_flush(struct sq_store *s, struct cybex_diag *d)
 {
 	int r;
 
+	/* Links pend only inside a transaction; after one, they are void. */
+	if (!s->in_tx)
+		s->nlinks = 0;
+	if (s->nlinks > 0 && (r = flush_links(s, d)) != 0)
+		return r;
 	if (!s->last_dirty)
 		return 0;
 	if ((r = write_last(s, s->last_cid, s->last_added, d)) != 0)
@@ -103,22 +159,30 @@ record_added(struct sq_store *s, int64_t cid, int64_t added,
 	return 0;
 }
 
+/*
+ * Add version oid to collection cid at date_added added: in a transaction
+ * it joins the pending links (written SQ_LINKS_MAX at a time, or by
+ * sq_flush), else it is written now.
+ */
 static int
 link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t added,
     struct cybex_diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct sq_link l = { cid, added, oid };
+	int r;
 
-	if ((st = sq_stmt(s, SQ_LINK_INSERT, d)) == NULL)
-		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, added);
-	sqlite3_bind_int64(st, 3, oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sq_err(s, rc, d, "adding to a collection");
+	if (!s->in_tx)
+		r = insert_link(s, &l, d);
+	else {
+		/* Full only when a flush failed: the caller must roll back. */
+		if (s->nlinks == SQ_LINKS_MAX &&
+		    (r = flush_links(s, d)) != 0)
+			return r;
+		s->links[s->nlinks++] = l;
+		r = s->nlinks == SQ_LINKS_MAX ? flush_links(s, d) : 0;
+	}
+	if (r != 0)
+		return r;
 	return record_added(s, cid, added, d);
 }
 
@@ -127,7 +191,16 @@ is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
+	size_t i;
 	int rc;
+
+	*yes = false;
+	for (i = 0; s->in_tx && i < s->nlinks; i++) {
+		if (s->links[i].oid == oid && s->links[i].cid == cid) {
+			*yes = true;
+			return 0;
+		}
+	}
 
 	if ((st = sq_stmt(s, SQ_LINK_EXISTS, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
@@ -142,8 +215,8 @@ is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
 }
 
 static int
-insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
-    struct cybex_diag *d)
+insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
+    int64_t *oid, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -157,7 +230,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	sqlite3_bind_text(st, 5, p->media_type, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, sq_idh(p->id));
+	sqlite3_bind_int64(st, 8, idh);
 	sqlite3_bind_int(st, 9, p->tlp);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -179,7 +252,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	sqlite3_stmt *st;
 	const char *v, *json;
 	char revoked_at[CYBEX_VERSION_KEY_MAX] = "";
-	int64_t oid = 0;
+	int64_t oid = 0, idh;
 	bool found = false, same = false, linked = false;
 	int64_t added = 0;
 	size_t jlen;
@@ -187,7 +260,8 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 
 	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_int64(st, 1, sq_idh(p->id));
+	idh = sq_idh(p->id);
+	sqlite3_bind_int64(st, 1, idh);
 	sqlite3_bind_text(st, 2, p->id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(st, 1);
@@ -238,7 +312,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
 	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-	    (r = insert_version(s, p, &oid, d)) != 0)
+	    (r = insert_version(s, p, idh, &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
@@ -541,6 +615,9 @@ sq_query(struct cybex_store *base, const struct cybex_query *cq,
 	bool coll = cq->coll_id != NULL, has_after = false;
 	int rc, r;
 
+	/* What the open transaction added must be seen. */
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
 	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);
@@ -633,6 +710,8 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 	size_t n = 0, cap = 0, i;
 	int rc = SQLITE_DONE, r;
 
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
 	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);

@@ -15,11 +15,26 @@ enum sq_stmt {
 	SQ_OBJ_INSERT,
 	SQ_LINK_EXISTS,
 	SQ_LINK_INSERT,
+	SQ_LINK_INSERT_MANY,	/* SQ_LINKS_MAX rows in one statement */
 	SQ_COLL_LAST,		/* last date_added of a collection */
 	SQ_COLL_SET_LAST,
 	SQ_COLL_BY_ID,
 	SQ_COLL_BY_ALIAS,
 	SQ_NSTMT
+};
+
+/*
+ * Links (collection_objects rows) added in a transaction are written
+ * SQ_LINKS_MAX at a time: one multi-row INSERT costs about half as much
+ * per row as single-row ones (each of which runs its foreign-key checks
+ * and opens and closes its cursors).  Until then they wait in sq_store;
+ * whatever reads collection_objects calls sq_flush first.
+ */
+#define SQ_LINKS_MAX	32
+struct sq_link {
+	int64_t		 cid;
+	int64_t		 added;
+	int64_t		 oid;
 };
 
 struct sq_store {
@@ -39,6 +54,9 @@ struct sq_store {
 	int			 cache_max_tlp;
 	/* events.c: its prepared statements (NULL until first used). */
 	struct sq_events	*ev;
+	/* Links not yet written, in the open transaction only. */
+	struct sq_link		 links[SQ_LINKS_MAX];
+	size_t			 nlinks;
 };
 
 /* sqlite.c */
@@ -72,8 +90,12 @@ int	 sq_coll(struct sq_store *s, const char *coll_id, int64_t *cid,
 	    int *max_tlp, struct cybex_diag *d);
 /* The 64-bit hash under which an object id is indexed. */
 int64_t	 sq_idh(const char *id);
-/* Write the deferred last date_added of the cached collection. */
-int	 sq_flush_last(struct sq_store *s, struct cybex_diag *d);
+/*
+ * Write what the open transaction deferred: its pending links and the
+ * last date_added of the cached collection.  Call it before reading
+ * collection_objects (or collections.last_added_us) and before commit.
+ */
+int	 sq_flush(struct sq_store *s, struct cybex_diag *d);
 /* Delete versions that are in no collection any more. */
 int	 sq_gc_orphans(struct sq_store *s, struct cybex_diag *d);
 
