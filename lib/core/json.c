@@ -1,7 +1,8 @@
 /*
  * JSON helpers over jansson: strict parsing with duplicate keys rejected and
- * a depth cap (yajl on the fast path, see json_fast.c), a fast structural scanner used to cut values out of a stream,
- * RFC 6901 pointers and locating a pointer in raw text (for diagnostics).
+ * a depth cap (yajl on the fast path, see json_fast.c), a fast structural
+ * scanner used to cut values out of a stream, RFC 6901 pointers and
+ * locating a pointer in raw text (for diagnostics).
  */
 #include <stdio.h>
 #include <string.h>

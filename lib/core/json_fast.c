@@ -5,7 +5,8 @@
  * 3.5 us, because yajl scans strings in bulk and hands out unescaped
  * strings in place instead of reading the text one character at a time.
  *
- * The contract with core_json_load, the only caller: this path accepts
+ * The contract with core_json_load and core_json_parser_load (json.c),
+ * the only callers: this path accepts
  * only text that jansson accepts (with JSON_REJECT_DUPLICATES |
  * JSON_DECODE_ANY) and builds the value jansson would build, members in
  * the same order.  Whatever it cannot vouch for it declines, and the text
