@@ -14,13 +14,6 @@
 
 #include "ingest_int.h"
 
-static int
-full(struct cybex_diag *d)
-{
-	return ingest_err(d, CYBEX_ETOOBIG, 1, "the record's strings exceed "
-	    "the reader's area");
-}
-
 /* "dd/Mon/yyyy:hh:mm:ss +zzzz" at s[0..n). */
 static bool
 clf_time(const char *s, size_t n, int64_t *us)
@@ -124,12 +117,12 @@ request(struct cybex_ingest_reader *r, const char *s, size_t n,
 			if ((o->http_method = ingest_text(r, s, (size_t)(sp1 -
 			    s))) == NULL ||
 			    (o->url = ingest_text(r, sp1 + 1, ul)) == NULL)
-				return full(d);
+				return ingest_full(d, 1);
 			return 0;
 		}
 	}
 	if ((o->url = ingest_text(r, s, n)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	return 0;
 }
 
@@ -171,7 +164,7 @@ access_read(struct cybex_ingest_reader *r, const char *s, size_t n,
 		    "the user");
 	if (!(j - i == 1 && s[i] == '-') && j > i &&
 	    (o->user = ingest_text(r, s + i, j - i)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	i = j + 2;
 	if ((rb = memchr(s + i, ']', n - i)) == NULL ||
 	    !clf_time(s + i, (size_t)(rb - (s + i)), &o->ts_us))
@@ -218,7 +211,7 @@ access_read(struct cybex_ingest_reader *r, const char *s, size_t n,
 		if (!(end - i - 1 == 1 && s[i + 1] == '-') && end > i + 1 &&
 		    (*(k == 0 ? &o->referrer : &o->user_agent) =
 		    ingest_text(r, s + i + 1, end - i - 1)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 		i = end + 1;
 	}
 	o->kind = CYBEX_OBS_HTTP;
@@ -226,7 +219,7 @@ access_read(struct cybex_ingest_reader *r, const char *s, size_t n,
 	o->app_proto = "http";
 	if (o->url != NULL && (rc = ingest_url_host(r, o->url,
 	    &o->http_host)) != 0)
-		return full(d);
+		return ingest_full(d, 1);
 	return 1;
 }
 

@@ -100,13 +100,6 @@ word(struct seg *s)
 }
 
 static int
-full(struct cybex_diag *d)
-{
-	return ingest_err(d, CYBEX_ETOOBIG, 1, "the record's strings exceed "
-	    "the reader's area");
-}
-
-static int
 set_text(struct cybex_ingest_reader *r, const char **dst, struct seg v,
     struct cybex_diag *d)
 {
@@ -114,7 +107,7 @@ set_text(struct cybex_ingest_reader *r, const char **dst, struct seg v,
 	if (v.n == 0)
 		return 0;
 	if ((*dst = ingest_text(r, v.p, v.n)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	return 0;
 }
 
@@ -138,7 +131,7 @@ set_addr(struct cybex_ingest_reader *r, struct seg v, struct cybex_diag *d)
 		return 0;
 	if (ingest_set_ip(r, &o->src_ip, &o->src_ip_text, v.p, v.n) ==
 	    CYBEX_ETOOBIG)
-		return full(d);
+		return ingest_full(d, 1);
 	return 0;
 }
 

@@ -231,8 +231,7 @@ listed(struct cybex_ingest_reader *r, struct csv *c, enum vtype t,
 	else
 		v = ingest_text(r, s, n);
 	if (v == NULL)
-		return ingest_err(d, CYBEX_ETOOBIG, col, "the record's strings "
-		    "exceed the reader's area");
+		return ingest_full(d, col);
 	o->kind = CYBEX_OBS_LISTED;
 	o->source_type = c->plain ? "blocklist" : "csv";
 	o->listed_value = v;
@@ -247,8 +246,7 @@ listed(struct cybex_ingest_reader *r, struct csv *c, enum vtype t,
 	} else if (t == V_URL) {
 		o->url = v;
 		if (ingest_url_host(r, v, &o->http_host) != 0)
-			return ingest_err(d, CYBEX_ETOOBIG, col, "the "
-			    "record's strings exceed the reader's area");
+			return ingest_full(d, col);
 	} else if (t == V_DOMAIN) {
 		o->dns_query = v;
 	} else if (t == V_MD5) {

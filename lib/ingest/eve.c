@@ -1218,8 +1218,7 @@ finish(struct eve *e, struct cybex_diag *d)
 	}
 	if (o->source_type == NULL) {
 		if ((st = ingest_alloc(r, e->event_type_len + 5)) == NULL)
-			return ingest_err(d, CYBEX_ETOOBIG, 1, "the record's "
-			    "strings exceed the reader's area");
+			return ingest_full(d, 1);
 		memcpy(st, "eve:", 4);
 		memcpy(st + 4, e->event_type, e->event_type_len + 1);
 		o->source_type = st;

@@ -88,6 +88,11 @@ const char *ingest_text(struct cybex_ingest_reader *r, const char *s,
 /* Set d to code with message, d->column = col (1-based); returns code. */
 int	 ingest_err(struct cybex_diag *d, int code, size_t col,
 	    const char *fmt, ...) CYBEX_PRINTF(4, 5);
+/*
+ * The error of a record whose strings do not fit the reader's area
+ * (CYBEX_ETOOBIG at column col); returns the code.
+ */
+int	 ingest_full(struct cybex_diag *d, size_t col);
 /* Column (1-based) of p within the current line. */
 size_t	 ingest_col(const struct cybex_ingest_reader *r, const char *p);
 

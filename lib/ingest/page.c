@@ -66,8 +66,7 @@ page_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	}
 	if ((o->url = ingest_strdup(r, s, strlen(s))) == NULL ||
 	    ingest_url_host(r, o->url, &o->http_host) != 0) {
-		rc = ingest_err(d, CYBEX_ETOOBIG, 1, "the record's strings "
-		    "exceed the reader's area");
+		rc = ingest_full(d, 1);
 		goto out;
 	}
 	v = json_object_get(root, "sha256");

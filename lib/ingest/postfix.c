@@ -190,13 +190,6 @@ slot(char *dst, size_t cap, const char *s, size_t n)
 
 /* ---- message pieces ---- */
 
-static int
-full(struct cybex_diag *d)
-{
-	return ingest_err(d, CYBEX_ETOOBIG, 1, "the record's strings exceed "
-	    "the reader's area");
-}
-
 /* The value of "key=" in s up to one of the stop bytes (or the end). */
 static bool
 kv(const char *s, size_t n, const char *key, const char *stop,
@@ -256,10 +249,10 @@ set_client(struct cybex_ingest_reader *r, const char *h, size_t hn,
 
 	if (hn > 0 && !(hn == 7 && memcmp(h, "unknown", 7) == 0) &&
 	    (o->mail_relay = ingest_text(r, h, hn)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	if (an > 0 && ingest_set_ip(r, &o->src_ip, &o->src_ip_text, a,
 	    an) == CYBEX_ETOOBIG)
-		return full(d);
+		return ingest_full(d, 1);
 	return 0;
 }
 
@@ -275,10 +268,10 @@ from_entry(struct cybex_ingest_reader *r, const struct qent *e,
 		return rc;
 	if (e->has_from && (o->mail_from = ingest_text(r, e->from,
 	    strlen(e->from))) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	if (e->msgid[0] != '\0' && (o->message_id = ingest_text(r, e->msgid,
 	    strlen(e->msgid))) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	o->n_rcpt_total = e->nrcpt;
 	return 0;
 }
@@ -306,13 +299,13 @@ reject(struct cybex_ingest_reader *r, const char *s, size_t n,
 	if (kv(s, n, "from=", " ,;", &v, &vn)) {
 		unangle(&v, &vn);
 		if (vn > 0 && (o->mail_from = ingest_text(r, v, vn)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 	}
 	if (kv(s, n, "to=", " ,;", &v, &vn)) {
 		unangle(&v, &vn);
 		if (vn > 0) {
 			if ((o->rcpt[0] = ingest_text(r, v, vn)) == NULL)
-				return full(d);
+				return ingest_full(d, 1);
 			o->n_rcpt = 1;
 			if (o->n_rcpt_total == 0)
 				o->n_rcpt_total = 1;
@@ -321,7 +314,7 @@ reject(struct cybex_ingest_reader *r, const char *s, size_t n,
 	if (o->mail_relay == NULL && kv(s, n, "helo=", " ,;", &v, &vn)) {
 		unangle(&v, &vn);
 		if (vn > 0 && (o->mail_relay = ingest_text(r, v, vn)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 	}
 	return 1;
 }
@@ -343,7 +336,7 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 	if (kv(s, n, "to=", ",", &v, &vn)) {
 		unangle(&v, &vn);
 		if ((o->rcpt[0] = ingest_text(r, v, vn)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 		o->n_rcpt = 1;
 		if (o->n_rcpt_total == 0)
 			o->n_rcpt_total = 1;
@@ -352,7 +345,7 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 	    &an)) {
 		if (ingest_set_ip(r, &o->dst_ip, &o->dst_ip_text, a, an) ==
 		    CYBEX_ETOOBIG)
-			return full(d);
+			return ingest_full(d, 1);
 		colon = a + an + 1;
 		if (colon < v + vn && *colon == ':' && ingest_uint(colon + 1,
 		    (size_t)(v + vn - colon - 1), 65535, &port) == 0) {
@@ -362,7 +355,7 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 	}
 	if (kv(s, n, "status=", " ,", &v, &vn) && vn > 0 &&
 	    (o->mail_status = ingest_text(r, v, vn)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 	return 1;
 }
 
@@ -413,7 +406,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	o->app_proto = "smtp";
 	if (h.host != NULL && (o->host = ingest_text(r, h.host,
 	    h.host_len)) == NULL)
-		return full(d);
+		return ingest_full(d, 1);
 
 	/* Lines without a queue id. */
 	if (ingest_prefix(s, n, "NOQUEUE: reject: "))
@@ -438,7 +431,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		if ((q = ingest_memmem(s, (size_t)(v - s), "SASL ")) != NULL &&
 		    q + 5 < v && (o->auth_method = ingest_text(r, q + 5,
 		    (size_t)(v - q - 5))) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 		o->mail_relay = NULL;
 		return 1;
 	}
@@ -486,10 +479,10 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		o->auth = CYBEX_AUTH_SUCCESS;
 		o->auth_service = "smtp";
 		if ((o->user = ingest_text(r, v, vn)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 		if (kv(s, n, "sasl_method=", ",", &v, &vn) && vn > 0 &&
 		    (o->auth_method = ingest_text(r, v, vn)) == NULL)
-			return full(d);
+			return ingest_full(d, 1);
 		if ((rc = set_client(r, hh, hn, a, an, d)) != 0)
 			return rc;
 		o->mail_relay = NULL;

@@ -203,6 +203,13 @@ ingest_err(struct cybex_diag *d, int code, size_t col, const char *fmt, ...)
 	return code;
 }
 
+int
+ingest_full(struct cybex_diag *d, size_t col)
+{
+	return ingest_err(d, CYBEX_ETOOBIG, col, "the record's strings exceed "
+	    "the reader's area");
+}
+
 size_t
 ingest_col(const struct cybex_ingest_reader *r, const char *p)
 {

@@ -312,8 +312,7 @@ syslog_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	o->ts_us = h.ts_us;
 	if (h.host != NULL && (o->host = ingest_text(r, h.host,
 	    h.host_len)) == NULL)
-		return ingest_err(d, CYBEX_ETOOBIG, 1, "the record's strings "
-		    "exceed the reader's area");
+		return ingest_full(d, 1);
 	return 1;
 }
 
