@@ -57,17 +57,6 @@ struct csv {
 
 /* ---- values ---- */
 
-static bool
-is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (cybex_hexval((unsigned char)s[i]) < 0)
-			return false;
-	return true;
-}
-
 /* IP with an optional /prefix; family 4 or 6, 0 if it is not one. */
 static int
 ip_or_cidr(const char *s, size_t n)
@@ -121,13 +110,9 @@ is_url(const char *s, size_t n)
 	const char *p = ingest_memmem(s, n, "://");
 	size_t i;
 
-	if (p == NULL || p == s || (size_t)(p - s) + 3 >= n)
+	if (p == NULL || (size_t)(p - s) + 3 >= n ||
+	    !ingest_is_scheme(s, (size_t)(p - s)))
 		return false;
-	for (i = 0; s + i < p; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (i > 0 && ((s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '+' || s[i] == '-' || s[i] == '.'))))
-			return false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
 			return false;
@@ -161,7 +146,7 @@ guess(const char *s, size_t n)
 		return V_URL;
 	if (memchr(s, '@', n) != NULL)
 		return is_email(s, n) ? V_EMAIL : V_AUTO;
-	if (is_hex(s, n) && (n == 32 || n == 40 || n == 64))
+	if (ingest_is_hex(s, n) && (n == 32 || n == 40 || n == 64))
 		return n == 32 ? V_MD5 : n == 40 ? V_SHA1 : V_SHA256;
 	if (is_domain(s, n))
 		return V_DOMAIN;
@@ -213,13 +198,13 @@ listed(struct cybex_ingest_reader *r, struct csv *c, enum vtype t,
 		ok = is_email(s, n);
 		break;
 	case V_MD5:
-		ok = n == 32 && is_hex(s, n);
+		ok = n == 32 && ingest_is_hex(s, n);
 		break;
 	case V_SHA1:
-		ok = n == 40 && is_hex(s, n);
+		ok = n == 40 && ingest_is_hex(s, n);
 		break;
 	default:
-		ok = n == 64 && is_hex(s, n);
+		ok = n == 64 && ingest_is_hex(s, n);
 		break;
 	}
 	if (!ok)

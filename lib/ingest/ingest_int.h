@@ -153,6 +153,10 @@ int	 ingest_uint(const char *s, size_t n, uint64_t max, uint64_t *out);
 const char *ingest_memmem(const char *s, size_t n, const char *needle);
 /* True when s[0..n) starts with the NUL-terminated prefix. */
 bool	 ingest_prefix(const char *s, size_t n, const char *prefix);
+/* True when s[0..n) is a URL scheme (RFC 3986: ALPHA *(ALPHA/DIGIT/+-.)). */
+bool	 ingest_is_scheme(const char *s, size_t n);
+/* True when s[0..n) is all hexadecimal digits (any case). */
+bool	 ingest_is_hex(const char *s, size_t n);
 /*
  * Set *ip and *text (the canonical form) from s[0..n); CYBEX_EFORMAT and
  * both cleared if it is not an IP address, CYBEX_ETOOBIG if the area is full.

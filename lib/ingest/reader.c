@@ -292,23 +292,44 @@ ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 	return 0;
 }
 
+bool
+ingest_is_scheme(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (i > 0 && ((s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '+' || s[i] == '-' || s[i] == '.'))))
+			return false;
+	}
+	return true;
+}
+
+bool
+ingest_is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cybex_hexval((unsigned char)s[i]) < 0)
+			return false;
+	return true;
+}
+
 int
 ingest_url_host(struct cybex_ingest_reader *r, const char *url,
     const char **out)
 {
 	const char *p, *h, *e, *at;
-	size_t i;
 
 	*out = NULL;
-	if ((p = strstr(url, "://")) == NULL || p == url)
+	if ((p = strstr(url, "://")) == NULL ||
+	    !ingest_is_scheme(url, (size_t)(p - url)))
 		return 0;
-	for (i = 0; url + i < p; i++) {
-		if (!((url[i] >= 'a' && url[i] <= 'z') ||
-		    (url[i] >= 'A' && url[i] <= 'Z') ||
-		    (i > 0 && ((url[i] >= '0' && url[i] <= '9') ||
-		    url[i] == '+' || url[i] == '-' || url[i] == '.'))))
-			return 0;
-	}
 	h = p + 3;
 	e = h + strcspn(h, "/?#");
 	/* userinfo ends at the last '@' of the authority */
@@ -334,13 +355,8 @@ int
 ingest_hash(struct cybex_ingest_reader *r, const char *s, size_t n,
     size_t want, const char **out)
 {
-	size_t i;
-
-	if (n != want)
+	if (n != want || !ingest_is_hex(s, n))
 		return CYBEX_EFORMAT;
-	for (i = 0; i < n; i++)
-		if (cybex_hexval((unsigned char)s[i]) < 0)
-			return CYBEX_EFORMAT;
 	if ((*out = ingest_strdup_lower(r, s, n)) == NULL)
 		return CYBEX_ETOOBIG;
 	return 0;
