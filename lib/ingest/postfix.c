@@ -256,6 +256,21 @@ set_client(struct cybex_ingest_reader *r, const char *h, size_t hn,
 	return 0;
 }
 
+/* The one recipient a line names. */
+static int
+set_rcpt(struct cybex_ingest_reader *r, const char *v, size_t vn,
+    struct cybex_diag *d)
+{
+	struct cybex_obs *o = &r->obs;
+
+	if ((o->rcpt[0] = ingest_text(r, v, vn)) == NULL)
+		return ingest_full(d, 1);
+	o->n_rcpt = 1;
+	if (o->n_rcpt_total == 0)
+		o->n_rcpt_total = 1;
+	return 0;
+}
+
 static int
 from_entry(struct cybex_ingest_reader *r, const struct qent *e,
     struct cybex_diag *d)
@@ -303,13 +318,8 @@ reject(struct cybex_ingest_reader *r, const char *s, size_t n,
 	}
 	if (kv(s, n, "to=", " ,;", &v, &vn)) {
 		unangle(&v, &vn);
-		if (vn > 0) {
-			if ((o->rcpt[0] = ingest_text(r, v, vn)) == NULL)
-				return ingest_full(d, 1);
-			o->n_rcpt = 1;
-			if (o->n_rcpt_total == 0)
-				o->n_rcpt_total = 1;
-		}
+		if (vn > 0 && (rc = set_rcpt(r, v, vn, d)) != 0)
+			return rc;
 	}
 	if (o->mail_relay == NULL && kv(s, n, "helo=", " ,;", &v, &vn)) {
 		unangle(&v, &vn);
@@ -335,11 +345,8 @@ delivery(struct cybex_ingest_reader *r, const char *s, size_t n,
 		return rc;
 	if (kv(s, n, "to=", ",", &v, &vn)) {
 		unangle(&v, &vn);
-		if ((o->rcpt[0] = ingest_text(r, v, vn)) == NULL)
-			return ingest_full(d, 1);
-		o->n_rcpt = 1;
-		if (o->n_rcpt_total == 0)
-			o->n_rcpt_total = 1;
+		if ((rc = set_rcpt(r, v, vn, d)) != 0)
+			return rc;
 	}
 	if (kv(s, n, "relay=", ",", &v, &vn) && host_addr(v, vn, &h, &hn, &a,
 	    &an)) {
@@ -383,6 +390,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	const char *s, *q, *v, *hh = NULL, *a = NULL, *daemon;
 	size_t n, qn, vn, hn = 0, an = 0, dn;
 	struct qent *e = NULL;
+	bool sender;
 	int32_t i;
 	uint64_t nr;
 	int rc;
@@ -399,6 +407,9 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		return 0;
 	daemon++;
 	dn = h.prog_len - (size_t)(daemon - h.prog);
+	/* qmgr "from=<a>, size=, nrcpt=" and pickup "uid=N from=<a>" */
+	sender = (dn == 4 && memcmp(daemon, "qmgr", 4) == 0) ||
+	    (dn == 6 && memcmp(daemon, "pickup", 6) == 0);
 	s = h.msg;
 	n = h.msg_len;
 	o->ts_us = h.ts_us;
@@ -459,9 +470,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		return kv(s, n, "status=", " ", &v, &vn) ?
 		    delivery(r, s, n, e, d) : 0;
 	if (!ingest_prefix(s, n, "client=") &&
-	    !ingest_prefix(s, n, "message-id=") &&
-	    !(dn == 4 && memcmp(daemon, "qmgr", 4) == 0) &&
-	    !(dn == 6 && memcmp(daemon, "pickup", 6) == 0))
+	    !ingest_prefix(s, n, "message-id=") && !sender)
 		return 0;
 	if ((i = get(t, q, qn)) < 0)
 		return ingest_err(d, CYBEX_ENOMEM, 1, "out of memory");
@@ -495,9 +504,7 @@ postfix_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		slot(e->msgid, sizeof(e->msgid), v, vn);
 		return 0;
 	}
-	/* qmgr "from=<a>, size=, nrcpt=" and pickup "uid=N from=<a>" */
-	if ((dn == 4 && memcmp(daemon, "qmgr", 4) == 0) ||
-	    (dn == 6 && memcmp(daemon, "pickup", 6) == 0)) {
+	if (sender) {
 		if (kv(s, n, "from=", ",", &v, &vn)) {
 			unangle(&v, &vn);
 			slot(e->from, sizeof(e->from), v, vn);
