@@ -1068,6 +1068,21 @@ handle_new(struct eve *e)
 	return 0;
 }
 
+/* The 4 hex digits at p (before end) into *c; false if there are not 4. */
+static bool
+hex4(const char *p, const char *end, unsigned *c)
+{
+	int j, v;
+
+	*c = 0;
+	for (j = 0; j < 4; j++) {
+		if (p + j >= end || (v = cybex_hexval((unsigned char)p[j])) < 0)
+			return false;
+		*c = *c * 16 + (unsigned)v;
+	}
+	return true;
+}
+
 /*
  * What yajl does not check: strict UTF-8 and the \u escapes that decode to
  * NUL or to half of a surrogate pair.  Outside strings a backslash or a
@@ -1081,7 +1096,6 @@ check_text(const char *line, size_t len, struct cybex_diag *d)
 	uint64_t w;
 	uint32_t cp;
 	size_t i, k;
-	int v[4], j;
 	unsigned c, c2;
 
 	/* Bytes >= 0x80: eight at a time while all are ASCII. */
@@ -1108,14 +1122,8 @@ check_text(const char *line, size_t len, struct cybex_diag *d)
 			p += 2;
 			continue;
 		}
-		c = 0;
-		for (j = 0; j < 4; j++) {
-			if (p + 2 + j >= end ||
-			    (v[j] = cybex_hexval((unsigned char)p[2 + j])) < 0)
-				break;
-			c = c * 16 + (unsigned)v[j];
-		}
-		if (j < 4) {		/* yajl reports the bad escape */
+		/* A bad escape is yajl's to report. */
+		if (!hex4(p + 2, end, &c)) {
 			p += 2;
 			continue;
 		}
@@ -1126,18 +1134,11 @@ check_text(const char *line, size_t len, struct cybex_diag *d)
 			return ingest_err(d, CYBEX_EJSON, (size_t)(p - line) +
 			    1, "\\u%04x is a lone low surrogate", c);
 		if (c >= 0xd800 && c <= 0xdbff) {
-			c2 = 0;
-			if (p + 12 <= end && p[6] == '\\' && p[7] == 'u') {
-				for (j = 0; j < 4; j++) {
-					if ((v[j] = cybex_hexval(
-					    (unsigned char)p[8 + j])) < 0)
-						break;
-					c2 = c2 * 16 + (unsigned)v[j];
-				}
-				if (j == 4 && c2 >= 0xdc00 && c2 <= 0xdfff) {
-					p += 12;
-					continue;
-				}
+			if (p + 12 <= end && p[6] == '\\' && p[7] == 'u' &&
+			    hex4(p + 8, end, &c2) && c2 >= 0xdc00 &&
+			    c2 <= 0xdfff) {
+				p += 12;
+				continue;
 			}
 			return ingest_err(d, CYBEX_EJSON, (size_t)(p - line) +
 			    1, "\\u%04x is a lone high surrogate", c);
@@ -1278,12 +1279,13 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	struct eve *e = r->state;
 	yajl_status st;
 	unsigned char *msg;
-	size_t i, n, col;
+	size_t start, i, n, col;
 	int rc;
 
-	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+	for (start = 0; start < len && (line[start] == ' ' ||
+	    line[start] == '\t'); start++)
 		;
-	if (i == len)
+	if (start == len)
 		return 0;	/* blank */
 	if ((rc = check_text(line, len, d)) != 0)
 		return rc;
@@ -1313,10 +1315,8 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 	}
 	if (!e->done && e->depth == 0) {
 		/* A number alone is never finished for yajl: not an object. */
-		for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-			;
-		rc = ingest_err(d, CYBEX_EFORMAT, i + 1, "an EVE record must "
-		    "be a JSON object");
+		rc = ingest_err(d, CYBEX_EFORMAT, start + 1, "an EVE record "
+		    "must be a JSON object");
 		goto broken;
 	}
 	if (!e->done || e->depth != 0 || e->skip != 0) {
