@@ -74,8 +74,8 @@ cidrs_of(const struct dt_list *l, struct dt_cidr **out, size_t *n,
 	return 0;
 }
 
-static int
-table(struct cybex_detect *dt, struct dt_table *t, uint64_t cap,
+int
+dt_table_alloc(struct cybex_detect *dt, struct dt_table *t, uint64_t cap,
     size_t vsize)
 {
 	int r;
@@ -120,7 +120,8 @@ cybex_detect_new(const struct cybex_detect_config *c,
 	    &dt->memory)) != 0 || (r = cidrs_of(&cfg->allow_address,
 	    &dt->allow, &dt->nallow, &dt->memory)) != 0)
 		goto fail;
-	if ((r = table(dt, &dt->dedupe, cfg->alert_keys, sizeof(int64_t))) != 0)
+	if ((r = dt_table_alloc(dt, &dt->dedupe, cfg->alert_keys,
+	    sizeof(int64_t))) != 0)
 		goto fail;
 	if (dt_enabled(dt, DT_SCAN) && (r = dt_scan_init(dt)) != 0)
 		goto fail;
