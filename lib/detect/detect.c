@@ -296,15 +296,24 @@ cybex_detect_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 	return r;
 }
 
-void
-cybex_detect_stats(const struct cybex_detect *dt,
-    struct cybex_detect_stats *out)
+static uint64_t
+evictions(const struct cybex_detect *dt)
 {
 	const struct dt_table *t[] = { &dt->dedupe, &dt->scan, &dt->bf_src,
 	    &dt->bf_acct, &dt->ddos, &dt->beacon, &dt->phish, &dt->page,
 	    &dt->spam, &dt->listed, &dt->coop, &dt->coop_org };
+	uint64_t n = 0;
 	size_t i;
 
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		n += t[i]->evictions;
+	return n;
+}
+
+void
+cybex_detect_stats(const struct cybex_detect *dt,
+    struct cybex_detect_stats *out)
+{
 	memset(out, 0, sizeof(*out));
 	if (dt == NULL)
 		return;
@@ -314,8 +323,7 @@ cybex_detect_stats(const struct cybex_detect *dt,
 	/* Every table is allocated whole at creation: held == allowed. */
 	out->memory = dt->memory;
 	out->memory_cap = dt->memory;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		out->evictions += t[i]->evictions;
+	out->evictions = evictions(dt);
 }
 
 /* ---- alerts ---- */
