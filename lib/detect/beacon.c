@@ -36,21 +36,11 @@ struct beacon_pair {
 	uint64_t	 bytes;
 };
 
-size_t
-dt_beacon_vsize(void)
-{
-	return sizeof(struct beacon_pair);
-}
-
 int
 dt_beacon_init(struct cybex_detect *dt)
 {
-	size_t cap = (size_t)dt->cfg->beacon_pairs;
-
-	if (dt_table_init(&dt->beacon, cap, sizeof(struct beacon_pair)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(cap, sizeof(struct beacon_pair));
-	return 0;
+	return dt_table_alloc(dt, &dt->beacon, dt->cfg->beacon_pairs,
+	    sizeof(struct beacon_pair));
 }
 
 static int

@@ -40,29 +40,16 @@ struct bf_acct {
 	struct cybex_ip	 recent[RECENT];
 };
 
-size_t
-dt_bf_src_vsize(void)
-{
-	return sizeof(struct bf_src);
-}
-
-size_t
-dt_bf_acct_vsize(void)
-{
-	return sizeof(struct bf_acct);
-}
-
 int
 dt_bf_init(struct cybex_detect *dt)
 {
-	size_t ns = (size_t)dt->cfg->bf_sources, na = (size_t)dt->cfg->bf_accounts;
+	int r;
 
-	if (dt_table_init(&dt->bf_src, ns, sizeof(struct bf_src)) != 0 ||
-	    dt_table_init(&dt->bf_acct, na, sizeof(struct bf_acct)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(ns, sizeof(struct bf_src)) +
-	    dt_table_bytes(na, sizeof(struct bf_acct));
-	return 0;
+	if ((r = dt_table_alloc(dt, &dt->bf_src, dt->cfg->bf_sources,
+	    sizeof(struct bf_src))) != 0)
+		return r;
+	return dt_table_alloc(dt, &dt->bf_acct, dt->cfg->bf_accounts,
+	    sizeof(struct bf_acct));
 }
 
 /* Who tried, as key and party: the address, or the local account. */

@@ -318,7 +318,6 @@ norm_detectors(const char *v, char **out, char *why, size_t whysz)
 {
 	const char *p = v;
 	size_t k, i;
-	int r;
 
 	while (*p != '\0') {
 		while (*p == ',' || isspace((unsigned char)*p))
@@ -336,8 +335,7 @@ norm_detectors(const char *v, char **out, char *why, size_t whysz)
 			    (int)(k > 64 ? 64 : k), p);
 		p += k;
 	}
-	r = norm_words(v, out, why, whysz);
-	return r;
+	return norm_words(v, out, why, whysz);
 }
 
 static unsigned
@@ -367,7 +365,7 @@ norm_cidr(const char *v, char **out, char *why, size_t whysz)
 
 /* A host name as lower-case ASCII (IDNs as A-labels), or an error. */
 static int
-domain_ascii(const char *v, char **out, char *why, size_t whysz)
+norm_domain(const char *v, char **out, char *why, size_t whysz)
 {
 	char *a = NULL;
 	const char *p;
@@ -418,12 +416,6 @@ domain_ascii(const char *v, char **out, char *why, size_t whysz)
 }
 
 static int
-norm_domain(const char *v, char **out, char *why, size_t whysz)
-{
-	return domain_ascii(v, out, why, whysz);
-}
-
-static int
 norm_brand(const char *v, char **out, char *why, size_t whysz)
 {
 	size_t n = strlen(v);
@@ -455,7 +447,7 @@ norm_known(const char *v, char **out, char *why, size_t whysz)
 	}
 	memcpy(tok, v, k);
 	tok[k] = '\0';
-	if ((r = domain_ascii(tok, &name, why, whysz)) != 0)
+	if ((r = norm_domain(tok, &name, why, whysz)) != 0)
 		goto out;
 	if ((r = cybex_buf_puts(&b, name)) != 0)
 		goto out;
@@ -578,37 +570,32 @@ parse_uint(const char *v, uint64_t *out)
 static bool
 parse_seconds(const char *v, double *out)
 {
+	static const char units[] = "smhd";
+	static const double mul[] = { 1, 60, 3600, 86400 };
+	const char *u;
 	char buf[64];
 	size_t n = strlen(v);
-	double mul = 1;
 
 	if (n == 0 || n >= sizeof(buf))
 		return false;
 	memcpy(buf, v, n + 1);
-	switch (buf[n - 1]) {
-	case 's':
-		mul = 1;
+	/* buf[n - 1] is not the NUL, so strchr finds a unit or nothing. */
+	if ((u = strchr(units, buf[n - 1])) != NULL)
 		buf[--n] = '\0';
-		break;
-	case 'm':
-		mul = 60;
-		buf[--n] = '\0';
-		break;
-	case 'h':
-		mul = 3600;
-		buf[--n] = '\0';
-		break;
-	case 'd':
-		mul = 86400;
-		buf[--n] = '\0';
-		break;
-	default:
-		break;
-	}
 	if (!parse_real(buf, out) || *out < 0)
 		return false;
-	*out *= mul;
+	if (u != NULL)
+		*out *= mul[u - units];
 	return true;
+}
+
+static int
+normalize(const struct setting *s, const char *v, char **out, char *why,
+    size_t whysz)
+{
+	if (s->norm != NULL)
+		return s->norm(v, out, why, whysz);
+	return dup_out(v, out);
 }
 
 static int
@@ -660,12 +647,7 @@ apply(struct cybex_detect_config *c, const struct setting *s, const char *v,
 		break;
 	case S_STRING:
 		sp = (char **)(void *)base;
-		if (*v == '\0')
-			nv = NULL;
-		else if (s->norm != NULL) {
-			if ((r = s->norm(v, &nv, why, whysz)) != 0)
-				return r;
-		} else if ((r = dup_out(v, &nv)) != 0)
+		if (*v != '\0' && (r = normalize(s, v, &nv, why, whysz)) != 0)
 			return r;
 		cybex_free(*sp);
 		*sp = nv;
@@ -678,10 +660,7 @@ apply(struct cybex_detect_config *c, const struct setting *s, const char *v,
 			list_clear(l);
 			break;
 		}
-		if (s->norm != NULL) {
-			if ((r = s->norm(v, &nv, why, whysz)) != 0)
-				return r;
-		} else if ((r = dup_out(v, &nv)) != 0)
+		if ((r = normalize(s, v, &nv, why, whysz)) != 0)
 			return r;
 		if ((r = list_add(l, nv)) != 0) {
 			cybex_free(nv);

@@ -41,29 +41,16 @@ struct coop_org {
 	char		 name[ORG_NAME_MAX];
 };
 
-size_t
-dt_coop_vsize(void)
-{
-	return sizeof(struct coop_ent);
-}
-
-size_t
-dt_coop_org_vsize(void)
-{
-	return sizeof(struct coop_org);
-}
-
 int
 dt_coop_init(struct cybex_detect *dt)
 {
-	size_t nk = (size_t)dt->cfg->coop_keys, no = (size_t)dt->cfg->coop_orgs;
+	int r;
 
-	if (dt_table_init(&dt->coop, nk, sizeof(struct coop_ent)) != 0 ||
-	    dt_table_init(&dt->coop_org, no, sizeof(struct coop_org)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(nk, sizeof(struct coop_ent)) +
-	    dt_table_bytes(no, sizeof(struct coop_org));
-	return 0;
+	if ((r = dt_table_alloc(dt, &dt->coop, dt->cfg->coop_keys,
+	    sizeof(struct coop_ent))) != 0)
+		return r;
+	return dt_table_alloc(dt, &dt->coop_org, dt->cfg->coop_orgs,
+	    sizeof(struct coop_org));
 }
 
 static void

@@ -41,21 +41,11 @@ struct ddos_dst {
 	char		 sensor[64];
 };
 
-size_t
-dt_ddos_vsize(void)
-{
-	return sizeof(struct ddos_dst);
-}
-
 int
 dt_ddos_init(struct cybex_detect *dt)
 {
-	size_t cap = (size_t)dt->cfg->ddos_destinations;
-
-	if (dt_table_init(&dt->ddos, cap, sizeof(struct ddos_dst)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(cap, sizeof(struct ddos_dst));
-	return 0;
+	return dt_table_alloc(dt, &dt->ddos, dt->cfg->ddos_destinations,
+	    sizeof(struct ddos_dst));
 }
 
 static int64_t

@@ -36,12 +36,6 @@ struct page_state {
 	int64_t		 first_us;
 };
 
-size_t
-dt_page_vsize(void)
-{
-	return sizeof(struct page_state);
-}
-
 static int
 cmp_page(const void *a, const void *b)
 {
@@ -74,10 +68,7 @@ dt_page_init(struct cybex_detect *dt, struct cybex_diag *d)
 		}
 	}
 	qsort(pc->p, pc->n, sizeof(*pc->p), cmp_page);
-	if (dt_table_init(&dt->page, cap, sizeof(struct page_state)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(cap, sizeof(struct page_state));
-	return 0;
+	return dt_table_alloc(dt, &dt->page, cap, sizeof(struct page_state));
 }
 
 void

@@ -74,8 +74,8 @@ cidrs_of(const struct dt_list *l, struct dt_cidr **out, size_t *n,
 	return 0;
 }
 
-static int
-table(struct cybex_detect *dt, struct dt_table *t, uint64_t cap,
+int
+dt_table_alloc(struct cybex_detect *dt, struct dt_table *t, uint64_t cap,
     size_t vsize)
 {
 	int r;
@@ -120,7 +120,8 @@ cybex_detect_new(const struct cybex_detect_config *c,
 	    &dt->memory)) != 0 || (r = cidrs_of(&cfg->allow_address,
 	    &dt->allow, &dt->nallow, &dt->memory)) != 0)
 		goto fail;
-	if ((r = table(dt, &dt->dedupe, cfg->alert_keys, sizeof(int64_t))) != 0)
+	if ((r = dt_table_alloc(dt, &dt->dedupe, cfg->alert_keys,
+	    sizeof(int64_t))) != 0)
 		goto fail;
 	if (dt_enabled(dt, DT_SCAN) && (r = dt_scan_init(dt)) != 0)
 		goto fail;
@@ -295,15 +296,24 @@ cybex_detect_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 	return r;
 }
 
-void
-cybex_detect_stats(const struct cybex_detect *dt,
-    struct cybex_detect_stats *out)
+static uint64_t
+evictions(const struct cybex_detect *dt)
 {
 	const struct dt_table *t[] = { &dt->dedupe, &dt->scan, &dt->bf_src,
 	    &dt->bf_acct, &dt->ddos, &dt->beacon, &dt->phish, &dt->page,
 	    &dt->spam, &dt->listed, &dt->coop, &dt->coop_org };
+	uint64_t n = 0;
 	size_t i;
 
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		n += t[i]->evictions;
+	return n;
+}
+
+void
+cybex_detect_stats(const struct cybex_detect *dt,
+    struct cybex_detect_stats *out)
+{
 	memset(out, 0, sizeof(*out));
 	if (dt == NULL)
 		return;
@@ -313,8 +323,7 @@ cybex_detect_stats(const struct cybex_detect *dt,
 	/* Every table is allocated whole at creation: held == allowed. */
 	out->memory = dt->memory;
 	out->memory_cap = dt->memory;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		out->evictions += t[i]->evictions;
+	out->evictions = evictions(dt);
 }
 
 /* ---- alerts ---- */

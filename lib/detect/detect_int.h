@@ -269,18 +269,12 @@ struct cybex_detect {
 	struct dt_table	 coop, coop_org;
 };
 
-/* Sizes of the detectors' table values, for the memory bound. */
-size_t	 dt_scan_vsize(void);
-size_t	 dt_bf_src_vsize(void);
-size_t	 dt_bf_acct_vsize(void);
-size_t	 dt_ddos_vsize(void);
-size_t	 dt_beacon_vsize(void);
-size_t	 dt_phish_vsize(void);
-size_t	 dt_page_vsize(void);
-size_t	 dt_spam_vsize(void);
-size_t	 dt_listed_vsize(void);
-size_t	 dt_coop_vsize(void);
-size_t	 dt_coop_org_vsize(void);
+/*
+ * Allocate t with cap entries of vsize bytes and count them in
+ * dt->memory (what the caps allow is what is held): 0 or CYBEX_ENOMEM.
+ */
+int	 dt_table_alloc(struct cybex_detect *dt, struct dt_table *t,
+	    uint64_t cap, size_t vsize);
 
 /* ---- alerts (detect.c) ---- */
 

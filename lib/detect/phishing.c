@@ -77,12 +77,6 @@ struct phish_name {
 	uint8_t		 verdict;
 };
 
-size_t
-dt_phish_vsize(void)
-{
-	return sizeof(struct phish_name);
-}
-
 static void *
 zalloc(struct cybex_detect *dt, size_t n, size_t sz)
 {
@@ -292,11 +286,8 @@ dt_phish_init(struct cybex_detect *dt, struct cybex_diag *d)
 		dt->psl = (void *)psl_builtin();
 	if ((r = init_protected(dt)) != 0 || (r = init_known(dt)) != 0)
 		return r;
-	if (dt_table_init(&dt->phish, cap, sizeof(struct phish_name)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(cap, sizeof(struct phish_name));
 	(void)d;
-	return 0;
+	return dt_table_alloc(dt, &dt->phish, cap, sizeof(struct phish_name));
 }
 
 void

@@ -45,26 +45,17 @@ struct scan_src {
 	uint16_t	 sample_port[SAMPLES];
 };
 
-size_t
-dt_scan_vsize(void)
-{
-	return sizeof(struct scan_src);
-}
-
 int
 dt_scan_init(struct cybex_detect *dt)
 {
 	const struct cybex_detect_config *c = dt->cfg;
-	size_t cap = (size_t)c->scan_sources;
 
 	dt->scan_fail_step = log((1 - c->scan_theta1) / (1 - c->scan_theta0));
 	dt->scan_ok_step = log(c->scan_theta1 / c->scan_theta0);
 	dt->scan_hi = log(c->scan_pd / c->scan_pf);
 	dt->scan_lo = log((1 - c->scan_pd) / (1 - c->scan_pf));
-	if (dt_table_init(&dt->scan, cap, sizeof(struct scan_src)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(cap, sizeof(struct scan_src));
-	return 0;
+	return dt_table_alloc(dt, &dt->scan, c->scan_sources,
+	    sizeof(struct scan_src));
 }
 
 static uint64_t

@@ -38,30 +38,16 @@ struct listed {
 	char		 value[64];
 };
 
-size_t
-dt_spam_vsize(void)
-{
-	return sizeof(struct spam_sender);
-}
-
-size_t
-dt_listed_vsize(void)
-{
-	return sizeof(struct listed);
-}
-
 int
 dt_spam_init(struct cybex_detect *dt)
 {
-	size_t ns = (size_t)dt->cfg->spam_senders;
-	size_t nl = (size_t)dt->cfg->spam_listed;
+	int r;
 
-	if (dt_table_init(&dt->spam, ns, sizeof(struct spam_sender)) != 0 ||
-	    dt_table_init(&dt->listed, nl, sizeof(struct listed)) != 0)
-		return CYBEX_ENOMEM;
-	dt->memory += dt_table_bytes(ns, sizeof(struct spam_sender)) +
-	    dt_table_bytes(nl, sizeof(struct listed));
-	return 0;
+	if ((r = dt_table_alloc(dt, &dt->spam, dt->cfg->spam_senders,
+	    sizeof(struct spam_sender))) != 0)
+		return r;
+	return dt_table_alloc(dt, &dt->listed, dt->cfg->spam_listed,
+	    sizeof(struct listed));
 }
 
 static void

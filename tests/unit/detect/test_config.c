@@ -48,6 +48,18 @@ value_of(const struct cybex_detect_config *c, const char *name, char *out,
 	cybex_free(all);
 }
 
+/* The setting name reads back as want in describe's text. */
+static void
+assert_value(const struct cybex_detect_config *c, const char *name,
+    const char *want)
+{
+	char v[256];
+
+	value_of(c, name, v, sizeof(v));
+	if (strcmp(v, want) != 0)
+		fail_msg("%s = '%s', expected '%s'", name, v, want);
+}
+
 static int
 parse(struct cybex_detect_config *c, const char *text, struct cybex_diag *d)
 {
@@ -58,21 +70,15 @@ static void
 test_defaults(void **state)
 {
 	struct cybex_detect_config *c;
-	char v[128];
 
 	(void)state;
 	assert_int_equal(cybex_detect_config_new(&c), 0);
-	value_of(c, "scan_theta0", v, sizeof(v));
-	assert_string_equal(v, "0.8");
-	value_of(c, "quiet_period", v, sizeof(v));
-	assert_string_equal(v, "600");
-	value_of(c, "detectors", v, sizeof(v));
-	assert_string_equal(v, "all");
-	value_of(c, "org", v, sizeof(v));
-	assert_string_equal(v, "");
-	value_of(c, "c2_indicator_types", v, sizeof(v));
-	assert_string_equal(v, "c2, command-and-control, malicious-activity, "
-	    "botnet");
+	assert_value(c, "scan_theta0", "0.8");
+	assert_value(c, "quiet_period", "600");
+	assert_value(c, "detectors", "all");
+	assert_value(c, "org", "");
+	assert_value(c, "c2_indicator_types", "c2, command-and-control, "
+	    "malicious-activity, botnet");
 	cybex_detect_config_free(c);
 	cybex_detect_config_free(NULL);
 }
@@ -82,7 +88,6 @@ test_parse(void **state)
 {
 	struct cybex_detect_config *c;
 	struct cybex_diag d;
-	char v[256];
 
 	(void)state;
 	assert_int_equal(cybex_detect_config_new(&c), 0);
@@ -100,25 +105,17 @@ test_parse(void **state)
 	    "phishing_tld_swap = no\n"
 	    "detectors = scan,ddos , coop\n"
 	    "org = cert-a\n", &d), 0);
-	value_of(c, "scan_pd", v, sizeof(v));
-	assert_string_equal(v, "0.999");
-	value_of(c, "quiet_period", v, sizeof(v));
-	assert_string_equal(v, "600");
-	value_of(c, "bf_window", v, sizeof(v));
-	assert_string_equal(v, "5400");
-	value_of(c, "protected_brand", v, sizeof(v));
-	assert_string_equal(v, "paypal");
-	value_of(c, "known_address", v, sizeof(v));
-	assert_string_equal(v, "www.northbank.example 192.0.2.1 2001:db8::1");
-	value_of(c, "monitored_page", v, sizeof(v));
-	assert_string_equal(v, "https://x.example/#frag "
+	assert_value(c, "scan_pd", "0.999");
+	assert_value(c, "quiet_period", "600");
+	assert_value(c, "bf_window", "5400");
+	assert_value(c, "protected_brand", "paypal");
+	assert_value(c, "known_address",
+	    "www.northbank.example 192.0.2.1 2001:db8::1");
+	assert_value(c, "monitored_page", "https://x.example/#frag "
 	    "abcdef0123456789abcdef0123456789");
-	value_of(c, "phishing_tld_swap", v, sizeof(v));
-	assert_string_equal(v, "false");
-	value_of(c, "detectors", v, sizeof(v));
-	assert_string_equal(v, "scan, ddos, coop");
-	value_of(c, "org", v, sizeof(v));
-	assert_string_equal(v, "cert-a");
+	assert_value(c, "phishing_tld_swap", "false");
+	assert_value(c, "detectors", "scan, ddos, coop");
+	assert_value(c, "org", "cert-a");
 	/* Lists: domains lower-cased, IDNs as A-labels, both kept. */
 	{
 		char *all = describe(c);
@@ -132,8 +129,7 @@ test_parse(void **state)
 	/* An empty value clears a list. */
 	assert_int_equal(cybex_detect_config_set(c, "protected_domain", "",
 	    &d), 0);
-	value_of(c, "protected_domain", v, sizeof(v));
-	assert_string_equal(v, "");
+	assert_value(c, "protected_domain", "");
 	cybex_detect_config_free(c);
 }
 
