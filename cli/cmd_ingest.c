@@ -600,8 +600,11 @@ cmd_ingest(int argc, char **argv)
 	if (o.org != NULL) {
 		of.name = o.org;
 		of.found = false;
-		if (cybex_store_org_list(s, org_is, &of, &d) != 0 ||
-		    !of.found) {
+		if (cybex_store_org_list(s, org_is, &of, &d) != 0) {
+			fprintf(stderr, "cybex ingest: %s\n", d.message);
+			goto out;
+		}
+		if (!of.found) {
 			fprintf(stderr, "cybex ingest: no organization '%s' "
 			    "(cybex org add)\n", o.org);
 			goto out;

@@ -48,7 +48,6 @@ struct events {
 	struct cybex_store		*store;	/* the pipeline's own */
 	struct cybex_store		*look;	/* the timer's, for indicators */
 	struct cybex_analysis		*pipe;
-	struct cybex_analysis_handle	*intel;
 	int64_t				 indicators_seen_us;	/* looked */
 	pthread_t			 timer;
 	pthread_mutex_t			 stop_mu;
@@ -265,9 +264,7 @@ intel_reload(struct events *ev, struct cybex_diag *d)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cybex_match_index_stats(cybex_analysis_intel_index(in), &ms);
-	cybex_analysis_handle_swap(ev->intel, in);
 	pthread_mutex_lock(&ev->mu);
-	in = cybex_analysis_handle_acquire(ev->intel);
 	cybex_analysis_set_intel(ev->pipe, in);
 	pthread_mutex_unlock(&ev->mu);
 	cybex_analysis_intel_unref(in);
@@ -354,8 +351,6 @@ events_start(struct srv *s, struct cybex_diag *d)
 	    &ev->store, d)) != 0 || (r = cybex_store_open(s->pool.dsn,
 	    CYBEX_STORE_RDONLY, &ev->look, d)) != 0)
 		return r;
-	if ((r = cybex_analysis_handle_new(&ev->intel)) != 0)
-		return cybex_diag_set(d, r, "out of memory");
 	memset(&ao, 0, sizeof(ao));
 	ao.flush_interval_us = (int64_t)s->cfg.events_flush * 1000000;
 	if ((r = cybex_analysis_new(ev->store, &ao, &ev->pipe, d)) != 0 ||
@@ -388,7 +383,6 @@ events_stop(struct srv *s)
 	if (ev->pipe != NULL && cybex_analysis_flush(ev->pipe, &d) != 0)
 		log_flush_failed(ev, &d);
 	cybex_analysis_free(ev->pipe);
-	cybex_analysis_handle_free(ev->intel);
 	cybex_store_close(ev->store);
 	cybex_store_close(ev->look);
 	pthread_cond_destroy(&ev->stop_cv);

@@ -24,9 +24,9 @@
  * (cybex_store_alert_put merges with what is stored).
  *
  * A struct cybex_analysis is used by one thread at a time.  The indicator
- * set (struct cybex_analysis_intel) is immutable and shared; a handle
- * swaps in a rebuilt one while pipelines keep using the old one until
- * they pick up the new.  docs/analysis.md has the design and numbers.
+ * set (struct cybex_analysis_intel) is immutable and reference-counted:
+ * cybex_analysis_set_intel swaps in a rebuilt one while whoever still
+ * holds the old keeps it.  docs/analysis.md has the design and numbers.
  */
 #ifndef CYBEX_ANALYSIS_H
 #define CYBEX_ANALYSIS_H
@@ -85,18 +85,6 @@ void	 cybex_analysis_intel_unref(struct cybex_analysis_intel *in);
 const struct cybex_match_index *cybex_analysis_intel_index(
 	    const struct cybex_analysis_intel *in);
 
-/*
- * The current indicator set of a program, swapped when indicators change.
- * acquire takes a reference (release with cybex_analysis_intel_unref) or
- * gives NULL when none was set; swap takes over the caller's reference.
- */
-struct cybex_analysis_handle;
-int	 cybex_analysis_handle_new(struct cybex_analysis_handle **out);
-void	 cybex_analysis_handle_free(struct cybex_analysis_handle *h);
-struct cybex_analysis_intel *cybex_analysis_handle_acquire(
-	    struct cybex_analysis_handle *h);
-void	 cybex_analysis_handle_swap(struct cybex_analysis_handle *h,
-	    struct cybex_analysis_intel *in);
 
 /* ---- the pipeline ---- */
 

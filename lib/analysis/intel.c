@@ -5,10 +5,9 @@
  * every indicator it is given, then maps them onto the index's numbers
  * once the index is built (the index decides which version of an id
  * wins; the builder mirrors that rule: the latest modified, the first
- * added among equals).  The handle swaps sets under a mutex: pipelines
- * acquire the current set per batch, not per observation.
+ * added among equals).  A set is immutable once built and shared by
+ * reference count.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -409,58 +408,4 @@ int
 intel_tlp(const struct cybex_analysis_intel *in, uint32_t n)
 {
 	return n < in->n ? in->info[n].tlp : 0;
-}
-
-/* ---- the handle ---- */
-
-struct cybex_analysis_handle {
-	pthread_mutex_t			 mu;
-	struct cybex_analysis_intel	*cur;
-};
-
-int
-cybex_analysis_handle_new(struct cybex_analysis_handle **out)
-{
-	struct cybex_analysis_handle *h;
-
-	*out = NULL;
-	if ((h = cybex_calloc(1, sizeof(*h))) == NULL)
-		return CYBEX_ENOMEM;
-	pthread_mutex_init(&h->mu, NULL);
-	*out = h;
-	return 0;
-}
-
-void
-cybex_analysis_handle_free(struct cybex_analysis_handle *h)
-{
-	if (h == NULL)
-		return;
-	cybex_analysis_intel_unref(h->cur);
-	pthread_mutex_destroy(&h->mu);
-	cybex_free(h);
-}
-
-struct cybex_analysis_intel *
-cybex_analysis_handle_acquire(struct cybex_analysis_handle *h)
-{
-	struct cybex_analysis_intel *in;
-
-	pthread_mutex_lock(&h->mu);
-	in = cybex_analysis_intel_ref(h->cur);
-	pthread_mutex_unlock(&h->mu);
-	return in;
-}
-
-void
-cybex_analysis_handle_swap(struct cybex_analysis_handle *h,
-    struct cybex_analysis_intel *in)
-{
-	struct cybex_analysis_intel *old;
-
-	pthread_mutex_lock(&h->mu);
-	old = h->cur;
-	h->cur = in;
-	pthread_mutex_unlock(&h->mu);
-	cybex_analysis_intel_unref(old);
 }

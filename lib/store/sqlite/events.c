@@ -69,13 +69,14 @@ static const char *const ev_sql[EV_N] = {
 	    "id = ?1",
 	[EV_SIGHT_WRITTEN] = "UPDATE sighting_state SET modified_us = ?2, "
 	    "written_hits = ?3 WHERE id = ?1",
-	/* Returns a row only when (subject, org) is new. */
 	[EV_COOP_NOTE] = "INSERT INTO coop_seen(subject, org, hits, "
 	    "first_seen_us, last_seen_us) VALUES (?1, ?2, ?3, ?4, ?5) ON "
 	    "CONFLICT (subject, org) DO UPDATE SET hits = hits + excluded.hits, "
 	    "first_seen_us = MIN(first_seen_us, excluded.first_seen_us), "
 	    "last_seen_us = MAX(last_seen_us, excluded.last_seen_us)",
-	[EV_COOP_COUNT] = "SELECT COUNT(*) FROM coop_seen WHERE subject = ?1",
+	/* The organizations that saw subject, and whether org is one. */
+	[EV_COOP_COUNT] = "SELECT COUNT(*), COALESCE(MAX(org = ?2), 0) FROM "
+	    "coop_seen WHERE subject = ?1",
 };
 
 struct sq_events {
@@ -858,16 +859,20 @@ sq_coop_note(struct cybex_store *base, const char *subject, const char *org,
 	struct sq_store *s = (struct sq_store *)base;
 	sqlite3_stmt *st;
 	int64_t before = 0;
+	bool known = false;
 	int rc;
 
 	if ((rc = writable(s, d)) != 0)
 		return rc;
-	/* Count before and after: the difference says whether it is new. */
+	/* Read before the write: (subject, org) is new unless org is there. */
 	if ((st = ev_stmt(s, EV_COOP_COUNT, d)) == NULL)
 		return stmt_failed(d);
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		before = sqlite3_column_int64(st, 0);
+		known = sqlite3_column_int(st, 1) != 0;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return sq_err(s, rc, d, "reading cooperative counts");
@@ -882,15 +887,8 @@ sq_coop_note(struct cybex_store *base, const char *subject, const char *org,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sq_err(s, rc, d, "storing cooperative counts");
-	if ((st = ev_stmt(s, EV_COOP_COUNT, d)) == NULL)
-		return stmt_failed(d);
-	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*norgs = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return sq_err(s, rc, d, "reading cooperative counts");
-	*added = (int64_t)*norgs > before;
+	*added = !known;
+	*norgs = (size_t)before + (known ? 0 : 1);
 	return 0;
 }
 

@@ -133,6 +133,26 @@ intel(const struct ind *v, size_t n)
 	return in;
 }
 
+/* Indicators 1 to ADDRESSES, each of the address 203.0.113.<n>. */
+#define ADDRESSES	10
+static struct cybex_analysis_intel *
+intel_addresses(void)
+{
+	struct ind iv[ADDRESSES];
+	char pat[ADDRESSES][64];
+	size_t i;
+
+	for (i = 0; i < ADDRESSES; i++) {
+		snprintf(pat[i], sizeof(pat[i]), "[ipv4-addr:value = "
+		    "'203.0.113.%zu']", i + 1);
+		iv[i].n = (unsigned)i + 1;
+		iv[i].pattern = pat[i];
+		iv[i].types = NULL;
+		iv[i].tlp = 0;
+	}
+	return intel(iv, ADDRESSES);
+}
+
 /* ---- observations ---- */
 static void
 ip4(struct cybex_ip *ip, unsigned a, unsigned b, unsigned c, unsigned dd)
@@ -160,6 +180,24 @@ flow(struct cybex_obs *o, int64_t ts, const char *sensor, const char *org)
 	o->src_port = 40000;
 	o->dst_port = 443;
 	o->proto = "TCP";
+}
+
+/* A failed sshd password login as root from 198.51.100.<src> at ts. */
+static void
+ssh_failure(struct cybex_obs *o, int64_t ts, unsigned src)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = CYBEX_OBS_AUTH;
+	o->ts_us = ts;
+	o->sensor = "ssh1";
+	o->org = "cert-a";
+	o->source_type = "sshd";
+	ip4(&o->src_ip, 198, 51, 100, src);
+	o->auth = CYBEX_AUTH_FAILURE;
+	o->user = "root";
+	o->auth_service = "sshd";
+	o->auth_method = "password";
+	o->host = "gw";
 }
 
 static struct cybex_analysis *
@@ -283,6 +321,21 @@ assert_valid(const json_t *o)
 
 	if (cybex_stix_validate(o, NULL, NULL, NULL, NULL, &res) != 0)
 		fail_msg("invalid %s (%u errors)", str(o, "id"), res.errors);
+}
+
+/* The ADDRESSES sightings are stored, each with count hits. */
+static void
+assert_sightings(struct fx *f, json_int_t count)
+{
+	struct objs sg;
+	size_t i;
+
+	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
+	assert_int_equal(sg.n, ADDRESSES);
+	for (i = 0; i < sg.n; i++)
+		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
+		    "count")), count);
+	objs_free(&sg);
 }
 
 /* ---- tests ---- */
@@ -579,25 +632,14 @@ static void
 test_full_table_flushes(void **state)
 {
 	struct fx *f = *state;
-	struct ind iv[10];
-	char pat[10][64];
 	struct cybex_analysis_intel *in;
 	struct cybex_analysis *a;
 	struct cybex_analysis_stats st;
 	struct cybex_obs o;
-	struct objs sg;
 	size_t i;
 	int rep;
 
-	for (i = 0; i < 10; i++) {
-		snprintf(pat[i], sizeof(pat[i]), "[ipv4-addr:value = "
-		    "'203.0.113.%zu']", i + 1);
-		iv[i].n = (unsigned)i + 1;
-		iv[i].pattern = pat[i];
-		iv[i].types = NULL;
-		iv[i].tlp = 0;
-	}
-	in = intel(iv, 10);
+	in = intel_addresses();
 	a = pipeline(f, in, 4);
 	for (rep = 0; rep < 3; rep++)
 		for (i = 0; i < 10; i++) {
@@ -609,12 +651,7 @@ test_full_table_flushes(void **state)
 	cybex_analysis_stats(a, &st);
 	assert_true(st.evictions >= 5);
 	assert_int_equal(st.replays, 0);
-	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
-	assert_int_equal(sg.n, 10);
-	for (i = 0; i < sg.n; i++)
-		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
-		    "count")), 3);
-	objs_free(&sg);
+	assert_sightings(f, 3);
 	cybex_analysis_free(a);
 	cybex_analysis_intel_unref(in);
 }
@@ -745,6 +782,25 @@ alerts(struct fx *f, const char *detector, struct alert_seen *as)
 	    &d), 0);
 }
 
+/* The alerts an organization may see (at most AMBER when not its own). */
+static size_t
+visible(struct fx *f, const char *org, const char *detector)
+{
+	struct cybex_alert_query q;
+	struct alert_seen mine;
+	struct cybex_page pg;
+	struct cybex_diag d;
+
+	memset(&q, 0, sizeof(q));
+	memset(&mine, 0, sizeof(mine));
+	q.org = org;
+	q.detector = detector;
+	q.max_tlp = CYBEX_TLP_AMBER;
+	assert_int_equal(cybex_store_alert_query(f->s, &q, alert_row, &mine,
+	    &pg, &d), 0);
+	return mine.n;
+}
+
 /* sshd failures from one address: a brute-force alert, stored once. */
 static void
 test_bruteforce_alert(void **state)
@@ -760,18 +816,7 @@ test_bruteforce_alert(void **state)
 	for (run = 0; run < 2; run++) {
 		a = pipeline(f, NULL, 0);
 		for (i = 0; i < 40; i++) {
-			memset(&o, 0, sizeof(o));
-			o.kind = CYBEX_OBS_AUTH;
-			o.ts_us = T0 + i * SEC;
-			o.sensor = "ssh1";
-			o.org = "cert-a";
-			o.source_type = "sshd";
-			ip4(&o.src_ip, 198, 51, 100, 66);
-			o.auth = CYBEX_AUTH_FAILURE;
-			o.user = "root";
-			o.auth_service = "sshd";
-			o.auth_method = "password";
-			o.host = "gw";
+			ssh_failure(&o, T0 + i * SEC, 66);
 			observe(a, &o);
 		}
 		flush(a);
@@ -844,8 +889,6 @@ static void
 test_failed_write_counts_once(void **state)
 {
 	struct fx *f = *state;
-	struct ind iv[10];
-	char pat[10][64];
 	struct cybex_analysis_intel *in;
 	struct cybex_analysis *a;
 	struct cybex_analysis_stats st, st2;
@@ -855,15 +898,7 @@ test_failed_write_counts_once(void **state)
 	size_t i;
 	int rep;
 
-	for (i = 0; i < 10; i++) {
-		snprintf(pat[i], sizeof(pat[i]), "[ipv4-addr:value = "
-		    "'203.0.113.%zu']", i + 1);
-		iv[i].n = (unsigned)i + 1;
-		iv[i].pattern = pat[i];
-		iv[i].types = NULL;
-		iv[i].tlp = 0;
-	}
-	in = intel(iv, 10);
+	in = intel_addresses();
 	a = pipeline(f, in, 8);
 	db_exec(f, FAIL_ON("sighting_state"));
 	cybex_diag_clear(&d);
@@ -900,12 +935,7 @@ test_failed_write_counts_once(void **state)
 		fail_msg("batch_begin: %s", d.message);
 	assert_int_equal(cybex_analysis_batch_end(a, &d), 0);
 	flush(a);
-	stored(f, "sighting", CYBEX_VERSION_LAST, &sg);
-	assert_int_equal(sg.n, 10);
-	for (i = 0; i < sg.n; i++)
-		assert_int_equal(json_integer_value(json_object_get(sg.v[i],
-		    "count")), 3);
-	objs_free(&sg);
+	assert_sightings(f, 3);
 
 	/* Past twice the table's size while failing: dropped and counted. */
 	cybex_analysis_free(a);
@@ -955,18 +985,8 @@ test_alerts_capped_while_writes_fail(void **state)
 	/* Ten brute-forcing sources: ten distinct alerts. */
 	for (src = 0; src < 10; src++)
 		for (i = 0; i < 40; i++) {
-			memset(&o, 0, sizeof(o));
-			o.kind = CYBEX_OBS_AUTH;
-			o.ts_us = T0 + (int64_t)(src * 40 + (unsigned)i) * SEC;
-			o.sensor = "ssh1";
-			o.org = "cert-a";
-			o.source_type = "sshd";
-			ip4(&o.src_ip, 198, 51, 100, 60 + src);
-			o.auth = CYBEX_AUTH_FAILURE;
-			o.user = "root";
-			o.auth_service = "sshd";
-			o.auth_method = "password";
-			o.host = "gw";
+			ssh_failure(&o, T0 + (int64_t)(src * 40 +
+			    (unsigned)i) * SEC, 60 + src);
 			observe(a, &o);
 		}
 	assert_true(cybex_analysis_batch_end(a, &d) < 0);
@@ -994,8 +1014,6 @@ test_cooperative_alert(void **state)
 	struct cybex_analysis *a = pipeline(f, in, 0);
 	struct alert_seen as;
 	struct cybex_obs o;
-	size_t i;
-	bool a_seen = false, b_seen = false;
 
 	flow(&o, T0, "sensor-a", "cert-a");
 	observe(a, &o);
@@ -1011,46 +1029,10 @@ test_cooperative_alert(void **state)
 	assert_int_equal(as.count[0], 3);	/* hits behind it */
 	assert_string_equal(as.org[0], "");
 	/* Visible to each of the two. */
-	for (i = 0; i < 2; i++) {
-		struct cybex_alert_query q;
-		struct alert_seen mine;
-		struct cybex_page pg;
-		struct cybex_diag d;
-
-		memset(&q, 0, sizeof(q));
-		memset(&mine, 0, sizeof(mine));
-		q.org = i == 0 ? "cert-a" : "bank-b";
-		q.detector = "coop";
-		q.max_tlp = CYBEX_TLP_AMBER;
-		assert_int_equal(cybex_store_alert_query(f->s, &q, alert_row,
-		    &mine, &pg, &d), 0);
-		if (mine.n == 1 && i == 0)
-			a_seen = true;
-		if (mine.n == 1 && i == 1)
-			b_seen = true;
-	}
-	assert_true(a_seen && b_seen);
+	assert_int_equal(visible(f, "cert-a", "coop"), 1);
+	assert_int_equal(visible(f, "bank-b", "coop"), 1);
 	cybex_analysis_free(a);
 	cybex_analysis_intel_unref(in);
-}
-
-/* The alerts an organization may see (at most AMBER when not its own). */
-static size_t
-visible(struct fx *f, const char *org, const char *detector)
-{
-	struct cybex_alert_query q;
-	struct alert_seen mine;
-	struct cybex_page pg;
-	struct cybex_diag d;
-
-	memset(&q, 0, sizeof(q));
-	memset(&mine, 0, sizeof(mine));
-	q.org = org;
-	q.detector = detector;
-	q.max_tlp = CYBEX_TLP_AMBER;
-	assert_int_equal(cybex_store_alert_query(f->s, &q, alert_row, &mine,
-	    &pg, &d), 0);
-	return mine.n;
 }
 
 /*
@@ -1211,7 +1193,6 @@ static void
 test_intel_from_store(void **state)
 {
 	struct fx *f = *state;
-	struct cybex_analysis_handle *h;
 	struct cybex_analysis_intel *in, *got;
 	struct cybex_analysis *a;
 	struct cybex_analysis_stats st;
@@ -1256,13 +1237,8 @@ test_intel_from_store(void **state)
 	assert_int_equal(st.hits, 0);
 	cybex_analysis_free(a);
 	cybex_analysis_intel_unref(got);
-	assert_int_equal(cybex_analysis_handle_new(&h), 0);
-	assert_null(cybex_analysis_handle_acquire(h));
-	cybex_analysis_handle_swap(h, in);
-	got = cybex_analysis_handle_acquire(h);
-	assert_ptr_equal(got, in);
 	/* No store: counted, nothing written. */
-	a = pipeline(NULL, got, 0);
+	a = pipeline(NULL, in, 0);
 	flow(&o, T0, "s", NULL);
 	observe(a, &o);
 	flush(a);
@@ -1270,10 +1246,7 @@ test_intel_from_store(void **state)
 	assert_int_equal(st.hits, 1);
 	assert_int_equal(st.flushes, 1);
 	cybex_analysis_free(a);
-	cybex_analysis_intel_unref(got);
-	cybex_analysis_handle_swap(h, NULL);
-	assert_null(cybex_analysis_handle_acquire(h));
-	cybex_analysis_handle_free(h);
+	cybex_analysis_intel_unref(in);
 }
 
 int
