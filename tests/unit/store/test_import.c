@@ -177,22 +177,30 @@ tool(struct cybex_buf *b, unsigned k, const char *modified, const char *name)
 	    T0 "\",\"modified\":\"%s\",\"name\":\"%s\"}", k, modified, name);
 }
 
+/* A bundle of n valid tools (numbers 0..n-1), left open after the last. */
+static void
+tools(struct cybex_buf *b, unsigned n)
+{
+	unsigned k;
+
+	cybex_buf_puts(b, HEAD);
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			cybex_buf_puts(b, ",\n");
+		tool(b, k, T1, "t");
+	}
+}
+
 static void
 test_many_batches(void **state)
 {
 	struct cybex_buf b;
 	struct outcome oc;
 	const char *texts[1];
-	unsigned k;
 
 	(void)state;
 	cybex_buf_init(&b, 0);
-	cybex_buf_puts(&b, HEAD);
-	for (k = 0; k < 1000; k++) {
-		if (k > 0)
-			cybex_buf_puts(&b, ",\n");
-		tool(&b, k, T1, "t");
-	}
+	tools(&b, 1000);
 	/* The same object again: present, not added twice. */
 	cybex_buf_puts(&b, ",\n");
 	tool(&b, 5, T1, "t");
@@ -266,16 +274,10 @@ test_broken_input(void **state)
 	struct cybex_buf b;
 	struct outcome oc;
 	const char *texts[1];
-	unsigned k;
 
 	(void)state;
 	cybex_buf_init(&b, 0);
-	cybex_buf_puts(&b, HEAD);
-	for (k = 0; k < 10; k++) {
-		if (k > 0)
-			cybex_buf_puts(&b, ",\n");
-		tool(&b, k, T1, "t");
-	}
+	tools(&b, 10);
 	/* Not JSON after ten good objects: the good prefix is kept. */
 	cybex_buf_puts(&b, ",\n{\"type\":\"tool\",\"a\":tru}]}");
 	texts[0] = b.data;
