@@ -40,7 +40,7 @@
 #define KEY_INLINE	128
 
 struct fast {
-	yajl_handle	 h;
+	yajl_handle	 h;		/* NULL until needed, or after a failure */
 	json_t		*root;
 	size_t		 end;		/* bytes consumed when the root ended */
 	json_t		*stack[FAST_DEPTH_MAX];	/* open containers */
@@ -374,7 +374,6 @@ ya_free(void *ctx, void *p)
 }
 
 struct core_json_parser {
-	yajl_handle	 h;		/* NULL until needed, or after a failure */
 	struct fast	 f;		/* yajl's context: must not move */
 };
 
@@ -395,8 +394,8 @@ core_json_parser_free(struct core_json_parser *p)
 {
 	if (p == NULL)
 		return;
-	if (p->h != NULL)
-		yajl_free(p->h);
+	if (p->f.h != NULL)
+		yajl_free(p->f.h);
 	json_decref(p->f.root);
 	cybex_free(p->f.key_heap);
 	cybex_free(p);
@@ -442,14 +441,13 @@ core_json_parser_fast(struct core_json_parser *p, const char *buf,
 	f->key = NULL;
 	f->keylen = 0;
 	f->declined = false;
-	if (p->h == NULL) {
+	if (f->h == NULL) {
 		/* yajl copies af; it keeps a pointer to the static table. */
-		if ((p->h = yajl_alloc(&callbacks, &af, f)) == NULL)
+		if ((f->h = yajl_alloc(&callbacks, &af, f)) == NULL)
 			goto out;
-		f->h = p->h;
-		if (!yajl_config(p->h, yajl_allow_multiple_values, 1)) {
-			yajl_free(p->h);
-			p->h = NULL;
+		if (!yajl_config(f->h, yajl_allow_multiple_values, 1)) {
+			yajl_free(f->h);
+			f->h = NULL;
 			goto out;
 		}
 	}
@@ -457,13 +455,13 @@ core_json_parser_fast(struct core_json_parser *p, const char *buf,
 	 * A root still open after yajl_parse is a number at the very end,
 	 * which only yajl_complete_parse finishes: nothing can follow it.
 	 */
-	if (yajl_parse(p->h, (const unsigned char *)buf, len) !=
+	if (yajl_parse(f->h, (const unsigned char *)buf, len) !=
 	    yajl_status_ok || f->declined || (f->root != NULL &&
 	    (f->end > len || !all_ws(buf + f->end, len - f->end))) ||
-	    yajl_complete_parse(p->h) != yajl_status_ok || f->declined ||
+	    yajl_complete_parse(f->h) != yajl_status_ok || f->declined ||
 	    f->root == NULL || f->depth != 0) {
-		yajl_free(p->h);
-		p->h = NULL;
+		yajl_free(f->h);
+		f->h = NULL;
 		goto out;
 	}
 	*out = f->root;

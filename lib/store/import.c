@@ -260,14 +260,10 @@ produce_one(struct cybex_stix_reader *rd, const struct cybex_stix_opts *so,
 	qi->offset = cybex_stix_reader_offset(rd);
 	return true;
  end:
-	if (qi->owned)
-		cybex_free(qi->text);
-	cybex_free(qi->diags);
-	qi->diags = NULL;
-	qi->ndiags = 0;
-	qi->text = NULL;
-	qi->owned = false;
-	qi->kind = 0;
+	/* The end item: only the error stays (qi->json was not set). */
+	rc = qi->error;
+	qitem_free(qi);
+	qi->error = rc;
 	qi->offset = cybex_stix_reader_offset(rd);
 	return false;
 }
@@ -512,7 +508,7 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 	struct pipe *p = NULL;
 	struct run ru;
 	bool threads;
-	int r;
+	int r, rc;
 
 	memset(st, 0, sizeof(*st));
 	memset(&ru, 0, sizeof(ru));
@@ -545,9 +541,10 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
 		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
 			ru.open_tx = false;
-			if (commit_batch(s, o, st, ru.last_off, r == 0 ? d :
-			    NULL) != 0 && r == 0)
-				r = d->code;
+			rc = commit_batch(s, o, st, ru.last_off, r == 0 ? d :
+			    NULL);
+			if (r == 0)
+				r = rc;
 		}
 	}
  out:

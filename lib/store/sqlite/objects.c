@@ -130,9 +130,7 @@ sq_flush(struct sq_store *s, struct cybex_diag *d)
 {
 	int r;
 
-	/* Links pend only inside a transaction; after one, they are void. */
-	if (!s->in_tx)
-		s->nlinks = 0;
+	/* Links pend only inside a transaction: its end clears them. */
 	if (s->nlinks > 0 && (r = flush_links(s, d)) != 0)
 		return r;
 	if (!s->last_dirty)
@@ -195,7 +193,7 @@ is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
 	int rc;
 
 	*yes = false;
-	for (i = 0; s->in_tx && i < s->nlinks; i++) {
+	for (i = 0; i < s->nlinks; i++) {
 		if (s->links[i].oid == oid && s->links[i].cid == cid) {
 			*yes = true;
 			return 0;

@@ -683,27 +683,6 @@ sq_begin(struct cybex_store *base, struct cybex_diag *d)
 }
 
 static int
-sq_commit(struct cybex_store *base, struct cybex_diag *d)
-{
-	struct sq_store *s = (struct sq_store *)base;
-	int r;
-
-	if (!s->in_tx)
-		return cybex_diag_set(d, CYBEX_EINVAL, "no transaction is open");
-	if ((r = sq_flush(s, d)) != 0 ||
-	    (r = sq_exec(s, SQ_COMMIT, d)) != 0) {
-		sq_exec(s, SQ_ROLLBACK, NULL);
-		s->in_tx = false;
-		s->nlinks = 0;
-		return r;
-	}
-	s->in_tx = false;
-	s->last_cid = 0;
-	s->cache_coll[0] = '\0';
-	return 0;
-}
-
-static int
 sq_rollback(struct cybex_store *base)
 {
 	struct sq_store *s = (struct sq_store *)base;
@@ -718,6 +697,26 @@ sq_rollback(struct cybex_store *base)
 	s->last_dirty = false;
 	s->cache_coll[0] = '\0';
 	return r;
+}
+
+static int
+sq_commit(struct cybex_store *base, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	int r;
+
+	if (!s->in_tx)
+		return cybex_diag_set(d, CYBEX_EINVAL, "no transaction is open");
+	if ((r = sq_flush(s, d)) != 0 ||
+	    (r = sq_exec(s, SQ_COMMIT, d)) != 0) {
+		/* All the transaction's state goes, the deferred last too. */
+		sq_rollback(base);
+		return r;
+	}
+	s->in_tx = false;
+	s->last_cid = 0;
+	s->cache_coll[0] = '\0';
+	return 0;
 }
 
 const struct cybex_store_ops store_sqlite_ops = {

@@ -177,22 +177,30 @@ tool(struct cybex_buf *b, unsigned k, const char *modified, const char *name)
 	    T0 "\",\"modified\":\"%s\",\"name\":\"%s\"}", k, modified, name);
 }
 
+/* A bundle of n valid tools (numbers 0..n-1), left open after the last. */
+static void
+tools(struct cybex_buf *b, unsigned n)
+{
+	unsigned k;
+
+	cybex_buf_puts(b, HEAD);
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			cybex_buf_puts(b, ",\n");
+		tool(b, k, T1, "t");
+	}
+}
+
 static void
 test_many_batches(void **state)
 {
 	struct cybex_buf b;
 	struct outcome oc;
 	const char *texts[1];
-	unsigned k;
 
 	(void)state;
 	cybex_buf_init(&b, 0);
-	cybex_buf_puts(&b, HEAD);
-	for (k = 0; k < 1000; k++) {
-		if (k > 0)
-			cybex_buf_puts(&b, ",\n");
-		tool(&b, k, T1, "t");
-	}
+	tools(&b, 1000);
 	/* The same object again: present, not added twice. */
 	cybex_buf_puts(&b, ",\n");
 	tool(&b, 5, T1, "t");
@@ -266,16 +274,10 @@ test_broken_input(void **state)
 	struct cybex_buf b;
 	struct outcome oc;
 	const char *texts[1];
-	unsigned k;
 
 	(void)state;
 	cybex_buf_init(&b, 0);
-	cybex_buf_puts(&b, HEAD);
-	for (k = 0; k < 10; k++) {
-		if (k > 0)
-			cybex_buf_puts(&b, ",\n");
-		tool(&b, k, T1, "t");
-	}
+	tools(&b, 10);
 	/* Not JSON after ten good objects: the good prefix is kept. */
 	cybex_buf_puts(&b, ",\n{\"type\":\"tool\",\"a\":tru}]}");
 	texts[0] = b.data;
@@ -417,6 +419,65 @@ test_links_in_transaction(void **state)
 	db_remove(dir);
 }
 
+/* Run sql on the database at dsn with a connection of its own. */
+static void
+sql_on(const char *dsn, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open_v2(dsn, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * A commit that fails ends the transaction as a rollback does: the last
+ * date_added it held back for the collection is not written later.
+ */
+static void
+test_failed_commit(void **state)
+{
+	struct cybex_collection c, c2;
+	struct cybex_arena *a = NULL;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char dir[64], dsn[128];
+
+	(void)state;
+	db_new(dir, sizeof(dir), dsn, sizeof(dsn));
+	assert_int_equal(cybex_store_open(dsn, 0, &s, &d), 0);
+	assert_int_equal(cybex_arena_new(0, &a), 0);
+	assert_int_equal(cybex_store_collection_get(s, CYBEX_DEFAULT_COLLECTION,
+	    a, &c, &d), 0);
+	memset(&c2, 0, sizeof(c2));
+	c2.title = "second";
+	assert_int_equal(cybex_store_collection_add(s, &c2, &d), 0);
+	sql_on(dsn, "CREATE TRIGGER no_last BEFORE UPDATE OF last_added_us "
+	    "ON collections BEGIN SELECT RAISE(ABORT, 'no'); END");
+	assert_int_equal(cybex_store_begin(s, &d), 0);
+	assert_int_equal(put_tool(s, c.id, 1), CYBEX_PUT_ADDED);
+	assert_int_not_equal(cybex_store_commit(s, &d), 0);
+	assert_int_equal(rows_in(s, c.id), 0);
+	sql_on(dsn, "DROP TRIGGER no_last");
+	/* Written at once, outside a transaction, into the other one. */
+	assert_int_equal(put_tool(s, c2.id, 2), CYBEX_PUT_ADDED);
+	cybex_store_close(s);
+	assert_int_equal(sqlite3_open_v2(dsn, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT last_added_us FROM "
+	    "collections WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, c.id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	cybex_arena_free(a);
+	db_remove(dir);
+}
+
 int
 main(void)
 {
@@ -425,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_rejects_and_conflicts),
 		cmocka_unit_test(test_broken_input),
 		cmocka_unit_test(test_links_in_transaction),
+		cmocka_unit_test(test_failed_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
