@@ -29,18 +29,7 @@
 #include <jansson.h>
 
 #include "cybex/core.h"
-/*
- * The first version of ingest.h has a comment that -Wcomment rejects (a
- * slash before a star inside it); quiet it until the fixed header is in.
- */
-#ifdef __GNUC__
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
-#endif
 #include "cybex/ingest.h"
-#ifdef __GNUC__
-#pragma GCC diagnostic pop
-#endif
 
 enum cybex_party_role {
 	CYBEX_PARTY_ATTACKER = 0,	/* source of the activity */
