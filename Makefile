@@ -4,7 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CYBEX       = $(BUILD)/cli/cybex
-CONFORMANCE ?= ../shared/conformance
+CONFORMANCE ?= tests/data/conformance
 
 .PHONY: all deps build run validate-examples check bench fuzz format clean
 

@@ -15,7 +15,7 @@ tu_conformance(void)
 {
 	const char *p = getenv("CYBEX_CONFORMANCE");
 
-	return p != NULL ? p : "../shared/conformance";
+	return p != NULL ? p : "tests/data/conformance";
 }
 
 char *
