@@ -278,4 +278,28 @@ int	 cybex_json_pointer_pushi(char *ptr, size_t cap, size_t index);
  */
 int	 cybex_json_write(const json_t *v, unsigned flags, struct cybex_buf *out);
 
+/*
+ * A JSON parser for many texts in a row (one per stream reader): it keeps
+ * its yajl handle and buffers from text to text.  Not for two threads at
+ * once.  cybex_json_parser_free(NULL) is a no-op.
+ */
+struct cybex_json_parser;
+int	 cybex_json_parser_new(struct cybex_json_parser **out);
+void	 cybex_json_parser_free(struct cybex_json_parser *p);
+/*
+ * Parse one JSON text buf[0..len) as cybex_json_parse does, without its
+ * depth pre-scan (for callers that bound the depth already), with the
+ * buffers of p (p may be NULL).  The caller owns *out.
+ */
+int	 cybex_json_parser_load(struct cybex_json_parser *p, const char *buf,
+	    size_t len, json_t **out, struct cybex_diag *d);
+
+/* ---- UTF-8 ---- */
+/*
+ * Length (1..4) of the valid UTF-8 sequence at s[0..n) and its code point
+ * in *cp, or 0 when it is not one (overlong forms, surrogates and code
+ * points past U+10FFFF are invalid).  n must be at least 1.
+ */
+size_t	 cybex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 #endif /* CYBEX_CORE_H */

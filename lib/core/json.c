@@ -129,11 +129,11 @@ int
 core_json_load(const char *buf, size_t len, json_t **out,
     struct cybex_diag *d)
 {
-	return core_json_parser_load(NULL, buf, len, out, d);
+	return cybex_json_parser_load(NULL, buf, len, out, d);
 }
 
 int
-core_json_parser_load(struct core_json_parser *p, const char *buf,
+cybex_json_parser_load(struct cybex_json_parser *p, const char *buf,
     size_t len, json_t **out, struct cybex_diag *d)
 {
 	json_error_t err;

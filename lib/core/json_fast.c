@@ -5,7 +5,7 @@
  * 3.5 us, because yajl scans strings in bulk and hands out unescaped
  * strings in place instead of reading the text one character at a time.
  *
- * The contract with core_json_load and core_json_parser_load (json.c),
+ * The contract with core_json_load and cybex_json_parser_load (json.c),
  * the only callers: this path accepts
  * only text that jansson accepts (with JSON_REJECT_DUPLICATES |
  * JSON_DECODE_ANY) and builds the value jansson would build, members in
@@ -135,7 +135,7 @@ prepass(const unsigned char *s, size_t len)
 			continue;
 		}
 		if (s[i] >= 0x80) {
-			if ((n = core_utf8_decode(s + i, len - i, &cp)) == 0)
+			if ((n = cybex_utf8_decode(s + i, len - i, &cp)) == 0)
 				return 0;
 			i += n;
 		} else if (s[i] == '\\') {
@@ -373,14 +373,14 @@ ya_free(void *ctx, void *p)
 	cybex_free(p);
 }
 
-struct core_json_parser {
+struct cybex_json_parser {
 	struct fast	 f;		/* yajl's context: must not move */
 };
 
 int
-core_json_parser_new(struct core_json_parser **out)
+cybex_json_parser_new(struct cybex_json_parser **out)
 {
-	struct core_json_parser *p;
+	struct cybex_json_parser *p;
 
 	*out = NULL;
 	if ((p = cybex_calloc(1, sizeof(*p))) == NULL)
@@ -390,7 +390,7 @@ core_json_parser_new(struct core_json_parser **out)
 }
 
 void
-core_json_parser_free(struct core_json_parser *p)
+cybex_json_parser_free(struct cybex_json_parser *p)
 {
 	if (p == NULL)
 		return;
@@ -426,7 +426,7 @@ all_ws(const char *s, size_t len)
  * handle's state is unknown, so it is dropped.
  */
 int
-core_json_parser_fast(struct core_json_parser *p, const char *buf,
+core_json_parser_fast(struct cybex_json_parser *p, const char *buf,
     size_t len, json_t **out)
 {
 	yajl_alloc_funcs af = { ya_malloc, ya_realloc, ya_free, NULL };
@@ -476,13 +476,13 @@ core_json_parser_fast(struct core_json_parser *p, const char *buf,
 int
 core_json_fast(const char *buf, size_t len, json_t **out)
 {
-	struct core_json_parser *p;
+	struct cybex_json_parser *p;
 	int r;
 
 	*out = NULL;
-	if (core_json_parser_new(&p) != 0)
+	if (cybex_json_parser_new(&p) != 0)
 		return 1;
 	r = core_json_parser_fast(p, buf, len, out);
-	core_json_parser_free(p);
+	cybex_json_parser_free(p);
 	return r;
 }

@@ -45,7 +45,7 @@ utf8_valid(const char *s, size_t n)
 	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
-		if ((k = core_utf8_decode(u + i, n - i, &cp)) == 0)
+		if ((k = cybex_utf8_decode(u + i, n - i, &cp)) == 0)
 			return 0;
 	}
 	return 1;
@@ -80,8 +80,8 @@ member_cmp(const void *pa, const void *pb)
 	uint32_t ca, cb, a1, a2, b1, b2;
 
 	while (i < a->keylen && j < b->keylen) {
-		ka = core_utf8_decode(sa + i, a->keylen - i, &ca);
-		kb = core_utf8_decode(sb + j, b->keylen - j, &cb);
+		ka = cybex_utf8_decode(sa + i, a->keylen - i, &ca);
+		kb = cybex_utf8_decode(sb + j, b->keylen - j, &cb);
 		if (ka == 0 || kb == 0)	/* not reached: validated */
 			return ka == 0 ? (kb == 0 ? 0 : -1) : 1;
 		i += ka;

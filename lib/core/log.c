@@ -111,7 +111,7 @@ escape_quoted(struct cybex_buf *b, const unsigned char *s, size_t n)
 				break;
 			}
 			if (s[i] >= 0x80 &&
-			    (seq = core_utf8_decode(s + i, n - i, &cp)) != 0 &&
+			    (seq = cybex_utf8_decode(s + i, n - i, &cp)) != 0 &&
 			    !cp_unsafe(cp)) {
 				r = cybex_buf_append(b, s + i, seq);
 				break;

@@ -4,7 +4,7 @@
 #include "core_int.h"
 
 size_t
-core_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+cybex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c, min;
 	size_t len, i;

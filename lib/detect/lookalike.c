@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "detect_int.h"
 
 struct conf {
@@ -103,7 +103,7 @@ dt_skeleton(const char *s, size_t n, char *out, size_t outsz)
 	if (outsz == 0)
 		return 0;
 	while (i < n && k < sizeof(tmp) - 1) {
-		len = core_utf8_decode(p + i, n - i, &cp);
+		len = cybex_utf8_decode(p + i, n - i, &cp);
 		if (len == 0) {
 			cp = 0xfffd;
 			len = 1;

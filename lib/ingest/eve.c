@@ -25,7 +25,7 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "ingest_int.h"
 
 #define EVE_DEPTH_MAX	64
@@ -1111,7 +1111,7 @@ check_text(const char *line, size_t len, struct cybex_diag *d)
 			i++;
 			continue;
 		}
-		if ((k = core_utf8_decode(u + i, len - i, &cp)) == 0)
+		if ((k = cybex_utf8_decode(u + i, len - i, &cp)) == 0)
 			return ingest_err(d, CYBEX_EJSON, i + 1, "invalid "
 			    "UTF-8 (byte 0x%02x)", u[i]);
 		i += k;

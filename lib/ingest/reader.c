@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "ingest_int.h"
 
 #define AREA_BLOCK	((size_t)64 * 1024)
@@ -156,7 +156,7 @@ ingest_text(struct cybex_ingest_reader *r, const char *s, size_t n)
 		k = 1;
 		if (u[i] >= 0x20 && u[i] < 0x7f)
 			continue;
-		if (u[i] >= 0x80 && (k = core_utf8_decode(u + i, n - i,
+		if (u[i] >= 0x80 && (k = cybex_utf8_decode(u + i, n - i,
 		    &cp)) != 0)
 			continue;
 		k = 1;
@@ -173,7 +173,7 @@ ingest_text(struct cybex_ingest_reader *r, const char *s, size_t n)
 			p[len++] = s[i];
 			continue;
 		}
-		if (u[i] >= 0x80 && (k = core_utf8_decode(u + i, n - i,
+		if (u[i] >= 0x80 && (k = cybex_utf8_decode(u + i, n - i,
 		    &cp)) != 0) {
 			memcpy(p + len, s + i, k);
 			len += k;

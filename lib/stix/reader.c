@@ -5,7 +5,7 @@
  * The top level is walked by hand: a top-level object is read member by
  * member, and when a member is "objects" holding a list (in a bundle), the
  * list's elements are cut out one at a time with the structural scanner and
- * parsed one by one (core_json_parser_load: yajl building jansson values,
+ * parsed one by one (cybex_json_parser_load: yajl building jansson values,
  * jansson itself for the rest and for every error).  Only one element (at
  * most max_object_bytes) plus the read-ahead is ever in memory, whatever
  * the size of the input.
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "stix_int.h"
 
 #define READ_CHUNK	(64u * 1024)
@@ -54,7 +54,7 @@ struct cybex_stix_reader {
 	unsigned long long	 obj_off;
 	json_t			*cur;		/* last item's value */
 	int			 failed;
-	struct core_json_parser	*jp;		/* kept from object to object */
+	struct cybex_json_parser	*jp;		/* kept from object to object */
 };
 
 int
@@ -79,7 +79,7 @@ cybex_stix_reader_new(int fd, const struct cybex_stix_opts *o,
 	*out = NULL;
 	if ((r = cybex_calloc(1, sizeof(*r))) == NULL)
 		return CYBEX_ENOMEM;
-	if (core_json_parser_new(&r->jp) != 0) {
+	if (cybex_json_parser_new(&r->jp) != 0) {
 		cybex_free(r);
 		return CYBEX_ENOMEM;
 	}
@@ -105,7 +105,7 @@ cybex_stix_reader_free(struct cybex_stix_reader *r)
 		return;
 	json_decref(r->cur);
 	json_decref(r->env);
-	core_json_parser_free(r->jp);
+	cybex_json_parser_free(r->jp);
 	cybex_buf_free(&r->buf);
 	cybex_free(r);
 }
@@ -291,7 +291,7 @@ static int
 parse_at(struct cybex_stix_reader *r, size_t len, json_t **out,
     struct cybex_diag *d)
 {
-	int rc = core_json_parser_load(r->jp, r->buf.data + r->pos, len, out,
+	int rc = cybex_json_parser_load(r->jp, r->buf.data + r->pos, len, out,
 	    d);
 
 	if (rc != 0) {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "pattern_int.h"
 
 bool
@@ -27,7 +27,7 @@ pcanon_latin1(const char *s, size_t n, struct cybex_buf *out)
 		if ((unsigned char)s[i] < 0x80) {
 			cp = (unsigned char)s[i];
 			k = 1;
-		} else if ((k = core_utf8_decode((const unsigned char *)s + i,
+		} else if ((k = cybex_utf8_decode((const unsigned char *)s + i,
 		    n - i, &cp)) == 0 || cp > 255)
 			return false;
 		if (cybex_buf_putc(out, (char)cp) != 0)

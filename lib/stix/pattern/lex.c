@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "cybex/core.h"
 #include "pattern_int.h"
 
 void
@@ -44,7 +44,7 @@ plex_utf8_ok(const char *s, size_t n, size_t *bad)
 			i++;
 			continue;
 		}
-		if ((k = core_utf8_decode((const unsigned char *)s + i, n - i,
+		if ((k = cybex_utf8_decode((const unsigned char *)s + i, n - i,
 		    &cp)) == 0)
 			break;
 		i += k;
@@ -111,7 +111,7 @@ space_len(const struct plexer *lx, size_t i)
 		return 1;
 	if (c < 0x80)
 		return 0;
-	if ((k = core_utf8_decode((const unsigned char *)lx->s + i, lx->n - i,
+	if ((k = cybex_utf8_decode((const unsigned char *)lx->s + i, lx->n - i,
 	    &cp)) == 0)
 		return 0;
 	if (cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||

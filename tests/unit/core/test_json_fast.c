@@ -354,7 +354,7 @@ test_parser_reuse(void **state)
 		{ "{\"i\":1e999}", false },
 		{ "[{\"j\":null}]", true },
 	};
-	struct core_json_parser *p;
+	struct cybex_json_parser *p;
 	struct cybex_diag d;
 	json_error_t e;
 	json_t *v, *ref;
@@ -362,7 +362,7 @@ test_parser_reuse(void **state)
 	int r;
 
 	(void)state;
-	assert_int_equal(core_json_parser_new(&p), 0);
+	assert_int_equal(cybex_json_parser_new(&p), 0);
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 			ref = json_loads(seq[i].text, JFLAGS, &e);
@@ -377,7 +377,7 @@ test_parser_reuse(void **state)
 				assert_null(v);
 			json_decref(v);
 			/* And through the loader, as jansson would answer. */
-			r = core_json_parser_load(p, seq[i].text,
+			r = cybex_json_parser_load(p, seq[i].text,
 			    strlen(seq[i].text), &v, &d);
 			if (ref == NULL) {
 				assert_int_equal(r, CYBEX_EJSON);
@@ -390,8 +390,8 @@ test_parser_reuse(void **state)
 			json_decref(ref);
 		}
 	}
-	core_json_parser_free(p);
-	core_json_parser_free(NULL);
+	cybex_json_parser_free(p);
+	cybex_json_parser_free(NULL);
 }
 
 /*
