@@ -13,8 +13,7 @@
 #include "cybex/store.h"
 
 #include "cli.h"
-#include "config.h"
-#include "server.h"
+#include "serve.h"
 
 void
 cmd_serve_usage(FILE *f)

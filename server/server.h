@@ -20,6 +20,7 @@
 #include "cybex/store.h"
 
 #include "config.h"
+#include "serve.h"
 
 #define TAXII_MEDIA	"application/taxii+json;version=2.1"
 #define STIX_MEDIA	"application/stix+json;version=2.1"
@@ -95,8 +96,6 @@ struct srv {
 };
 
 /* http.c */
-/* Check a configuration as srv_start would (address, TLS pair, sizes). */
-int	 srv_check(const struct srv_config *c, struct cybex_diag *d);
 int	 srv_start(struct srv *s, struct cybex_diag *d);
 void	 srv_stop(struct srv *s);
 /* The port actually bound (useful with --listen 127.0.0.1:0). */
@@ -209,8 +208,5 @@ void	 events_stop(struct srv *s);
 enum MHD_Result	 api_v1(struct req *r, char **seg, size_t n);
 enum MHD_Result	 api_events_post(struct req *r);
 enum MHD_Result	 api_alerts_get(struct req *r, const char *id);
-
-/* serve.c: run until SIGTERM/SIGINT; 0 on a clean stop. */
-int	 serve_run(struct srv_config *cfg, const char *dsn);
 
 #endif /* CYBEX_SERVER_H */
