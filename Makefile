@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 CYBEX       = $(BUILD)/cli/cybex
 CONFORMANCE ?= tests/data/conformance
 
-.PHONY: all deps build run validate-examples check bench fuzz format clean
+.PHONY: all deps build run validate-examples check check-source bench fuzz clean
 
 all: build
 
@@ -36,8 +36,9 @@ bench: build
 fuzz: deps
 	@scripts/fuzz
 
-format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+# The house style and the module layering (also part of `make check`).
+check-source:
+	@scripts/check-source && scripts/check-layers
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -16,8 +16,9 @@
  * interval.  A body counts whole or not at all: while a failed write is
  * pending no body is analysed (503 with Retry-After: nothing counted,
  * send it again); a write that fails while a body is analysed does not
- * stop it (202 with write_pending: counted once, written later).  The same thread looks every --intel-refresh seconds for new
- * stored indicators and swaps in a rebuilt index.
+ * stop it (202 with write_pending: counted once, written later).  The
+ * same thread looks every --intel-refresh seconds for new stored
+ * indicators and swaps in a rebuilt index.
  *
  * Who sees which alert (docs/analysis.md): admins every alert; a member
  * the alerts of its own organization at every TLP, and the hub's

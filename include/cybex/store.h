@@ -220,7 +220,8 @@ struct cybex_row {
 	const char	*media_type;
 	const char	*json;		/* as received; NULL for manifests */
 	size_t		 len;
-	int64_t		 date_added_us;	/* in the queried collection (export: first) */
+	/* date_added in the queried collection (export: the first one) */
+	int64_t		 date_added_us;
 };
 typedef int	(*cybex_row_fn)(void *ud, const struct cybex_row *r);
 /*
@@ -629,8 +630,10 @@ int	 cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
 struct cybex_import_stats;
 struct cybex_import_opts {
 	const struct cybex_stix_opts	*stix;		/* reader/validator */
-	size_t				 batch;		/* objects per transaction (0 = 50000) */
-	bool				 all_or_nothing;	/* one transaction; any reject aborts */
+	/* objects per transaction (0 = 50000) */
+	size_t				 batch;
+	/* one transaction; any reject aborts */
+	bool				 all_or_nothing;
 	/* Called for each rejected object (validation errors, conflicts). */
 	cybex_diag_fn			 on_reject;
 	void				*ud;
