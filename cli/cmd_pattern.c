@@ -1,6 +1,7 @@
 /*
  * cybex pattern check [--strict] [--json] [--quiet] PATTERN
- * cybex pattern match --pattern PATTERN [--json] [--max-size N] FILE...
+ * cybex pattern match --pattern PATTERN|--patterns PFILE [--json]
+ *     [--max-size N] FILE...
  *
  * check parses and checks one STIX 2.1 pattern and prints every problem
  * as "pattern:1:COL: error|warning: message", then the pattern with a
@@ -12,7 +13,9 @@
  * is standard input), all together, so that FOLLOWEDBY, WITHIN and
  * REPEATS can span files, and prints the observations that take part in
  * the match.  Exit: 0 match, 1 no match, 2 error (bad pattern, unreadable
- * file, invalid observed-data, or a search too large to decide).
+ * file, invalid observed-data, or a search too large to decide).  With
+ * --patterns, every pattern of PFILE (one a line) is evaluated against the
+ * same observations, read once: exit 0 when any matches.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,8 +40,9 @@ cmd_pattern_usage(FILE *f)
 	fprintf(f,
 	    "usage: cybex pattern check [--strict] [--json] [--quiet] "
 	    "PATTERN\n"
-	    "       cybex pattern match --pattern PATTERN [--json] "
-	    "[--max-size N] FILE...\n\n"
+	    "       cybex pattern match --pattern PATTERN|--patterns PFILE "
+	    "[--json]\n"
+	    "                           [--max-size N] FILE...\n\n"
 	    "check: parse and check a STIX 2.1 pattern; every problem is "
 	    "printed as\n  pattern:1:COLUMN: error|warning: message [rule]\n"
 	    "  --strict     unknown object types and properties, literal "
@@ -52,11 +56,19 @@ cmd_pattern_usage(FILE *f)
 	    "in FILEs (bundles,\n"
 	    "JSON lists of bundles or of objects; '-' is standard input), "
 	    "all together,\nand print the observations that match.\n"
-	    "  --pattern P  the pattern (required)\n"
+	    "  --pattern P  the pattern\n"
+	    "  --patterns PFILE  many patterns, one a line ('#' starts a "
+	    "comment line;\n"
+	    "               '-' is standard input), each evaluated against "
+	    "the same\n"
+	    "               observations, read once; an invalid one is "
+	    "reported as\n"
+	    "               PFILE:LINE:COLUMN and nothing is evaluated\n"
 	    "  --json       machine-readable results on stdout\n"
 	    "  --max-size N largest input file (default 256M; k/M/G "
 	    "suffixes)\n"
-	    "  exit status: 0 match, 1 no match, 2 error\n");
+	    "  exit status: 0 match (with --patterns: any), 1 no match, "
+	    "2 error\n");
 }
 
 /* ---- check ---- */
@@ -224,35 +236,188 @@ slurp(const char *path, long long max, size_t *len)
 	return NULL;
 }
 
+/* One pattern to evaluate: from --pattern (line 0) or a line of a file. */
+struct mpat {
+	struct cybex_pattern	*p;
+	char			*text;
+	unsigned long		 line;
+};
+
+/*
+ * Read the patterns of FILE, one a line ('#' comments and blank lines
+ * skipped), appending to *v.  Every invalid pattern is reported as
+ * FILE:LINE:COLUMN; returns the number of invalid ones, or -1 when the
+ * file cannot be read.
+ */
+static long
+read_patterns(const char *path, long long max, struct mpat **v, size_t *n,
+    size_t *cap)
+{
+	struct cybex_diag d;
+	struct mpat *nv;
+	char *buf, *line, *nl, *e;
+	size_t len;
+	unsigned long ln = 0;
+	long bad = 0;
+
+	if ((buf = slurp(path, max, &len)) == NULL) {
+		fprintf(stderr, "cybex pattern match: %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	for (line = buf; line < buf + len; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) ==
+		    NULL)
+			nl = buf + len;
+		*nl = '\0';
+		ln++;
+		e = nl;
+		while (e > line && (e[-1] == '\r' || e[-1] == ' ' ||
+		    e[-1] == '\t'))
+			*--e = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL) {
+				fprintf(stderr, "cybex pattern match: out of "
+				    "memory\n");
+				bad = -1;
+				break;
+			}
+			*v = nv;
+		}
+		memset(&(*v)[*n], 0, sizeof(**v));
+		if (cybex_pattern_new(line, strlen(line), NULL, NULL, NULL,
+		    &(*v)[*n].p, &d) != 0) {
+			fprintf(stderr, "%s:%lu:%lu: error: %s\n", path, ln,
+			    d.column, d.message);
+			bad++;
+			continue;
+		}
+		if (((*v)[*n].text = strdup(line)) == NULL) {
+			cybex_pattern_free((*v)[*n].p);
+			fprintf(stderr, "cybex pattern match: out of memory\n");
+			bad = -1;
+			break;
+		}
+		(*v)[*n].line = ln;
+		(*n)++;
+	}
+	free(buf);
+	return bad;
+}
+
+/* Print the result of one pattern; *first tracks the JSON list. */
+static void
+print_result(const struct mpat *m, bool many, bool json,
+    const struct cybex_pattern_result *res,
+    struct cybex_pattern_obsset *set, const char **fileof,
+    struct cybex_buf *b, bool *first)
+{
+	size_t i;
+
+	if (json) {
+		cybex_buf_reset(b);
+		if (many) {
+			cybex_buf_puts(b, *first ? "{" : ",{");
+			if (m->line > 0) {
+				char ls[32];
+
+				snprintf(ls, sizeof(ls), "\"line\":%lu,",
+				    m->line);
+				cybex_buf_puts(b, ls);
+			}
+			cybex_buf_puts(b, "\"pattern\":");
+			cli_json_str(b, m->text);
+			cybex_buf_putc(b, ',');
+		} else
+			cybex_buf_putc(b, '{');
+		cybex_buf_puts(b, res->matched ? "\"matched\":true" :
+		    "\"matched\":false");
+		cybex_buf_puts(b, ",\"observations\":[");
+		for (i = 0; i < res->nobs; i++) {
+			cybex_buf_puts(b, i > 0 ? ",{\"file\":" : "{\"file\":");
+			cli_json_str(b, fileof[res->obs[i]]);
+			cybex_buf_puts(b, ",\"id\":");
+			cli_json_str(b, cybex_pattern_obsset_id(set,
+			    res->obs[i]));
+			cybex_buf_putc(b, '}');
+		}
+		cybex_buf_putc(b, ']');
+		if (!many) {
+			char tail[96];
+
+			snprintf(tail, sizeof(tail),
+			    ",\"observations_total\":%zu,\"bindings\":%zu}\n",
+			    cybex_pattern_obsset_count(set), res->nbindings);
+			cybex_buf_puts(b, tail);
+		} else
+			cybex_buf_putc(b, '}');
+		fwrite(b->data, 1, b->len, stdout);
+		*first = false;
+		return;
+	}
+	if (many)
+		printf("%s%lu: ", m->line > 0 ? "line " : "--pattern",
+		    m->line > 0 ? m->line : 0UL);
+	printf("%s: %zu of %zu observed-data object%s\n",
+	    res->matched ? "match" : "no match", res->nobs,
+	    cybex_pattern_obsset_count(set),
+	    cybex_pattern_obsset_count(set) == 1 ? "" : "s");
+	for (i = 0; i < res->nobs; i++) {
+		const char *id = cybex_pattern_obsset_id(set, res->obs[i]);
+		struct cybex_time f, l;
+		uint32_t count;
+		char fs[40], ls[40];
+
+		cybex_pattern_obsset_times(set, res->obs[i], &f, &l, &count);
+		if (cybex_time_format(&f, fs, sizeof(fs)) < 0 ||
+		    cybex_time_format(&l, ls, sizeof(ls)) < 0)
+			fs[0] = ls[0] = '\0';
+		printf("  %s: %s %s .. %s x%u\n", fileof[res->obs[i]],
+		    id != NULL ? id : "(no id)", fs, ls, (unsigned)count);
+	}
+}
+
 static int
 pattern_match(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "pattern", required_argument, NULL, 'p' },
+		{ "patterns", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cybex_pattern *p = NULL;
+	struct mpat *pats = NULL, *np;
+	size_t npats = 0, pcap = 0, nmatched = 0;
 	struct cybex_pattern_obsset *set = NULL;
 	struct cybex_pattern_result res;
 	struct cybex_diag d;
 	struct cybex_buf b;
-	const char *pat = NULL, **fileof = NULL;
+	const char *pat = NULL, *patfile = NULL, **fileof = NULL;
 	json_t **docs = NULL, *root;
 	long long max = MATCH_FILE_MAX_DEFAULT;
-	bool json = false;
+	bool json = false, many, first = true;
 	size_t len, i, ndocs = 0, before;
+	long bad;
 	char *text;
 	int ch, r, status = EXIT_TROUBLE;
 
 	memset(&res, 0, sizeof(res));
 	cybex_buf_init(&b, 1u << 20);
-	while ((ch = getopt_long(argc, argv, "p:jm:h", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:P:jm:h", lopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'p':
 			pat = optarg;
+			break;
+		case 'P':
+			patfile = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -273,24 +438,57 @@ pattern_match(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (pat == NULL || optind >= argc) {
-		fprintf(stderr, "cybex pattern match: need --pattern and at "
-		    "least one FILE\n");
+	if ((pat == NULL && patfile == NULL) || optind >= argc) {
+		fprintf(stderr, "cybex pattern match: need --pattern or "
+		    "--patterns, and at least one FILE\n");
 		goto out;
 	}
-	if (cybex_pattern_new(pat, strlen(pat), NULL, NULL, NULL, &p, &d) !=
-	    0) {
-		fprintf(stderr, "cybex pattern match: invalid pattern: column "
-		    "%lu: %s\n", d.column, d.message);
-		goto out;
+	if (patfile != NULL && strcmp(patfile, "-") == 0)
+		for (i = (size_t)optind; i < (size_t)argc; i++)
+			if (strcmp(argv[i], "-") == 0) {
+				fprintf(stderr, "cybex pattern match: standard "
+				    "input cannot hold both the patterns and "
+				    "observations\n");
+				goto out;
+			}
+	if (pat != NULL) {
+		if ((pats = calloc(1, sizeof(*pats))) == NULL)
+			goto oom;
+		pcap = 1;
+		if (cybex_pattern_new(pat, strlen(pat), NULL, NULL, NULL,
+		    &pats[0].p, &d) != 0) {
+			fprintf(stderr, "cybex pattern match: invalid pattern: "
+			    "column %lu: %s\n", d.column, d.message);
+			goto out;
+		}
+		if ((pats[0].text = strdup(pat)) == NULL) {
+			cybex_pattern_free(pats[0].p);
+			goto oom;
+		}
+		npats = 1;
 	}
+	if (patfile != NULL) {
+		if ((bad = read_patterns(patfile, max, &pats, &npats,
+		    &pcap)) != 0) {
+			if (bad > 0)
+				fprintf(stderr, "cybex pattern match: %ld "
+				    "invalid pattern%s in %s; nothing "
+				    "evaluated\n", bad, bad == 1 ? "" : "s",
+				    patfile);
+			goto out;
+		}
+		if (npats == 0) {
+			fprintf(stderr, "cybex pattern match: %s holds no "
+			    "pattern\n", patfile);
+			goto out;
+		}
+	}
+	many = patfile != NULL;
 	if (cybex_pattern_obsset_new(0, &set) != 0 ||
 	    (docs = calloc((size_t)(argc - optind), sizeof(*docs))) == NULL ||
 	    (fileof = calloc(CYBEX_PATTERN_OBS_MAX_DEFAULT,
-	    sizeof(*fileof))) == NULL) {
-		fprintf(stderr, "cybex pattern match: out of memory\n");
-		goto out;
-	}
+	    sizeof(*fileof))) == NULL)
+		goto oom;
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if ((text = slurp(argv[i], max, &len)) == NULL) {
 			fprintf(stderr, "cybex pattern match: %s: %s\n",
@@ -313,53 +511,44 @@ pattern_match(int argc, char **argv)
 		for (; before < cybex_pattern_obsset_count(set); before++)
 			fileof[before] = argv[i];
 	}
-	if ((r = cybex_pattern_match(p, set, NULL, &res, &d)) != 0) {
-		fprintf(stderr, "cybex pattern match: %s\n", d.message);
-		goto out;
-	}
-	status = res.matched ? EXIT_VALID : EXIT_INVALID;
-	if (json) {
-		printf("{\"matched\":%s,\"observations\":[",
-		    res.matched ? "true" : "false");
-		for (i = 0; i < res.nobs; i++) {
-			cybex_buf_reset(&b);
-			cybex_buf_puts(&b, i > 0 ? ",{\"file\":" : "{\"file\":");
-			cli_json_str(&b, fileof[res.obs[i]]);
-			cybex_buf_puts(&b, ",\"id\":");
-			cli_json_str(&b, cybex_pattern_obsset_id(set,
-			    res.obs[i]));
-			cybex_buf_putc(&b, '}');
-			fwrite(b.data, 1, b.len, stdout);
+	if (many && json)
+		printf("{\"patterns\":[");
+	for (i = 0; i < npats; i++) {
+		np = &pats[i];
+		cybex_pattern_result_clear(&res);
+		if ((r = cybex_pattern_match(np->p, set, NULL, &res, &d)) !=
+		    0) {
+			if (many)
+				fprintf(stderr, "%s:%lu: error: %s\n", patfile,
+				    np->line, d.message);
+			else
+				fprintf(stderr, "cybex pattern match: %s\n",
+				    d.message);
+			goto out;
 		}
-		printf("],\"observations_total\":%zu,\"bindings\":%zu}\n",
-		    cybex_pattern_obsset_count(set), res.nbindings);
-	} else {
-		printf("%s: %zu of %zu observed-data object%s\n",
-		    res.matched ? "match" : "no match", res.nobs,
-		    cybex_pattern_obsset_count(set),
-		    cybex_pattern_obsset_count(set) == 1 ? "" : "s");
-		for (i = 0; i < res.nobs; i++) {
-			const char *id = cybex_pattern_obsset_id(set,
-			    res.obs[i]);
-			struct cybex_time f, l;
-			uint32_t count;
-			char fs[40], ls[40];
-
-			cybex_pattern_obsset_times(set, res.obs[i], &f, &l,
-			    &count);
-			if (cybex_time_format(&f, fs, sizeof(fs)) < 0 ||
-			    cybex_time_format(&l, ls, sizeof(ls)) < 0)
-				fs[0] = ls[0] = '\0';
-			printf("  %s: %s %s .. %s x%u\n", fileof[res.obs[i]],
-			    id != NULL ? id : "(no id)", fs, ls,
-			    (unsigned)count);
-		}
+		if (res.matched)
+			nmatched++;
+		print_result(np, many, json, &res, set, fileof, &b, &first);
 	}
+	if (many && json)
+		printf("],\"matched\":%zu,\"patterns_total\":%zu,"
+		    "\"observations_total\":%zu}\n", nmatched, npats,
+		    cybex_pattern_obsset_count(set));
+	else if (many)
+		printf("%zu of %zu patterns match\n", nmatched, npats);
+	status = nmatched > 0 ? EXIT_VALID : EXIT_INVALID;
 	if (fflush(stdout) != 0)
 		status = EXIT_TROUBLE;
+	goto out;
+ oom:
+	fprintf(stderr, "cybex pattern match: out of memory\n");
  out:
 	cybex_pattern_result_clear(&res);
-	cybex_pattern_free(p);
+	for (i = 0; i < npats; i++) {
+		cybex_pattern_free(pats[i].p);
+		free(pats[i].text);
+	}
+	free(pats);
 	cybex_pattern_obsset_free(set);
 	for (i = 0; i < ndocs; i++)
 		json_decref(docs[i]);

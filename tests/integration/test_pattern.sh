@@ -30,6 +30,37 @@ printf '{"type":' > "$tmp/broken.json"
 expect_exit 2 "pattern match: unreadable observations" "$cybex" pattern match \
     --pattern "[ipv4-addr:value = '203.0.113.9']" "$tmp/broken.json"
 
+# Many patterns in one run, against the same observations.
+cat > "$tmp/pats.txt" <<'PATS'
+# C2 addresses
+[ipv4-addr:value ISSUBSET '198.51.100.0/24']
+
+[ipv4-addr:value = '203.0.113.9']
+[ipv4-addr:value = '198.51.100.3'] OR [domain-name:value = 'x.example']
+PATS
+out=$("$cybex" pattern match --patterns "$tmp/pats.txt" "$tmp/obs.json" "$tmp/obs.json" 2>&1); rc=$?
+case "$rc:$out" in
+"0:line 2: match: 2 of 2 observed-data objects"*"line 4: no match: 0 of 2"*"line 5: match: 2 of 2"*"2 of 3 patterns match"*)
+	ok "--patterns: each pattern by its line, against all files, read once";;
+*) not_ok "--patterns: each pattern by its line" "exit $rc: $out";; esac
+out=$("$cybex" pattern match --json --patterns "$tmp/pats.txt" "$tmp/obs.json" 2>&1); rc=$?
+case "$rc:$out" in
+'0:{"patterns":[{"line":2,"pattern":"[ipv4-addr:value ISSUBSET '"'"'198.51.100.0/24'"'"']","matched":true,"observations":[{"file":'*'{"line":4,'*'"matched":false,"observations":[]}'*'],"matched":2,"patterns_total":3,"observations_total":1}')
+	ok "--patterns --json: one result per pattern and the totals";;
+*) not_ok "--patterns --json" "exit $rc: $out";; esac
+printf "[ipv4-addr:value = '203.0.113.9']\n" > "$tmp/none.txt"
+expect_exit 1 "--patterns: none matches: exit 1" "$cybex" pattern match --patterns "$tmp/none.txt" "$tmp/obs.json"
+printf "[ipv4-addr:value = '1.2.3.4']\n[ipv4-addr:value = \n[file:name = 'a']\n" > "$tmp/badp.txt"
+out=$("$cybex" pattern match --patterns "$tmp/badp.txt" "$tmp/obs.json" 2>&1); rc=$?
+case "$rc:$out" in
+"2:$tmp/badp.txt:2:"*"error:"*"1 invalid pattern in"*"nothing evaluated"*)
+	case $out in *"line 1:"*) not_ok "--patterns: an invalid line is reported, nothing evaluated" "$out";;
+	*) ok "--patterns: an invalid line is reported as FILE:LINE:COLUMN, nothing evaluated";; esac;;
+*) not_ok "--patterns: an invalid line is reported as FILE:LINE:COLUMN" "exit $rc: $out";; esac
+printf '# nothing\n\n' > "$tmp/empty.txt"
+expect_exit 2 "--patterns: a file without patterns is an error" "$cybex" pattern match --patterns "$tmp/empty.txt" "$tmp/obs.json"
+expect_exit 2 "--patterns -: standard input cannot be both" "$cybex" pattern match --patterns - - < /dev/null
+
 out=$("$cybex" index build "$ex"/*.json "$ex"/threat-reports/*.json 2>&1)
 case $out in *"indicators"*"indexed"*) ok "index build over the examples";;
 *) not_ok "index build over the examples" "$out";; esac
