@@ -49,6 +49,8 @@ int	cmd_ingest(int argc, char **argv);
 void	cmd_ingest_usage(FILE *f);
 int	cmd_alerts(int argc, char **argv);
 void	cmd_alerts_usage(FILE *f);
+int	cmd_cvss(int argc, char **argv);
+void	cmd_cvss_usage(FILE *f);
 /* A new password from --password, stdin or a prompt, hashed into out. */
 int	cli_new_password(const char *given, bool from_stdin, char *out);
 

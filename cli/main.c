@@ -39,6 +39,8 @@ static const struct cli_cmd cmds[] = {
 	    "sightings and alerts", cmd_ingest, cmd_ingest_usage },
 	{ "alerts", "list, show or close the alerts of the detectors",
 	    cmd_alerts, cmd_alerts_usage },
+	{ "cvss", "score CVSS v2.0, v3.0, v3.1 and v4.0 vectors", cmd_cvss,
+	    cmd_cvss_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
