@@ -1104,6 +1104,71 @@ test_query_spec_version(void **state)
 }
 
 /*
+ * With no spec_version asked for, an object is shown in its latest spec
+ * version (TAXII 2.1 match[spec_version]): a 2.1 version wins over a later
+ * modified 2.0 one, for last, first and all versions alike.
+ */
+static void
+test_query_spec_version_latest(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	const char *sv20[1] = { "2.0" };
+	struct ob o;
+	struct rows rs;
+	char v20a[512], v20b[512];
+
+	oid(o.id, sizeof(o.id), "identity", 7);
+	/* STIX 2.0 style (no spec_version), modified after the 2.1 ones. */
+	snprintf(v20a, sizeof(v20a), "{\"type\":\"identity\",\"id\":\"%s\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T2 "\",\"name\":\"x\"}",
+	    o.id);
+	snprintf(v20b, sizeof(v20b), "{\"type\":\"identity\",\"id\":\"%s\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T3 "\",\"name\":\"x\"}",
+	    o.id);
+	put_expect(f, f->def, v20a, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, v20b, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 7, T0, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 7, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	assert_string_equal(rs.r[0].version, "2020-02-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_FIRST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "2020-01-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	assert_string_equal(rs.r[1].spec_version, "2.1");
+	rows_free(&rs);
+	/* Asked for, 2.0 is there, its own last version. */
+	q.versions = 0;
+	q.spec_versions = sv20;
+	q.nspec_versions = 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "2020-04-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	/* The manifest follows the same rule. */
+	q.spec_versions = NULL;
+	q.nspec_versions = 0;
+	q.versions = CYBEX_VERSION_ALL;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(cybex_store_manifest(f->s, &q, collect, &rs, &(struct
+	    cybex_page){ 0 }, &dg), 0);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+}
+
+/*
  * Page through q with limit, adding `grow` new objects (numbered from
  * *next_n) after each of the first `grow_pages` pages.  Checks every page.
  */
@@ -2735,6 +2800,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_query_match_id_type),
 		T(test_query_versions),
 		T(test_query_spec_version),
+		T(test_query_spec_version_latest),
 		T(test_query_paging),
 		T(test_query_paging_while_adding),
 		T(test_query_errors),
