@@ -144,6 +144,54 @@ int	 cybex_store_status_get(struct cybex_store *s, const char *api_root,
 	    const char *id, struct cybex_arena *a, struct cybex_status *out,
 	    struct cybex_diag *d);
 
+/*
+ * Durable add-objects work.  A server that answers an add-objects request
+ * with 202 first stores the request as a job, in the same transaction as
+ * the new status, so that the accepted work survives a crash; a worker
+ * takes the jobs oldest first and removes each in the transaction that
+ * completes its status.  A removed status takes its job with it.
+ */
+struct cybex_status_job {
+	int64_t		 jid;		/* increases in the order of adding */
+	char		 status_id[CYBEX_UUID_STRLEN + 1];
+	const char	*api_root;	/* of the status */
+	const char	*coll_id;
+	int64_t		 uid;		/* of the status */
+	int64_t		 created_us;	/* of the status */
+};
+/*
+ * Add the job of status status_id (which must exist: put it first, in
+ * the same transaction) for collection coll_id; body[0..len) is the
+ * request body, kept as it is.  CYBEX_ENOTFOUND when there is no such
+ * status, CYBEX_EEXIST when it has a job already.
+ */
+int	 cybex_store_status_job_add(struct cybex_store *s,
+	    const char *status_id, const char *coll_id, const char *body,
+	    size_t len, struct cybex_diag *d);
+/*
+ * The oldest job whose jid is greater than after: *out (strings in arena
+ * a) and its body appended to *body (caller's buffer, within its cap:
+ * CYBEX_ETOOBIG).  CYBEX_ENOTFOUND when there is none.
+ */
+int	 cybex_store_status_job_next(struct cybex_store *s, int64_t after,
+	    struct cybex_arena *a, struct cybex_status_job *out,
+	    struct cybex_buf *body, struct cybex_diag *d);
+/* Remove the job of status status_id; CYBEX_ENOTFOUND when it has none. */
+int	 cybex_store_status_job_remove(struct cybex_store *s,
+	    const char *status_id, struct cybex_diag *d);
+/* The number of jobs not yet removed. */
+int	 cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
+	    struct cybex_diag *d);
+/*
+ * Expire status resources: remove the complete ones last updated before
+ * before_us, then, while the details of the complete ones left take more
+ * than max_bytes together (0 = no bound), the least recently updated.
+ * Statuses that still have a job are kept.  *removed (may be NULL) gets
+ * the number removed.
+ */
+int	 cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
+	    uint64_t max_bytes, uint64_t *removed, struct cybex_diag *d);
+
 /* ---- writing objects ---- */
 enum cybex_put_result {
 	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */
