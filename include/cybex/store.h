@@ -675,6 +675,24 @@ int	 cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
 
 /* ---- import: the streaming loop shared by the CLI and the server ---- */
 struct cybex_import_stats;
+
+/* What became of one object of an import (cybex_import_opts.on_object). */
+enum cybex_import_outcome {
+	CYBEX_IMPORT_ADDED = 1,		/* stored: a new version */
+	CYBEX_IMPORT_LINKED,		/* stored: known, new to the collection */
+	CYBEX_IMPORT_PRESENT,		/* already there, the same */
+	CYBEX_IMPORT_INVALID,		/* failed validation (CYBEX_ESTIX) */
+	CYBEX_IMPORT_REFUSED,		/* the store said no: ECONFLICT, EPOLICY */
+};
+struct cybex_import_object {
+	uint64_t			 index;	/* among the input's objects, from 0 */
+	const json_t			*json;	/* valid during the call */
+	enum cybex_import_outcome	 outcome;
+	int				 code;	/* rejected: why (CYBEX_E*); else 0 */
+	/* Rejected: the first reason, located in the input; else NULL. */
+	const struct cybex_diag		*diag;
+};
+
 struct cybex_import_opts {
 	const struct cybex_stix_opts	*stix;		/* reader/validator */
 	size_t				 batch;		/* objects per transaction (0 = 50000) */
@@ -691,6 +709,31 @@ struct cybex_import_opts {
 	 * caller's; 2: two threads.  The results are the same.
 	 */
 	int				 threads;
+	/*
+	 * Called for each object (not for skipped ones), in input order,
+	 * once its outcome is known: whether it is stored is settled when
+	 * its batch commits (the stored ones of a batch that fails to
+	 * commit are not stored).
+	 */
+	void				(*on_object)(void *ud,
+					    const struct cybex_import_object *ob);
+	/*
+	 * Called in each batch's transaction just before its commit, st
+	 * counting what the commit will hold (st->objects); last is true
+	 * for the commit after the input was read to its end.  What it
+	 * writes commits with the batch (progress that must agree with
+	 * what is stored); non-zero rolls the batch back and ends the
+	 * import with that code (d set).
+	 */
+	int				(*before_commit)(void *ud,
+					    const struct cybex_import_stats *st,
+					    bool last, struct cybex_diag *d);
+	/*
+	 * The first skip objects are read and passed over: neither stored
+	 * nor reported (resuming an import whose first skip objects were
+	 * committed).
+	 */
+	uint64_t			 skip;
 };
 struct cybex_import_stats {
 	uint64_t	 objects;	/* read */
@@ -701,6 +744,7 @@ struct cybex_import_stats {
 	uint64_t	 committed;	/* objects in committed batches */
 	unsigned long long bytes;	/* input consumed */
 	uint64_t	 bad_bundles;	/* bundle envelopes with errors */
+	uint64_t	 skipped;	/* passed over (opts.skip), in objects */
 };
 /*
  * Read STIX from r (bundles, objects, lists, JSON lines), validate each
