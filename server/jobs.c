@@ -17,7 +17,8 @@
  * status-details need an id): they are counted in failure_count and
  * listed in "x_cybex_failures_without_id" by their index in the request.
  *
- * The number of stored jobs is bounded (QUEUE_MAX, then 503).  Complete
+ * The number of stored jobs is bounded (--max-queued-adds, then 503; the
+ * status is written only after that check).  Complete
  * statuses expire after --status-ttl, and the oldest go first when they
  * take more than --status-max-bytes together; the worker sweeps at
  * start-up, after every job and at least hourly.  A job that cannot be
@@ -34,7 +35,6 @@
 
 #include "server.h"
 
-#define QUEUE_MAX	64
 #define BATCH		500
 #define SWEEP_S		3600	/* at least this often */
 #define NOID_KEY	"x_cybex_failures_without_id"
@@ -155,14 +155,16 @@ jobs_accept(struct jobs *js, struct cybex_store *s, const char *api_root,
 	/* First the queue: a status is written only for work taken on. */
 	if (n > 0) {
 		pthread_mutex_lock(&js->mu);
-		if (js->n < QUEUE_MAX && !js->stopping) {
+		if (js->n < (size_t)js->srv->cfg.max_queued_adds &&
+		    !js->stopping) {
 			js->n++;
 			reserved = true;
 		}
 		pthread_mutex_unlock(&js->mu);
 		if (!reserved)
-			return cybex_diag_set(d, CYBEX_ETOOBIG, "%d add-objects "
-			    "requests are waiting already", QUEUE_MAX);
+			return cybex_diag_set(d, CYBEX_ETOOBIG, "%lld "
+			    "add-objects requests are waiting already",
+			    (long long)js->srv->cfg.max_queued_adds);
 	}
 	cybex_uuid_v4(&u);
 	cybex_uuid_format(&u, st->id);

@@ -2,7 +2,8 @@
 # Add-objects requests end to end: the API root's max_content_length (413,
 # also chunked), objects without an id (failures, never an empty id),
 # committed batches reported as stored when a later batch fails, work
-# answered 202 done after kill -9 and a restart, and status expiry.
+# answered 202 done after kill -9 and a restart, the queue bound checked
+# before a status is written (503 leaves none), and status expiry.
 # usage: test_taxii_jobs.sh CYBEX CONFORMANCE_DIR JGET TAXII_FIXTURE
 set -u
 cybex=$1; jget=$3; fixture=$4
@@ -106,7 +107,7 @@ expect_error 404 "an object of the failed batch is not"
 sqlite3 "$db" "DROP TRIGGER boom;"
 
 # ---- kill -9 after 202: the accepted work is done after the restart ----
-idents 40000 10000 "$tmp/a.json"
+idents 20000 10000 "$tmp/a.json"
 idents 3 60000 "$tmp/b3.json"
 post "$tmp/a.json" "$main"
 sa=$sid; ca=$code
@@ -122,23 +123,38 @@ done_ok() {	# done_ok ID TOTAL DESC [TRIES]: complete, every object stored
 	if [ "$(jv /status) $(jv /success_count) $(jv /failure_count)" = "complete $2 0" ]; then ok "$3"
 	else not_ok "$3" "$(head -c 400 "$tmp/b")"; fi
 }
-done_ok "$sa" 40000 "after the restart the big request completes with all 40000 stored" 6
+done_ok "$sa" 20000 "after the restart the big request completes with all 20000 stored" 6
 grep -q "event=add-objects-waiting .*jobs=2" "$srv_err" &&
     ok "...the restarted server found the two stored jobs" ||
     not_ok "...the restarted server found the two stored jobs" "$(grep add-objects "$srv_err")"
 done_ok "$sb" 3 "...and the one queued behind it (never started) completes with its 3"
 call "$main/objects/$(ident_id 60002)/"
 expect_code 200 "the queued request's objects are there"
-is "$(count_in main)" $((2 + 500 + 40000 + 3)) "the collection holds every object accepted"
+is "$(count_in main)" $((2 + 500 + 20000 + 3)) "the collection holds every object accepted"
+
+# ---- the queue is checked before any status is written ----
+srv_stop again
+srv_start queue --max-queued-adds 1 --max-objects 50000 --max-body 32M || { tap_done; exit 1; }
+main=$url/api1/collections/$c1
+idents 20000 100000 "$tmp/q.json"
+nstatus() { sqlite3 "$db" "SELECT COUNT(*) FROM status"; }
+post "$tmp/q.json" "$main"; sq=$sid
+expect_code 202 "with --max-queued-adds 1, a big request is accepted"
+before=$(nstatus)
+post "$tmp/b3.json" "$main"
+expect_error 503 "...and one more while it runs gets 503"
+is "$(nstatus)" "$before" "...and no status was written for it (none left pending forever)"
+wait_status "$sq" || not_ok "the big request completes" "$(cat "$tmp/b")"
 
 # ---- expiry: complete statuses beyond --status-max-bytes go, oldest first ----
-srv_stop again
+srv_stop queue
 srv_start expire --status-max-bytes 4k || { tap_done; exit 1; }
 main=$url/api1/collections/$c1
-call "$url/api1/status/$sa/"
-expect_error 404 "at start-up, statuses beyond 4k together are removed (the 40000-object one)"
-call "$url/api1/status/$sb/"
-expect_code 200 "...the newest ones within 4k are kept"
+call "$url/api1/status/$sq/"
+expect_error 404 "at start-up, statuses beyond 4k together are removed (a 20000-object one)"
+kept=$(sqlite3 "$db" "SELECT COALESCE(SUM(length(CAST(detail AS BLOB))), 0) FROM status WHERE complete = 1")
+[ "$kept" -le 4096 ] && ok "...the complete statuses left take at most 4k ($kept bytes)" ||
+    not_ok "...the complete statuses left take at most 4k" "$kept bytes"
 idents 20 70000 "$tmp/e1.json"
 idents 20 70100 "$tmp/e2.json"
 post "$tmp/e1.json" "$main"; s1=$sid
