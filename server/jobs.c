@@ -45,6 +45,14 @@ struct jobs {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	size_t			 n;	/* stored jobs (and places reserved) */
+	/*
+	 * Requests storing a job now.  SQLite has one writer and its busy
+	 * handler polls: a worker that begins its next batch at once after
+	 * each commit would keep the lock from them until the job is done.
+	 * After each batch it lets them write first.
+	 */
+	unsigned		 accepting;
+	pthread_cond_t		 accepted;
 	bool			 kick;	/* a job was stored since the last look */
 	bool			 stopping;
 };
@@ -183,14 +191,18 @@ jobs_accept(struct jobs *js, struct cybex_store *s, const char *api_root,
 		goto out;
 	}
 	/* The status and the job together, or neither. */
-	if ((rc = cybex_store_begin(s, d)) != 0)
-		goto out;
-	if ((rc = cybex_store_status_put(s, st, d)) != 0 ||
+	pthread_mutex_lock(&js->mu);
+	js->accepting++;
+	pthread_mutex_unlock(&js->mu);
+	rc = cybex_store_begin(s, d);
+	if (rc == 0 && ((rc = cybex_store_status_put(s, st, d)) != 0 ||
 	    (rc = cybex_store_status_job_add(s, st->id, coll_id, body, len,
-	    d)) != 0 || (rc = cybex_store_commit(s, d)) != 0) {
+	    d)) != 0 || (rc = cybex_store_commit(s, d)) != 0))
 		cybex_store_rollback(s);
-		goto out;
-	}
+	pthread_mutex_lock(&js->mu);
+	js->accepting--;
+	pthread_cond_broadcast(&js->accepted);
+	pthread_mutex_unlock(&js->mu);
  out:
 	pthread_mutex_lock(&js->mu);
 	if (reserved && rc != 0)
@@ -211,6 +223,7 @@ jobs_accept(struct jobs *js, struct cybex_store *s, const char *api_root,
 /* ---- running one job ---- */
 
 struct run {
+	struct jobs		*js;
 	struct srv		*srv;
 	struct cybex_store	*s;
 	struct cybex_status	 st;
@@ -364,6 +377,13 @@ on_batch(void *ud, const struct cybex_import_stats *ist)
 	r->c_nfail = r->nfail;
 	if (r->last_pending)
 		r->finished = true;
+	/* Requests waiting to store their job go first. */
+	if (r->js != NULL) {
+		pthread_mutex_lock(&r->js->mu);
+		while (r->js->accepting > 0)
+			pthread_cond_wait(&r->js->accepted, &r->js->mu);
+		pthread_mutex_unlock(&r->js->mu);
+	}
 }
 
 static void
@@ -435,6 +455,7 @@ run_job(struct jobs *js, struct cybex_store *s,
 		goto keep;
 	}
 	on_batch(&r, NULL);	/* the committed outcomes */
+	r.js = js;
 	rc = jobs_scan(body, len, INT32_MAX, &r.index, &n, &d);
 	if (rc == 0 && (n != cur.total || r.done > n))
 		rc = cybex_diag_set(&d, CYBEX_EINTERNAL, "the stored request "
@@ -649,7 +670,9 @@ jobs_start(struct srv *s, struct jobs **out)
 	js->kick = n > 0;
 	pthread_mutex_init(&js->mu, NULL);
 	pthread_cond_init(&js->cv, NULL);
+	pthread_cond_init(&js->accepted, NULL);
 	if (pthread_create(&js->th, NULL, worker, js) != 0) {
+		pthread_cond_destroy(&js->accepted);
 		pthread_cond_destroy(&js->cv);
 		pthread_mutex_destroy(&js->mu);
 		cybex_free(js);
@@ -669,6 +692,7 @@ jobs_stop(struct jobs *js)
 	pthread_cond_broadcast(&js->cv);
 	pthread_mutex_unlock(&js->mu);
 	pthread_join(js->th, NULL);
+	pthread_cond_destroy(&js->accepted);
 	pthread_cond_destroy(&js->cv);
 	pthread_mutex_destroy(&js->mu);
 	cybex_free(js);
