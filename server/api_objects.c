@@ -444,68 +444,23 @@ taxii_delete_object(struct req *r, const char *root, const char *coll,
 
 /* ---- add objects ---- */
 
-/*
- * A first pass over the envelope in the request thread: is it well-formed
- * JSON, how many objects, which (for the pending list)?  Parsing twice is
- * the price of answering malformed input with 400 at once and giving an
- * exact total_count.
- */
-static int
-prescan(struct req *r, json_t **pendings, size_t *n, struct cybex_diag *d)
-{
-	struct cybex_stix_opts o = { 0 };
-	struct cybex_stix_reader *rd = NULL;
-	struct cybex_stix_item it;
-	const char *id, *mod;
-	json_t *p;
-	int rc;
-
-	*n = 0;
-	if ((*pendings = json_array()) == NULL)
-		return CYBEX_ENOMEM;
-	if ((rc = cybex_stix_reader_new_mem(r->body.data, r->body.len, &o,
-	    &rd)) != 0)
-		return rc;
-	while ((rc = cybex_stix_reader_next(rd, &it, d)) == 1) {
-		if (it.kind != CYBEX_STIX_ITEM_OBJECT)
-			continue;
-		if (!it.in_bundle) {
-			rc = cybex_diag_set(d, CYBEX_ESTIX, "the body must be a "
-			    "TAXII envelope: {\"objects\": [...]}");
-			break;
-		}
-		if (++*n > (size_t)r->srv->cfg.max_objects) {
-			rc = cybex_diag_set(d, CYBEX_ETOOBIG, "more than %lld "
-			    "objects in one request",
-			    (long long)r->srv->cfg.max_objects);
-			break;
-		}
-		id = json_string_value(json_object_get(it.json, "id"));
-		mod = json_string_value(json_object_get(it.json, "modified"));
-		p = json_pack("{s:s}", "id", id != NULL ? id : "");
-		if (p != NULL && mod != NULL)
-			json_object_set_new(p, "version", json_string(mod));
-		json_array_append_new(*pendings, p);
-	}
-	cybex_stix_reader_free(rd);
-	return rc < 0 ? rc : 0;
-}
-
 enum MHD_Result
 taxii_add_objects(struct req *r, const char *root, const char *coll)
 {
 	struct cybex_collection c;
+	struct cybex_api_root ar;
 	struct cybex_status st;
-	struct cybex_uuid u;
 	struct cybex_diag d;
 	enum MHD_Result mr;
-	json_t *pendings = NULL, *detail;
-	char *dtext;
+	json_t *index = NULL;
+	char *dtext = NULL;
+	int64_t limit;
 	size_t n;
 	bool rd, wr;
 	int rc;
 
-	if (!load_collection(r, root, coll, NEED_WRITE, &c, &rd, &wr, &mr))
+	if (!load_collection(r, root, coll, NEED_WRITE, &c, &rd, &wr, &mr) ||
+	    !load_root(r, root, &ar, &mr))
 		return mr;
 	if (!content_is_taxii(MHD_lookup_connection_value(r->conn,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
@@ -514,39 +469,41 @@ taxii_add_objects(struct req *r, const char *root, const char *coll)
 	if (r->body.len == 0)
 		return reply_taxii_error(r, 400, "Bad Request", "the request "
 		    "has no body");
+	/* What the API root advertises (chunked bodies are counted too). */
+	limit = ar.max_content_length > 0 && ar.max_content_length <
+	    r->srv->cfg.max_body ? ar.max_content_length : r->srv->cfg.max_body;
+	if ((int64_t)r->body.len > limit)
+		return reply_taxii_error(r, 413, "Payload Too Large", "the "
+		    "request body is larger than this API root's "
+		    "max_content_length of %lld bytes", (long long)limit);
+	/*
+	 * A first pass over the envelope here: malformed input is answered
+	 * 400 at once, and total_count is exact.
+	 */
 	cybex_diag_clear(&d);
-	if ((rc = prescan(r, &pendings, &n, &d)) != 0) {
-		json_decref(pendings);
-		if (rc == CYBEX_ETOOBIG && strstr(d.message, "objects") != NULL)
+	if ((rc = jobs_scan(r->body.data, r->body.len, r->srv->cfg.max_objects,
+	    &index, &n, &d)) != 0) {
+		if (rc == CYBEX_ETOOBIG)
 			return reply_taxii_error(r, 413, "Payload Too Large",
 			    "%s", d.message);
+		if (rc == CYBEX_ENOMEM)
+			return reply_taxii_error(r, 500, "Internal Server Error",
+			    "out of memory");
 		return reply_taxii_error(r, 400, "Bad Request", "%lu:%lu: %s",
 		    d.line, d.column, d.message);
 	}
-	memset(&st, 0, sizeof(st));
-	cybex_uuid_v4(&u);
-	cybex_uuid_format(&u, st.id);
-	st.api_root = root;
-	st.uid = r->who.uid;
-	st.created_us = r->t0_us;
-	st.total = st.pending = n;
-	st.complete = n == 0;
-	detail = json_pack("{s:o}", "pendings", pendings);
-	dtext = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
-	json_decref(detail);
-	st.detail = dtext;
-	rc = cybex_store_status_put(req_store(r, &d), &st, &d);
-	if (rc != 0) {
-		free(dtext);
-		return reply_store_error(r, &d);
-	}
-	if (n > 0 && (rc = jobs_submit(r->srv->jobs, root, c.id, r->who.uid,
-	    st.id, st.created_us, &r->body, &r->body_held)) != 0) {
-		free(dtext);
+	/* Stored, with its status, before the answer: a 202 is kept. */
+	rc = jobs_accept(r->srv->jobs, req_store(r, &d), root, c.id,
+	    r->who.uid, r->t0_us, r->body.data, r->body.len, index, &st,
+	    &dtext, &d);
+	json_decref(index);
+	if (rc == CYBEX_ETOOBIG) {
 		reply_header(r, "Retry-After", "10");
 		return reply_taxii_error(r, 503, "Service Unavailable", "too "
 		    "many add-objects requests are queued; try again");
 	}
+	if (rc != 0)
+		return reply_store_error(r, &d);
 	srv_log(r->srv, CYBEX_LOG_INFO, "add-objects", "status", st.id,
 	    "collection", c.id, "user", r->who.name, NULL);
 	mr = reply_json(r, 202, status_json(&st));

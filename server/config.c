@@ -79,6 +79,15 @@ const struct cfg_setting srv_settings[] = {
 	{ "intel-refresh", CFG_SECONDS, "60", 1, 86400, false,
 	    OFF(intel_refresh), "seconds between looks for new stored "
 	    "indicators (the matching index is rebuilt when there are)" },
+	{ "max-queued-adds", CFG_INT, "64", 1, 100000, false,
+	    OFF(max_queued_adds), "most add-objects requests accepted and not "
+	    "yet done; beyond it they get 503" },
+	{ "status-ttl", CFG_SECONDS, "604800", 60, 315360000, false,
+	    OFF(status_ttl), "seconds a complete add-objects status is kept "
+	    "after its last change (default 7 days)" },
+	{ "status-max-bytes", CFG_SIZE, "256M", 0, 1LL << 40, false,
+	    OFF(status_max_bytes), "most bytes of complete add-objects "
+	    "statuses kept; beyond it the oldest go first (0 = no bound)" },
 	{ NULL, 0, NULL, 0, 0, false, 0, NULL },
 };
 

@@ -46,6 +46,9 @@ struct srv_config {
 	char		*config_file;
 	int64_t		 events_flush;		/* seconds */
 	int64_t		 intel_refresh;		/* seconds */
+	int64_t		 max_queued_adds;	/* add-objects jobs waiting */
+	int64_t		 status_ttl;		/* seconds */
+	int64_t		 status_max_bytes;	/* 0 = no bound */
 	/* Where each value came from, for --check-config. */
 	const char	*origin[32];
 };

@@ -187,18 +187,34 @@ enum MHD_Result	 taxii_versions(struct req *r, const char *root,
 enum MHD_Result	 taxii_manifest(struct req *r, const char *root,
 		    const char *coll);
 
-/* jobs.c: add-objects requests processed in the background. */
+/*
+ * jobs.c: add-objects requests, stored when accepted and done in the
+ * background (resumed after a restart).
+ */
 int	 jobs_start(struct srv *s, struct jobs **out);
-/* Finish queued jobs, then stop. */
+/* Finish the stored jobs, then stop. */
 void	 jobs_stop(struct jobs *j);
 /*
- * Queue a job: takes over body (reset on success) and the *held bytes of
- * the upload budget (set to 0), given back when the job is done.  CYBEX_ETOOBIG when
- * the queue is full (the caller answers 503).
+ * Read an add-objects body: *index (new reference) gets one entry per
+ * object, {"id", "version"} or null for an object without a usable id;
+ * *n their number.  CYBEX_EJSON (d: line, column) for malformed JSON,
+ * CYBEX_ESTIX when it is no TAXII envelope, CYBEX_ETOOBIG past
+ * max_objects.
  */
-int	 jobs_submit(struct jobs *j, const char *api_root, const char *coll_id,
-	    int64_t uid, const char *status_id, int64_t created_us,
-	    struct cybex_buf *body, size_t *held);
+int	 jobs_scan(const char *body, size_t len, int64_t max_objects,
+	    json_t **index, size_t *n, struct cybex_diag *d);
+/*
+ * Accept the request whose objects jobs_scan listed in index: when the
+ * queue has room, store its pending status and (when it has objects) the
+ * job in one transaction.  *st gets the status and *detail its detail
+ * text (malloc'd, the caller frees; st->detail points at it).
+ * CYBEX_ETOOBIG when the queue is full (nothing stored: 503), a store
+ * error otherwise (nothing stored).
+ */
+int	 jobs_accept(struct jobs *j, struct cybex_store *s,
+	    const char *api_root, const char *coll_id, int64_t uid,
+	    int64_t created_us, const char *body, size_t len, json_t *index,
+	    struct cybex_status *st, char **detail, struct cybex_diag *d);
 
 /* api_events.c: the REST API's events and alerts (/api/v1/...). */
 /* The analysis pipeline and its timer; events_stop flushes it. */

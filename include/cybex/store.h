@@ -144,6 +144,54 @@ int	 cybex_store_status_get(struct cybex_store *s, const char *api_root,
 	    const char *id, struct cybex_arena *a, struct cybex_status *out,
 	    struct cybex_diag *d);
 
+/*
+ * Durable add-objects work.  A server that answers an add-objects request
+ * with 202 first stores the request as a job, in the same transaction as
+ * the new status, so that the accepted work survives a crash; a worker
+ * takes the jobs oldest first and removes each in the transaction that
+ * completes its status.  A removed status takes its job with it.
+ */
+struct cybex_status_job {
+	int64_t		 jid;		/* increases in the order of adding */
+	char		 status_id[CYBEX_UUID_STRLEN + 1];
+	const char	*api_root;	/* of the status */
+	const char	*coll_id;
+	int64_t		 uid;		/* of the status */
+	int64_t		 created_us;	/* of the status */
+};
+/*
+ * Add the job of status status_id (which must exist: put it first, in
+ * the same transaction) for collection coll_id; body[0..len) is the
+ * request body, kept as it is.  CYBEX_ENOTFOUND when there is no such
+ * status, CYBEX_EEXIST when it has a job already.
+ */
+int	 cybex_store_status_job_add(struct cybex_store *s,
+	    const char *status_id, const char *coll_id, const char *body,
+	    size_t len, struct cybex_diag *d);
+/*
+ * The oldest job whose jid is greater than after: *out (strings in arena
+ * a) and its body appended to *body (caller's buffer, within its cap:
+ * CYBEX_ETOOBIG).  CYBEX_ENOTFOUND when there is none.
+ */
+int	 cybex_store_status_job_next(struct cybex_store *s, int64_t after,
+	    struct cybex_arena *a, struct cybex_status_job *out,
+	    struct cybex_buf *body, struct cybex_diag *d);
+/* Remove the job of status status_id; CYBEX_ENOTFOUND when it has none. */
+int	 cybex_store_status_job_remove(struct cybex_store *s,
+	    const char *status_id, struct cybex_diag *d);
+/* The number of jobs not yet removed. */
+int	 cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
+	    struct cybex_diag *d);
+/*
+ * Expire status resources: remove the complete ones last updated before
+ * before_us, then, while the details of the complete ones left take more
+ * than max_bytes together (0 = no bound), the least recently updated.
+ * Statuses that still have a job are kept.  *removed (may be NULL) gets
+ * the number removed.
+ */
+int	 cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
+	    uint64_t max_bytes, uint64_t *removed, struct cybex_diag *d);
+
 /* ---- writing objects ---- */
 enum cybex_put_result {
 	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */
@@ -628,6 +676,24 @@ int	 cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
 
 /* ---- import: the streaming loop shared by the CLI and the server ---- */
 struct cybex_import_stats;
+
+/* What became of one object of an import (cybex_import_opts.on_object). */
+enum cybex_import_outcome {
+	CYBEX_IMPORT_ADDED = 1,		/* stored: a new version */
+	CYBEX_IMPORT_LINKED,		/* stored: known, new to the collection */
+	CYBEX_IMPORT_PRESENT,		/* already there, the same */
+	CYBEX_IMPORT_INVALID,		/* failed validation (CYBEX_ESTIX) */
+	CYBEX_IMPORT_REFUSED,		/* the store said no: ECONFLICT, EPOLICY */
+};
+struct cybex_import_object {
+	uint64_t			 index;	/* among the input's objects, from 0 */
+	const json_t			*json;	/* valid during the call */
+	enum cybex_import_outcome	 outcome;
+	int				 code;	/* rejected: why (CYBEX_E*); else 0 */
+	/* Rejected: the first reason, located in the input; else NULL. */
+	const struct cybex_diag		*diag;
+};
+
 struct cybex_import_opts {
 	const struct cybex_stix_opts	*stix;		/* reader/validator */
 	/* objects per transaction (0 = 50000) */
@@ -646,6 +712,31 @@ struct cybex_import_opts {
 	 * caller's; 2: two threads.  The results are the same.
 	 */
 	int				 threads;
+	/*
+	 * Called for each object (not for skipped ones), in input order,
+	 * once its outcome is known: whether it is stored is settled when
+	 * its batch commits (the stored ones of a batch that fails to
+	 * commit are not stored).
+	 */
+	void				(*on_object)(void *ud,
+					    const struct cybex_import_object *ob);
+	/*
+	 * Called in each batch's transaction just before its commit, st
+	 * counting what the commit will hold (st->objects); last is true
+	 * for the commit after the input was read to its end.  What it
+	 * writes commits with the batch (progress that must agree with
+	 * what is stored); non-zero rolls the batch back and ends the
+	 * import with that code (d set).
+	 */
+	int				(*before_commit)(void *ud,
+					    const struct cybex_import_stats *st,
+					    bool last, struct cybex_diag *d);
+	/*
+	 * The first skip objects are read and passed over: neither stored
+	 * nor reported (resuming an import whose first skip objects were
+	 * committed).
+	 */
+	uint64_t			 skip;
 };
 struct cybex_import_stats {
 	uint64_t	 objects;	/* read */
@@ -656,6 +747,7 @@ struct cybex_import_stats {
 	uint64_t	 committed;	/* objects in committed batches */
 	unsigned long long bytes;	/* input consumed */
 	uint64_t	 bad_bundles;	/* bundle envelopes with errors */
+	uint64_t	 skipped;	/* passed over (opts.skip), in objects */
 };
 /*
  * Read STIX from r (bundles, objects, lists, JSON lines), validate each

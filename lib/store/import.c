@@ -1,7 +1,9 @@
 /*
- * The import loop shared by `cybex import` and the TAXII server: read STIX
- * with the streaming reader, validate each object, store the valid ones,
- * and commit every batch.
+ * The import loop shared by `cybex import` and the TAXII server's
+ * add-objects jobs: read STIX with the streaming reader, validate each
+ * object, store the valid ones, and commit every batch; callers hear of
+ * each object's outcome (on_object) and may write their own progress
+ * into each batch's transaction (before_commit).
  *
  * With more than one CPU to run on, two stages on two threads, because
  * reading and validating cost about as much as storing: a producer thread
@@ -310,13 +312,26 @@ reject_conflict(const struct cybex_import_opts *o, const struct qitem *qi,
 	o->on_reject(o->ud, &dd);
 }
 
+/*
+ * Commit the open batch (the caller's transaction is closed either way),
+ * the before_commit hook's writes with it.  d may be NULL.
+ */
 static int
 commit_batch(struct cybex_store *s, const struct cybex_import_opts *o,
-    struct cybex_import_stats *st, unsigned long long bytes,
+    struct cybex_import_stats *st, unsigned long long bytes, bool last,
     struct cybex_diag *d)
 {
+	struct cybex_diag own;
 	int r;
 
+	if (d == NULL)
+		d = &own;
+	cybex_diag_clear(&own);
+	if (o->before_commit != NULL &&
+	    (r = o->before_commit(o->ud, st, last, d)) != 0) {
+		cybex_store_rollback(s);
+		return r;
+	}
 	if ((r = cybex_store_commit(s, d)) != 0)
 		return r;
 	st->committed = st->objects;
@@ -326,14 +341,34 @@ commit_batch(struct cybex_store *s, const struct cybex_import_opts *o,
 	return 0;
 }
 
-/* Store one item; 1 = rejected, 0 = stored, negative = fatal. */
+static void
+notify(const struct cybex_import_opts *o, const struct qitem *qi,
+    uint64_t index, enum cybex_import_outcome oc, int code,
+    const struct cybex_diag *why)
+{
+	struct cybex_import_object ob;
+
+	if (o->on_object == NULL)
+		return;
+	ob.index = index;
+	ob.json = qi->json;
+	ob.outcome = oc;
+	ob.code = code;
+	ob.diag = why;
+	o->on_object(o->ud, &ob);
+}
+
+#define SKIPPED	2	/* consume: passed over (opts.skip) */
+
+/* Store one item; 1 = rejected, 0 = stored, SKIPPED, negative = fatal. */
 static int
 consume(struct cybex_store *s, const char *coll_id,
     const struct cybex_import_opts *o, struct qitem *qi,
     struct cybex_import_stats *st, struct cybex_diag *d)
 {
 	enum cybex_put_result res;
-	struct cybex_diag pd;
+	struct cybex_diag pd, dd;
+	uint64_t index;
 	int r;
 
 	if (qi->kind == CYBEX_STIX_ITEM_BUNDLE) {
@@ -343,10 +378,16 @@ consume(struct cybex_store *s, const char *coll_id,
 			st->bad_bundles++;
 		return qi->invalid ? 1 : 0;
 	}
-	st->objects++;
+	index = st->objects++;
+	if (index < o->skip) {
+		st->skipped++;
+		return SKIPPED;
+	}
 	if (qi->invalid) {
 		st->rejected++;
 		report(o, qi);
+		notify(o, qi, index, CYBEX_IMPORT_INVALID, CYBEX_ESTIX,
+		    qi->ndiags > 0 ? &qi->diags[0] : NULL);
 		return 1;
 	}
 	cybex_diag_clear(&pd);
@@ -355,6 +396,12 @@ consume(struct cybex_store *s, const char *coll_id,
 	if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY) {
 		st->rejected++;
 		reject_conflict(o, qi, &pd);
+		dd = pd;
+		dd.severity = CYBEX_SEV_ERROR;
+		snprintf(dd.pointer, sizeof(dd.pointer), "%s",
+		    qi->meta.pointer);
+		cybex_stix_item_locate(&qi->meta, &dd);
+		notify(o, qi, index, CYBEX_IMPORT_REFUSED, r, &dd);
 		return 1;
 	}
 	if (r != 0) {
@@ -367,6 +414,9 @@ consume(struct cybex_store *s, const char *coll_id,
 		st->linked++;
 	else
 		st->present++;
+	notify(o, qi, index, res == CYBEX_PUT_ADDED ? CYBEX_IMPORT_ADDED :
+	    res == CYBEX_PUT_LINKED ? CYBEX_IMPORT_LINKED :
+	    CYBEX_IMPORT_PRESENT, 0, NULL);
 	return 0;
 }
 
@@ -403,6 +453,10 @@ take(struct run *ru, struct qitem *qi, const struct cybex_diag *end_diag,
 	*r = consume(ru->s, ru->coll_id, o, qi, ru->st, d);
 	if (*r < 0)
 		return true;
+	if (*r == SKIPPED) {
+		*r = 0;
+		return false;
+	}
 	if (*r == 1) {
 		*r = 0;
 		if (o->all_or_nothing) {
@@ -415,7 +469,7 @@ take(struct run *ru, struct qitem *qi, const struct cybex_diag *end_diag,
 	if (!o->all_or_nothing && ++ru->in_batch >= ru->batch) {
 		ru->in_batch = 0;
 		ru->open_tx = false;
-		if ((*r = commit_batch(ru->s, o, ru->st, ru->last_off,
+		if ((*r = commit_batch(ru->s, o, ru->st, ru->last_off, false,
 		    d)) != 0 || (*r = cybex_store_begin(ru->s, d)) != 0)
 			return true;
 		ru->open_tx = true;
@@ -541,8 +595,8 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
 		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
 			ru.open_tx = false;
-			rc = commit_batch(s, o, st, ru.last_off, r == 0 ? d :
-			    NULL);
+			rc = commit_batch(s, o, st, ru.last_off, r == 0,
+			    r == 0 ? d : NULL);
 			if (r == 0)
 				r = rc;
 		}

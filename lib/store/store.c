@@ -590,6 +590,55 @@ cybex_store_status_put(struct cybex_store *s, const struct cybex_status *st,
 }
 
 int
+cybex_store_status_job_add(struct cybex_store *s, const char *status_id,
+    const char *coll_id, const char *body, size_t len, struct cybex_diag *d)
+{
+	if (!store_is_uuid(status_id) || !store_is_uuid(coll_id))
+		return cybex_diag_set(d, CYBEX_EINVAL, "a job needs the ids "
+		    "(UUIDs) of its status and collection");
+	return s->ops->status_job_add(s, status_id, coll_id, body, len, d);
+}
+
+int
+cybex_store_status_job_next(struct cybex_store *s, int64_t after,
+    struct cybex_arena *a, struct cybex_status_job *out,
+    struct cybex_buf *body, struct cybex_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->status_job_next(s, after, a, out, body, d);
+}
+
+int
+cybex_store_status_job_remove(struct cybex_store *s, const char *status_id,
+    struct cybex_diag *d)
+{
+	return s->ops->status_job_remove(s, status_id, d);
+}
+
+int
+cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
+    struct cybex_diag *d)
+{
+	*out = 0;
+	return s->ops->status_job_count(s, out, d);
+}
+
+int
+cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
+    uint64_t max_bytes, uint64_t *removed, struct cybex_diag *d)
+{
+	uint64_t n = 0;
+	int r;
+
+	if (max_bytes > INT64_MAX)
+		max_bytes = INT64_MAX;
+	r = s->ops->status_expire(s, before_us, max_bytes, &n, d);
+	if (removed != NULL)
+		*removed = r == 0 ? n : 0;
+	return r;
+}
+
+int
 cybex_store_status_get(struct cybex_store *s, const char *api_root,
     const char *id, struct cybex_arena *a, struct cybex_status *out,
     struct cybex_diag *d)

@@ -22,7 +22,8 @@ struct store_put {
 	int		 tlp;		/* enum cybex_tlp of its markings */
 };
 
-#define STORE_OPS_ABI	2	/* 2: organizations, alerts, sightings */
+/* 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry */
+#define STORE_OPS_ABI	3
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -136,6 +137,18 @@ struct cybex_store_ops {
 		    struct cybex_diag *);
 	int	(*coop_orgs)(struct cybex_store *, const char *, cybex_coop_fn,
 		    void *, struct cybex_diag *);
+	/* abi 3: durable add-objects jobs, status expiry. */
+	int	(*status_job_add)(struct cybex_store *, const char *,
+		    const char *, const char *, size_t, struct cybex_diag *);
+	int	(*status_job_next)(struct cybex_store *, int64_t,
+		    struct cybex_arena *, struct cybex_status_job *,
+		    struct cybex_buf *, struct cybex_diag *);
+	int	(*status_job_remove)(struct cybex_store *, const char *,
+		    struct cybex_diag *);
+	int	(*status_job_count)(struct cybex_store *, uint64_t *,
+		    struct cybex_diag *);
+	int	(*status_expire)(struct cybex_store *, int64_t, uint64_t,
+		    uint64_t *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -146,7 +159,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	6
+#define STORE_SCHEMA_LATEST	7
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -98,13 +98,16 @@ is "$(jv /can_read) $(jv /can_write)" "true true" "...user1 may read and write i
 
 # ---- objects, manifest, headers ----
 k=$(data_coll $hv)
-call "$url$tg/collections/$hv/objects/?match[version]=all"
+# Every version of every spec version (without match[spec_version] only
+# the latest spec version of each object is served).
+all_sv='match[spec_version]=2.0,2.1'
+call "$url$tg/collections/$hv/objects/?match[version]=all&$all_sv"
 expect_code 200 "get objects, every version"
 if out=$("$jget" -s "$data" $tg/collections/$k/objects "$tmp/b" /objects); then
 	ok "exactly the data file's 8 objects (JSON-equal, as a set)"
 else not_ok "exactly the data file's 8 objects" "$out"; fi
 cp "$tmp/b" "$tmp/objects.json"; cp "$tmp/h" "$tmp/objects.h"
-call "$url$tg/collections/$hv/manifest/?match[version]=all"
+call "$url$tg/collections/$hv/manifest/?match[version]=all&$all_sv"
 expect_code 200 "manifest, every version"
 cp "$tmp/b" "$tmp/manifest.json"
 out=$("$jget" -d "$data" $tg/collections/$k/manifest "$tmp/b" /objects); rc=$?
@@ -127,10 +130,18 @@ is "$(col /objects modified)" "2017-01-27T13:49:53.935Z" "get an object: the las
 call "$url$tg/collections/$hv/objects/indicator--6770298f-0fd8-471a-ab8c-1c658a46574e/versions/"
 is "$(jv /versions)" '["2016-11-03T12:30:59.000Z","2016-12-25T12:30:59.444Z","2017-01-27T13:49:53.935Z"]' \
     "versions of that indicator"
-call "$url$tg/collections/$hv/manifest/?added_after=2016-12-27T13:49:59.000000Z&match[version]=all"
+call "$url$tg/collections/$hv/manifest/?added_after=2016-12-27T13:49:59.000000Z&match[version]=all&$all_sv"
 is "$(col /objects id | wc -w)" 4 "added_after the fourth date_added of the data: the last four"
+call "$url$tg/collections/$hv/objects/?match[type]=malware&match[version]=all&$all_sv"
+is "$("$jget" -n "$tmp/b" /objects)" 2 "match[type]=malware, both spec versions: both versions"
+# Poison Ivy: a 2.1 version (modified 2017) and a later-modified 2.0 one.
+call "$url$tg/collections/$hv/objects/?match[type]=malware"
+is "$(col /objects spec_version) $(col /objects modified)" "2.1 2017-01-27T13:49:53.997Z" \
+    "no match[spec_version]: the latest version of the latest spec version (2.1, not the later 2.0)"
 call "$url$tg/collections/$hv/objects/?match[type]=malware&match[version]=all"
-is "$("$jget" -n "$tmp/b" /objects)" 2 "match[type]=malware: both versions"
+is "$(col /objects spec_version)" "2.1" "...also with match[version]=all"
+call "$url$tg/collections/$hv/objects/?match[type]=malware&match[spec_version]=2.0"
+is "$(col /objects modified)" "2018-02-23T18:30:00.000Z" "match[spec_version]=2.0: the 2.0 version"
 
 # ---- status ----
 call "$url$tg/status/$st/"
@@ -198,7 +209,7 @@ else not_ok "get that object: the canned GET_OBJECT_RESPONSE's objects" "$out"; 
 pids=()
 for ((i = 1; i <= 24; i++)); do
 	curl -gs --max-time 20 -u "user1:$pw_user1" -o "$tmp/par.$i" -w '%{http_code}' \
-	    "$url$tg/collections/$hv/objects/?match[version]=all" > "$tmp/par.$i.code" &
+	    "$url$tg/collections/$hv/objects/?match[version]=all&$all_sv" > "$tmp/par.$i.code" &
 	pids+=($!)
 done
 wait "${pids[@]}"

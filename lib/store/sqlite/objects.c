@@ -434,12 +434,24 @@ version_terms(struct qb *q, const struct cybex_query *cq, bool coll,
     bool default_all)
 {
 	unsigned v = cq->versions;
-	bool first = true;
+	bool first = true, latest_spec;
 	size_t i;
 	int k;
 
 	if (v == 0 && cq->nversion_at == 0)
 		v = default_all ? CYBEX_VERSION_ALL : CYBEX_VERSION_LAST;
+	/*
+	 * TAXII 2.1 (match[spec_version]): with none given, each object is
+	 * shown in its latest spec version only ("2.1" sorts after "2.0"),
+	 * and first/last are among its versions in that spec version.
+	 * Exports and deletes keep every spec version.
+	 */
+	latest_spec = coll && !default_all && cq->nspec_versions == 0;
+	if (latest_spec)
+		sql(q, " AND o.spec_version = (SELECT MAX(o3.spec_version) "
+		    "FROM objects o3 WHERE o3.idh = o.idh AND o3.id = o.id AND "
+		    "EXISTS (SELECT 1 FROM collection_objects c3 WHERE c3.oid = "
+		    "o3.oid AND c3.cid = co.cid))");
 	if (v & CYBEX_VERSION_ALL)
 		return;
 	sql(q, " AND (");
@@ -462,7 +474,9 @@ version_terms(struct qb *q, const struct cybex_query *cq, bool coll,
 		    "collection_objects c2 WHERE c2.oid = o2.oid AND c2.cid = "
 		    "co.cid)" : "(o2.version) FROM objects o2 WHERE o2.idh = "
 		    "o.idh AND o2.id = o.id");
-		/* Only among the spec versions asked for. */
+		/* Only among the spec versions asked for (or shown). */
+		if (latest_spec)
+			sql(q, " AND o2.spec_version = o.spec_version");
 		for (i = 0; i < cq->nspec_versions; i++) {
 			sql(q, i == 0 ? " AND o2.spec_version IN (" : ", ");
 			bind_text(q, cq->spec_versions[i]);

@@ -269,6 +269,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE sighting_state ADD COLUMN run INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE sighting_state ADD COLUMN guard_us INTEGER NOT NULL"
 	"  DEFAULT 0;",
+	/*
+	 * 7: add-objects jobs: the body of each accepted request until its
+	 * status is complete (written with the status, so a 202 survives a
+	 * crash); statuses expire by age of their last update.
+	 */
+	"CREATE TABLE status_jobs ("
+	"  jid INTEGER PRIMARY KEY,"
+	"  status_id TEXT NOT NULL UNIQUE"
+	"    REFERENCES status(id) ON DELETE CASCADE,"
+	"  coll TEXT NOT NULL,"
+	"  body BLOB NOT NULL);"
+	"CREATE INDEX status_updated ON status(complete, updated_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -772,4 +784,9 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.sighting_latest = sq_sighting_latest,
 	.coop_note = sq_coop_note,
 	.coop_orgs = sq_coop_orgs,
+	.status_job_add = sq_status_job_add,
+	.status_job_next = sq_status_job_next,
+	.status_job_remove = sq_status_job_remove,
+	.status_job_count = sq_status_job_count,
+	.status_expire = sq_status_expire,
 };

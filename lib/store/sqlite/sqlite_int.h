@@ -161,6 +161,16 @@ int	 sq_status_put(struct cybex_store *, const struct cybex_status *,
 	    struct cybex_diag *);
 int	 sq_status_get(struct cybex_store *, const char *, const char *,
 	    struct cybex_arena *, struct cybex_status *, struct cybex_diag *);
+int	 sq_status_job_add(struct cybex_store *, const char *, const char *,
+	    const char *, size_t, struct cybex_diag *);
+int	 sq_status_job_next(struct cybex_store *, int64_t, struct cybex_arena *,
+	    struct cybex_status_job *, struct cybex_buf *, struct cybex_diag *);
+int	 sq_status_job_remove(struct cybex_store *, const char *,
+	    struct cybex_diag *);
+int	 sq_status_job_count(struct cybex_store *, uint64_t *,
+	    struct cybex_diag *);
+int	 sq_status_expire(struct cybex_store *, int64_t, uint64_t, uint64_t *,
+	    struct cybex_diag *);
 
 /* maint.c */
 int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -1104,6 +1105,71 @@ test_query_spec_version(void **state)
 }
 
 /*
+ * With no spec_version asked for, an object is shown in its latest spec
+ * version (TAXII 2.1 match[spec_version]): a 2.1 version wins over a later
+ * modified 2.0 one, for last, first and all versions alike.
+ */
+static void
+test_query_spec_version_latest(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q = { 0 };
+	const char *sv20[1] = { "2.0" };
+	struct ob o;
+	struct rows rs;
+	char v20a[512], v20b[512];
+
+	oid(o.id, sizeof(o.id), "identity", 7);
+	/* STIX 2.0 style (no spec_version), modified after the 2.1 ones. */
+	snprintf(v20a, sizeof(v20a), "{\"type\":\"identity\",\"id\":\"%s\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T2 "\",\"name\":\"x\"}",
+	    o.id);
+	snprintf(v20b, sizeof(v20b), "{\"type\":\"identity\",\"id\":\"%s\","
+	    "\"created\":\"" T0 "\",\"modified\":\"" T3 "\",\"name\":\"x\"}",
+	    o.id);
+	put_expect(f, f->def, v20a, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, v20b, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 7, T0, NULL),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, f->def, mk(&o, "identity", 7, T1, NULL),
+	    CYBEX_PUT_ADDED);
+	q.coll_id = f->def;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	assert_string_equal(rs.r[0].version, "2020-02-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_FIRST;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "2020-01-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal(rs.r[0].spec_version, "2.1");
+	assert_string_equal(rs.r[1].spec_version, "2.1");
+	rows_free(&rs);
+	/* Asked for, 2.0 is there, its own last version. */
+	q.versions = 0;
+	q.spec_versions = sv20;
+	q.nspec_versions = 1;
+	query_ok(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].version, "2020-04-01T00:00:00.000000000Z");
+	rows_free(&rs);
+	/* The manifest follows the same rule. */
+	q.spec_versions = NULL;
+	q.nspec_versions = 0;
+	q.versions = CYBEX_VERSION_ALL;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(cybex_store_manifest(f->s, &q, collect, &rs, &(struct
+	    cybex_page){ 0 }, &dg), 0);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+}
+
+/*
  * Page through q with limit, adding `grow` new objects (numbered from
  * *next_n) after each of the first `grow_pages` pages.  Checks every page.
  */
@@ -2023,6 +2089,189 @@ test_user_remove_takes_status(void **state)
 }
 
 static void
+status_mk(struct cybex_status *st, const char *id, int64_t updated_hint,
+    const char *detail)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->id, sizeof(st->id), "%s", id);
+	st->created_us = updated_hint;
+	st->total = 1;
+	st->complete = true;
+	st->success = 1;
+	st->detail = detail;
+}
+
+/*
+ * Add-objects jobs: added with their status in one transaction (a
+ * rollback takes both), taken oldest first with their body byte for byte,
+ * removed; a removed status takes its job.
+ */
+static void
+test_status_jobs(void **state)
+{
+	struct fx *f = *state;
+	static const char s1[] = "11111111-1111-4111-8111-111111111111";
+	static const char s2[] = "22222222-2222-4222-8222-222222222222";
+	static const char s3[] = "33333333-3333-4333-8333-333333333333";
+	static const char body1[] = "{\"objects\":[]}\n\x01\xff";
+	struct cybex_status st, got;
+	struct cybex_status_job j;
+	struct cybex_user u;
+	struct cybex_buf b;
+	struct cybex_diag d;
+	uint64_t n;
+
+	cybex_buf_init(&b, 1 << 20);
+	/* A job needs its status. */
+	assert_int_equal(cybex_store_status_job_add(f->s, s1, f->def, "x", 1,
+	    &d), CYBEX_ENOTFOUND);
+	status_mk(&st, s1, 1, "{}");
+	st.complete = false;
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_job_add(f->s, s1, f->def, body1,
+	    sizeof(body1) - 1, &d), 0);
+	assert_int_equal(cybex_store_status_job_add(f->s, s1, f->def, "x", 1,
+	    &d), CYBEX_EEXIST);
+	assert_int_equal(cybex_store_commit(f->s, &d), 0);
+	/* Rolled back: neither the status nor the job. */
+	status_mk(&st, s3, 1, "{}");
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_job_add(f->s, s3, f->def, "y", 1,
+	    &d), 0);
+	assert_int_equal(cybex_store_rollback(f->s), 0);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    s3, f->a, &got, &d), CYBEX_ENOTFOUND);
+	status_mk(&st, s2, 2, "{}");
+	st.complete = false;
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_job_add(f->s, s2, f->def, "{}", 2,
+	    &d), 0);
+	assert_int_equal(cybex_store_status_job_count(f->s, &n, &d), 0);
+	assert_int_equal(n, 2);
+	/* Survives closing the store. */
+	fx_close(f);
+	fx_open(f);
+	assert_int_equal(cybex_store_status_job_next(f->s, 0, f->a, &j, &b,
+	    &d), 0);
+	assert_string_equal(j.status_id, s1);
+	assert_string_equal(j.coll_id, f->def);
+	assert_string_equal(j.api_root, CYBEX_DEFAULT_API_ROOT);
+	assert_int_equal(j.created_us, 1);
+	assert_int_equal(b.len, sizeof(body1) - 1);
+	assert_memory_equal(b.data, body1, b.len);
+	b.len = 0;
+	assert_int_equal(cybex_store_status_job_next(f->s, j.jid, f->a, &j, &b,
+	    &d), 0);
+	assert_string_equal(j.status_id, s2);
+	b.len = 0;
+	assert_int_equal(cybex_store_status_job_next(f->s, j.jid, f->a, &j, &b,
+	    &d), CYBEX_ENOTFOUND);
+	/* Removed: the next is the other. */
+	assert_int_equal(cybex_store_status_job_remove(f->s, s1, &d), 0);
+	assert_int_equal(cybex_store_status_job_remove(f->s, s1, &d),
+	    CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_status_job_next(f->s, 0, f->a, &j, &b,
+	    &d), 0);
+	assert_string_equal(j.status_id, s2);
+	/* A status with a job never expires; without, it does. */
+	assert_int_equal(cybex_store_status_expire(f->s, INT64_MAX, 0, &n, &d),
+	    0);
+	assert_int_equal(n, 0);
+	status_mk(&st, s2, 2, "{}");
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_expire(f->s, INT64_MAX, 0, &n, &d),
+	    0);
+	assert_int_equal(n, 0);
+	assert_int_equal(cybex_store_status_job_remove(f->s, s2, &d), 0);
+	assert_int_equal(cybex_store_status_expire(f->s, INT64_MAX, 0, &n, &d),
+	    0);
+	assert_int_equal(n, 1);		/* s2; s1 is not complete */
+	/* Removing a status (with its user) removes its job. */
+	assert_int_equal(cybex_store_user_add(f->s, "dave", NULL, false, &d),
+	    0);
+	assert_int_equal(cybex_store_user_get(f->s, "dave", f->a, &u, NULL,
+	    &d), 0);
+	status_mk(&st, s3, 3, "{}");
+	st.complete = false;
+	st.uid = u.uid;
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_job_add(f->s, s3, f->def, "z", 1,
+	    &d), 0);
+	assert_int_equal(cybex_store_status_job_count(f->s, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cybex_store_user_remove(f->s, "dave", &d), 0);
+	assert_int_equal(cybex_store_status_job_count(f->s, &n, &d), 0);
+	assert_int_equal(n, 0);
+	cybex_buf_free(&b);
+}
+
+/* Statuses expire by age of their last update, and past a size bound. */
+static void
+test_status_expire(void **state)
+{
+	struct fx *f = *state;
+	static const char *ids[4] = {
+		"a0000000-0000-4000-8000-000000000001",
+		"a0000000-0000-4000-8000-000000000002",
+		"a0000000-0000-4000-8000-000000000003",
+		"a0000000-0000-4000-8000-000000000004",
+	};
+	char detail[1100];
+	struct cybex_status st, got;
+	struct cybex_diag d;
+	int64_t mid = 0;
+	uint64_t n;
+	size_t i;
+
+	memset(detail, 'x', sizeof(detail));
+	memcpy(detail, "{\"a\":\"", 6);
+	memcpy(detail + 1000, "\"}", 3);	/* 1002 bytes */
+	for (i = 0; i < 4; i++) {
+		struct timespec ts = { 0, 2000000 };
+
+		status_mk(&st, ids[i], 1, detail);
+		assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+		/* Updated at distinct times (microseconds). */
+		nanosleep(&ts, NULL);
+		if (i == 1) {
+			struct timespec now;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			mid = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+			nanosleep(&ts, NULL);
+		}
+	}
+	/* Nothing is that old. */
+	assert_int_equal(cybex_store_status_expire(f->s, 1, 0, &n, &d), 0);
+	assert_int_equal(n, 0);
+	/* The two updated before mid. */
+	assert_int_equal(cybex_store_status_expire(f->s, mid, 0, &n, &d), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    ids[1], f->a, &got, &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    ids[2], f->a, &got, &d), 0);
+	/* Room for one: the older of the two left goes. */
+	assert_int_equal(cybex_store_status_expire(f->s, 1, 1500, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    ids[2], f->a, &got, &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    ids[3], f->a, &got, &d), 0);
+	/* A pending status is never expired. */
+	status_mk(&st, ids[0], 1, detail);
+	st.complete = false;
+	assert_int_equal(cybex_store_status_put(f->s, &st, &d), 0);
+	assert_int_equal(cybex_store_status_expire(f->s, INT64_MAX, 1, &n, &d),
+	    0);
+	assert_int_equal(n, 1);		/* ids[3] */
+	assert_int_equal(cybex_store_status_get(f->s, CYBEX_DEFAULT_API_ROOT,
+	    ids[0], f->a, &got, &d), 0);
+}
+
+static void
 test_import_twice(void **state)
 {
 	struct fx *f = *state;
@@ -2735,6 +2984,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_query_match_id_type),
 		T(test_query_versions),
 		T(test_query_spec_version),
+		T(test_query_spec_version_latest),
 		T(test_query_paging),
 		T(test_query_paging_while_adding),
 		T(test_query_errors),
@@ -2749,6 +2999,8 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_tlp_policy),
 		T(test_import_big_after_small),
 		T(test_user_remove_takes_status),
+		T(test_status_jobs),
+		T(test_status_expire),
 		T(test_import_mixed),
 		T(test_import_all_or_nothing),
 		T(test_import_twice),

@@ -55,6 +55,35 @@ on_batch(void *ud, const struct cybex_import_stats *st)
 	    (unsigned long long)st->committed, st->bytes);
 }
 
+/* For the test of the outcome and progress hooks. */
+static uint64_t skip_first;	/* opts.skip */
+static unsigned fail_commit;	/* before_commit fails on this call (1-based) */
+static unsigned ncommits;
+
+static void
+on_object(void *ud, const struct cybex_import_object *ob)
+{
+	struct outcome *oc = ud;
+
+	cybex_buf_printf(&oc->log, "object %llu %d %s %s\n",
+	    (unsigned long long)ob->index, (int)ob->outcome,
+	    ob->code != 0 ? cybex_strerror(ob->code) : "-",
+	    ob->diag != NULL ? ob->diag->pointer : "-");
+}
+
+static int
+before_commit(void *ud, const struct cybex_import_stats *st, bool last,
+    struct cybex_diag *d)
+{
+	struct outcome *oc = ud;
+
+	cybex_buf_printf(&oc->log, "before objects=%llu last=%d\n",
+	    (unsigned long long)st->objects, (int)last);
+	if (++ncommits == fail_commit)
+		return cybex_diag_set(d, CYBEX_EIO, "the hook failed");
+	return 0;
+}
+
 static int
 on_row(void *ud, const struct cybex_row *r)
 {
@@ -126,6 +155,10 @@ run(const char *const *texts, size_t n, size_t batch, bool aon, int threads,
 	o.on_batch = on_batch;
 	o.ud = oc;
 	o.threads = threads;
+	o.on_object = on_object;
+	o.before_commit = before_commit;
+	o.skip = skip_first;
+	ncommits = 0;
 	for (i = 0; i < n; i++) {
 		assert_int_equal(cybex_stix_reader_new_mem(texts[i],
 		    strlen(texts[i]), NULL, &r), 0);
@@ -291,6 +324,73 @@ test_broken_input(void **state)
 	both(texts, 1, 4, true, &oc);
 	assert_int_equal(oc.rc, CYBEX_EJSON);
 	assert_null(strstr(oc.log.data, "row "));
+	cybex_buf_free(&oc.log);
+	cybex_buf_free(&b);
+}
+
+/*
+ * Every object's outcome, in input order with its index; the progress
+ * hook before each commit (last on the final one); a failing hook rolls
+ * its batch back and ends the import; skip passes over the first objects.
+ */
+static void
+test_outcomes_and_progress(void **state)
+{
+	struct cybex_buf b;
+	struct outcome oc;
+	const char *texts[1];
+
+	(void)state;
+	cybex_buf_init(&b, 0);
+	cybex_buf_puts(&b, HEAD "\n");
+	tool(&b, 0, T1, "zero");
+	cybex_buf_puts(&b, ",\n");
+	tool(&b, 1, T1, "one");
+	cybex_buf_puts(&b, ",\n{\"type\":\"tool\",\"id\":\"nope\"},\n");
+	tool(&b, 3, T1, "three");
+	cybex_buf_puts(&b, ",\n");
+	tool(&b, 1, T1, "one");
+	cybex_buf_puts(&b, ",\n");
+	tool(&b, 1, T1, "one, changed");
+	cybex_buf_puts(&b, "]}");
+	texts[0] = b.data;
+	both(texts, 1, 2, false, &oc);
+	assert_int_equal(oc.rc, 0);
+	assert_non_null(strstr(oc.log.data, "object 0 1 - -\n"
+	    "object 1 1 - -\nbefore objects=2 last=0\n"));
+	assert_non_null(strstr(oc.log.data, "object 2 4 CYBEX_ESTIX: invalid "
+	    "STIX /objects/2/"));
+	/* Batches count stored objects. */
+	assert_non_null(strstr(oc.log.data, "object 3 1 - -\n"
+	    "object 4 3 - -\nbefore objects=5 last=0\n"));
+	assert_non_null(strstr(oc.log.data, "object 5 5 CYBEX_ECONFLICT: "
+	    "conflicts with stored data /objects/5\n"
+	    "before objects=6 last=1\n"));
+	cybex_buf_free(&oc.log);
+
+	/* Resuming after the first three: neither stored nor reported. */
+	skip_first = 3;
+	both(texts, 1, 2, false, &oc);
+	skip_first = 0;
+	assert_int_equal(oc.rc, 0);
+	assert_int_equal(oc.st.skipped, 3);
+	assert_int_equal(oc.st.objects, 6);
+	assert_null(strstr(oc.log.data, "object 0 "));
+	assert_null(strstr(oc.log.data, "object 2 "));
+	assert_non_null(strstr(oc.log.data, "object 3 1 - -\n"
+	    "object 4 1 - -\nbefore objects=5 last=0\n"));
+	assert_null(strstr(oc.log.data, "\"zero\""));
+	assert_non_null(strstr(oc.log.data, "\"three\""));
+	cybex_buf_free(&oc.log);
+
+	/* The second batch's hook fails: only the first batch is kept. */
+	fail_commit = 2;
+	both(texts, 1, 2, false, &oc);
+	fail_commit = 0;
+	assert_int_equal(oc.rc, CYBEX_EIO);
+	assert_int_equal(oc.st.committed, 2);
+	assert_non_null(strstr(oc.log.data, "\"one\""));
+	assert_null(strstr(oc.log.data, "\"three\""));
 	cybex_buf_free(&oc.log);
 	cybex_buf_free(&b);
 }
@@ -487,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_broken_input),
 		cmocka_unit_test(test_links_in_transaction),
 		cmocka_unit_test(test_failed_commit),
+		cmocka_unit_test(test_outcomes_and_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
