@@ -35,9 +35,9 @@ enum cybex_cvss_rating {
  * The scores of one vector.  v2 and v3.x: base with its impact and
  * exploitability subscores, temporal and environmental, always computed
  * (unset metrics count as "X" / "ND"); has_temporal and has_environmental
- * say whether the vector gives a metric of the group.  v4.0: one score (CVSS-B, -BT, -BE or -BTE after
- * the groups given, named by nomenclature), the macrovector, and the same
- * number in base.  score is the most specific score computed, and rating
+ * say whether the vector gives a metric of the group.  v4.0: one score
+ * (CVSS-B, -BT, -BE or -BTE after the groups given, named by
+ * nomenclature), the macrovector, and the same number in base.  score is the most specific score computed, and rating
  * its qualitative rating.
  */
 struct cybex_cvss {
@@ -61,7 +61,8 @@ struct cybex_cvss {
  * v2.0 (an optional "(...)" around it is not accepted), "CVSS:3.0/...",
  * "CVSS:3.1/..." and "CVSS:4.0/...".  Strict: every metric known to its
  * version, at most once, every base metric present, every value allowed,
- * and for v2.0 and v4.0 in the specification's order (v3.x allows any).  Fills *out on success.  Errors:
+ * and for v2.0 and v4.0 in the specification's order (v3.x allows any).
+ * Fills *out on success.  Errors:
  * CYBEX_EFORMAT with d->column (1-based byte) at the offending metric
  * and a message naming it; CYBEX_ETOOBIG past CYBEX_CVSS_VECTOR_MAX.
  */
