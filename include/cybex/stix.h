@@ -104,8 +104,10 @@ struct cybex_tlp_marking {
 const struct cybex_tlp_marking *cybex_stix_tlp_find(const char *marking_id);
 /*
  * The TLP level of an object: the most restrictive predefined TLP marking
- * among its object_marking_refs, or CYBEX_TLP_NONE when it has none
- * (other markings do not count).
+ * among its object_marking_refs and the marking_ref of each of its
+ * granular_markings (content marked TLP:RED makes the object RED for
+ * sharing), or CYBEX_TLP_NONE when it has none (other markings do not
+ * count).
  */
 enum cybex_tlp cybex_stix_tlp_of(const json_t *obj);
 /* "red", "amber+strict", ... (case-insensitive, "TLP:" optional) or -1. */

@@ -114,19 +114,35 @@ stix_check_tlp2(struct vctx *v, const json_t *obj)
 		    "TLP 2.0 markings were created at %s", m->created);
 }
 
+/* The level of a marking reference, raised into *t when higher. */
+static void
+raise_ref(const json_t *ref, enum cybex_tlp *t)
+{
+	const struct cybex_tlp_marking *m;
+
+	if ((m = cybex_stix_tlp_find(json_string_value(ref))) != NULL &&
+	    m->level > *t)
+		*t = m->level;
+}
+
+/*
+ * The most restrictive predefined TLP marking of the object as a whole and
+ * of any part of it: object_marking_refs and every granular marking's
+ * marking_ref (STIX 2.1 section 7.2.3).  Content marked TLP:RED through a
+ * granular marking makes the object TLP:RED for sharing: a hub cannot
+ * serve the object without that content.
+ */
 enum cybex_tlp
 cybex_stix_tlp_of(const json_t *obj)
 {
-	const struct cybex_tlp_marking *m;
 	enum cybex_tlp t = CYBEX_TLP_NONE;
-	const json_t *refs = json_object_get(obj, "object_marking_refs"), *r;
+	const json_t *r, *g;
 	size_t i;
 
-	json_array_foreach(refs, i, r) {
-		if ((m = cybex_stix_tlp_find(json_string_value(r))) != NULL &&
-		    m->level > t)
-			t = m->level;
-	}
+	json_array_foreach(json_object_get(obj, "object_marking_refs"), i, r)
+		raise_ref(r, &t);
+	json_array_foreach(json_object_get(obj, "granular_markings"), i, g)
+		raise_ref(json_object_get(g, "marking_ref"), &t);
 	return t;
 }
 

@@ -281,6 +281,13 @@ static const char *const migrations[] = {
 	"  coll TEXT NOT NULL,"
 	"  body BLOB NOT NULL);"
 	"CREATE INDEX status_updated ON status(complete, updated_us);",
+	/*
+	 * 8: the TLP of a version counts its granular markings too (content
+	 * marked TLP:RED makes the object RED): recompute it for the versions
+	 * stored before, so that egress filters them at once.
+	 */
+	"UPDATE objects SET tlp = MAX(tlp, cybex_tlp(json))"
+	"  WHERE instr(json, '\"granular_markings\"') > 0;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -512,6 +519,23 @@ sql_idh(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(ctx, sq_idh((const char *)t));
 }
 
+/* cybex_tlp(json): the TLP level of a stored object (cybex_stix_tlp_of). */
+static void
+sql_tlp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	json_t *obj;
+
+	(void)argc;
+	if (t == NULL || (obj = json_loadb(t, (size_t)sqlite3_value_bytes(
+	    argv[0]), 0, NULL)) == NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	sqlite3_result_int(ctx, (int)cybex_stix_tlp_of(obj));
+	json_decref(obj);
+}
+
 int
 sq_gc_orphans(struct sq_store *s, struct cybex_diag *d)
 {
@@ -634,7 +658,9 @@ sq_open(const char *path, unsigned flags, struct cybex_store **out,
 	sqlite3_busy_timeout(s->db, 10000);
 	if ((rc = sqlite3_create_function_v2(s->db, "cybex_idh", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_idh, NULL, NULL,
-	    NULL)) != SQLITE_OK) {
+	    NULL)) != SQLITE_OK || (rc = sqlite3_create_function_v2(s->db,
+	    "cybex_tlp", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_tlp,
+	    NULL, NULL, NULL)) != SQLITE_OK) {
 		r = sq_err(s, rc, d, path);
 		goto out;
 	}

@@ -1855,6 +1855,70 @@ test_tlp_policy(void **state)
 	    CYBEX_EINVAL);
 }
 
+/*
+ * TLP through granular markings (issue 25): content marked TLP:RED (1.0 or
+ * 2.0 id) by a granular marking makes the object RED: refused by an
+ * AMBER+STRICT or GREEN collection, and never served under a lower
+ * ceiling.
+ */
+static void
+test_tlp_granular(void **state)
+{
+	static const char *red2 =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--9b5d2e3f-8c9f-4a2d-9e77-2f8c3b4d5e6f\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"g\","
+	    "\"description\":\"the victim is bank X\","
+	    "\"object_marking_refs\":[\"marking-definition--bab4a63c-aed9-"
+	    "4cf5-a766-dfca5abac2bb\"],"
+	    "\"granular_markings\":[{\"marking_ref\":\"marking-definition--"
+	    "e828b379-4e03-4974-9ac4-e53a884c97c1\",\"selectors\":"
+	    "[\"description\"]}]}";
+	static const char *red1 =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--0c6e3f4a-9d0a-4b3e-8f88-3a9d4c5e6f70\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"h\","
+	    "\"granular_markings\":[{\"marking_ref\":\"marking-definition--"
+	    "5e57c739-391a-4eb3-b6be-7d15ca92d5ed\",\"selectors\":"
+	    "[\"name\"]}]}";
+	struct fx *f = *state;
+	struct cybex_collection c;
+	struct cybex_query q = { 0 };
+	enum cybex_put_result res;
+	struct rows rs;
+	struct cybex_page pg;
+	struct cybex_diag d;
+
+	assert_int_equal(put(f, f->def, red2, &res), CYBEX_EPOLICY);
+	assert_int_equal(put(f, f->def, red1, &res), CYBEX_EPOLICY);
+	memset(&c, 0, sizeof(c));
+	c.alias = "green";
+	c.title = "community";
+	c.max_tlp = CYBEX_TLP_GREEN;
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	assert_int_equal(put(f, c.id, red2, &res), CYBEX_EPOLICY);
+	memset(&c, 0, sizeof(c));
+	c.alias = "red";
+	c.title = "for the named recipients";
+	c.max_tlp = CYBEX_TLP_RED;
+	assert_int_equal(cybex_store_collection_add(f->s, &c, &d), 0);
+	put_expect(f, c.id, red2, CYBEX_PUT_ADDED);
+	put_expect(f, c.id, red1, CYBEX_PUT_ADDED);
+	q.coll_id = c.id;
+	q.max_tlp = CYBEX_TLP_AMBER_STRICT;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 0);
+	rows_free(&rs);
+	q.max_tlp = CYBEX_TLP_RED;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(query(f, &q, &rs, &pg), 0);
+	assert_int_equal(rs.n, 2);
+	rows_free(&rs);
+}
+
 /* ---- import ---- */
 struct rejects {
 	unsigned	 n;
@@ -2997,6 +3061,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_callback_stops),
 		T(test_streaming_50k),
 		T(test_tlp_policy),
+		T(test_tlp_granular),
 		T(test_import_big_after_small),
 		T(test_user_remove_takes_status),
 		T(test_status_jobs),

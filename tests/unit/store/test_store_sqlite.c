@@ -184,6 +184,61 @@ test_dsn_prefix_and_rdonly(void **state)
 	cybex_store_close(s);
 }
 
+/*
+ * Migration 8: a version stored before granular markings counted (its tlp
+ * column 0 although a granular marking says TLP:RED) is RED after the
+ * upgrade, and served under no lower ceiling.
+ */
+static void
+test_migrate_granular_tlp(void **state)
+{
+	static const char *obj =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--1d7f4a5b-0e1b-4c4f-9a99-4b0e5d6f7081\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"m\","
+	    "\"granular_markings\":[{\"marking_ref\":\"marking-definition--"
+	    "e828b379-4e03-4974-9ac4-e53a884c97c1\",\"selectors\":"
+	    "[\"name\"]}]}";
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_collection c;
+	struct cybex_diag d;
+	enum cybex_put_result res;
+	json_t *o = json_loads(obj, 0, NULL);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_non_null(o);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	memset(&c, 0, sizeof(c));
+	c.alias = "red";
+	c.title = "red";
+	c.max_tlp = CYBEX_TLP_RED;
+	assert_int_equal(cybex_store_collection_add(s, &c, &d), 0);
+	assert_int_equal(cybex_store_put(s, c.id, o, obj, strlen(obj), &res,
+	    &d), 0);
+	cybex_store_close(s);
+	s = NULL;
+	/* As schema 7 stored it. */
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
+	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	cybex_store_close(s);
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT tlp FROM objects",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), CYBEX_TLP_RED);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -200,6 +255,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dsn_prefix_and_rdonly,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_granular_tlp,
 		    setup, teardown),
 	};
 
