@@ -395,6 +395,53 @@ events_stop(struct srv *s)
 
 /* ---- POST /api/v1/events ---- */
 
+/*
+ * The collections the caller may read (its own and its groups' grants):
+ * the indicators its events are matched against.  *all for admins.
+ * Computed before the pipeline's lock is taken.
+ */
+static int
+readable_colls(struct req *r, bool *all, struct colls *cs, const char ***ids,
+    struct cybex_diag *d)
+{
+	struct cybex_store *st;
+	struct colls every = { NULL, 0 };
+	bool rd, wr;
+	size_t i;
+	int rc;
+
+	*all = r->who.admin;
+	*ids = NULL;
+	cs->n = 0;
+	if (*all)
+		return 0;
+	if ((st = req_store(r, d)) == NULL)
+		return d->code != 0 ? d->code : CYBEX_EDB;
+	if ((every.id = cybex_calloc(COLLS_MAX, sizeof(*every.id))) == NULL ||
+	    (cs->id = cybex_calloc(COLLS_MAX, sizeof(*cs->id))) == NULL ||
+	    (*ids = cybex_calloc(COLLS_MAX, sizeof(**ids))) == NULL) {
+		rc = cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Past COLLS_MAX collections the rest are not read: fail closed. */
+	if ((rc = cybex_store_collection_list(st, coll_id, &every, d)) != 0 &&
+	    rc != CYBEX_ETOOBIG)
+		goto out;
+	rc = 0;
+	for (i = 0; i < every.n; i++) {
+		if ((rc = auth_access(r, every.id[i], &rd, &wr)) != 0)
+			goto out;
+		if (rd) {
+			memcpy(cs->id[cs->n], every.id[i], sizeof(every.id[i]));
+			(*ids)[cs->n] = cs->id[cs->n];
+			cs->n++;
+		}
+	}
+ out:
+	cybex_free(every.id);
+	return rc;
+}
+
 struct line_errors {
 	json_t		*list;
 	unsigned long	 n;
@@ -442,6 +489,9 @@ api_events_post(struct req *r)
 	char nlines[32];
 	int f, rc, wrc;
 	json_t *j;
+	struct colls rcs = { NULL, 0 };
+	const char **rids = NULL;
+	bool rall = false;
 
 	if (!caller_org(r, &org, &rights, &mr))
 		return mr;
@@ -476,6 +526,10 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	cybex_ingest_lines_finish(l);
+	if ((rc = readable_colls(r, &rall, &rcs, &rids, &d)) != 0) {
+		mr = store_failed(r, &d);
+		goto out;
+	}
 	le.list = json_array();
 	pthread_mutex_lock(&ev->mu);
 	/*
@@ -494,7 +548,13 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	cybex_analysis_stats(ev->pipe, &a0);
-	rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le, &d);
+	/* Only the indicators the sender may read (docs/analysis.md). */
+	if ((rc = cybex_analysis_set_reader(ev->pipe, rall, rids,
+	    rcs.n)) != 0)
+		cybex_diag_set(&d, rc, "out of memory");
+	else
+		rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le,
+		    &d);
 	cybex_diag_clear(&wd);
 	if ((wrc = cybex_analysis_batch_end(ev->pipe, &wd)) != 0)
 		log_flush_failed(ev, &wd);
@@ -538,6 +598,8 @@ api_events_post(struct req *r)
 	json_decref(le.list);
 	cybex_ingest_lines_free(l);
 	cybex_ingest_reader_free(rd);
+	cybex_free(rcs.id);
+	cybex_free(rids);
 	return mr;
 }
 

@@ -155,6 +155,21 @@ void	 cybex_analysis_set_intel(struct cybex_analysis *a,
 	    struct cybex_analysis_intel *in);
 
 /*
+ * Who the next observations are analysed for (issue 25): match them only
+ * against the indicators of the collections coll_ids[0..n) (those the
+ * sender may read), so that no hit, sighting or alert reveals an indicator
+ * the sender cannot read; a hit on any other indicator is ignored (counted
+ * in hits_hidden only).  all = true (or never calling this) matches every
+ * indicator, as for an operator's `cybex ingest`.  The list is mapped onto
+ * the current indicator set: call it after cybex_analysis_set_intel, and
+ * again after each swap.  An indicator set loaded for one collection (or
+ * built by hand) has no membership: with a reader set, nothing of it
+ * matches.  CYBEX_ENOMEM.
+ */
+int	 cybex_analysis_set_reader(struct cybex_analysis *a, bool all,
+	    const char *const *coll_ids, size_t n);
+
+/*
  * Analyse one observation.  Returns 0, CYBEX_ENOMEM, or the error of a
  * flush that a full table or the flush interval started (d says why; the
  * unwritten counts are kept for the next flush).
@@ -214,6 +229,8 @@ struct cybex_analysis_stats {
 	uint64_t	 write_failures;	/* flushes that failed */
 	uint64_t	 hits_dropped;	/* not counted: table full, writes failing */
 	uint64_t	 alerts_dropped;	/* likewise */
+	/* Hits on indicators the reader may not read: ignored, unrevealed. */
+	uint64_t	 hits_hidden;
 };
 void	 cybex_analysis_stats(const struct cybex_analysis *a,
 	    struct cybex_analysis_stats *out);

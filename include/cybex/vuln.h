@@ -37,8 +37,8 @@ enum cybex_cvss_rating {
  * (unset metrics count as "X" / "ND"); has_temporal and has_environmental
  * say whether the vector gives a metric of the group.  v4.0: one score
  * (CVSS-B, -BT, -BE or -BTE after the groups given, named by
- * nomenclature), the macrovector, and the same number in base.  score is the most specific score computed, and rating
- * its qualitative rating.
+ * nomenclature), the macrovector, and the same number in base.  score
+ * is the most specific score computed, and rating its qualitative rating.
  */
 struct cybex_cvss {
 	enum cybex_cvss_version	 version;

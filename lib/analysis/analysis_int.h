@@ -19,7 +19,16 @@
 struct intel_info {
 	uint16_t	 tset;		/* index into types; 0 = none */
 	uint8_t		 tlp;		/* enum cybex_tlp of the indicator */
+	uint32_t	 cset;		/* index into csets; 0 = none */
 };
+
+/*
+ * The collections an indicator may be read from (those that hold it under
+ * a ceiling not below its TLP): interned lists of collection numbers
+ * (indexes into colls), each ending with INTEL_CSET_END.
+ */
+#define INTEL_CSET_END	UINT16_MAX
+#define INTEL_COLLS_MAX	(UINT16_MAX - 1)
 
 struct cybex_analysis_intel {
 	atomic_uint			 refs;
@@ -30,7 +39,17 @@ struct cybex_analysis_intel {
 	size_t				 ntypes;
 	struct cybex_arena		*strings;	/* of types */
 	bool				 general;	/* has compound patterns */
+	/* With membership (loaded from every collection of a store): */
+	bool				 has_colls;
+	char				(*colls)[CYBEX_UUID_STRLEN + 1];
+	size_t				 ncolls;
+	uint16_t			**csets;	/* [0] = the empty list */
+	size_t				 ncsets;
 };
+
+/* Whether indicator n is in a collection marked in readable[ncolls]. */
+bool	 intel_readable(const struct cybex_analysis_intel *in, uint32_t n,
+	    const uint8_t *readable);
 
 /* indicator_types (and labels) of indicator n: NULL-terminated, or NULL. */
 const char *const *intel_types(const struct cybex_analysis_intel *in,
@@ -275,6 +294,9 @@ struct cybex_analysis {
 	int				 coll_max_tlp;
 	struct cybex_detect		*dt;
 	struct cybex_analysis_intel	*intel;
+	uint8_t				*readable;	/* by collection */
+	bool				 reader_set;	/* false: all */
+	bool				 reader_stale;	/* set, not remapped */
 	int				 field[LK_N];	/* -1 = unused */
 	struct cybex_match_scratch	*msc;
 	struct cybex_match_hits		 hits;

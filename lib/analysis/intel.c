@@ -326,6 +326,224 @@ add_stored(void *ud, const struct cybex_row *row)
 	return r;
 }
 
+/* ---- collection membership ---- */
+
+/* One (indicator, collection) link found while loading. */
+struct cpair {
+	uint8_t		 uuid[16];
+	uint16_t	 coll;
+};
+
+struct member_ctx {
+	struct cpair	*v;
+	size_t		 n, cap;
+	uint16_t	 coll;
+	int		 max_tlp;	/* of the collection */
+	int		 err;
+	/* collections, while listing */
+	char		(*ids)[CYBEX_UUID_STRLEN + 1];
+	int		*tlps;
+	size_t		 nids, capids;
+};
+
+static int
+member_coll(void *ud, const struct cybex_collection *c)
+{
+	struct member_ctx *m = ud;
+	void *p;
+
+	if (m->nids == INTEL_COLLS_MAX)
+		return CYBEX_ETOOBIG;
+	if (m->nids == m->capids) {
+		size_t nc = m->capids ? m->capids * 2 : 16;
+
+		if ((p = cybex_reallocarray(m->ids, nc, sizeof(*m->ids))) ==
+		    NULL)
+			return CYBEX_ENOMEM;
+		m->ids = p;
+		if ((p = cybex_reallocarray(m->tlps, nc, sizeof(*m->tlps))) ==
+		    NULL)
+			return CYBEX_ENOMEM;
+		m->tlps = p;
+		m->capids = nc;
+	}
+	memcpy(m->ids[m->nids], c->id, sizeof(c->id));
+	m->tlps[m->nids++] = c->max_tlp > 0 ? c->max_tlp :
+	    CYBEX_TLP_AMBER_STRICT;
+	return 0;
+}
+
+static int
+member_row(void *ud, const struct cybex_row *row)
+{
+	struct member_ctx *m = ud;
+	struct cybex_uuid u;
+	struct cpair *p;
+
+	if (row->id == NULL || strncmp(row->id, "indicator--", 11) != 0 ||
+	    cybex_uuid_parse(row->id + 11, strlen(row->id + 11), &u) != 0)
+		return 0;
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 4096;
+
+		if ((p = cybex_reallocarray(m->v, nc, sizeof(*p))) == NULL)
+			return CYBEX_ENOMEM;
+		m->v = p;
+		m->cap = nc;
+	}
+	memcpy(m->v[m->n].uuid, u.b, 16);
+	m->v[m->n++].coll = m->coll;
+	return 0;
+}
+
+static int
+cpair_cmp(const void *pa, const void *pb)
+{
+	const struct cpair *a = pa, *b = pb;
+	int c = memcmp(a->uuid, b->uuid, 16);
+
+	return c != 0 ? c : (a->coll > b->coll) - (a->coll < b->coll);
+}
+
+/* Every collection's indicator ids (manifests: no JSON is read). */
+static int
+members_load(struct cybex_store *s, struct member_ctx *m,
+    struct cybex_diag *d)
+{
+	static const char *const types[] = { "indicator" };
+	struct cybex_query q;
+	struct cybex_page pg;
+	size_t k;
+	int r;
+
+	if ((r = cybex_store_collection_list(s, member_coll, m, d)) != 0) {
+		if (r == CYBEX_ETOOBIG)
+			cybex_diag_set(d, r, "more than %d collections",
+			    INTEL_COLLS_MAX);
+		else if (r == CYBEX_ENOMEM)
+			cybex_diag_set(d, r, "out of memory");
+		return r;
+	}
+	for (k = 0; k < m->nids; k++) {
+		memset(&q, 0, sizeof(q));
+		q.coll_id = m->ids[k];
+		q.types = types;
+		q.ntypes = 1;
+		q.versions = CYBEX_VERSION_LAST;
+		q.max_tlp = m->tlps[k];
+		m->coll = (uint16_t)k;
+		if ((r = cybex_store_manifest(s, &q, member_row, m, &pg,
+		    d)) != 0) {
+			if (r == CYBEX_ENOMEM)
+				cybex_diag_set(d, r, "out of memory");
+			return r;
+		}
+	}
+	if (m->n > 0)
+		qsort(m->v, m->n, sizeof(*m->v), cpair_cmp);
+	return 0;
+}
+
+/*
+ * Give each indicator of in its readable collections: the links of its
+ * uuid whose collection's ceiling is not below the indicator's TLP,
+ * interned as lists.
+ */
+static int
+members_apply(struct cybex_analysis_intel *in, struct member_ctx *m)
+{
+	char id[CYBEX_STIX_ID_MAX];
+	struct cybex_uuid u;
+	json_t *seen = NULL, *known;
+	uint16_t list[64], *cp, **ns;
+	char key[64 * 6 + 1];
+	size_t i, lo, hi, mid, j, n, cap = 16, off;
+	int r = CYBEX_ENOMEM;
+
+	if ((in->colls = cybex_calloc(m->nids + 1, sizeof(*in->colls))) ==
+	    NULL || (in->csets = cybex_calloc(cap, sizeof(*in->csets))) ==
+	    NULL || (seen = json_object()) == NULL)
+		goto out;
+	if (m->nids > 0)
+		memcpy(in->colls, m->ids, m->nids * sizeof(*m->ids));
+	in->ncolls = m->nids;
+	if ((in->csets[0] = cybex_calloc(1, sizeof(uint16_t))) == NULL)
+		goto out;
+	in->csets[0][0] = INTEL_CSET_END;
+	in->ncsets = 1;
+	for (i = 0; i < in->n; i++) {
+		cybex_match_index_indicator_id(in->ix, (uint32_t)i, id,
+		    sizeof(id));
+		if (strncmp(id, "indicator--", 11) != 0 ||
+		    cybex_uuid_parse(id + 11, strlen(id + 11), &u) != 0)
+			continue;
+		for (lo = 0, hi = m->n; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (memcmp(m->v[mid].uuid, u.b, 16) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		n = 0;
+		off = 0;
+		for (j = lo; j < m->n && memcmp(m->v[j].uuid, u.b, 16) == 0 &&
+		    n < 64; j++) {
+			if (in->info[i].tlp > m->tlps[m->v[j].coll])
+				continue;	/* above that ceiling now */
+			if (n > 0 && list[n - 1] == m->v[j].coll)
+				continue;
+			list[n++] = m->v[j].coll;
+			off += (size_t)snprintf(key + off, sizeof(key) - off,
+			    "%u,", (unsigned)m->v[j].coll);
+		}
+		if (n == 0)
+			continue;	/* cset 0: nobody but admins */
+		if ((known = json_object_get(seen, key)) != NULL) {
+			in->info[i].cset = (uint32_t)json_integer_value(known);
+			continue;
+		}
+		if (in->ncsets == cap) {
+			if ((ns = cybex_reallocarray(in->csets, cap * 2,
+			    sizeof(*ns))) == NULL)
+				goto out;
+			in->csets = ns;
+			cap *= 2;
+		}
+		if ((cp = cybex_calloc(n + 1, sizeof(*cp))) == NULL)
+			goto out;
+		memcpy(cp, list, n * sizeof(*cp));
+		cp[n] = INTEL_CSET_END;
+		if (json_object_set_new(seen, key,
+		    json_integer((json_int_t)in->ncsets)) != 0) {
+			cybex_free(cp);
+			goto out;
+		}
+		in->csets[in->ncsets] = cp;
+		in->info[i].cset = (uint32_t)in->ncsets++;
+	}
+	in->has_colls = true;
+	r = 0;
+ out:
+	json_decref(seen);
+	return r;
+}
+
+bool
+intel_readable(const struct cybex_analysis_intel *in, uint32_t n,
+    const uint8_t *readable)
+{
+	const uint16_t *c;
+
+	if (readable == NULL)
+		return true;		/* no reader: everything (the CLI) */
+	if (!in->has_colls || n >= in->n)
+		return false;		/* fail closed */
+	for (c = in->csets[in->info[n].cset]; *c != INTEL_CSET_END; c++)
+		if (*c < in->ncolls && readable[*c])
+			return true;
+	return false;
+}
+
 int
 cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
     const struct cybex_match_opts *mo, const struct cybex_time *now,
@@ -334,6 +552,7 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 {
 	static const char *const types[] = { "indicator" };
 	struct load_ctx lc = { NULL, 0, 0, d };
+	struct member_ctx m;
 	struct cybex_collection c;
 	struct cybex_arena *a = NULL;
 	struct cybex_query q;
@@ -341,6 +560,7 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 	int r;
 
 	*out = NULL;
+	memset(&m, 0, sizeof(m));
 	if (ninvalid != NULL)
 		*ninvalid = 0;
 	memset(&q, 0, sizeof(q));
@@ -350,7 +570,8 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 		if ((r = cybex_store_collection_get(s, coll, a, &c, d)) != 0)
 			goto out;
 		q.coll_id = c.id;
-	}
+	} else if ((r = members_load(s, &m, d)) != 0)
+		goto out;
 	q.types = types;
 	q.ntypes = 1;
 	q.versions = CYBEX_VERSION_LAST;
@@ -361,11 +582,20 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 	if ((r = cybex_store_query(s, &q, add_stored, &lc, &pg, d)) != 0 ||
 	    (r = cybex_analysis_intel_builder_build(lc.b, out, d)) != 0)
 		goto out;
+	if (coll == NULL && (r = members_apply(*out, &m)) != 0) {
+		cybex_analysis_intel_unref(*out);
+		*out = NULL;
+		cybex_diag_set(d, r, "out of memory");
+		goto out;
+	}
 	if (ninvalid != NULL)
 		*ninvalid = lc.invalid;
  out:
 	cybex_analysis_intel_builder_free(lc.b);
 	cybex_arena_free(a);
+	cybex_free(m.v);
+	cybex_free(m.ids);
+	cybex_free(m.tlps);
 	return r;
 }
 
@@ -380,11 +610,17 @@ cybex_analysis_intel_ref(struct cybex_analysis_intel *in)
 void
 cybex_analysis_intel_unref(struct cybex_analysis_intel *in)
 {
+	size_t i;
+
 	if (in == NULL || atomic_fetch_sub(&in->refs, 1) != 1)
 		return;
 	cybex_match_index_unref(in->ix);
 	cybex_free(in->info);
 	cybex_free(in->types);
+	for (i = 0; i < in->ncsets; i++)
+		cybex_free(in->csets[i]);
+	cybex_free(in->csets);
+	cybex_free(in->colls);
 	cybex_arena_free(in->strings);
 	cybex_free(in);
 }

@@ -150,6 +150,7 @@ cybex_analysis_free(struct cybex_analysis *a)
 	cybex_detect_free(a->dt);
 	cybex_analysis_intel_unref(a->intel);
 	cybex_match_scratch_free(a->msc);
+	cybex_free(a->readable);
 	cybex_match_hits_free(&a->hits);
 	cybex_pattern_obsset_free(a->obsset);
 	values_scratch_free(&a->vsc);
@@ -173,9 +174,53 @@ cybex_analysis_set_intel(struct cybex_analysis *a,
 		return;
 	cybex_analysis_intel_unref(a->intel);
 	a->intel = cybex_analysis_intel_ref(in);
+	/* A reader's list was mapped onto the old set: nothing until reset. */
+	cybex_free(a->readable);
+	a->readable = NULL;
+	a->reader_stale = a->reader_set;
 	for (i = 0; i < LK_N; i++)
 		a->field[i] = in != NULL ? cybex_match_field(in->ix,
 		    lk_field[i]) : -1;
+}
+
+int
+cybex_analysis_set_reader(struct cybex_analysis *a, bool all,
+    const char *const *coll_ids, size_t n)
+{
+	const struct cybex_analysis_intel *in = a->intel;
+	size_t i, k;
+
+	cybex_free(a->readable);
+	a->readable = NULL;
+	a->reader_set = !all;
+	a->reader_stale = false;
+	if (all)
+		return 0;
+	/* One byte more than the collections, so never a NULL for "none". */
+	if ((a->readable = cybex_calloc((in != NULL ? in->ncolls : 0) + 1,
+	    1)) == NULL) {
+		a->reader_stale = true;		/* fail closed */
+		return CYBEX_ENOMEM;
+	}
+	for (i = 0; in != NULL && i < in->ncolls; i++)
+		for (k = 0; k < n; k++)
+			if (coll_ids[k] != NULL &&
+			    strcmp(in->colls[i], coll_ids[k]) == 0) {
+				a->readable[i] = 1;
+				break;
+			}
+	return 0;
+}
+
+/* Whether the reader may see the hit on indicator ind. */
+static bool
+hit_visible(const struct cybex_analysis *a, uint32_t ind)
+{
+	if (!a->reader_set)
+		return true;
+	if (a->reader_stale || a->readable == NULL)
+		return false;
+	return intel_readable(a->intel, ind, a->readable);
 }
 
 /* ---- matching ---- */
@@ -484,6 +529,10 @@ cybex_analysis_observe(struct cybex_analysis *a, const struct cybex_obs *o,
 		    nv > 0 ? &v[0] : NULL;
 		static const struct lvalue none = { LK_IPV4, NULL, 0, 0 };
 
+		if (!hit_visible(a, oh.v[i].ind)) {
+			a->st.hits_hidden++;
+			continue;
+		}
 		a->st.hits++;
 		if ((r = count_hit(a, o, mv != NULL ? mv : &none,
 		    oh.v[i].ind, d)) != 0)

@@ -33,6 +33,21 @@ cat > "$tmp/ind.json" <<EOF
 {"type":"indicator","spec_version":"2.1","id":"indicator--11111111-1111-4111-8111-111111111111","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '$C2']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","indicator_types":["malicious-activity"]}
 EOF
 "$cybex" import --quiet "$tmp/ind.json" 2>>"$tmp/setup" || setup="$setup import"
+# Members match their events against the indicators they may read.
+for u in ann bob; do
+	"$cybex" collection grant default --user "$u" --read 2>>"$tmp/setup" ||
+	    setup="$setup grant:$u"
+done
+# A TLP:RED indicator in a collection only bob may read.
+RED_IP=203.0.113.99
+"$cybex" collection add --alias redintel --title "for bank-b" --max-tlp red \
+    >/dev/null 2>>"$tmp/setup" || setup="$setup redcoll"
+"$cybex" collection grant redintel --user bob --read 2>>"$tmp/setup" || setup="$setup redgrant"
+cat > "$tmp/redind.json" <<EOF
+{"type":"indicator","spec_version":"2.1","id":"indicator--33333333-3333-4333-8333-333333333333","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"secret C2 of operation X","pattern":"[ipv4-addr:value = '$RED_IP']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","indicator_types":["malicious-activity"],"labels":["operation-x"],"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}
+EOF
+"$cybex" import --quiet --collection redintel "$tmp/redind.json" 2>>"$tmp/setup" ||
+    setup="$setup redimport"
 [ -z "$setup" ] && ok "organizations, users, tokens and an indicator set up" ||
     not_ok "set up" "$setup: $(cat "$tmp/setup")"
 
@@ -179,6 +194,25 @@ coop_ok() {
 coop_ok bob && ok "bank-b sees one cooperative alert naming both, 2 members" ||
     not_ok "bank-b sees the cooperative alert" "$(cat "$tmp/b")"
 coop_ok ann && ok "cert-a sees the same alert" || not_ok "cert-a sees it" "$(cat "$tmp/b")"
+
+# ---- an indicator the sender may not read is never matched (issue 25) ----
+printf '{"timestamp":"2024-04-01T00:01:%02d.000000+0000","event_type":"flow","src_ip":"10.1.0.9","src_port":5100%d,"dest_ip":"%s","dest_port":443,"proto":"TCP","flow":{"pkts_toserver":3,"pkts_toclient":2,"bytes_toserver":180,"bytes_toclient":120,"state":"established"}}\n' \
+    1 1 "$RED_IP" 2 2 "$RED_IP" > "$tmp/fred"
+as ann; post "format=eve&sensor=edge-a" "$tmp/fred"
+[ "$code" = 202 ] && [ "$(jv /hits)" = 0 ] && [ "$(jv /observations)" = 2 ] &&
+    ok "cert-a's flows to a RED indicator it cannot read: 0 hits" ||
+    not_ok "cert-a's flows to a RED indicator it cannot read: 0 hits" "$code $(cat "$tmp/b")"
+as bob; post "format=eve&sensor=edge-b" "$tmp/fred"
+[ "$code" = 202 ] && [ "$(jv /hits)" = 2 ] && ok "bank-b, which may read it, hits it" ||
+    not_ok "bank-b hits the RED indicator it may read" "$code $(cat "$tmp/b")"
+sleep 2.2	# two flushes after both
+as ann; call "$url/api/v1/alerts?limit=1000"
+if grep -q "33333333-3333-4333-8333-333333333333\|operation-x\|$RED_IP" "$tmp/b"; then
+	not_ok "no alert cert-a sees names the RED indicator, its labels or the matched value" \
+	    "$(grep -o '.\{80\}33333333.\{80\}' "$tmp/b" | head -3)"
+else
+	ok "no alert cert-a sees names the RED indicator, its labels or the matched value"
+fi
 
 # ---- TLP: who sees what ----
 red_b=$("$fixture" "$db" bank-b "fixture|red-own" red)
