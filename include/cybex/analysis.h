@@ -231,6 +231,8 @@ struct cybex_analysis_stats {
 	uint64_t	 alerts_dropped;	/* likewise */
 	/* Hits on indicators the reader may not read: ignored, unrevealed. */
 	uint64_t	 hits_hidden;
+	/* Sighting writes the store refused (set aside, tried again later). */
+	uint64_t	 sightings_blocked;
 };
 void	 cybex_analysis_stats(const struct cybex_analysis *a,
 	    struct cybex_analysis_stats *out);

@@ -192,6 +192,18 @@ int	 cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
 int	 cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
 	    uint64_t max_bytes, uint64_t *removed, struct cybex_diag *d);
 
+/*
+ * The per-hub secret called name (len bytes, 16 to 64): made at random
+ * (libsodium) the first time it is asked for, then kept in the database
+ * for good.  It keys what outsiders must not predict, such as the ids of
+ * the objects the hub itself writes.  CYBEX_EINVAL for a bad len or name;
+ * the store's errors (a read-only store cannot make one).
+ */
+#define CYBEX_STORE_SECRET_MIN	16
+#define CYBEX_STORE_SECRET_MAX	64
+int	 cybex_store_secret(struct cybex_store *s, const char *name,
+	    uint8_t *out, size_t len, struct cybex_diag *d);
+
 /* ---- writing objects ---- */
 enum cybex_put_result {
 	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */

@@ -190,6 +190,8 @@ struct sagg {
 	json_t			*sensor_ix;	/* "org\x1fname" -> index */
 	uint32_t		 last_sensor;
 	bool			 has_last;
+	/* UUIDv5 namespace of the ids made: the hub's secret one (issue 25). */
+	struct cybex_uuid	 ns;
 };
 
 /*

@@ -132,6 +132,10 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 			    CYBEX_TLP_AMBER_STRICT;
 		}
 	}
+	/* The ids it makes are the hub's own: unpredictable from outside. */
+	if (s != NULL && (r = cybex_store_secret(s, "analysis-ids",
+	    a->g.ns.b, sizeof(a->g.ns.b), d)) != 0)
+		goto fail;
 	cybex_detect_config_free(cfg);
 	a->last_flush = mono_us();
 	*out = a;

@@ -22,8 +22,14 @@
 
 #include "analysis_int.h"
 
-/* Namespace of the ids the pipeline makes (a random UUID, fixed). */
-static const struct cybex_uuid analysis_ns = { {
+/*
+ * Namespace of the ids when the pipeline has no store; with a store it is
+ * the hub's secret "analysis-ids" (cybex_store_secret), so that nobody
+ * outside can predict the id of a sighting, an observed-data or a sensor's
+ * identity and store an object there first (issue 25).  Hubs made before
+ * schema 9 keep this one, under which their sightings were named.
+ */
+static const struct cybex_uuid analysis_ns_fixed = { {
 	0x2f, 0x6a, 0x1f, 0x3e, 0x5c, 0x1d, 0x4b, 0x8a,
 	0x9c, 0x47, 0x6e, 0x2f, 0x0d, 0x3a, 0x9b, 0x51,
 } };
@@ -42,6 +48,7 @@ sagg_init(struct sagg *g, size_t max)
 {
 	memset(g, 0, sizeof(*g));
 	g->max = max;
+	g->ns = analysis_ns_fixed;
 	g->nslots = 16;
 	/* At most half full, also holding SAGG_OVER * max entries. */
 	while (g->nslots < 2 * SAGG_OVER * max)
@@ -148,7 +155,7 @@ sensor_of(struct sagg *g, const char *name, const char *org, bool over)
 	memset(sn, 0, sizeof(*sn));
 	if ((sn->name = cybex_strdup(name)) == NULL ||
 	    (org != NULL && (sn->org = cybex_strdup(org)) == NULL) ||
-	    cybex_uuid_v5(&analysis_ns, k.data, k.len, &u) != 0 ||
+	    cybex_uuid_v5(&g->ns, k.data, k.len, &u) != 0 ||
 	    json_object_set_new(g->sensor_ix, k.data,
 	    json_integer((json_int_t)g->nsensors)) != 0) {
 		cybex_free(sn->name);
@@ -185,8 +192,8 @@ entry_find(struct sagg *g, const uint8_t key[32], uint32_t h, size_t *slot)
 }
 
 static void
-sighting_id(const struct sagg_entry *e, const struct sensor *sn, char *out,
-    size_t outsz)
+sighting_id(const struct sagg *g, const struct sagg_entry *e,
+    const struct sensor *sn, char *out, size_t outsz)
 {
 	struct cybex_uuid u;
 	char ind[64], name[160];
@@ -196,7 +203,7 @@ sighting_id(const struct sagg_entry *e, const struct sensor *sn, char *out,
 	memcpy(ind, "indicator--", 11);
 	cybex_uuid_format(&u, ind + 11);
 	n = snprintf(name, sizeof(name), "sighting\x1f%s\x1f%s", ind, sn->ref);
-	cybex_uuid_v5(&analysis_ns, name, (size_t)n, &u);
+	cybex_uuid_v5(&g->ns, name, (size_t)n, &u);
 	memcpy(out, "sighting--", 10);
 	cybex_uuid_format(&u, out + 10);
 	(void)outsz;
@@ -215,7 +222,7 @@ load_guard(struct cybex_analysis *a, struct sagg_entry *e,
 	e->guard = INT64_MIN;
 	if (a->s == NULL)
 		return 0;
-	sighting_id(e, sn, id, sizeof(id));
+	sighting_id(&a->g, e, sn, id, sizeof(id));
 	cybex_arena_reset(a->arena);
 	r = cybex_store_sighting_get(a->s, id, a->arena, &st, d);
 	/*
@@ -387,7 +394,7 @@ put_sighting(struct flush_ctx *fc, struct sagg_entry *e, struct sensor *sn,
 	if (json_array_size(refs) > 0) {
 		n = snprintf(name, sizeof(name), "observed-data\x1f%s\x1f%s",
 		    t->id, mod);
-		cybex_uuid_v5(&analysis_ns, name, (size_t)n, &u);
+		cybex_uuid_v5(&a->g.ns, name, (size_t)n, &u);
 		memcpy(od, "observed-data--", 15);
 		cybex_uuid_format(&u, od + 15);
 		stix_time(e->sample.ts_us, obs);
@@ -485,7 +492,7 @@ sagg_store(struct cybex_analysis *a, struct cybex_diag *d)
 		if (!e->dirty)
 			continue;
 		sn = &g->sensors[e->sensor];
-		sighting_id(e, sn, id, sizeof(id));
+		sighting_id(g, e, sn, id, sizeof(id));
 		memcpy(u.b, e->key, 16);
 		memcpy(ind, "indicator--", 11);
 		cybex_uuid_format(&u, ind + 11);
@@ -515,7 +522,20 @@ sagg_store(struct cybex_analysis *a, struct cybex_diag *d)
 			fc.withheld++;
 			continue;
 		}
-		if ((r = put_sighting(&fc, e, sn, &t, tlp, &modified, d)) != 0)
+		r = put_sighting(&fc, e, sn, &t, tlp, &modified, d);
+		/*
+		 * The store refused this sighting's objects (someone stored a
+		 * revoked or other version of an id first, or a policy says
+		 * no): set it aside and write the others; its counts stay in
+		 * the sighting state and the next flush tries again.  One bad
+		 * object never stops the pipeline for every member.
+		 */
+		if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY ||
+		    r == CYBEX_ESTIX || r == CYBEX_EEXIST) {
+			a->st.sightings_blocked++;
+			continue;
+		}
+		if (r != 0)
 			return r;
 		fc.updated++;
 	}

@@ -624,6 +624,18 @@ cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
 }
 
 int
+cybex_store_secret(struct cybex_store *s, const char *name, uint8_t *out,
+    size_t len, struct cybex_diag *d)
+{
+	if (name == NULL || name[0] == '\0' || strlen(name) > 64 ||
+	    len < CYBEX_STORE_SECRET_MIN || len > CYBEX_STORE_SECRET_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "a secret needs a name "
+		    "of 1 to 64 bytes and %d to %d bytes", CYBEX_STORE_SECRET_MIN,
+		    CYBEX_STORE_SECRET_MAX);
+	return s->ops->secret(s, name, out, len, d);
+}
+
+int
 cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
     uint64_t max_bytes, uint64_t *removed, struct cybex_diag *d)
 {

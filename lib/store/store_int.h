@@ -23,7 +23,7 @@ struct store_put {
 };
 
 /* 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry */
-#define STORE_OPS_ABI	3
+#define STORE_OPS_ABI	4
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -149,6 +149,9 @@ struct cybex_store_ops {
 		    struct cybex_diag *);
 	int	(*status_expire)(struct cybex_store *, int64_t, uint64_t,
 		    uint64_t *, struct cybex_diag *);
+	/* abi 4: per-hub secrets. */
+	int	(*secret)(struct cybex_store *, const char *, uint8_t *,
+		    size_t, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -159,7 +162,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	8
+#define STORE_SCHEMA_LATEST	9
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -315,6 +315,31 @@ else
 	ok "a failing database write # SKIP no sqlite3 shell"
 fi
 
+# ---- a revoked copy of a hub-written id stops nothing (issue 25) ----
+# Someone who can write to a collection stores a revoked version of one of
+# the hub's sighting ids (known once it was served), just after the hub's
+# latest, so that every later version is refused; the hub's next
+# version of that sighting is refused, set aside, and every other write
+# and every member's next body go on.
+"$cybex" export --quiet --collection sightings --type sighting --output "$tmp/sgh.json"
+sid=$("$jget" -c "$tmp/sgh.json" /objects id | head -n 1)
+"$jget" -e "$tmp/sgh.json" /objects | grep -F "\"$sid\"" | head -n 1 |
+    sed 's/"modified":"\([^"]*\)\.[0-9]*Z"/"modified":"\1.999Z","revoked":true/' > "$tmp/hij.json"
+"$cybex" collection add --alias scratch --title scratch >/dev/null 2>&1
+if [ -n "$sid" ] && "$cybex" import --quiet --collection scratch "$tmp/hij.json" >/dev/null 2>&1; then
+	blocked=0
+	for ((i = 0; i < 4; i++)); do
+		as ann; post "format=eve&sensor=edge-a" "$tmp/fa"
+		[ "$code" = 202 ] || blocked=1
+		as bob; post "format=eve&sensor=edge-b" "$tmp/fb"
+		[ "$code" = 202 ] || blocked=1
+		sleep 0.6	# past a flush
+	done
+	[ "$blocked" = 0 ] && ok "after a revoked copy of sighting $sid, every body still gets 202" ||
+	    not_ok "a revoked copy of a sighting id stops the pipeline" "HTTP $code $(cat "$tmp/b")"
+else
+	not_ok "a revoked copy of a sighting id could be stored" "sid '$sid' $(cat "$tmp/hij.json")"
+fi
 srv_stop events
 "$cybex" export --quiet --collection sightings --type sighting --output "$tmp/sg.json"
 # Valid: no errors (the v5 ids of the sightings are warnings, by design).

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "sqlite_int.h"
 
 /* SQ_LINKS_MAX rows of three parameters, for SQ_LINK_INSERT_MANY. */
@@ -288,6 +290,18 @@ static const char *const migrations[] = {
 	 */
 	"UPDATE objects SET tlp = MAX(tlp, cybex_tlp(json))"
 	"  WHERE instr(json, '\"granular_markings\"') > 0;",
+	/*
+	 * 9: per-hub secrets (cybex_store_secret), made at random on first
+	 * use.  A hub that already wrote sightings keeps the namespace its
+	 * ids were made under (the fixed one of schema 5 to 8), so that its
+	 * sighting states go on; a new hub gets a random one.
+	 */
+	"CREATE TABLE secrets ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO secrets SELECT 'analysis-ids',"
+	"  x'2f6a1f3e5c1d4b8a9c476e2f0d3a9b51'"
+	"  WHERE EXISTS (SELECT 1 FROM sighting_state);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -534,6 +548,66 @@ sql_tlp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	sqlite3_result_int(ctx, (int)cybex_stix_tlp_of(obj));
 	json_decref(obj);
+}
+
+/* Read secret name into out[0..len); 1 when there is none yet. */
+static int
+secret_read(struct sq_store *s, const char *name, uint8_t *out, size_t len,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = 1;
+
+	if ((rc = sqlite3_prepare_v2(s->db, "SELECT value FROM secrets WHERE "
+	    "name = ?1", -1, &st, NULL)) != SQLITE_OK)
+		return sq_err(s, rc, d, "reading a secret");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)sqlite3_column_bytes(st, 0) != len)
+			r = cybex_diag_set(d, CYBEX_EINVAL, "the secret '%s' "
+			    "has %d bytes, not %zu", name,
+			    sqlite3_column_bytes(st, 0), len);
+		else {
+			memcpy(out, sqlite3_column_blob(st, 0), len);
+			r = 0;
+		}
+	} else if (rc != SQLITE_DONE)
+		r = sq_err(s, rc, d, "reading a secret");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+sq_secret(struct cybex_store *base, const char *name, uint8_t *out,
+    size_t len, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL;
+	uint8_t fresh[CYBEX_STORE_SECRET_MAX];
+	int rc, r;
+
+	if ((r = secret_read(s, name, out, len, d)) != 1)
+		return r;
+	/* None yet: make one; a concurrent maker's wins (OR IGNORE). */
+	randombytes_buf(fresh, len);
+	if ((rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO secrets "
+	    "(name, value) VALUES (?1, ?2)", -1, &st, NULL)) != SQLITE_OK) {
+		r = sq_err(s, rc, d, "making a secret");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		r = sq_err(s, rc, d, "making a secret");
+		goto out;
+	}
+	if ((r = secret_read(s, name, out, len, d)) == 1)
+		r = cybex_diag_set(d, CYBEX_EDB, "the secret '%s' was not "
+		    "kept", name);
+ out:
+	sqlite3_finalize(st);
+	sodium_memzero(fresh, sizeof(fresh));
+	return r;
 }
 
 int
@@ -815,4 +889,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.status_job_remove = sq_status_job_remove,
 	.status_job_count = sq_status_job_count,
 	.status_expire = sq_status_expire,
+	.secret = sq_secret,
 };

@@ -1919,6 +1919,34 @@ test_tlp_granular(void **state)
 	rows_free(&rs);
 }
 
+/* Per-hub secrets: made once, then the same; bad sizes refused. */
+static void
+test_secret(void **state)
+{
+	static const uint8_t fixed[16] = { 0x2f, 0x6a, 0x1f, 0x3e, 0x5c, 0x1d,
+	    0x4b, 0x8a, 0x9c, 0x47, 0x6e, 0x2f, 0x0d, 0x3a, 0x9b, 0x51 };
+	struct fx *f = *state;
+	uint8_t a[16], b[16], zero[16] = { 0 }, big[32];
+	struct cybex_diag d;
+
+	assert_int_equal(cybex_store_secret(f->s, "analysis-ids", a, 16, &d),
+	    0);
+	assert_int_equal(cybex_store_secret(f->s, "analysis-ids", b, 16, &d),
+	    0);
+	assert_memory_equal(a, b, 16);
+	/* A new hub's is random: not zero, not the fixed pre-9 namespace. */
+	assert_memory_not_equal(a, zero, 16);
+	assert_memory_not_equal(a, fixed, 16);
+	assert_int_equal(cybex_store_secret(f->s, "other", big, 32, &d), 0);
+	assert_memory_not_equal(big, a, 16);
+	assert_int_equal(cybex_store_secret(f->s, "analysis-ids", big, 32, &d),
+	    CYBEX_EINVAL);
+	assert_int_equal(cybex_store_secret(f->s, "x", a, 8, &d),
+	    CYBEX_EINVAL);
+	assert_int_equal(cybex_store_secret(f->s, "", a, 16, &d),
+	    CYBEX_EINVAL);
+}
+
 /* ---- import ---- */
 struct rejects {
 	unsigned	 n;
@@ -3062,6 +3090,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_streaming_50k),
 		T(test_tlp_policy),
 		T(test_tlp_granular),
+		T(test_secret),
 		T(test_import_big_after_small),
 		T(test_user_remove_takes_status),
 		T(test_status_jobs),
