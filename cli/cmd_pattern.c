@@ -149,7 +149,7 @@ pattern_check(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "cybex pattern check: give exactly one "
+		cli_err("cybex pattern check: give exactly one "
 		    "PATTERN (quote it for the shell)\n");
 		return EXIT_TROUBLE;
 	}
@@ -167,7 +167,7 @@ pattern_check(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return EXIT_TROUBLE;
 	if (!st.json && !quiet)
-		fprintf(stderr, "%s: %lu error%s, %lu warning%s\n",
+		cli_err("%s: %lu error%s, %lu warning%s\n",
 		    r == 0 ? "valid" : "invalid", st.errors,
 		    st.errors == 1 ? "" : "s", st.warnings,
 		    st.warnings == 1 ? "" : "s");
@@ -259,7 +259,7 @@ pattern_match(int argc, char **argv)
 			break;
 		case 'm':
 			if ((max = cli_parse_size(optarg)) <= 0) {
-				fprintf(stderr, "cybex pattern match: bad "
+				cli_err("cybex pattern match: bad "
 				    "--max-size '%s'\n", optarg);
 				goto out;
 			}
@@ -274,13 +274,13 @@ pattern_match(int argc, char **argv)
 		}
 	}
 	if (pat == NULL || optind >= argc) {
-		fprintf(stderr, "cybex pattern match: need --pattern and at "
+		cli_err("cybex pattern match: need --pattern and at "
 		    "least one FILE\n");
 		goto out;
 	}
 	if (cybex_pattern_new(pat, strlen(pat), NULL, NULL, NULL, &p, &d) !=
 	    0) {
-		fprintf(stderr, "cybex pattern match: invalid pattern: column "
+		cli_err("cybex pattern match: invalid pattern: column "
 		    "%lu: %s\n", d.column, d.message);
 		goto out;
 	}
@@ -288,33 +288,33 @@ pattern_match(int argc, char **argv)
 	    (docs = calloc((size_t)(argc - optind), sizeof(*docs))) == NULL ||
 	    (fileof = calloc(CYBEX_PATTERN_OBS_MAX_DEFAULT,
 	    sizeof(*fileof))) == NULL) {
-		fprintf(stderr, "cybex pattern match: out of memory\n");
+		cli_err("cybex pattern match: out of memory\n");
 		goto out;
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if ((text = slurp(argv[i], max, &len)) == NULL) {
-			fprintf(stderr, "cybex pattern match: %s: %s\n",
+			cli_err("cybex pattern match: %s: %s\n",
 			    argv[i], strerror(errno));
 			goto out;
 		}
 		r = cybex_json_parse(text, len, 0, &root, &d);
 		free(text);
 		if (r != 0) {
-			fprintf(stderr, "%s:%lu:%lu: error: %s\n", argv[i],
+			cli_err("%s:%lu:%lu: error: %s\n", argv[i],
 			    d.line, d.column, d.message);
 			goto out;
 		}
 		docs[ndocs++] = root;
 		before = cybex_pattern_obsset_count(set);
 		if (cybex_pattern_obsset_add_json(set, root, NULL, &d) != 0) {
-			fprintf(stderr, "%s: error: %s\n", argv[i], d.message);
+			cli_err("%s: error: %s\n", argv[i], d.message);
 			goto out;
 		}
 		for (; before < cybex_pattern_obsset_count(set); before++)
 			fileof[before] = argv[i];
 	}
 	if ((r = cybex_pattern_match(p, set, NULL, &res, &d)) != 0) {
-		fprintf(stderr, "cybex pattern match: %s\n", d.message);
+		cli_err("cybex pattern match: %s\n", d.message);
 		goto out;
 	}
 	status = res.matched ? EXIT_VALID : EXIT_INVALID;
@@ -350,7 +350,7 @@ pattern_match(int argc, char **argv)
 			if (cybex_time_format(&f, fs, sizeof(fs)) < 0 ||
 			    cybex_time_format(&l, ls, sizeof(ls)) < 0)
 				fs[0] = ls[0] = '\0';
-			printf("  %s: %s %s .. %s x%u\n", fileof[res.obs[i]],
+			cli_out("  %s: %s %s .. %s x%u\n", fileof[res.obs[i]],
 			    id != NULL ? id : "(no id)", fs, ls,
 			    (unsigned)count);
 		}
@@ -381,7 +381,7 @@ cmd_pattern(int argc, char **argv)
 		return pattern_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "match") == 0)
 		return pattern_match(argc - 1, argv + 1);
-	fprintf(stderr, "cybex pattern: unknown subcommand '%s' (check or "
+	cli_err("cybex pattern: unknown subcommand '%s' (check or "
 	    "match)\n", argv[1]);
 	return EXIT_TROUBLE;
 }

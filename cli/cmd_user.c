@@ -55,7 +55,7 @@ prompt(const char *what, char *buf, size_t n)
 	struct termios old, noecho;
 	int r;
 
-	fprintf(stderr, "%s: ", what);
+	cli_err("%s: ", what);
 	fflush(stderr);
 	if (tcgetattr(STDIN_FILENO, &old) != 0)
 		return -1;
@@ -64,7 +64,7 @@ prompt(const char *what, char *buf, size_t n)
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
 	r = read_line(stdin, buf, n);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fprintf(stderr, "\n");
+	cli_err("\n");
 	return r;
 }
 
@@ -80,7 +80,7 @@ cli_new_password(const char *given, bool from_stdin, char *out)
 		snprintf(pw, sizeof(pw), "%s", given);
 	else if (from_stdin) {
 		if (read_line(stdin, pw, sizeof(pw)) != 0) {
-			fprintf(stderr, "cybex user: no password on standard "
+			cli_err("cybex user: no password on standard "
 			    "input (or longer than %d)\n", CYBEX_PASSWORD_MAX);
 			goto out;
 		}
@@ -89,16 +89,16 @@ cli_new_password(const char *given, bool from_stdin, char *out)
 		    prompt("Again", again, sizeof(again)) != 0)
 			goto out;
 		if (strcmp(pw, again) != 0) {
-			fprintf(stderr, "cybex user: the passwords differ\n");
+			cli_err("cybex user: the passwords differ\n");
 			goto out;
 		}
 	} else {
-		fprintf(stderr, "cybex user: give the password with "
+		cli_err("cybex user: give the password with "
 		    "--password-stdin (standard input is not a terminal)\n");
 		goto out;
 	}
 	if (cybex_password_hash(pw, strlen(pw), out, &d) != 0) {
-		fprintf(stderr, "cybex user: %s\n", d.message);
+		cli_err("cybex user: %s\n", d.message);
 		goto out;
 	}
 	r = 0;
@@ -122,7 +122,7 @@ print_user(void *ud, const struct cybex_user *u)
 
 	cybex_store_format_us(u->created_us, ts, sizeof(ts));
 	if (!lc->json) {
-		printf("%-24s %-6s %-9s %s\n", u->name, u->is_admin ? "admin" :
+		cli_out("%-24s %-6s %-9s %s\n", u->name, u->is_admin ? "admin" :
 		    "user", u->disabled ? "disabled" : "active", ts);
 		return 0;
 	}
@@ -195,7 +195,7 @@ cmd_user(int argc, char **argv)
 	verb = argv[optind];
 	if (strcmp(verb, "list") != 0) {
 		if (optind + 2 != argc) {
-			fprintf(stderr, "cybex user %s: needs exactly one NAME\n",
+			cli_err("cybex user %s: needs exactly one NAME\n",
 			    verb);
 			return EXIT_TROUBLE;
 		}
@@ -216,20 +216,20 @@ cmd_user(int argc, char **argv)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-add", name, admin ?
 		    "admin" : NULL, NULL);
-		fprintf(stderr, "user %s added%s\n", name, admin ?
+		cli_err("user %s added%s\n", name, admin ?
 		    " (administrator)" : "");
 	} else if (strcmp(verb, "passwd") == 0) {
 		if (cybex_store_user_set_password(s, name, hash, &d) != 0)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-passwd", name, NULL,
 		    NULL);
-		fprintf(stderr, "password of %s changed\n", name);
+		cli_err("password of %s changed\n", name);
 	} else if (strcmp(verb, "remove") == 0) {
 		if (cybex_store_user_remove(s, name, &d) != 0)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-remove", name, NULL,
 		    NULL);
-		fprintf(stderr, "user %s removed\n", name);
+		cli_err("user %s removed\n", name);
 	} else if (strcmp(verb, "list") == 0) {
 		if (lc.json)
 			printf("{\"users\":[");
@@ -238,13 +238,13 @@ cmd_user(int argc, char **argv)
 		if (lc.json)
 			printf("\n]}\n");
 	} else {
-		fprintf(stderr, "cybex user: unknown verb '%s'\n", verb);
+		cli_err("cybex user: unknown verb '%s'\n", verb);
 		goto out;
 	}
 	rc = EXIT_VALID;
 	goto out;
  fail:
-	fprintf(stderr, "cybex user %s: %s\n", verb, d.message);
+	cli_err("cybex user %s: %s\n", verb, d.message);
 	rc = d.code == CYBEX_EEXIST || d.code == CYBEX_ENOTFOUND ||
 	    d.code == CYBEX_EINVAL ? EXIT_INVALID : EXIT_TROUBLE;
  out:

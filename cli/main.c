@@ -118,14 +118,14 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if ((c = find(argv[2])) == NULL) {
-			fprintf(stderr, "cybex: unknown command '%s'\n", argv[2]);
+			cli_err("cybex: unknown command '%s'\n", argv[2]);
 			return EXIT_TROUBLE;
 		}
 		c->usage(stdout);
 		return 0;
 	}
 	if ((c = find(argv[1])) == NULL) {
-		fprintf(stderr, "cybex: unknown command '%s' (try 'cybex "
+		cli_err("cybex: unknown command '%s' (try 'cybex "
 		    "--help')\n", argv[1]);
 		return EXIT_TROUBLE;
 	}
