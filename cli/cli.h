@@ -49,8 +49,12 @@ int	cmd_ingest(int argc, char **argv);
 void	cmd_ingest_usage(FILE *f);
 int	cmd_alerts(int argc, char **argv);
 void	cmd_alerts_usage(FILE *f);
-/* A new password from --password, stdin or a prompt, hashed into out. */
-int	cli_new_password(const char *given, bool from_stdin, char *out);
+/*
+ * A new password, hashed into out: given (--password), else the first
+ * line of file (--password-file), else of stdin, else asked for twice.
+ */
+int	cli_new_password(const char *given, const char *file, bool from_stdin,
+	    char *out);
 
 /* ---- diagnostics (diag_print.c), shared by validate and import ---- */
 #include <stdarg.h>
