@@ -51,12 +51,32 @@ int	cmd_alerts(int argc, char **argv);
 void	cmd_alerts_usage(FILE *f);
 int	cmd_cvss(int argc, char **argv);
 void	cmd_cvss_usage(FILE *f);
-/* A new password from --password, stdin or a prompt, hashed into out. */
-int	cli_new_password(const char *given, bool from_stdin, char *out);
+/*
+ * A new password, hashed into out: given (--password), else the first
+ * line of file (--password-file), else of stdin, else asked for twice.
+ */
+int	cli_new_password(const char *given, const char *file, bool from_stdin,
+	    char *out);
 
 /* ---- diagnostics (diag_print.c), shared by validate and import ---- */
+#include <stdarg.h>
 struct cybex_buf;
 struct cybex_diag;
+/*
+ * Everything the CLI prints for people that may hold input-derived text
+ * (file names, values from files, the database or a peer, diag messages)
+ * goes through these: like fprintf, but the formatted text is escaped
+ * for a terminal (cybex_term_escape: no control byte, escape sequence or
+ * invalid UTF-8 gets through; readable UTF-8 does), except one final
+ * newline.  One line per call.  cli_err prints to stderr, cli_out to
+ * stdout.  Not for JSON output, which is escaped by its writer.
+ */
+void	cli_vfprintf(FILE *f, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
+void	cli_fprintf(FILE *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	cli_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Append s as a JSON string (quoted, escaped) to b. */
 void	cli_json_str(struct cybex_buf *b, const char *s);
 /*

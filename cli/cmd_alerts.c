@@ -111,32 +111,42 @@ print_text(struct print_ctx *pc, const struct cybex_alert_row *r)
 	char last[32], first[32];
 	size_t i;
 
+	/*
+	 * Every field may come from a sensor's log line or a peer: each is
+	 * printed through cli_out, one line per call, so none can carry a
+	 * terminal escape sequence or a line of its own.
+	 */
 	cybex_store_format_us(r->last_seen_us, last, sizeof(last));
 	if (!pc->detail) {
-		printf("%s  %.19sZ  sev %d  %-10s  %-8s  %6llu  %s\n", r->id,
+		cli_out("%s  %.19sZ  sev %d  %-10s  %-8s  %6llu  %s\n", r->id,
 		    last, r->severity, r->detector, r->org != NULL ? r->org :
 		    "(hub)", (unsigned long long)r->count, r->summary);
 		return;
 	}
 	cybex_store_format_us(r->first_seen_us, first, sizeof(first));
-	printf("id           %s\nstatus       %s\ndetector     %s\n"
-	    "class/type   %s / %s\nseverity     %d\nsummary      %s\n"
-	    "organization %s\n", r->id, r->closed_us != 0 ? "closed" : "open",
-	    r->detector, r->taxonomy_class != NULL ? r->taxonomy_class : "-",
-	    r->taxonomy_type != NULL ? r->taxonomy_type : "-", r->severity,
-	    r->summary, r->org != NULL ? r->org : "(the hub: cooperative)");
+	cli_out("id           %s\n", r->id);
+	cli_out("status       %s\n", r->closed_us != 0 ? "closed" : "open");
+	cli_out("detector     %s\n", r->detector);
+	cli_out("class/type   %s / %s\n", r->taxonomy_class != NULL ?
+	    r->taxonomy_class : "-", r->taxonomy_type != NULL ?
+	    r->taxonomy_type : "-");
+	cli_out("severity     %d\n", r->severity);
+	cli_out("summary      %s\n", r->summary);
+	cli_out("organization %s\n", r->org != NULL ? r->org :
+	    "(the hub: cooperative)");
 	if (r->norgs > 0) {
 		printf("names        ");
 		for (i = 0; i < r->norgs; i++)
-			printf("%s%s", i > 0 ? ", " : "", r->orgs[i]);
+			cli_out("%s%s", i > 0 ? ", " : "", r->orgs[i]);
 		printf("\n");
 	}
-	printf("sensor       %s\nseen         %s .. %s, %llu times\n"
-	    "tlp          %s\nkey          %s\nparties      %s\n"
-	    "evidence     %s\n", r->sensor != NULL ? r->sensor : "-", first,
-	    last, (unsigned long long)r->count,
-	    cybex_tlp_name((enum cybex_tlp)r->tlp), r->key, r->parties,
-	    r->evidence);
+	cli_out("sensor       %s\n", r->sensor != NULL ? r->sensor : "-");
+	cli_out("seen         %s .. %s, %llu times\n", first, last,
+	    (unsigned long long)r->count);
+	cli_out("tlp          %s\n", cybex_tlp_name((enum cybex_tlp)r->tlp));
+	cli_out("key          %s\n", r->key);
+	cli_out("parties      %s\n", r->parties);
+	cli_out("evidence     %s\n", r->evidence);
 }
 
 static int
@@ -210,7 +220,7 @@ cmd_alerts(int argc, char **argv)
 		switch (ch) {
 		case 's':
 			if (parse_since(optarg, &q.since_us) != 0) {
-				fprintf(stderr, "cybex alerts: --since '%s' is "
+				cli_err("cybex alerts: --since '%s' is "
 				    "neither RFC 3339 nor an age like 30m, 12h, "
 				    "7d\n", optarg);
 				return EXIT_TROUBLE;
@@ -231,7 +241,7 @@ cmd_alerts(int argc, char **argv)
 			lim = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || *optarg < '0' ||
 			    *optarg > '9' || lim == 0) {
-				fprintf(stderr, "cybex alerts: --limit '%s' is not "
+				cli_err("cybex alerts: --limit '%s' is not "
 				    "a positive number\n", optarg);
 				return EXIT_TROUBLE;
 			}
@@ -275,7 +285,7 @@ cmd_alerts(int argc, char **argv)
 		pc.detail = true;
 		r = alerts_list(s, &q, &pc, &d);
 		if (r == 0 && pc.shown == 0) {
-			fprintf(stderr, "cybex alerts show: no alert '%s'\n",
+			cli_err("cybex alerts show: no alert '%s'\n",
 			    argv[optind + 1]);
 			st = EXIT_INVALID;
 		}
@@ -284,7 +294,7 @@ cmd_alerts(int argc, char **argv)
 	cybex_buf_free(&pc.b);
 	cybex_store_close(s);
 	if (r != 0) {
-		fprintf(stderr, "cybex alerts %s: %s\n", verb, d.message);
+		cli_err("cybex alerts %s: %s\n", verb, d.message);
 		return r == CYBEX_ENOTFOUND || r == CYBEX_EINVAL ?
 		    EXIT_INVALID : EXIT_TROUBLE;
 	}

@@ -66,7 +66,7 @@ cmd_apiroot(int argc, char **argv)
 			break;
 		case 'm':
 			if ((n = cli_parse_size(optarg)) < 0) {
-				fprintf(stderr, "cybex api-root: bad "
+				cli_err("cybex api-root: bad "
 				    "--max-content-length '%s'\n", optarg);
 				return EXIT_TROUBLE;
 			}
@@ -101,13 +101,13 @@ cmd_apiroot(int argc, char **argv)
 		r = cybex_store_api_root_put(s, &ar, strcmp(verb, "set") == 0,
 		    &d);
 	} else {
-		fprintf(stderr, "cybex api-root: unknown verb '%s'\n", verb);
+		cli_err("cybex api-root: unknown verb '%s'\n", verb);
 		cybex_store_close(s);
 		return EXIT_TROUBLE;
 	}
 	cybex_store_close(s);
 	if (r != 0) {
-		fprintf(stderr, "cybex api-root %s: %s\n", verb, d.message);
+		cli_err("cybex api-root %s: %s\n", verb, d.message);
 		return d.code == CYBEX_EEXIST || d.code == CYBEX_EINVAL ?
 		    EXIT_INVALID : EXIT_TROUBLE;
 	}

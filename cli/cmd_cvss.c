@@ -81,7 +81,7 @@ one(const char *vec, size_t len, bool json, struct cybex_buf *b)
 	cybex_diag_clear(&d);
 	if (cybex_cvss_read(vec, len, &c, &d) != 0) {
 		print_vector(stderr, vec, len);
-		fprintf(stderr, ":%lu: error: %s\n", d.column, d.message);
+		cli_err(":%lu: error: %s\n", d.column, d.message);
 		return 1;
 	}
 	if (!json) {
@@ -171,7 +171,7 @@ cmd_cvss(int argc, char **argv)
 			ln++;
 			n = strlen(line);
 			if (n > 0 && line[n - 1] != '\n' && !feof(stdin)) {
-				fprintf(stderr, "-:%lu: error: a line longer "
+				cli_err("-:%lu: error: a line longer "
 				    "than %d bytes\n", ln,
 				    CYBEX_CVSS_VECTOR_MAX);
 				bad = 1;

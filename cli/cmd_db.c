@@ -65,7 +65,7 @@ db_args(const char *sub, int argc, char **argv, struct cli_db *db,
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "cybex db %s: unexpected argument '%s'\n", sub,
+		cli_err("cybex db %s: unexpected argument '%s'\n", sub,
 		    argv[optind]);
 		return EXIT_TROUBLE;
 	}
@@ -88,7 +88,7 @@ on_problem(void *ud, const struct cybex_diag *d)
 	if (cs->json)
 		json_array_append_new(cs->problems, json_string(d->message));
 	else
-		printf("%s: error: %s\n", cs->path, d->message);
+		cli_out("%s: error: %s\n", cs->path, d->message);
 }
 
 /* Print v as one line of JSON on stdout. */
@@ -142,7 +142,7 @@ db_check(int argc, char **argv)
 		if (out == NULL || print_json(out) != 0)
 			status = EXIT_TROUBLE;
 	} else
-		fprintf(stderr, "%s: %s\n", path, rc == 0 ? "consistent" :
+		cli_err("%s: %s\n", path, rc == 0 ? "consistent" :
 		    status == EXIT_INVALID ? "NOT consistent" :
 		    "the check failed");
  out:
@@ -210,7 +210,7 @@ db_stats(int argc, char **argv)
 		goto out;
 	cybex_diag_clear(&d);
 	if ((rc = cybex_store_stats(s, on_count, &ss, &st, &d)) != 0) {
-		fprintf(stderr, "cybex db stats: %s\n", d.message[0] != '\0' ?
+		cli_err("cybex db stats: %s\n", d.message[0] != '\0' ?
 		    d.message : cybex_strerror(rc));
 		goto out;
 	}
@@ -225,7 +225,7 @@ db_stats(int argc, char **argv)
 		if (out == NULL || print_json(out) != 0)
 			goto out;
 	} else {
-		printf("database        %s\n", path);
+		cli_out("database        %s\n", path);
 		printf("schema version  %d\n", st.schema_version);
 		printf("size on disk    %.1f MB (%llu bytes)\n",
 		    (double)st.bytes_on_disk / 1e6,
@@ -262,7 +262,7 @@ cmd_db(int argc, char **argv)
 		return db_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "stats") == 0)
 		return db_stats(argc - 1, argv + 1);
-	fprintf(stderr, "cybex db: unknown subcommand '%s' (check, stats)\n",
+	cli_err("cybex db: unknown subcommand '%s' (check, stats)\n",
 	    argv[1]);
 	return EXIT_TROUBLE;
 }

@@ -8,6 +8,8 @@
  * is flushed to disk and then renamed to FILE: FILE is never half-written.
  * Exit: 0 written, 2 usage, database or I/O errors.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -208,8 +210,10 @@ cmd_export(int argc, char **argv)
 			fprintf(stderr, "cybex export: output name too long\n");
 			goto out;
 		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (fd < 0 || (es.f = fdopen(fd, "w")) == NULL) {
+		/* 0600 also when an old FILE.tmp is reused (docs/cybex.1.md) */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || fchmod(fd, 0600) != 0 ||
+		    (es.f = fdopen(fd, "w")) == NULL) {
 			fprintf(stderr, "cybex export: cannot write %s: %s\n",
 			    tmp, strerror(errno));
 			if (fd >= 0)

@@ -74,7 +74,7 @@ cmd_group(int argc, char **argv)
 		    argv[optind + 1], want == 3 ? argv[optind + 2] : NULL, NULL);
 	cybex_store_close(s);
 	if (r != 0) {
-		fprintf(stderr, "cybex group %s: %s\n", verb, d.message);
+		cli_err("cybex group %s: %s\n", verb, d.message);
 		return d.code == CYBEX_EEXIST || d.code == CYBEX_ENOTFOUND ||
 		    d.code == CYBEX_EINVAL ? EXIT_INVALID : EXIT_TROUBLE;
 	}

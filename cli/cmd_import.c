@@ -97,7 +97,8 @@ progress_draw(struct istate *is, const struct cybex_import_stats *st)
 	double t = now_s(), dt = t - is->t0;
 
 	is->last_draw = t;
-	fprintf(stderr, "\r\033[K%s: %llu objects, %.0f objects/s, %.1f MB, "
+	fputs("\r\033[K", stderr);	/* ours; is->file is escaped */
+	cli_err("%s: %llu objects, %.0f objects/s, %.1f MB, "
 	    "%llu error%s", is->file, (unsigned long long)st->objects,
 	    dt > 0 ? (double)st->objects / dt : 0.0, (double)st->bytes / 1e6,
 	    (unsigned long long)st->rejected, st->rejected == 1 ? "" : "s");
@@ -140,7 +141,7 @@ print_error(struct istate *is, const struct cybex_diag *d)
 		    &e, e.line, e.column);
 		return;
 	}
-	printf("%s: error: %s\n", is->file, e.message);
+	cli_out("%s: error: %s\n", is->file, e.message);
 }
 
 static void
@@ -170,7 +171,7 @@ static void
 summary(const char *what, const struct cybex_import_stats *st,
     const char *coll)
 {
-	fprintf(stderr, "%s: %llu object%s: %llu added, %llu linked (already "
+	cli_err("%s: %llu object%s: %llu added, %llu linked (already "
 	    "stored, added to '%s'), %llu already present, %llu rejected\n",
 	    what, (unsigned long long)st->objects, st->objects == 1 ? "" : "s",
 	    (unsigned long long)st->added, (unsigned long long)st->linked,
@@ -274,7 +275,7 @@ cmd_import(int argc, char **argv)
 			ul = strtoul(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    optarg[0] == '-' || ul == 0 || ul > BATCH_MAX) {
-				fprintf(stderr, "cybex import: bad --batch '%s' "
+				cli_err("cybex import: bad --batch '%s' "
 				    "(1..%lu)\n", optarg, BATCH_MAX);
 				return EXIT_TROUBLE;
 			}
@@ -282,7 +283,7 @@ cmd_import(int argc, char **argv)
 			break;
 		case 'm':
 			if ((n = cli_parse_size(optarg)) <= 0) {
-				fprintf(stderr, "cybex import: bad "
+				cli_err("cybex import: bad "
 				    "--max-object-size '%s'\n", optarg);
 				return EXIT_TROUBLE;
 			}
@@ -303,7 +304,7 @@ cmd_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "cybex import: no FILE given ('-' for standard "
+		cli_err("cybex import: no FILE given ('-' for standard "
 		    "input)\n");
 		cmd_import_usage(stderr);
 		return EXIT_TROUBLE;
@@ -318,7 +319,7 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	if (cybex_arena_new(0, &arena) != 0) {
-		fprintf(stderr, "cybex import: out of memory\n");
+		cli_err("cybex import: out of memory\n");
 		status = EXIT_TROUBLE;
 		goto out;
 	}
@@ -326,11 +327,11 @@ cmd_import(int argc, char **argv)
 	if ((rc = cybex_store_collection_get(s, coll_key, arena, &coll,
 	    &d)) != 0) {
 		if (rc == CYBEX_ENOTFOUND)
-			fprintf(stderr, "cybex import: no collection '%s' "
+			cli_err("cybex import: no collection '%s' "
 			    "(create it with: cybex collection add --alias "
 			    "'%s' --title TITLE)\n", coll_key, coll_key);
 		else
-			fprintf(stderr, "cybex import: collection '%s': %s\n",
+			cli_err("cybex import: collection '%s': %s\n",
 			    coll_key, d.message);
 		status = EXIT_TROUBLE;
 		goto out;

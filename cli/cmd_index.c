@@ -67,12 +67,12 @@ read_file(const char *path, struct cybex_match_builder *b,
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "%s: error: cannot open: %s\n", name,
+		cli_err("%s: error: cannot open: %s\n", name,
 		    strerror(errno));
 		return EXIT_TROUBLE;
 	}
 	if (cybex_stix_reader_new(fd, &o, &r) != 0) {
-		fprintf(stderr, "%s: error: out of memory\n", name);
+		cli_err("%s: error: out of memory\n", name);
 		status = EXIT_TROUBLE;
 		goto out;
 	}
@@ -88,17 +88,17 @@ read_file(const char *path, struct cybex_match_builder *b,
 		rc = cybex_match_builder_add(b, it.json, &d);
 		if (rc == CYBEX_EFORMAT) {
 			(*nbad)++;
-			fprintf(stderr, "%s:%lu:%lu: warning: indicator left "
+			cli_err("%s:%lu:%lu: warning: indicator left "
 			    "out: %s\n", name, it.line, it.column, d.message);
 		} else if (rc != 0) {
-			fprintf(stderr, "%s:%lu:%lu: error: %s\n", name,
+			cli_err("%s:%lu:%lu: error: %s\n", name,
 			    it.line, it.column, d.message);
 			status = EXIT_TROUBLE;
 			goto out;
 		}
 	}
 	if (rc < 0) {
-		fprintf(stderr, "%s:%lu:%lu: error: %s\n", name, d.line,
+		cli_err("%s:%lu:%lu: error: %s\n", name, d.line,
 		    d.column, d.message);
 		status = EXIT_TROUBLE;
 	}
@@ -162,7 +162,7 @@ index_option(int ch, const char *verb, struct index_opts *io)
 	case 'a':
 		if (cybex_time_parse(optarg, strlen(optarg), 0, &io->at,
 		    &d) != 0) {
-			fprintf(stderr, "cybex index %s: bad --at '%s': %s\n",
+			cli_err("cybex index %s: bad --at '%s': %s\n",
 			    verb, optarg, d.message);
 			return -1;
 		}
@@ -210,25 +210,25 @@ index_build(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "cybex index build: no FILE given ('-' for "
+		cli_err("cybex index build: no FILE given ('-' for "
 		    "standard input)\n");
 		return EXIT_TROUBLE;
 	}
 	if (cybex_match_builder_new(&io.mo, io.atp, &b) != 0) {
-		fprintf(stderr, "cybex index build: out of memory\n");
+		cli_err("cybex index build: out of memory\n");
 		goto out;
 	}
 	for (i = optind; i < argc; i++)
 		if (read_file(argv[i], b, &nind, &nbad) != EXIT_VALID)
 			goto out;
 	if (cybex_match_builder_build(b, &ix, &d) != 0) {
-		fprintf(stderr, "cybex index build: %s\n", d.message);
+		cli_err("cybex index build: %s\n", d.message);
 		goto out;
 	}
 	cybex_match_index_stats(ix, &st);
 	print_stats(&st, io.json);
 	if (!io.json)
-		fprintf(stderr, "%d file%s, %lu indicator%s read\n",
+		cli_err("%d file%s, %lu indicator%s read\n",
 		    argc - optind, argc - optind == 1 ? "" : "s", nind,
 		    nind == 1 ? "" : "s");
 	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
@@ -261,7 +261,7 @@ add_stored(void *ud, const struct cybex_row *row)
 	json_decref(j);
 	if (rc == CYBEX_EFORMAT) {
 		sc->nbad++;
-		fprintf(stderr, "%s: warning: indicator left out: %s\n",
+		cli_err("%s: warning: indicator left out: %s\n",
 		    row->id, d.message);
 		return 0;
 	}
@@ -318,7 +318,7 @@ index_stats(int argc, char **argv)
 	if (coll != NULL) {
 		if (cybex_arena_new(0, &a) != 0 ||
 		    cybex_store_collection_get(s, coll, a, &c, &d) != 0) {
-			fprintf(stderr, "cybex index stats: no collection "
+			cli_err("cybex index stats: no collection "
 			    "'%s'\n", coll);
 			goto out;
 		}
@@ -330,17 +330,17 @@ index_stats(int argc, char **argv)
 	if (cybex_match_builder_new(&io.mo, io.atp, &sc.b) != 0)
 		goto out;
 	if (cybex_store_query(s, &q, add_stored, &sc, &pg, &d) != 0) {
-		fprintf(stderr, "cybex index stats: %s\n", d.message);
+		cli_err("cybex index stats: %s\n", d.message);
 		goto out;
 	}
 	if (cybex_match_builder_build(sc.b, &ix, &d) != 0) {
-		fprintf(stderr, "cybex index stats: %s\n", d.message);
+		cli_err("cybex index stats: %s\n", d.message);
 		goto out;
 	}
 	cybex_match_index_stats(ix, &st);
 	print_stats(&st, io.json);
 	if (!io.json)
-		fprintf(stderr, "%lu stored indicator%s read\n", sc.nind,
+		cli_err("%lu stored indicator%s read\n", sc.nind,
 		    sc.nind == 1 ? "" : "s");
 	status = fflush(stdout) == 0 ? EXIT_VALID : EXIT_TROUBLE;
  out:
@@ -363,7 +363,7 @@ cmd_index(int argc, char **argv)
 		return index_build(argc - 1, argv + 1);
 	if (strcmp(argv[1], "stats") == 0)
 		return index_stats(argc - 1, argv + 1);
-	fprintf(stderr, "cybex index: unknown subcommand '%s' (build, "
+	cli_err("cybex index: unknown subcommand '%s' (build, "
 	    "stats)\n", argv[1]);
 	return EXIT_TROUBLE;
 }

@@ -117,7 +117,7 @@ on_error(void *ud, const struct cybex_diag *d)
 	    strcmp(d->rule, CYBEX_ANALYSIS_RULE_LINE_TOO_LONG) == 0)
 		ic->lines_long++;
 	if (ic->errors <= ic->max_errors)
-		fprintf(stderr, "%s:%lu:%lu: error: %s\n", ic->file, d->line,
+		cli_err("%s:%lu:%lu: error: %s\n", ic->file, d->line,
 		    d->column > 0 ? d->column : 1, d->message);
 }
 
@@ -131,13 +131,13 @@ slurp(const char *path, size_t *len)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "cybex ingest: %s: %s\n", path, strerror(errno));
+		cli_err("cybex ingest: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
 	cybex_buf_init(&b, CONFIG_MAX);
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
 		if (cybex_buf_append(&b, chunk, (size_t)n) != 0) {
-			fprintf(stderr, "cybex ingest: %s: larger than %u "
+			cli_err("cybex ingest: %s: larger than %u "
 			    "bytes\n", path, CONFIG_MAX);
 			n = -1;
 			errno = EFBIG;
@@ -146,7 +146,7 @@ slurp(const char *path, size_t *len)
 	close(fd);
 	if (n < 0) {
 		if (errno != EFBIG)
-			fprintf(stderr, "cybex ingest: %s: %s\n", path,
+			cli_err("cybex ingest: %s: %s\n", path,
 			    strerror(errno));
 		cybex_buf_free(&b);
 		return NULL;
@@ -177,7 +177,7 @@ drain(struct run *rn, struct cybex_ingest_lines *l, struct ictx *ic)
 
 	cybex_diag_clear(&d);
 	if (cybex_analysis_feed(rn->a, rn->rd, l, on_error, ic, &d) != 0) {
-		fprintf(stderr, "cybex ingest: %s: %s\n", ic->file, d.message);
+		cli_err("cybex ingest: %s: %s\n", ic->file, d.message);
 		rn->failed = true;
 		return false;
 	}
@@ -209,7 +209,7 @@ open_input(const char *path)
 	if (strcmp(path, "-") == 0)
 		return STDIN_FILENO;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		fprintf(stderr, "cybex ingest: %s: %s\n", path, strerror(errno));
+		cli_err("cybex ingest: %s: %s\n", path, strerror(errno));
 	return fd;
 }
 
@@ -221,7 +221,7 @@ idle(struct run *rn, struct ictx *ic)
 
 	cybex_diag_clear(&d);
 	if (cybex_analysis_tick(rn->a, 0, &d) != 0) {
-		fprintf(stderr, "cybex ingest: %s: %s\n", ic->file, d.message);
+		cli_err("cybex ingest: %s: %s\n", ic->file, d.message);
 		rn->failed = true;
 		return;
 	}
@@ -247,7 +247,7 @@ ingest_file(struct run *rn, const char *path, struct ictx *ic)
 		return EXIT_TROUBLE;
 	if ((buf = cybex_malloc(CHUNK)) == NULL ||
 	    cybex_ingest_lines_new(0, &l) != 0) {
-		fprintf(stderr, "cybex ingest: out of memory\n");
+		cli_err("cybex ingest: out of memory\n");
 		goto out;
 	}
 	while (!stopping && !rn->failed) {
@@ -255,14 +255,14 @@ ingest_file(struct run *rn, const char *path, struct ictx *ic)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "cybex ingest: %s: %s\n", ic->file,
+			cli_err("cybex ingest: %s: %s\n", ic->file,
 			    strerror(errno));
 			goto out;
 		}
 		if (n > 0) {
 			off += n;
 			if (cybex_ingest_lines_feed(l, buf, (size_t)n) != 0) {
-				fprintf(stderr, "cybex ingest: out of memory\n");
+				cli_err("cybex ingest: out of memory\n");
 				goto out;
 			}
 			if (!drain(rn, l, ic))
@@ -473,7 +473,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'r':
 			if (cybex_time_parse(optarg, strlen(optarg), 0, &o->ref,
 			    &d) != 0) {
-				fprintf(stderr, "cybex ingest: --ref-time '%s': "
+				cli_err("cybex ingest: --ref-time '%s': "
 				    "%s\n", optarg, d.message);
 				return -1;
 			}
@@ -484,7 +484,7 @@ parse(int argc, char **argv, struct opts *o)
 			o->flush_s = strtod(optarg, &end);
 			if (errno != 0 || *end != '\0' || !(o->flush_s > 0) ||
 			    o->flush_s > 86400) {
-				fprintf(stderr, "cybex ingest: --flush '%s' is not "
+				cli_err("cybex ingest: --flush '%s' is not "
 				    "a number of seconds from 0 to 86400\n",
 				    optarg);
 				return -1;
@@ -494,7 +494,7 @@ parse(int argc, char **argv, struct opts *o)
 			errno = 0;
 			o->max_errors = strtoul(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || *optarg == '-') {
-				fprintf(stderr, "cybex ingest: --max-errors '%s' "
+				cli_err("cybex ingest: --max-errors '%s' "
 				    "is not a number\n", optarg);
 				return -1;
 			}
@@ -514,18 +514,18 @@ parse(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->format == NULL || cybex_ingest_format_parse(o->format) < 0) {
-		fprintf(stderr, "cybex ingest: --format must be eve, syslog, "
+		cli_err("cybex ingest: --format must be eve, syslog, "
 		    "access, postfix, csv or page\n");
 		return -1;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "cybex ingest: no FILE given ('-' for standard "
+		cli_err("cybex ingest: no FILE given ('-' for standard "
 		    "input)\n");
 		return -1;
 	}
 	if (o->follow && (argc - optind != 1 || strcmp(argv[optind],
 	    "-") == 0)) {
-		fprintf(stderr, "cybex ingest: --follow takes exactly one FILE "
+		cli_err("cybex ingest: --follow takes exactly one FILE "
 		    "(not standard input)\n");
 		return -1;
 	}
@@ -554,7 +554,7 @@ detect_config(const struct opts *o, struct cybex_detect_config **out)
 	}
 	ok = cybex_detect_config_parse(*out, text, len, &d) == 0;
 	if (!ok) {
-		fprintf(stderr, "%s:%lu: error: %s\n", o->detect_config,
+		cli_err("%s:%lu: error: %s\n", o->detect_config,
 		    d.line, d.message);
 		cybex_detect_config_free(*out);
 		*out = NULL;
@@ -601,30 +601,30 @@ cmd_ingest(int argc, char **argv)
 		of.name = o.org;
 		of.found = false;
 		if (cybex_store_org_list(s, org_is, &of, &d) != 0) {
-			fprintf(stderr, "cybex ingest: %s\n", d.message);
+			cli_err("cybex ingest: %s\n", d.message);
 			goto out;
 		}
 		if (!of.found) {
-			fprintf(stderr, "cybex ingest: no organization '%s' "
+			cli_err("cybex ingest: no organization '%s' "
 			    "(cybex org add)\n", o.org);
 			goto out;
 		}
 	}
 	if (cybex_analysis_intel_load(s, o.indicators, NULL, NULL, &in,
 	    &ninvalid, &d) != 0) {
-		fprintf(stderr, "cybex ingest: indicators: %s\n", d.message);
+		cli_err("cybex ingest: indicators: %s\n", d.message);
 		goto out;
 	}
 	cybex_match_index_stats(cybex_analysis_intel_index(in), &ms);
 	if (ninvalid > 0)
-		fprintf(stderr, "cybex ingest: %zu stored indicators with "
+		cli_err("cybex ingest: %zu stored indicators with "
 		    "invalid patterns left out\n", ninvalid);
 	memset(&ao, 0, sizeof(ao));
 	ao.collection = o.collection;
 	ao.detect = dc;
 	ao.flush_interval_us = (int64_t)(o.flush_s * 1e6);
 	if (cybex_analysis_new(s, &ao, &rn.a, &d) != 0) {
-		fprintf(stderr, "cybex ingest: %s\n", d.message);
+		cli_err("cybex ingest: %s\n", d.message);
 		goto out;
 	}
 	cybex_analysis_set_intel(rn.a, in);
@@ -645,7 +645,7 @@ cmd_ingest(int argc, char **argv)
 			io.ref_time_us = o.ref.sec * 1000000 + o.ref.nsec / 1000;
 		cybex_diag_clear(&d);
 		if (cybex_ingest_reader_new(&io, &rn.rd, &d) != 0) {
-			fprintf(stderr, "%s:%lu: error: %s\n", o.mapping !=
+			cli_err("%s:%lu: error: %s\n", o.mapping !=
 			    NULL ? o.mapping : "cybex ingest", d.line,
 			    d.message);
 			goto stop;
@@ -662,7 +662,7 @@ cmd_ingest(int argc, char **argv)
 		rn.tot.skipped += rs.skipped;
 		rn.tot.errors += rs.errors + ic.lines_long;
 		if (ic.errors > ic.max_errors)
-			fprintf(stderr, "%s: %lu more unreadable record%s not "
+			cli_err("%s: %lu more unreadable record%s not "
 			    "shown\n", ic.file, ic.errors - ic.max_errors,
 			    ic.errors - ic.max_errors == 1 ? "" : "s");
 		if (k != EXIT_VALID) {
@@ -673,7 +673,7 @@ cmd_ingest(int argc, char **argv)
 	}
 	cybex_diag_clear(&d);
 	if (cybex_analysis_flush(rn.a, &d) != 0) {
-		fprintf(stderr, "cybex ingest: writing sightings and alerts: "
+		cli_err("cybex ingest: writing sightings and alerts: "
 		    "%s\n", d.message);
 		goto stop;
 	}

@@ -49,7 +49,7 @@ print_org(void *ud, const struct cybex_org *o)
 
 	cybex_store_format_us(o->created_us, ts, sizeof(ts));
 	if (!lc->json) {
-		printf("%-24s %6llu member%s  created %s\n", o->name,
+		cli_out("%-24s %6llu member%s  created %s\n", o->name,
 		    (unsigned long long)o->members, o->members == 1 ? " " : "s",
 		    ts);
 		return 0;
@@ -141,9 +141,9 @@ cmd_org(int argc, char **argv)
 	cybex_buf_free(&lc.b);
 	cybex_store_close(s);
 	if (r != 0) {
-		fprintf(stderr, "cybex org %s: %s\n", verb, d.message);
+		cli_err("cybex org %s: %s\n", verb, d.message);
 		if (d.code == CYBEX_ECONFLICT)
-			fprintf(stderr, "cybex org remove: --purge removes it "
+			cli_err("cybex org remove: --purge removes it "
 			    "with them\n");
 		return d.code == CYBEX_EEXIST || d.code == CYBEX_ENOTFOUND ||
 		    d.code == CYBEX_EINVAL || d.code == CYBEX_ECONFLICT ?

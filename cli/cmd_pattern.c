@@ -161,7 +161,7 @@ pattern_check(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "cybex pattern check: give exactly one "
+		cli_err("cybex pattern check: give exactly one "
 		    "PATTERN (quote it for the shell)\n");
 		return EXIT_TROUBLE;
 	}
@@ -179,7 +179,7 @@ pattern_check(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return EXIT_TROUBLE;
 	if (!st.json && !quiet)
-		fprintf(stderr, "%s: %lu error%s, %lu warning%s\n",
+		cli_err("%s: %lu error%s, %lu warning%s\n",
 		    r == 0 ? "valid" : "invalid", st.errors,
 		    st.errors == 1 ? "" : "s", st.warnings,
 		    st.warnings == 1 ? "" : "s");
@@ -261,7 +261,7 @@ read_patterns(const char *path, long long max, struct mpat **v, size_t *n,
 	long bad = 0;
 
 	if ((buf = slurp(path, max, &len)) == NULL) {
-		fprintf(stderr, "cybex pattern match: %s: %s\n", path,
+		cli_err("cybex pattern match: %s: %s\n", path,
 		    strerror(errno));
 		return -1;
 	}
@@ -282,7 +282,7 @@ read_patterns(const char *path, long long max, struct mpat **v, size_t *n,
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
 			if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL) {
-				fprintf(stderr, "cybex pattern match: out of "
+				cli_err("cybex pattern match: out of "
 				    "memory\n");
 				bad = -1;
 				break;
@@ -292,14 +292,14 @@ read_patterns(const char *path, long long max, struct mpat **v, size_t *n,
 		memset(&(*v)[*n], 0, sizeof(**v));
 		if (cybex_pattern_new(line, strlen(line), NULL, NULL, NULL,
 		    &(*v)[*n].p, &d) != 0) {
-			fprintf(stderr, "%s:%lu:%lu: error: %s\n", path, ln,
+			cli_err("%s:%lu:%lu: error: %s\n", path, ln,
 			    d.column, d.message);
 			bad++;
 			continue;
 		}
 		if (((*v)[*n].text = strdup(line)) == NULL) {
 			cybex_pattern_free((*v)[*n].p);
-			fprintf(stderr, "cybex pattern match: out of memory\n");
+			cli_err("cybex pattern match: out of memory\n");
 			bad = -1;
 			break;
 		}
@@ -424,7 +424,7 @@ pattern_match(int argc, char **argv)
 			break;
 		case 'm':
 			if ((max = cli_parse_size(optarg)) <= 0) {
-				fprintf(stderr, "cybex pattern match: bad "
+				cli_err("cybex pattern match: bad "
 				    "--max-size '%s'\n", optarg);
 				goto out;
 			}
@@ -439,14 +439,14 @@ pattern_match(int argc, char **argv)
 		}
 	}
 	if ((pat == NULL && patfile == NULL) || optind >= argc) {
-		fprintf(stderr, "cybex pattern match: need --pattern or "
+		cli_err("cybex pattern match: need --pattern or "
 		    "--patterns, and at least one FILE\n");
 		goto out;
 	}
 	if (patfile != NULL && strcmp(patfile, "-") == 0)
 		for (i = (size_t)optind; i < (size_t)argc; i++)
 			if (strcmp(argv[i], "-") == 0) {
-				fprintf(stderr, "cybex pattern match: standard "
+				cli_err("cybex pattern match: standard "
 				    "input cannot hold both the patterns and "
 				    "observations\n");
 				goto out;
@@ -457,7 +457,7 @@ pattern_match(int argc, char **argv)
 		pcap = 1;
 		if (cybex_pattern_new(pat, strlen(pat), NULL, NULL, NULL,
 		    &pats[0].p, &d) != 0) {
-			fprintf(stderr, "cybex pattern match: invalid pattern: "
+			cli_err("cybex pattern match: invalid pattern: "
 			    "column %lu: %s\n", d.column, d.message);
 			goto out;
 		}
@@ -471,14 +471,14 @@ pattern_match(int argc, char **argv)
 		if ((bad = read_patterns(patfile, max, &pats, &npats,
 		    &pcap)) != 0) {
 			if (bad > 0)
-				fprintf(stderr, "cybex pattern match: %ld "
+				cli_err("cybex pattern match: %ld "
 				    "invalid pattern%s in %s; nothing "
 				    "evaluated\n", bad, bad == 1 ? "" : "s",
 				    patfile);
 			goto out;
 		}
 		if (npats == 0) {
-			fprintf(stderr, "cybex pattern match: %s holds no "
+			cli_err("cybex pattern match: %s holds no "
 			    "pattern\n", patfile);
 			goto out;
 		}
@@ -491,21 +491,21 @@ pattern_match(int argc, char **argv)
 		goto oom;
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if ((text = slurp(argv[i], max, &len)) == NULL) {
-			fprintf(stderr, "cybex pattern match: %s: %s\n",
+			cli_err("cybex pattern match: %s: %s\n",
 			    argv[i], strerror(errno));
 			goto out;
 		}
 		r = cybex_json_parse(text, len, 0, &root, &d);
 		free(text);
 		if (r != 0) {
-			fprintf(stderr, "%s:%lu:%lu: error: %s\n", argv[i],
+			cli_err("%s:%lu:%lu: error: %s\n", argv[i],
 			    d.line, d.column, d.message);
 			goto out;
 		}
 		docs[ndocs++] = root;
 		before = cybex_pattern_obsset_count(set);
 		if (cybex_pattern_obsset_add_json(set, root, NULL, &d) != 0) {
-			fprintf(stderr, "%s: error: %s\n", argv[i], d.message);
+			cli_err("%s: error: %s\n", argv[i], d.message);
 			goto out;
 		}
 		for (; before < cybex_pattern_obsset_count(set); before++)
@@ -519,10 +519,10 @@ pattern_match(int argc, char **argv)
 		if ((r = cybex_pattern_match(np->p, set, NULL, &res, &d)) !=
 		    0) {
 			if (many)
-				fprintf(stderr, "%s:%lu: error: %s\n", patfile,
+				cli_err("%s:%lu: error: %s\n", patfile,
 				    np->line, d.message);
 			else
-				fprintf(stderr, "cybex pattern match: %s\n",
+				cli_err("cybex pattern match: %s\n",
 				    d.message);
 			goto out;
 		}
@@ -541,7 +541,7 @@ pattern_match(int argc, char **argv)
 		status = EXIT_TROUBLE;
 	goto out;
  oom:
-	fprintf(stderr, "cybex pattern match: out of memory\n");
+	cli_err("cybex pattern match: out of memory\n");
  out:
 	cybex_pattern_result_clear(&res);
 	for (i = 0; i < npats; i++) {
@@ -570,7 +570,7 @@ cmd_pattern(int argc, char **argv)
 		return pattern_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "match") == 0)
 		return pattern_match(argc - 1, argv + 1);
-	fprintf(stderr, "cybex pattern: unknown subcommand '%s' (check or "
+	cli_err("cybex pattern: unknown subcommand '%s' (check or "
 	    "match)\n", argv[1]);
 	return EXIT_TROUBLE;
 }

@@ -44,21 +44,21 @@ check(struct srv_config *c, const char *dsn)
 	cfg_print(c, stdout);
 	cybex_diag_clear(&d);
 	if (srv_check(c, &d) != 0) {
-		fprintf(stderr, "cybex serve: %s\n", d.message);
+		cli_err("cybex serve: %s\n", d.message);
 		bad = 1;
 	}
 	if (c->tls_cert != NULL && access(c->tls_cert, R_OK) != 0) {
-		fprintf(stderr, "cybex serve: cannot read --tls-cert %s\n",
+		cli_err("cybex serve: cannot read --tls-cert %s\n",
 		    c->tls_cert);
 		bad = 1;
 	}
 	if (c->tls_key != NULL && access(c->tls_key, R_OK) != 0) {
-		fprintf(stderr, "cybex serve: cannot read --tls-key %s\n",
+		cli_err("cybex serve: cannot read --tls-key %s\n",
 		    c->tls_key);
 		bad = 1;
 	}
 	if (cybex_store_open(dsn, CYBEX_STORE_RDONLY, &s, &d) != 0) {
-		fprintf(stderr, "cybex serve: database %s: %s\n", dsn,
+		cli_err("cybex serve: database %s: %s\n", dsn,
 		    d.message);
 		bad = 1;
 	}
@@ -103,7 +103,7 @@ cmd_serve(int argc, char **argv)
 	if (check_only) {
 		/* Report every problem, the database's among them: exit 1. */
 		if (cli_db_path(&o, path, sizeof(path)) != 0) {
-			fprintf(stderr, "cybex serve: no database path (set "
+			cli_err("cybex serve: no database path (set "
 			    "--db or --data-dir)\n");
 			cfg_free(&c);
 			return EXIT_INVALID;

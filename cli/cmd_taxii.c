@@ -102,7 +102,7 @@ load_collection(struct cybex_store *s, const char *root, const json_t *c,
 		    json_string_value(m) : "");
 	}
 	if (id == NULL || strlen(id) >= sizeof(col.id)) {
-		fprintf(stderr, "cybex taxii load: a collection in %s has no "
+		cli_err("cybex taxii load: a collection in %s has no "
 		    "usable id\n", root);
 		cybex_buf_free(&mt);
 		return EXIT_INVALID;
@@ -114,7 +114,7 @@ load_collection(struct cybex_store *s, const char *root, const json_t *c,
 	col.api_root = root;
 	if (cybex_store_collection_add(s, &col, &d) != 0 &&
 	    d.code != CYBEX_EEXIST) {
-		fprintf(stderr, "cybex taxii load: collection %s: %s\n", id,
+		cli_err("cybex taxii load: collection %s: %s\n", id,
 		    d.message);
 		cybex_buf_free(&mt);
 		return EXIT_INVALID;
@@ -156,7 +156,7 @@ load_collection(struct cybex_store *s, const char *root, const json_t *c,
 		    b.data, b.len, po[i].added, &res, &d) :
 		    cybex_store_put(s, id, po[i].obj, b.data, b.len, &res, &d);
 		if (r != 0) {
-			fprintf(stderr, "cybex taxii load: %s in %s: %s\n",
+			cli_err("cybex taxii load: %s in %s: %s\n",
 			    json_string_value(json_object_get(po[i].obj,
 			    "id")), id, d.message);
 			(*nbad)++;
@@ -181,7 +181,7 @@ grant(struct cybex_store *s, const json_t *c, const char *user)
 	if (cybex_store_grant(s, id, false, user,
 	    json_is_true(json_object_get(c, "can_read")),
 	    json_is_true(json_object_get(c, "can_write")), &d) != 0) {
-		fprintf(stderr, "cybex taxii load: grant on %s: %s\n", id,
+		cli_err("cybex taxii load: grant on %s: %s\n", id,
 		    d.message);
 		return EXIT_INVALID;
 	}
@@ -225,7 +225,7 @@ load_status(struct cybex_store *s, const char *root, const json_t *st)
 	r = cybex_store_status_put(s, &rec, &d);
 	free(text);
 	if (r != 0)
-		fprintf(stderr, "cybex taxii load: status %s: %s\n", id,
+		cli_err("cybex taxii load: status %s: %s\n", id,
 		    d.message);
 	return r == 0 ? 0 : EXIT_INVALID;
 }
@@ -271,33 +271,33 @@ cmd_taxii(int argc, char **argv)
 	}
 	/* The file is loaded whole: refuse one too big for that. */
 	if (stat(argv[optind + 1], &sb) != 0) {
-		fprintf(stderr, "cybex taxii load: %s: %s\n", argv[optind + 1],
+		cli_err("cybex taxii load: %s: %s\n", argv[optind + 1],
 		    strerror(errno));
 		return EXIT_TROUBLE;
 	}
 	if (!S_ISREG(sb.st_mode) || (unsigned long long)sb.st_size >
 	    LOAD_FILE_MAX) {
-		fprintf(stderr, "cybex taxii load: %s is not a regular file of "
+		cli_err("cybex taxii load: %s is not a regular file of "
 		    "at most %u MiB (import large data with cybex import)\n",
 		    argv[optind + 1], LOAD_FILE_MAX >> 20);
 		return EXIT_TROUBLE;
 	}
 	data = json_load_file(argv[optind + 1], JSON_REJECT_DUPLICATES, &je);
 	if (data == NULL) {
-		fprintf(stderr, "%s:%d:%d: error: %s\n", argv[optind + 1],
+		cli_err("%s:%d:%d: error: %s\n", argv[optind + 1],
 		    je.line, je.column, je.text);
 		return EXIT_TROUBLE;
 	}
 	if ((s = cli_store_open("taxii", &o, CLI_DB_WRITE, NULL, 0)) == NULL)
 		goto out;
 	if (cybex_store_begin(s, &d) != 0) {
-		fprintf(stderr, "cybex taxii load: %s\n", d.message);
+		cli_err("cybex taxii load: %s\n", d.message);
 		goto out;
 	}
 	rc = EXIT_VALID;
 	json_object_foreach(data, root, rv) {
 		if (root[0] == '/') {
-			fprintf(stderr, "cybex taxii load: '%s' is server "
+			cli_err("cybex taxii load: '%s' is server "
 			    "configuration (--title, --description, "
 			    "--contact), not loaded\n", root);
 			continue;
@@ -311,7 +311,7 @@ cmd_taxii(int argc, char **argv)
 		ar.max_content_length = json_integer_value(json_object_get(info,
 		    "max_content_length"));
 		if (cybex_store_api_root_put(s, &ar, true, &d) != 0) {
-			fprintf(stderr, "cybex taxii load: API root %s: %s\n",
+			cli_err("cybex taxii load: API root %s: %s\n",
 			    root, d.message);
 			rc = EXIT_INVALID;
 			continue;
@@ -329,14 +329,14 @@ cmd_taxii(int argc, char **argv)
 	}
 	if (rc == EXIT_TROUBLE || cybex_store_commit(s, &d) != 0) {
 		cybex_store_rollback(s);
-		fprintf(stderr, "cybex taxii load: nothing was loaded\n");
+		cli_err("cybex taxii load: nothing was loaded\n");
 		rc = EXIT_TROUBLE;
 		goto out;
 	}
-	printf("%s: %lu API roots, %lu objects loaded, %lu rejected\n",
+	cli_out("%s: %lu API roots, %lu objects loaded, %lu rejected\n",
 	    argv[optind + 1], nroots, nobj, nbad);
 	if (nshift > 0)
-		fprintf(stderr, "cybex taxii load: %lu date_added values equal "
+		cli_err("cybex taxii load: %lu date_added values equal "
 		    "to another's were moved by 1 microsecond\n", nshift);
 	if (nbad > 0 && rc == EXIT_VALID)
 		rc = EXIT_INVALID;

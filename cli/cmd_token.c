@@ -52,7 +52,7 @@ print_token(void *ud, const struct cybex_token *t)
 	fmt_time(t->revoked_us, revoked, sizeof(revoked));
 	fmt_time(t->last_used_us, used, sizeof(used));
 	if (!lc->json) {
-		printf("%-6lld %-16s %-20s created %s expires %s revoked %s "
+		cli_out("%-6lld %-16s %-20s created %s expires %s revoked %s "
 		    "last used %s\n", (long long)t->tid, t->user,
 		    t->name != NULL ? t->name : "-", created, expires, revoked,
 		    used);
@@ -107,7 +107,7 @@ cmd_token(int argc, char **argv)
 			days = strtoll(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || days < 1 ||
 			    days > 3650) {
-				fprintf(stderr, "cybex token: --expires takes "
+				cli_err("cybex token: --expires takes "
 				    "1 to 3650 days\n");
 				return EXIT_TROUBLE;
 			}
@@ -130,7 +130,7 @@ cmd_token(int argc, char **argv)
 	verb = argv[optind];
 	if ((strcmp(verb, "create") == 0 || strcmp(verb, "revoke") == 0) &&
 	    optind + 2 != argc) {
-		fprintf(stderr, "cybex token %s: needs exactly one %s\n", verb,
+		cli_err("cybex token %s: needs exactly one %s\n", verb,
 		    strcmp(verb, "create") == 0 ? "USER" : "ID");
 		return EXIT_TROUBLE;
 	}
@@ -144,7 +144,7 @@ cmd_token(int argc, char **argv)
 			expires = ((int64_t)time(NULL) + days * 86400) *
 			    1000000;
 		if (cybex_token_new(tok, hash) != 0) {
-			fprintf(stderr, "cybex token: no randomness\n");
+			cli_err("cybex token: no randomness\n");
 			goto out;
 		}
 		if (cybex_store_token_add(s, argv[optind + 1], name, hash,
@@ -153,14 +153,14 @@ cmd_token(int argc, char **argv)
 		(void)cybex_store_audit(s, "cli", "token-create",
 		    argv[optind + 1], name, NULL);
 		printf("%s\n", tok);
-		fprintf(stderr, "token %lld for %s created; it is shown only "
+		cli_err("token %lld for %s created; it is shown only "
 		    "this once\n", (long long)tid, argv[optind + 1]);
 		cybex_wipe(tok, sizeof(tok));
 	} else if (strcmp(verb, "revoke") == 0) {
 		errno = 0;
 		id = strtoll(argv[optind + 1], &end, 10);
 		if (errno != 0 || *end != '\0' || id < 1) {
-			fprintf(stderr, "cybex token revoke: '%s' is not a token "
+			cli_err("cybex token revoke: '%s' is not a token "
 			    "id (see cybex token list)\n", argv[optind + 1]);
 			goto out;
 		}
@@ -168,7 +168,7 @@ cmd_token(int argc, char **argv)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "token-revoke",
 		    argv[optind + 1], NULL, NULL);
-		fprintf(stderr, "token %lld revoked\n", id);
+		cli_err("token %lld revoked\n", id);
 	} else if (strcmp(verb, "list") == 0) {
 		if (lc.json)
 			printf("{\"tokens\":[");
@@ -178,13 +178,13 @@ cmd_token(int argc, char **argv)
 		if (lc.json)
 			printf("\n]}\n");
 	} else {
-		fprintf(stderr, "cybex token: unknown verb '%s'\n", verb);
+		cli_err("cybex token: unknown verb '%s'\n", verb);
 		goto out;
 	}
 	rc = EXIT_VALID;
 	goto out;
  fail:
-	fprintf(stderr, "cybex token %s: %s\n", verb, d.message);
+	cli_err("cybex token %s: %s\n", verb, d.message);
 	rc = d.code == CYBEX_ENOTFOUND || d.code == CYBEX_EINVAL ?
 	    EXIT_INVALID : EXIT_TROUBLE;
  out:

@@ -1,9 +1,13 @@
 /*
  * cybex user add|list|remove|passwd: accounts of the hub.  Passwords are
- * stored only as Argon2id hashes; they are read from standard input
- * (--password-stdin), a prompt without echo, or --password (visible to
- * other local users in the process list: for scripts on a private host).
+ * stored only as Argon2id hashes; they are read from a prompt without
+ * echo, standard input (--password-stdin) or the first line of a file
+ * (--password-file).  --password P is kept for old scripts: every local
+ * user can read a command line (ps, /proc/PID/cmdline), so it warns, and
+ * the copy in argv is overwritten as soon as it is parsed (which narrows,
+ * but cannot close, the window in which it shows).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +25,24 @@ void
 cmd_user_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: cybex user add NAME [--admin] [--password P | "
-	    "--password-stdin | --no-password]\n"
-	    "       cybex user passwd NAME [--password P | --password-stdin]\n"
+	    "usage: cybex user add NAME [--admin] [--password-stdin | "
+	    "--password-file FILE |\n"
+	    "                  --no-password]\n"
+	    "       cybex user passwd NAME [--password-stdin | --password-file "
+	    "FILE]\n"
 	    "       cybex user remove NAME\n"
 	    "       cybex user list [--json]\n\n"
 	    "Accounts of the hub.  Without a password option, the password is "
 	    "asked for\n(twice, not echoed).  A password needs at least %d "
 	    "characters.  --no-password\nmakes an account that signs in with "
-	    "API tokens only (cybex token create).\n\n%s",
+	    "API tokens only (cybex token create).\n\n"
+	    "  --password-stdin     read the password from the first line of "
+	    "standard input\n"
+	    "  --password-file FILE read it from the first line of FILE (keep "
+	    "FILE mode 0600)\n"
+	    "  --password P         deprecated: a command line is visible to "
+	    "every local user\n"
+	    "                       (ps, /proc); prints a warning\n%s",
 	    CYBEX_PASSWORD_MIN, CLI_DB_HELP);
 }
 
@@ -55,7 +68,7 @@ prompt(const char *what, char *buf, size_t n)
 	struct termios old, noecho;
 	int r;
 
-	fprintf(stderr, "%s: ", what);
+	cli_err("%s: ", what);
 	fflush(stderr);
 	if (tcgetattr(STDIN_FILENO, &old) != 0)
 		return -1;
@@ -64,23 +77,48 @@ prompt(const char *what, char *buf, size_t n)
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
 	r = read_line(stdin, buf, n);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fprintf(stderr, "\n");
+	cli_err("\n");
+	return r;
+}
+
+/* The first line of file into pw; prints why not and returns -1. */
+static int
+read_file_line(const char *file, char *pw, size_t n)
+{
+	FILE *f;
+	int r;
+
+	if ((f = fopen(file, "re")) == NULL) {
+		cli_err("cybex user: cannot read --password-file %s: %s\n",
+		    file, strerror(errno));
+		return -1;
+	}
+	r = read_line(f, pw, n);
+	fclose(f);
+	if (r != 0)
+		cli_err("cybex user: no password in %s (or its first line is "
+		    "longer than %d)\n", file, CYBEX_PASSWORD_MAX);
 	return r;
 }
 
 /* The new password's hash into out; prints why not and returns -1. */
 int
-cli_new_password(const char *given, bool from_stdin, char *out)
+cli_new_password(const char *given, const char *file, bool from_stdin,
+    char *out)
 {
 	char pw[CYBEX_PASSWORD_MAX + 2], again[CYBEX_PASSWORD_MAX + 2];
 	struct cybex_diag d;
 	int r = -1;
 
+	pw[0] = again[0] = '\0';
 	if (given != NULL)
 		snprintf(pw, sizeof(pw), "%s", given);
-	else if (from_stdin) {
+	else if (file != NULL) {
+		if (read_file_line(file, pw, sizeof(pw)) != 0)
+			goto out;
+	} else if (from_stdin) {
 		if (read_line(stdin, pw, sizeof(pw)) != 0) {
-			fprintf(stderr, "cybex user: no password on standard "
+			cli_err("cybex user: no password on standard "
 			    "input (or longer than %d)\n", CYBEX_PASSWORD_MAX);
 			goto out;
 		}
@@ -89,16 +127,17 @@ cli_new_password(const char *given, bool from_stdin, char *out)
 		    prompt("Again", again, sizeof(again)) != 0)
 			goto out;
 		if (strcmp(pw, again) != 0) {
-			fprintf(stderr, "cybex user: the passwords differ\n");
+			cli_err("cybex user: the passwords differ\n");
 			goto out;
 		}
 	} else {
-		fprintf(stderr, "cybex user: give the password with "
-		    "--password-stdin (standard input is not a terminal)\n");
+		cli_err("cybex user: give the password with "
+		    "--password-stdin or --password-file FILE (standard input "
+		    "is not a terminal)\n");
 		goto out;
 	}
 	if (cybex_password_hash(pw, strlen(pw), out, &d) != 0) {
-		fprintf(stderr, "cybex user: %s\n", d.message);
+		cli_err("cybex user: %s\n", d.message);
 		goto out;
 	}
 	r = 0;
@@ -122,7 +161,7 @@ print_user(void *ud, const struct cybex_user *u)
 
 	cybex_store_format_us(u->created_us, ts, sizeof(ts));
 	if (!lc->json) {
-		printf("%-24s %-6s %-9s %s\n", u->name, u->is_admin ? "admin" :
+		cli_out("%-24s %-6s %-9s %s\n", u->name, u->is_admin ? "admin" :
 		    "user", u->disabled ? "disabled" : "active", ts);
 		return 0;
 	}
@@ -146,6 +185,7 @@ cmd_user(int argc, char **argv)
 		{ "admin", no_argument, NULL, 'a' },
 		{ "password", required_argument, NULL, 'p' },
 		{ "password-stdin", no_argument, NULL, 's' },
+		{ "password-file", required_argument, NULL, 'f' },
 		{ "no-password", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,11 +196,12 @@ cmd_user(int argc, char **argv)
 	struct list_ctx lc = { false, true };
 	struct cybex_diag d;
 	struct cli_db o = { NULL, NULL };
-	char hash[CYBEX_PWHASH_MAX];
-	const char *verb, *name = NULL, *pw = NULL;
+	char hash[CYBEX_PWHASH_MAX], given[CYBEX_PASSWORD_MAX + 2];
+	const char *verb, *name = NULL, *pw = NULL, *pwfile = NULL;
 	bool admin = false, from_stdin = false, nopw = false;
-	int ch, rc = EXIT_TROUBLE;
+	int ch, nsrc = 0, rc = EXIT_TROUBLE;
 
+	given[0] = hash[0] = '\0';
 	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		if (cli_db_option(&o, ch, optarg))
 			continue;
@@ -169,42 +210,64 @@ cmd_user(int argc, char **argv)
 			admin = true;
 			break;
 		case 'p':
-			pw = optarg;
+			/*
+			 * Take a copy and blank the original, which is what
+			 * ps shows; a longer one is cut here and refused by
+			 * the hash as too long.
+			 */
+			snprintf(given, sizeof(given), "%s", optarg);
+			memset(optarg, 'x', strlen(optarg));
+			pw = given;
+			nsrc++;
+			cli_err("cybex user: warning: --password is visible to "
+			    "other local users (ps); use --password-stdin, "
+			    "--password-file FILE or the prompt\n");
 			break;
 		case 's':
 			from_stdin = true;
+			nsrc++;
+			break;
+		case 'f':
+			pwfile = optarg;
+			nsrc++;
 			break;
 		case 'n':
 			nopw = true;
+			nsrc++;
 			break;
 		case 'j':
 			lc.json = true;
 			break;
 		case 'h':
 			cmd_user_usage(stdout);
-			return EXIT_VALID;
+			rc = EXIT_VALID;
+			goto out;
 		default:
 			cmd_user_usage(stderr);
-			return EXIT_TROUBLE;
+			goto out;
 		}
 	}
 	if (optind >= argc) {
 		cmd_user_usage(stderr);
-		return EXIT_TROUBLE;
+		goto out;
+	}
+	if (nsrc > 1) {
+		cli_err("cybex user: give at most one of --password, "
+		    "--password-stdin, --password-file and --no-password\n");
+		goto out;
 	}
 	verb = argv[optind];
 	if (strcmp(verb, "list") != 0) {
 		if (optind + 2 != argc) {
-			fprintf(stderr, "cybex user %s: needs exactly one NAME\n",
+			cli_err("cybex user %s: needs exactly one NAME\n",
 			    verb);
-			return EXIT_TROUBLE;
+			goto out;
 		}
 		name = argv[optind + 1];
 	}
-	hash[0] = '\0';
 	if ((strcmp(verb, "add") == 0 && !nopw) || strcmp(verb, "passwd") == 0)
-		if (cli_new_password(pw, from_stdin, hash) != 0)
-			return EXIT_TROUBLE;
+		if (cli_new_password(pw, pwfile, from_stdin, hash) != 0)
+			goto out;
 	s = cli_store_open("user", &o, strcmp(verb, "list") == 0 ? CLI_DB_READ :
 	    CLI_DB_WRITE, NULL, 0);
 	if (s == NULL)
@@ -216,20 +279,20 @@ cmd_user(int argc, char **argv)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-add", name, admin ?
 		    "admin" : NULL, NULL);
-		fprintf(stderr, "user %s added%s\n", name, admin ?
+		cli_err("user %s added%s\n", name, admin ?
 		    " (administrator)" : "");
 	} else if (strcmp(verb, "passwd") == 0) {
 		if (cybex_store_user_set_password(s, name, hash, &d) != 0)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-passwd", name, NULL,
 		    NULL);
-		fprintf(stderr, "password of %s changed\n", name);
+		cli_err("password of %s changed\n", name);
 	} else if (strcmp(verb, "remove") == 0) {
 		if (cybex_store_user_remove(s, name, &d) != 0)
 			goto fail;
 		(void)cybex_store_audit(s, "cli", "user-remove", name, NULL,
 		    NULL);
-		fprintf(stderr, "user %s removed\n", name);
+		cli_err("user %s removed\n", name);
 	} else if (strcmp(verb, "list") == 0) {
 		if (lc.json)
 			printf("{\"users\":[");
@@ -238,16 +301,17 @@ cmd_user(int argc, char **argv)
 		if (lc.json)
 			printf("\n]}\n");
 	} else {
-		fprintf(stderr, "cybex user: unknown verb '%s'\n", verb);
+		cli_err("cybex user: unknown verb '%s'\n", verb);
 		goto out;
 	}
 	rc = EXIT_VALID;
 	goto out;
  fail:
-	fprintf(stderr, "cybex user %s: %s\n", verb, d.message);
+	cli_err("cybex user %s: %s\n", verb, d.message);
 	rc = d.code == CYBEX_EEXIST || d.code == CYBEX_ENOTFOUND ||
 	    d.code == CYBEX_EINVAL ? EXIT_INVALID : EXIT_TROUBLE;
  out:
+	cybex_wipe(given, sizeof(given));
 	cybex_wipe(hash, sizeof(hash));
 	cybex_store_close(s);
 	return rc;

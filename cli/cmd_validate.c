@@ -146,7 +146,7 @@ cmd_validate(int argc, char **argv)
 			break;
 		case 'm':
 			if ((n = cli_parse_size(optarg)) <= 0) {
-				fprintf(stderr, "cybex validate: bad "
+				cli_err("cybex validate: bad "
 				    "--max-object-size '%s'\n", optarg);
 				return EXIT_TROUBLE;
 			}
@@ -154,7 +154,7 @@ cmd_validate(int argc, char **argv)
 			break;
 		case 'd':
 			if ((n = cli_parse_size(optarg)) <= 0 || n > 4096) {
-				fprintf(stderr, "cybex validate: bad --max-depth "
+				cli_err("cybex validate: bad --max-depth "
 				    "'%s' (1..4096)\n", optarg);
 				return EXIT_TROUBLE;
 			}
@@ -169,7 +169,7 @@ cmd_validate(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "cybex validate: no FILE given ('-' for "
+		cli_err("cybex validate: no FILE given ('-' for "
 		    "standard input)\n");
 		cmd_validate_usage(stderr);
 		return EXIT_TROUBLE;
@@ -221,7 +221,7 @@ cmd_validate(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		return EXIT_TROUBLE;
 	if (!quiet)
-		fprintf(stderr, "%d file%s, %lu object%s: %lu error%s, %lu "
+		cli_err("%d file%s, %lu object%s: %lu error%s, %lu "
 		    "warning%s\n", argc - optind, argc - optind == 1 ? "" : "s",
 		    total_obj, total_obj == 1 ? "" : "s", total_err,
 		    total_err == 1 ? "" : "s", total_warn,

@@ -1,4 +1,7 @@
 /* cybex: the command-line entry point; dispatches to cmd_<verb>.c. */
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +107,15 @@ main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
 
+	/*
+	 * What cybex creates (the database and its -wal/-shm files, exports,
+	 * the access log, the data directory) holds shared intelligence and
+	 * credential hashes: none of it is for other local users, whatever
+	 * the caller's umask.  Files also get explicit modes where they are
+	 * made; this covers the rest (and the library's other callers'
+	 * files are made 0600 by the library itself).
+	 */
+	(void)umask(umask(0) | 077);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_TROUBLE;
@@ -122,14 +134,14 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if ((c = find(argv[2])) == NULL) {
-			fprintf(stderr, "cybex: unknown command '%s'\n", argv[2]);
+			cli_err("cybex: unknown command '%s'\n", argv[2]);
 			return EXIT_TROUBLE;
 		}
 		c->usage(stdout);
 		return 0;
 	}
 	if ((c = find(argv[1])) == NULL) {
-		fprintf(stderr, "cybex: unknown command '%s' (try 'cybex "
+		cli_err("cybex: unknown command '%s' (try 'cybex "
 		    "--help')\n", argv[1]);
 		return EXIT_TROUBLE;
 	}

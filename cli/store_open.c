@@ -161,7 +161,7 @@ cli_store_open(const char *prog, const struct cli_db *o, int mode,
 	int rc;
 
 	if (resolve(o, db, sizeof(db), &in_dir) != 0) {
-		fprintf(stderr, "cybex %s: cannot name the database: give "
+		cli_err("cybex %s: cannot name the database: give "
 		    "--db PATH or --data-dir DIR (or set HOME)\n", prog);
 		goto out;
 	}
@@ -174,7 +174,7 @@ cli_store_open(const char *prog, const struct cli_db *o, int mode,
 		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 			*slash = '\0';
 			if (mkdirs(dir) != 0) {
-				fprintf(stderr, "cybex %s: cannot create the "
+				cli_err("cybex %s: cannot create the "
 				    "data directory %s: %s\n", prog, dir,
 				    strerror(errno));
 				goto out;
@@ -182,7 +182,7 @@ cli_store_open(const char *prog, const struct cli_db *o, int mode,
 		}
 	}
 	if (!is_url(db) && mode == CLI_DB_READ && stat(file, &st) != 0) {
-		fprintf(stderr, "cybex %s: no database at %s (import something "
+		cli_err("cybex %s: no database at %s (import something "
 		    "first, or give --db PATH)\n", prog, file);
 		goto out;
 	}
@@ -190,7 +190,7 @@ cli_store_open(const char *prog, const struct cli_db *o, int mode,
 	rc = cybex_store_open(db, mode == CLI_DB_READ ? CYBEX_STORE_NOCREATE :
 	    0, &s, &d);
 	if (rc != 0) {
-		fprintf(stderr, "cybex %s: cannot open the database %s: %s\n",
+		cli_err("cybex %s: cannot open the database %s: %s\n",
 		    prog, file, d.message[0] != '\0' ? d.message :
 		    cybex_strerror(rc));
 		s = NULL;

@@ -166,6 +166,16 @@ void	 cybex_log_event(const struct cybex_log *lg, int level,
 	    const char *event, ...) CYBEX_SENTINEL;
 /* Append s escaped for a key=value log line. */
 int	 cybex_log_escape(struct cybex_buf *b, const char *s, size_t n);
+/*
+ * Append s[0..n) (s NULL: nothing) to b for showing on a terminal: valid
+ * printable UTF-8 (Chinese, accents, emoji) as it is; every C0 control,
+ * DEL, C1 control (CSI, OSC ...), invalid UTF-8 byte, Unicode line
+ * separator and bidi override as \xNN per byte (\n, \r, \t by name), so
+ * untrusted text can neither start an escape sequence nor forge a line.
+ * Quotes and backslashes are left alone (it is for reading, not parsing).
+ * All or nothing: CYBEX_ETOOBIG or CYBEX_ENOMEM leave b as it was.
+ */
+int	 cybex_term_escape(struct cybex_buf *b, const char *s, size_t n);
 
 /* ---- characters ---- */
 /* Value of a hex digit (either case), or -1. */

@@ -9,6 +9,7 @@
  * U+2028/U+2029, bidi overrides), which are escaped byte by byte.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -78,23 +79,31 @@ put_hex(struct cybex_buf *b, unsigned char c)
 	return cybex_buf_append(b, e, sizeof(e));
 }
 
+/*
+ * Append s[0..n) with every byte that could end a line or act on a
+ * terminal escaped: C0 controls and DEL, invalid UTF-8, and the code
+ * points of cp_unsafe (C1 controls such as CSI, line separators, bidi
+ * overrides) as \xNN per byte, \n \r \t by name.  With quoted, '"'
+ * and '\\' are escaped too, so that the value can be read back.
+ */
 static int
-escape_quoted(struct cybex_buf *b, const unsigned char *s, size_t n)
+escape_bytes(struct cybex_buf *b, const unsigned char *s, size_t n,
+    bool quoted)
 {
 	size_t i, k, seq;
 	uint32_t cp;
-	int r;
+	int r = 0;
 
-	if ((r = cybex_buf_putc(b, '"')) != 0)
-		goto out;
 	for (i = 0; i < n; i += seq) {
 		seq = 1;
 		switch (s[i]) {
 		case '"':
-			r = cybex_buf_append(b, "\\\"", 2);
+			r = quoted ? cybex_buf_append(b, "\\\"", 2) :
+			    cybex_buf_putc(b, s[i]);
 			break;
 		case '\\':
-			r = cybex_buf_append(b, "\\\\", 2);
+			r = quoted ? cybex_buf_append(b, "\\\\", 2) :
+			    cybex_buf_putc(b, s[i]);
 			break;
 		case '\n':
 			r = cybex_buf_append(b, "\\n", 2);
@@ -123,10 +132,32 @@ escape_quoted(struct cybex_buf *b, const unsigned char *s, size_t n)
 			break;
 		}
 		if (r != 0)
-			goto out;
+			break;
 	}
-	r = cybex_buf_putc(b, '"');
- out:
+	return r;
+}
+
+static int
+escape_quoted(struct cybex_buf *b, const unsigned char *s, size_t n)
+{
+	int r;
+
+	if ((r = cybex_buf_putc(b, '"')) == 0 &&
+	    (r = escape_bytes(b, s, n, true)) == 0)
+		r = cybex_buf_putc(b, '"');
+	return r;
+}
+
+int
+cybex_term_escape(struct cybex_buf *b, const char *s, size_t n)
+{
+	size_t start = b->len;
+	int r;
+
+	if (s == NULL)
+		n = 0;
+	if ((r = escape_bytes(b, (const unsigned char *)s, n, false)) != 0)
+		cybex_buf_truncate(b, start);	/* all or nothing */
 	return r;
 }
 

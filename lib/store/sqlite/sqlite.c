@@ -8,11 +8,13 @@
  * an upgrade leaves the previous version intact.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -704,6 +706,32 @@ sq_close(struct cybex_store *base)
 	cybex_free(s);
 }
 
+/*
+ * A new database file is made here, mode 0600, before SQLite opens it:
+ * SQLite would make it 0644 less the umask, readable by every local user,
+ * and it holds shared intelligence, password hashes and token hashes.
+ * SQLite gives the -wal and -shm files the main file's mode (fchmod, the
+ * umask aside), so they follow.  An empty file is a new database to
+ * SQLite.  A file that exists keeps the mode its owner gave it.
+ */
+static int
+create_private(const char *path, struct cybex_diag *d)
+{
+	int fd;
+
+	if (path[0] == '\0' || strcmp(path, ":memory:") == 0 ||
+	    strncmp(path, "file:", 5) == 0)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : cybex_diag_set(d, CYBEX_EIO,
+		    "cannot create the database '%s': %s", path,
+		    strerror(errno));
+	close(fd);
+	return 0;
+}
+
 static int
 sq_open(const char *path, unsigned flags, struct cybex_store **out,
     struct cybex_diag *d)
@@ -717,6 +745,9 @@ sq_open(const char *path, unsigned flags, struct cybex_store **out,
 	    stat(path, &st) != 0)
 		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no database at '%s'",
 		    path);
+	if (!(flags & (CYBEX_STORE_NOCREATE | CYBEX_STORE_RDONLY)) &&
+	    (r = create_private(path, d)) != 0)
+		return r;
 	if ((s = cybex_calloc(1, sizeof(*s))) == NULL)
 		return CYBEX_ENOMEM;
 	s->base.ops = &store_sqlite_ops;

@@ -253,6 +253,65 @@ test_escape_rules(void **state)
 	check_escape("abc def", 3, "abc");
 }
 
+static void
+check_term(const char *in, size_t n, const char *want)
+{
+	struct cybex_buf b;
+
+	cybex_buf_init(&b, 0);
+	assert_int_equal(cybex_term_escape(&b, in, n), 0);
+	if (b.len != strlen(want) || memcmp(b.data, want, b.len) != 0)
+		fail_msg("term escape gave [%s], want [%s]", b.data, want);
+	cybex_buf_free(&b);
+}
+
+/* Text for a terminal: readable, but no byte that acts on the terminal. */
+static void
+test_term_escape(void **state)
+{
+	struct cybex_buf b;
+	char in[256];
+	size_t i;
+
+	(void)state;
+	check_term("plain text: a=b \"q\" C:\\d", 24,
+	    "plain text: a=b \"q\" C:\\d");
+	check_term("", 0, "");
+	check_term(NULL, 5, "");
+	check_term("\x1b[31mred\x1b[0m", 12, "\\x1b[31mred\\x1b[0m");
+	check_term("\x1b]0;title\x07", 10, "\\x1b]0;title\\x07");
+	check_term("l1\nl2\r\t\x7f", 8, "l1\\nl2\\r\\t\\x7f");
+	check_term("a\0b", 3, "a\\x00b");
+	/* Chinese and other printable UTF-8 stay readable. */
+	check_term("\xe4\xb8\xad\xe6\x96\x87 caf\xc3\xa9", 12,
+	    "\xe4\xb8\xad\xe6\x96\x87 caf\xc3\xa9");
+	/* C1 CSI, as UTF-8 and as a lone 8-bit byte; line breaks; bidi. */
+	check_term("\xc2\x9b" "31m", 5, "\\xc2\\x9b" "31m");
+	check_term("\x9b" "31m", 4, "\\x9b" "31m");
+	check_term("\xe2\x80\xa8\xe2\x80\xae", 6,
+	    "\\xe2\\x80\\xa8\\xe2\\x80\\xae");
+	check_term("\xff\xc3", 2, "\\xff\\xc3");
+	/* No byte value below 0x20, DEL or a lone 0x80-0xff gets through. */
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)i;
+	cybex_buf_init(&b, 0);
+	assert_int_equal(cybex_term_escape(&b, in, sizeof(in)), 0);
+	for (i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.data[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			fail_msg("byte 0x%02x at %zu passed through", c, i);
+	}
+	cybex_buf_free(&b);
+	/* All or nothing against a cap. */
+	cybex_buf_init(&b, 8);
+	assert_int_equal(cybex_buf_puts(&b, "k="), 0);
+	assert_int_equal(cybex_term_escape(&b, "\x1b\x1b\x1b", 3),
+	    CYBEX_ETOOBIG);
+	assert_string_equal(b.data, "k=");
+	cybex_buf_free(&b);
+}
+
 /* Hostile values: each must come back as exactly one field, unchanged. */
 static void
 test_no_forgery(void **state)
@@ -385,6 +444,7 @@ main(void)
 		cmocka_unit_test_teardown(test_event_line, sink_reset),
 		cmocka_unit_test_teardown(test_levels_and_null, sink_reset),
 		cmocka_unit_test(test_escape_rules),
+		cmocka_unit_test(test_term_escape),
 		cmocka_unit_test_teardown(test_no_forgery, sink_reset),
 		cmocka_unit_test(test_all_bytes),
 		cmocka_unit_test_teardown(test_limits, sink_reset),
