@@ -138,6 +138,12 @@ struct cybex_obs {
 	const char	*auth_service;	/* "sshd", "su", "sudo", "login", ... */
 	const char	*auth_method;	/* "password", "publickey", ... */
 	const char	*host;		/* the reporting host (syslog) */
+	/*
+	 * The client as a host name, when the log names no address (PAM
+	 * "rhost=ws1.example", sshd with UseDNS): lower case, never
+	 * resolved.  NULL when src_ip is set.
+	 */
+	const char	*src_host;
 
 	/* feed entry (CYBEX_OBS_LISTED): value and its indicator type */
 	const char	*listed_value;

@@ -63,7 +63,7 @@ dt_bf_init(struct cybex_detect *dt)
 /* Who tried, as key and party: the address, or the local account. */
 struct who {
 	const char	*kind;
-	char		 value[NAME_MAX_ + 8];
+	char		 value[256];	/* an address, host name or account */
 	const struct cybex_ip *ip;
 };
 
@@ -75,6 +75,12 @@ who_of(const struct cybex_obs *o, struct who *w)
 		w->ip = &o->src_ip;
 		w->kind = dt_ip_kind(&o->src_ip);
 		dt_ip_text(&o->src_ip, w->value, sizeof(w->value));
+		return true;
+	}
+	/* Logged by name only (PAM rhost=, sshd UseDNS): never resolved. */
+	if (o->src_host != NULL && o->src_host[0] != '\0') {
+		w->kind = "domain-name";
+		dt_strlcpy(w->value, o->src_host, sizeof(w->value));
 		return true;
 	}
 	/* su/sudo: the account that asked to become another. */
@@ -335,6 +341,13 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		dt_window_add(&a->fails, dt->now, win, 1);
 		if (a->total < UINT32_MAX)
 			a->total++;
+		if (have_who && w.ip == NULL && o->src_host != NULL) {
+			/* A source known by name counts among the sources. */
+			dt_kb_init(&kb, 'n');
+			dt_kb_str(&kb, w.value);
+			dt_kb_hash(&kb, &dt->h, &k);
+			dt_hll_add(a->srcs, HLL_P, k.a);
+		}
 		if (w.ip != NULL) {
 			dt_kb_init(&kb, 'i');
 			dt_kb_ip(&kb, w.ip);

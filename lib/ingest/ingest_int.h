@@ -31,6 +31,19 @@ struct ingest_area {
 
 struct ingest_fmt;
 
+/*
+ * An sshd connection that named an unknown account ("Invalid user U from
+ * A port P"), so that the lines sshd logs after it for the same try are
+ * not counted again (auth.c).  Kept in a small ring per reader.
+ */
+struct ingest_sshd_conn {
+	uint64_t		 key;	/* address and user, hashed; 0 = free */
+	uint16_t		 port;	/* 0: the line gave none */
+	bool			 failed; /* its first "Failed" line was seen */
+};
+
+#define INGEST_SSHD_CONNS	32
+
 struct cybex_ingest_reader {
 	enum cybex_ingest_format format;
 	char			*sensor;
@@ -44,6 +57,8 @@ struct cybex_ingest_reader {
 	const char		*line;
 	size_t			 len;
 	unsigned long		 lineno;
+	struct ingest_sshd_conn	 sshd[INGEST_SSHD_CONNS];
+	unsigned		 sshd_next;
 	/* Format state (eve.c, postfix.c, csv.c own theirs). */
 	void			*state;
 	const struct ingest_fmt	*fmt;

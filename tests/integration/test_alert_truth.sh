@@ -60,4 +60,40 @@ else
 	not_ok "a later run updates the stored alert's count and last seen" "$(cat "$tmp/bf.json")"
 fi
 
+# ---- 2. one try at an unknown account counts once ----
+# 12 connections from 203.0.113.77, each naming an unknown account and
+# trying two passwords: 24 tries (sshd and PAM log 6 lines for each).
+awk 'BEGIN { for (i = 0; i < 12; i++) {
+	p = 51000 + i; t = i * 5
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: Invalid user guest%d from 203.0.113.77 port %d\n", t / 60, t % 60, 21000 + i, i, p
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: pam_unix(sshd:auth): check pass; user unknown\n", t / 60, t % 60, 21000 + i
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.77\n", t / 60, t % 60, 21000 + i
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: Failed password for invalid user guest%d from 203.0.113.77 port %d ssh2\n", t / 60, t % 60 + 1, 21000 + i, i, p
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: Failed password for invalid user guest%d from 203.0.113.77 port %d ssh2\n", t / 60, t % 60 + 3, 21000 + i, i, p
+	printf "Mar  3 04:%02d:%02d gw sshd[%d]: Connection closed by invalid user guest%d 203.0.113.77 port %d [preauth]\n", t / 60, t % 60 + 4, 21000 + i, i, p
+	} }' > "$tmp/inv.log"
+"$cybex" ingest --db "$db" --format syslog --org cert-a --sensor gw-ssh \
+    --ref-time 2024-03-04T00:00:00Z --quiet "$tmp/inv.log"
+first bruteforce "$tmp/inv.json" '"key":"bruteforce|cert-a|203.0.113.77"'
+if [ "$("$jget" "$tmp/inv.json" /count)" = 24 ] &&
+    [ "$("$jget" "$tmp/inv.json" /evidence/accounts)" = 12 ]; then
+	ok "an sshd try at an unknown account counts once: 24 tries, 12 accounts"
+else
+	not_ok "an sshd try at an unknown account counts once" "$(cat "$tmp/inv.json")"
+fi
+
+# ---- 3. sources logged only by host name ----
+awk 'BEGIN { for (i = 0; i < 25; i++)
+	printf "Mar  3 05:00:%02d gw vsftpd[%d]: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=bob rhost=FTP-Client.example.org  user=bob\n", i, 800 + i
+	}' > "$tmp/host.log"
+"$cybex" ingest --db "$db" --format syslog --org cert-a --sensor gw-ftp \
+    --ref-time 2024-03-04T00:00:00Z --quiet "$tmp/host.log"
+first bruteforce "$tmp/host.json" '"key":"bruteforce|cert-a|ftp-client.example.org"'
+if [ "$("$jget" "$tmp/host.json" /count)" = 25 ] &&
+    grep -q '{"role":"attacker","kind":"domain-name","value":"ftp-client.example.org"}' "$tmp/host.json"; then
+	ok "a source logged as rhost=HOST counts as a domain-name party"
+else
+	not_ok "a source logged as rhost=HOST counts" "$(cat "$tmp/host.json")"
+fi
+
 tap_done

@@ -86,6 +86,7 @@ it_dump_obs(const struct cybex_obs *o, struct cybex_buf *b)
 	str(b, "org", o->org);
 	str(b, "host", o->host);
 	ip(b, "src", &o->src_ip, o->src_ip_text, o->has_src_port, o->src_port);
+	str(b, "src_host", o->src_host);
 	ip(b, "dst", &o->dst_ip, o->dst_ip_text, o->has_dst_port, o->dst_port);
 	str(b, "proto", o->proto);
 	str(b, "app_proto", o->app_proto);
