@@ -88,6 +88,7 @@ struct cybex_obs {
 	uint64_t	 pkts_to_server, pkts_to_client;
 	const char	*flow_state;	/* "new", "established", "closed", ... */
 	const char	*tcp_flags;	/* hex as EVE gives it ("1b"), or NULL */
+	uint64_t	 flow_id;	/* EVE flow_id: the records of one flow; 0 = none */
 
 	/* IDS alert / anomaly */
 	const char	*signature;

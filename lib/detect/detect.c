@@ -262,6 +262,10 @@ cybex_detect_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		if (dt->page.mem != NULL)
 			r = dt_page_observe(dt, o, fn, ud);
 		break;
+	case CYBEX_OBS_ALERT:
+		if (dt_enabled(dt, DT_IDS))
+			r = dt_ids_observe(dt, o, fn, ud);
+		break;
 	default:
 		break;
 	}

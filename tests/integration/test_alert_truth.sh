@@ -96,4 +96,39 @@ else
 	not_ok "a source logged as rhost=HOST counts" "$(cat "$tmp/host.json")"
 fi
 
+# ---- 4. Suricata's own alerts ----
+# Two of Suricata's documentation examples; the first one's signature
+# fires three times on its flow (one alert, count 3), then once on
+# another flow (another alert).
+cat > "$tmp/eve.json" <<'EVE'
+{"timestamp": "2017-04-07T22:24:37.251547+0100", "flow_id": 586497171462735, "pcap_cnt": 53381, "event_type": "alert", "src_ip": "192.168.2.14", "src_port": 50096, "dest_ip": "209.53.113.5", "dest_port": 80, "proto": "TCP", "metadata": {"flowbits": ["http.dottedquadhost"]}, "tx_id": 4, "alert": {"action": "allowed", "gid": 1, "signature_id": 2018358, "rev": 10, "signature": "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1", "category": "Potentially Bad Traffic", "severity": 2}, "app_proto": "http"}
+{"timestamp": "2017-04-07T22:24:38.251547+0100", "flow_id": 586497171462735, "pcap_cnt": 53390, "event_type": "alert", "src_ip": "192.168.2.14", "src_port": 50096, "dest_ip": "209.53.113.5", "dest_port": 80, "proto": "TCP", "tx_id": 5, "alert": {"action": "allowed", "gid": 1, "signature_id": 2018358, "rev": 10, "signature": "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1", "category": "Potentially Bad Traffic", "severity": 2}, "app_proto": "http"}
+{"timestamp": "2017-04-07T22:24:39.251547+0100", "flow_id": 586497171462735, "pcap_cnt": 53399, "event_type": "alert", "src_ip": "192.168.2.14", "src_port": 50096, "dest_ip": "209.53.113.5", "dest_port": 80, "proto": "TCP", "tx_id": 6, "alert": {"action": "allowed", "gid": 1, "signature_id": 2018358, "rev": 10, "signature": "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1", "category": "Potentially Bad Traffic", "severity": 2}, "app_proto": "http"}
+{"timestamp": "2017-04-07T22:25:37.251547+0100", "flow_id": 586497171469999, "pcap_cnt": 54001, "event_type": "alert", "src_ip": "192.168.2.14", "src_port": 50200, "dest_ip": "209.53.113.5", "dest_port": 80, "proto": "TCP", "tx_id": 0, "alert": {"action": "allowed", "gid": 1, "signature_id": 2018358, "rev": 10, "signature": "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1", "category": "Potentially Bad Traffic", "severity": 2}, "app_proto": "http"}
+{"timestamp": "2023-09-18T06:13:41.532140+0000", "flow_id": 1676750115612680, "pcap_cnt": 130, "event_type": "alert", "src_ip": "142.11.240.191", "src_port": 35361, "dest_ip": "192.168.100.237", "dest_port": 49175, "proto": "TCP", "pkt_src": "wire/pcap", "tx_id": 1, "alert": {"action": "allowed", "gid": 1, "signature_id": 2045001, "rev": 1, "signature": "ET ATTACK_RESPONSE Win32/LeftHook Stealer Browser Extension Config Inbound", "category": "A Network Trojan was detected", "severity": 1}, "http": {"hostname": "142.11.240.191", "http_port": 35361, "url": "/", "http_method": "POST", "protocol": "HTTP/1.1", "status": 200, "length": 5362}, "app_proto": "http", "direction": "to_client"}
+EVE
+"$cybex" ingest --db "$db" --format eve --org cert-a --sensor ids1 --quiet "$tmp/eve.json"
+"$cybex" alerts list --db "$db" --detector ids --json > "$tmp/ids.jsonl"
+grep -F '"key":"ids|cert-a|flow:586497171462735|sid:2018358"' "$tmp/ids.jsonl" > "$tmp/ids1.json"
+grep -F '"key":"ids|cert-a|flow:1676750115612680|sid:2045001"' "$tmp/ids.jsonl" > "$tmp/ids2.json"
+if [ "$(wc -l < "$tmp/ids.jsonl")" -eq 3 ] && [ "$(wc -l < "$tmp/ids1.json")" -eq 1 ] &&
+    [ "$("$jget" "$tmp/ids1.json" /count)" = 3 ] &&
+    [ "$("$jget" "$tmp/ids1.json" /severity)" = 2 ] &&
+    [ "$("$jget" "$tmp/ids1.json" /classification/type)" = ids-alert ] &&
+    grep -q '{"role":"attacker","kind":"ipv4-addr","value":"192.168.2.14"},{"role":"victim","kind":"ipv4-addr","value":"209.53.113.5"}' "$tmp/ids1.json"; then
+	ok "Suricata alerts become alerts, one per flow and signature"
+else
+	not_ok "Suricata alerts become alerts, one per flow and signature" "$(cat "$tmp/ids.jsonl")"
+fi
+if [ "$("$jget" "$tmp/ids2.json" /classification/class)" = malicious-code ] &&
+    [ "$("$jget" "$tmp/ids2.json" /classification/type)" = infected-system ] &&
+    [ "$("$jget" "$tmp/ids2.json" /severity)" = 3 ] &&
+    [ "$("$jget" "$tmp/ids2.json" /evidence/signature_id)" = 2045001 ] &&
+    grep -q '"victim","kind":"ipv4-addr","value":"192.168.100.237"' "$tmp/ids2.json" &&
+    ! grep -q '"kind":"domain-name"' "$tmp/ids2.json"; then
+	ok "a Suricata alert's category and severity give the RSIT class and the severity"
+else
+	not_ok "Suricata category and severity are mapped" "$(cat "$tmp/ids2.json")"
+fi
+
 tap_done

@@ -96,6 +96,9 @@ it_dump_obs(const struct cybex_obs *o, struct cybex_buf *b)
 	num(b, "pkts_to_client", o->pkts_to_client);
 	str(b, "flow_state", o->flow_state);
 	str(b, "tcp_flags", o->tcp_flags);
+	if (o->flow_id != 0)
+		assert_int_equal(cybex_buf_printf(b, "  flow_id: %llu\n",
+		    (unsigned long long)o->flow_id), 0);
 	str(b, "signature", o->signature);
 	if (o->signature_id != 0)
 		assert_int_equal(cybex_buf_printf(b, "  signature_id: %lld\n",
