@@ -189,8 +189,9 @@ struct cybex_ingest_opts {
 	 * value per line, type guessed.  Ignored by the other formats.
 	 */
 	const char	*mapping;
-	/* Syslog RFC 3164 lines carry no year: the year is taken so that the
-	 * time is not more than a month after this (0 = now). */
+	/* Syslog RFC 3164 lines carry no year: the latest year that puts
+	 * the time no later than this plus one day (0 = the clock when each
+	 * line is read). */
 	int64_t		 ref_time_us;
 	size_t		 line_max;	/* 0 = CYBEX_INGEST_LINE_MAX_DEFAULT */
 	/* Postfix: queue ids remembered to correlate a message's lines;

@@ -131,4 +131,21 @@ else
 	not_ok "Suricata category and severity are mapped" "$(cat "$tmp/ids2.json")"
 fi
 
+# ---- 5. a time without a year is not in the future ----
+awk 'BEGIN { for (i = 0; i < 25; i++)
+	printf "Mar  5 10:00:%02d gw sshd[%d]: Failed password for root from 198.51.100.5 port %d ssh2\n", i, 900 + i, 41000 + i
+	}' > "$tmp/year.log"
+"$cybex" ingest --db "$db" --format syslog --org cert-a --sensor gw-ssh \
+    --ref-time 2024-03-01T12:00:00Z --quiet "$tmp/year.log"
+first bruteforce "$tmp/year.json" '"key":"bruteforce|cert-a|198.51.100.5"'
+if "$jget" "$tmp/year.json" /first_seen | grep -q "^2023-03-05T10:00:00"; then
+	ok "Mar 5 read on Mar 1 is last year's, not four days ahead"
+else
+	not_ok "a time without a year is not in the future" "$(cat "$tmp/year.json")"
+fi
+"$cybex" ingest --help > "$tmp/help" 2>&1
+grep -q "no later than TS plus one day" "$tmp/help" &&
+    ok "ingest --help says how the year is chosen" ||
+    not_ok "ingest --help says how the year is chosen" "$(cat "$tmp/help")"
+
 tap_done
