@@ -241,6 +241,7 @@ struct eve {
 	struct frame	 st[EVE_DEPTH_MAX + 1];
 	struct cybex_obs_answer grouped[CYBEX_OBS_ANSWERS_MAX];
 	const char	*email_to[CYBEX_OBS_RCPT_MAX];
+	bool		 hinted;	/* "one object per line" was said */
 
 	/* Reset for each record: everything from rc on. */
 	int		 rc;		/* set by a callback that stops */
@@ -1296,6 +1297,20 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		return 0;	/* blank */
 	if ((rc = check_text(line, len, d)) != 0)
 		return rc;
+	/*
+	 * A JSON array of records, or records written over several lines,
+	 * fail on every line; say why once, at the first such line.
+	 */
+	if (!e->hinted && (line[start] == '[' || (line[start] == '{' &&
+	    strspn(line + start + 1, " \t\r") == len - start - 1))) {
+		e->hinted = true;
+		return ingest_err(d, CYBEX_EFORMAT, start + 1, "%s: EVE is "
+		    "one JSON object per line (JSON lines, as Suricata "
+		    "writes it); convert the file, e.g. jq -c '%s'",
+		    line[start] == '[' ? "a JSON array" :
+		    "a JSON object over several lines",
+		    line[start] == '[' ? ".[]" : ".");
+	}
 	if (e->h == NULL && (rc = handle_new(e)) != 0)
 		return ingest_err(d, rc, 1, "out of memory");
 	reset(e);

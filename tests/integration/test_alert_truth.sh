@@ -148,4 +148,38 @@ grep -q "no later than TS plus one day" "$tmp/help" &&
     ok "ingest --help says how the year is chosen" ||
     not_ok "ingest --help says how the year is chosen" "$(cat "$tmp/help")"
 
+# ---- 6. inputs that are not what cybex reads say so ----
+cat > "$tmp/stix20.json" <<'J'
+{"type": "bundle", "id": "bundle--44af6c39-c09b-49c5-9de2-394224b04982", "spec_version": "2.0", "objects": [
+{"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z", "labels": ["malicious-activity"], "name": "Poison Ivy Malware", "pattern": "[file:hashes.'SHA-256' = 'ef537f25c895bfa782526529a9b63d97aa631564d5d789c2b765448c8635fb6c']", "valid_from": "2016-01-01T00:00:00Z"}]}
+J
+"$cybex" import --db "$db" --quiet "$tmp/stix20.json" > "$tmp/out20" 2>&1; rc=$?
+"$cybex" export --db "$db" --quiet --output "$tmp/exp.json" 2>/dev/null
+if [ "$rc" = 1 ] &&
+    grep -q "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f is a STIX 2.0 object (no spec_version); only STIX 2.1 is stored: convert it to 2.1" "$tmp/out20" &&
+    ! grep -q "indicator--8e2e2d2b" "$tmp/exp.json"; then
+	ok "a STIX 2.0 object is refused, named, with what to do"
+else
+	not_ok "a STIX 2.0 object is refused" "exit $rc: $(cat "$tmp/out20")"
+fi
+cat > "$tmp/misp.json" <<'J'
+{"Event": {"id": "1", "orgc_id": "1", "org_id": "1", "date": "2024-03-01", "threat_level_id": "1", "info": "Phishing campaign", "published": true, "uuid": "5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b", "analysis": "2", "Attribute": [{"type": "domain", "category": "Network activity", "to_ids": true, "uuid": "6e7f8a9b-2c3d-4e5f-8a1b-2c3d4e5f6a7b", "value": "login-bank.example"}]}}
+J
+"$cybex" import --db "$db" --quiet "$tmp/misp.json" > "$tmp/outm" 2>&1; rc=$?
+if [ "$rc" = 1 ] && grep -q "this is a MISP event, not STIX 2.1: cybex does not read MISP JSON yet" "$tmp/outm" &&
+    ! grep -q "'type' is missing" "$tmp/outm"; then
+	ok "a MISP event is recognised and refused with a clear message"
+else
+	not_ok "a MISP event is recognised" "exit $rc: $(cat "$tmp/outm")"
+fi
+# A JSON array of EVE records: the hint once, not one bare error a line.
+printf '[\n  {"timestamp": "2024-03-01T10:00:00.000000+0000", "event_type": "flow",\n   "src_ip": "10.0.0.1", "dest_ip": "10.0.0.2"},\n  {"timestamp": "2024-03-01T10:00:01.000000+0000", "event_type": "flow",\n   "src_ip": "10.0.0.1", "dest_ip": "10.0.0.3"}\n]\n' > "$tmp/arr.json"
+"$cybex" ingest --db "$db" --format eve "$tmp/arr.json" > "$tmp/outa" 2>&1
+if [ "$(grep -c "EVE is one JSON object per line" "$tmp/outa")" = 1 ] &&
+    grep -q "^$tmp/arr.json:1:1: error: a JSON array: EVE is one JSON object per line" "$tmp/outa"; then
+	ok "a JSON-array EVE file says once that EVE is one JSON object per line"
+else
+	not_ok "a JSON-array EVE file is explained" "$(cat "$tmp/outa")"
+fi
+
 tap_done
