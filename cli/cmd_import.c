@@ -53,7 +53,9 @@ cmd_import_usage(FILE *f)
 	    "the valid\nobjects with all their versions ('-' reads standard "
 	    "input).  Every batch is\ncommitted on its own, so an interrupted "
 	    "import keeps whole batches and running\nit again completes it.  "
-	    "Rejected objects are printed as\n"
+	    "STIX 2.0 objects (no spec_version) are refused:\nconvert them to "
+	    "2.1 first.  MISP JSON is not read yet (it is recognised and\n"
+	    "refused).  Rejected objects are printed as\n"
 	    "  file:line:col: error: message [json-pointer]\n\n"
 	    "  --collection C       collection id or alias (default: "
 	    "'default')\n"
@@ -179,6 +181,39 @@ summary(const char *what, const struct cybex_import_stats *st,
 	    (unsigned long long)st->rejected);
 }
 
+/*
+ * A MISP event ({"Event": {...}}, a MISP API answer {"response": [...]})
+ * is JSON that is not STIX: rather than "'type' is missing", say what it
+ * is.  Only a file that can be read again from its start is looked at
+ * (not a pipe).
+ */
+static bool
+is_misp(int fd)
+{
+	static const char *const keys[] = { "\"Event\"", "\"response\"" };
+	char buf[512];
+	ssize_t n;
+	size_t i = 0, k;
+
+	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return false;
+	buf[n] = '\0';
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n')
+		i++;
+	if (buf[i++] != '{')
+		return false;
+	while (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n')
+		i++;
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (strncmp(buf + i, keys[k], strlen(keys[k])) == 0)
+			return k == 0 || strstr(buf + i, "\"Event\"") != NULL;
+	return false;
+}
+
 /* Import one open file; returns its exit status. */
 static int
 import_fd(struct cybex_store *s, const char *coll_id, int fd,
@@ -192,6 +227,14 @@ import_fd(struct cybex_store *s, const char *coll_id, int fd,
 
 	memset(st, 0, sizeof(*st));
 	cybex_diag_clear(&d);
+	if (is_misp(fd)) {
+		cybex_diag_set(&d, CYBEX_ESTIX, "this is a MISP event, not "
+		    "STIX 2.1: cybex does not read MISP JSON yet (the MISP "
+		    "converter is part of the exchange-formats work); export "
+		    "the event from MISP as STIX 2.1 and import that");
+		print_error(is, &d);
+		return EXIT_INVALID;
+	}
 	if ((rc = cybex_stix_reader_new(fd, io->stix, &r)) != 0)
 		cybex_diag_set(&d, rc, "cannot start reading: %s",
 		    cybex_strerror(rc));
@@ -309,6 +352,8 @@ cmd_import(int argc, char **argv)
 		cmd_import_usage(stderr);
 		return EXIT_TROUBLE;
 	}
+	/* What is stored is served as 2.1: no implicit 2.0 objects. */
+	so.flags |= CYBEX_STIX_REQUIRE_21;
 	io.stix = &so;
 	io.on_reject = on_reject;
 	io.on_batch = on_batch;

@@ -56,7 +56,8 @@ struct cybex_party {
  * of every detector are listed in docs/detect.md) so a consumer can merge
  * repeated alerts of one situation.  The detectors themselves raise a key
  * again only after the quiet_period setting (coop alerts: when their count
- * of members grows).
+ * of members grows); within it they deliver updates (update set) with the
+ * running totals, so a merged alert never freezes at its threshold.
  */
 struct cybex_alert {
 	const char	*detector;	/* "scan", "bruteforce", "ddos", "beacon",
@@ -74,6 +75,13 @@ struct cybex_alert {
 	size_t		 n_parties;
 	struct cybex_party parties[CYBEX_ALERT_PARTIES_MAX];
 	json_t		*evidence;	/* object: thresholds, counts, samples */
+	/*
+	 * An update: the key was raised within the quiet period and this
+	 * carries its running totals (count, last seen, summary, evidence)
+	 * while the activity goes on.  Merge it by key; it is not a new
+	 * alert.
+	 */
+	bool		 update;
 };
 
 /* Return 0 to go on, non-zero to stop (given back by the caller). */
@@ -147,7 +155,8 @@ struct cybex_detect_stats {
 	size_t		 memory_cap;	/* what the configured caps allow */
 	uint64_t	 evictions;	/* table entries dropped to keep caps */
 	uint64_t	 suppressed;	/* alerts not raised again: same key
-					 * within the quiet period */
+					 * within the quiet period (delivered
+					 * as updates instead) */
 };
 void	 cybex_detect_stats(const struct cybex_detect *dt,
 	    struct cybex_detect_stats *out);

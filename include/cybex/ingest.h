@@ -88,6 +88,7 @@ struct cybex_obs {
 	uint64_t	 pkts_to_server, pkts_to_client;
 	const char	*flow_state;	/* "new", "established", "closed", ... */
 	const char	*tcp_flags;	/* hex as EVE gives it ("1b"), or NULL */
+	uint64_t	 flow_id;	/* EVE flow_id: the records of one flow; 0 = none */
 
 	/* IDS alert / anomaly */
 	const char	*signature;
@@ -138,6 +139,12 @@ struct cybex_obs {
 	const char	*auth_service;	/* "sshd", "su", "sudo", "login", ... */
 	const char	*auth_method;	/* "password", "publickey", ... */
 	const char	*host;		/* the reporting host (syslog) */
+	/*
+	 * The client as a host name, when the log names no address (PAM
+	 * "rhost=ws1.example", sshd with UseDNS): lower case, never
+	 * resolved.  NULL when src_ip is set.
+	 */
+	const char	*src_host;
 
 	/* feed entry (CYBEX_OBS_LISTED): value and its indicator type */
 	const char	*listed_value;
@@ -182,8 +189,9 @@ struct cybex_ingest_opts {
 	 * value per line, type guessed.  Ignored by the other formats.
 	 */
 	const char	*mapping;
-	/* Syslog RFC 3164 lines carry no year: the year is taken so that the
-	 * time is not more than a month after this (0 = now). */
+	/* Syslog RFC 3164 lines carry no year: the latest year that puts
+	 * the time no later than this plus one day (0 = the clock when each
+	 * line is read). */
 	int64_t		 ref_time_us;
 	size_t		 line_max;	/* 0 = CYBEX_INGEST_LINE_MAX_DEFAULT */
 	/* Postfix: queue ids remembered to correlate a message's lines;

@@ -17,6 +17,9 @@
 
 /* Options shared by the reader and the validator. */
 #define CYBEX_STIX_STRICT	0x1	/* SHOULD rules are errors, not warnings */
+/* An SDO/SRO without spec_version (implicitly STIX 2.0) is an error, not a
+ * warning: for a store that serves what it holds as 2.1. */
+#define CYBEX_STIX_REQUIRE_21	0x2
 
 #define CYBEX_STIX_OBJECT_MAX_DEFAULT	(16u * 1024 * 1024)
 

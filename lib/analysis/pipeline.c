@@ -32,7 +32,8 @@ on_alert(void *ud, const struct cybex_alert *al)
 	struct cybex_analysis *a = ud;
 	int r;
 
-	a->st.alerts++;
+	if (!al->update)
+		a->st.alerts++;		/* updates merge into it */
 	if (a->o.on_alert != NULL && (r = a->o.on_alert(a->o.ud, al)) != 0)
 		return r;
 	if ((r = alerts_add(&a->al, al)) < 0)

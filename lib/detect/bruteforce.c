@@ -22,12 +22,20 @@
 #define HLL_P		6
 #define RECENT		4
 #define NAME_MAX_	64
+#define EXACT		16	/* accounts counted exactly before the HLL */
 
 struct bf_src {
 	struct dt_window fails;
 	uint32_t	 total;
 	int64_t		 first_us;
 	uint8_t		 users[1 << HLL_P];
+	/*
+	 * The first EXACT accounts' fingerprints: a small count is exact
+	 * ("10 accounts", not the sketch's 11), the sketch takes over past
+	 * them.
+	 */
+	uint32_t	 ufp[EXACT];
+	uint8_t		 nufp;
 	char		 last_user[NAME_MAX_];
 };
 
@@ -55,7 +63,7 @@ dt_bf_init(struct cybex_detect *dt)
 /* Who tried, as key and party: the address, or the local account. */
 struct who {
 	const char	*kind;
-	char		 value[NAME_MAX_ + 8];
+	char		 value[256];	/* an address, host name or account */
 	const struct cybex_ip *ip;
 };
 
@@ -67,6 +75,12 @@ who_of(const struct cybex_obs *o, struct who *w)
 		w->ip = &o->src_ip;
 		w->kind = dt_ip_kind(&o->src_ip);
 		dt_ip_text(&o->src_ip, w->value, sizeof(w->value));
+		return true;
+	}
+	/* Logged by name only (PAM rhost=, sshd UseDNS): never resolved. */
+	if (o->src_host != NULL && o->src_host[0] != '\0') {
+		w->kind = "domain-name";
+		dt_strlcpy(w->value, o->src_host, sizeof(w->value));
 		return true;
 	}
 	/* su/sudo: the account that asked to become another. */
@@ -94,20 +108,42 @@ account_of(const struct cybex_obs *o, char *out, size_t outsz,
 	snprintf(out, outsz, "%s@%s", u, h);
 }
 
+/* Remember an account's fingerprint among the first EXACT ones. */
+static void
+note_user(struct bf_src *s, uint32_t fp)
+{
+	size_t i;
+
+	for (i = 0; i < s->nufp; i++)
+		if (s->ufp[i] == fp)
+			return;
+	if (s->nufp < EXACT)
+		s->ufp[s->nufp++] = fp;
+}
+
+/* Seconds from the first failure to now (the activity's span). */
+static int64_t
+span_s(const struct cybex_detect *dt, int64_t first_us)
+{
+	return dt->now > first_us ? (dt->now - first_us) / 1000000 : 0;
+}
+
 static int
 raise_source(struct cybex_detect *dt, struct bf_src *s, const struct who *w,
     const struct cybex_obs *o, double n, cybex_alert_fn fn, void *ud)
 {
 	struct dt_alert x;
-	double accounts = dt_hll_count(s->users, HLL_P);
+	double accounts = s->nufp < EXACT ? (double)s->nufp :
+	    fmax(dt_hll_count(s->users, HLL_P), EXACT);
 
 	dt_alert_init(&x, "bruteforce", "intrusion-attempts", "brute-force", 2);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "bruteforce|%s", w->value);
-	dt_alert_summary(&x, "%s: %.0f failed login%s in %lld s, against "
-	    "about %.0f account%s", w->value, n, dt_plural(n),
-	    (long long)(dt->cfg->bf_window_us / 1000000), accounts,
-	    dt_plural(accounts));
+	/* The running totals: an update carries them as the attack goes on. */
+	dt_alert_summary(&x, "%s: %lu failed login%s in %lld s, against "
+	    "about %.0f account%s", w->value, (unsigned long)s->total,
+	    dt_plural((double)s->total), (long long)span_s(dt, s->first_us),
+	    accounts, dt_plural(accounts));
 	x.coop_party = dt_alert_party(&x, CYBEX_PARTY_ATTACKER, w->kind,
 	    w->value);
 	if (o->dst_ip.family != 0)
@@ -143,10 +179,10 @@ raise_account(struct cybex_detect *dt, struct bf_acct *a, const char *acct,
 	dt_alert_init(&x, "bruteforce", "intrusion-attempts", "brute-force", 2);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "bruteforce|account|%s", acct);
-	dt_alert_summary(&x, "%.0f failed login%s to %s in %lld s from about "
-	    "%.0f source%s", n, dt_plural(n), acct,
-	    (long long)(dt->cfg->bf_window_us / 1000000), sources,
-	    dt_plural(sources));
+	dt_alert_summary(&x, "%lu failed login%s to %s in %lld s from about "
+	    "%.0f source%s", (unsigned long)a->total,
+	    dt_plural((double)a->total), acct,
+	    (long long)span_s(dt, a->first_us), sources, dt_plural(sources));
 	(void)dt_alert_party(&x, CYBEX_PARTY_VICTIM, "user-account", user);
 	if (o->dst_ip.family != 0)
 		(void)dt_alert_party_ip(&x, CYBEX_PARTY_VICTIM, &o->dst_ip);
@@ -174,8 +210,8 @@ raise_account(struct cybex_detect *dt, struct bf_acct *a, const char *acct,
 
 static int
 raise_access(struct cybex_detect *dt, const struct who *w, const char *acct,
-    const char *user, double sfail, double afail, const struct cybex_obs *o,
-    cybex_alert_fn fn, void *ud)
+    const char *user, double sfail, double afail, int64_t first_us,
+    const struct cybex_obs *o, cybex_alert_fn fn, void *ud)
 {
 	struct dt_alert x;
 	bool priv = user != NULL &&
@@ -194,6 +230,11 @@ raise_access(struct cybex_detect *dt, const struct who *w, const char *acct,
 	if (o->dst_ip.family != 0)
 		(void)dt_alert_party_ip(&x, CYBEX_PARTY_VICTIM, &o->dst_ip);
 	(void)dt_alert_party(&x, CYBEX_PARTY_VICTIM, "domain-name", o->host);
+	/*
+	 * From the first failure behind it: a later login within the quiet
+	 * period is an update of the same activity, not counted again.
+	 */
+	x.a.first_seen_us = first_us;
 	x.a.count = (uint64_t)llround(sfail > afail ? sfail : afail) + 1;
 	x.a.evidence = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:s?, s:s?}",
 	    "account", acct,
@@ -273,7 +314,10 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		if (sn >= (double)c->bf_success_after ||
 		    (an >= (double)c->bf_success_after && w.ip != NULL &&
 		    among(a, w.ip)))
-			r = raise_access(dt, &w, acct, user, sn, an, o, fn, ud);
+			r = raise_access(dt, &w, acct, user, sn, an,
+			    s != NULL && sn >= (double)c->bf_success_after ?
+			    s->first_us : a != NULL ? a->first_us : 0, o, fn,
+			    ud);
 		return r;
 	}
 	if (s != NULL) {
@@ -285,6 +329,7 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 			dt_kb_str(&kb, user);
 			dt_kb_hash(&kb, &dt->h, &k);
 			dt_hll_add(s->users, HLL_P, k.a);
+			note_user(s, (uint32_t)k.a);
 			dt_strlcpy(s->last_user, user, sizeof(s->last_user));
 		}
 		sn = dt_window_count(&s->fails, dt->now, win);
@@ -296,6 +341,13 @@ dt_bf_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		dt_window_add(&a->fails, dt->now, win, 1);
 		if (a->total < UINT32_MAX)
 			a->total++;
+		if (have_who && w.ip == NULL && o->src_host != NULL) {
+			/* A source known by name counts among the sources. */
+			dt_kb_init(&kb, 'n');
+			dt_kb_str(&kb, w.value);
+			dt_kb_hash(&kb, &dt->h, &k);
+			dt_hll_add(a->srcs, HLL_P, k.a);
+		}
 		if (w.ip != NULL) {
 			dt_kb_init(&kb, 'i');
 			dt_kb_ip(&kb, w.ip);

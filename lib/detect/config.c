@@ -20,7 +20,7 @@
 
 const char *const dt_detector_names[DT_NDETECTORS] = {
 	"scan", "bruteforce", "ddos", "beacon", "c2", "phishing", "pharming",
-	"defacement", "spam", "coop",
+	"defacement", "spam", "coop", "ids",
 };
 
 enum stype {
@@ -60,7 +60,8 @@ static const struct setting settings[] = {
 	/* general */
 	{ "detectors", S_STRING, "all", 0, 0, OFF(detectors), norm_detectors,
 	    "detectors to run: all, or a comma list of scan, bruteforce, "
-	    "ddos, beacon, c2, phishing, pharming, defacement, spam, coop" },
+	    "ddos, beacon, c2, phishing, pharming, defacement, spam, coop, "
+	    "ids" },
 	{ "org", S_STRING, NULL, 0, 0, OFF(org), NULL,
 	    "member organization of observations that name none" },
 	{ "quiet_period", S_SECONDS, "600", 0, 30 * DAY, OFF(quiet_us), NULL,

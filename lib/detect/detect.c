@@ -262,6 +262,10 @@ cybex_detect_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		if (dt->page.mem != NULL)
 			r = dt_page_observe(dt, o, fn, ud);
 		break;
+	case CYBEX_OBS_ALERT:
+		if (dt_enabled(dt, DT_IDS))
+			r = dt_ids_observe(dt, o, fn, ud);
+		break;
 	default:
 		break;
 	}
@@ -484,18 +488,26 @@ dt_emit(struct cybex_detect *dt, struct dt_alert *x, cybex_alert_fn fn,
 	if (x->a.evidence == NULL && (x->a.evidence = json_pack("{s:b}",
 	    "incomplete", 1)) == NULL)
 		return CYBEX_ENOMEM;
-	if (!x->no_dedupe && quiet_mark(dt, x->key)) {
+	/*
+	 * Within the quiet period the key is not raised again, but its
+	 * running totals still go out as an update: a consumer merging by
+	 * key then shows the count, last seen and text of the activity so
+	 * far instead of what it was at the threshold.  Updates tell the
+	 * cooperative view nothing new (same organization, same attacker).
+	 */
+	x->a.update = !x->no_dedupe && quiet_mark(dt, x->key);
+	if (x->a.update)
 		dt->suppressed++;
-		goto out;
-	}
-	dt->alerts++;
+	else
+		dt->alerts++;
 	if (x->a.last_seen_us == 0)
 		x->a.last_seen_us = dt->now;
 	if (x->a.first_seen_us == 0)
 		x->a.first_seen_us = x->a.last_seen_us;
 	if (fn != NULL && (r = fn(ud, &x->a)) != 0)
 		goto out;
-	if (x->coop_party >= 0 && x->a.org != NULL && dt->coop.mem != NULL)
+	if (!x->a.update && x->coop_party >= 0 && x->a.org != NULL &&
+	    dt->coop.mem != NULL)
 		r = dt_coop_alert(dt, x, fn, ud);
  out:
 	json_decref(x->a.evidence);

@@ -137,6 +137,7 @@ enum dt_detector {
 	DT_DEFACEMENT,
 	DT_SPAM,
 	DT_COOP,
+	DT_IDS,
 	DT_NDETECTORS
 };
 extern const char *const dt_detector_names[DT_NDETECTORS];
@@ -363,6 +364,10 @@ int	 dt_pharm_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 int	 dt_page_init(struct cybex_detect *dt, struct cybex_diag *d);
 void	 dt_page_fini(struct cybex_detect *dt);
 int	 dt_page_observe(struct cybex_detect *dt, const struct cybex_obs *o,
+	    cybex_alert_fn fn, void *ud);
+
+/* ids.c: the sensor's own IDS alerts (no state). */
+int	 dt_ids_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	    cybex_alert_fn fn, void *ud);
 
 int	 dt_spam_init(struct cybex_detect *dt);

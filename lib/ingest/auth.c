@@ -113,6 +113,44 @@ set_text(struct cybex_ingest_reader *r, const char **dst, struct seg v,
 
 /* An address the message names: kept when it is an IP address (sshd
  * writes a host name instead when UseDNS is on; that is not an error). */
+/*
+ * A DNS host name as sshd and PAM log a client they know only by name:
+ * letter-digit-hyphen labels with at least one dot and a top-level label
+ * of two or more letters ("ws1.corp.example"; not "UNKNOWN", not
+ * "183.106.179.x").  At most 253 bytes.
+ */
+static bool
+host_name(struct seg v)
+{
+	size_t i, lab = 0, dots = 0, tld = 0;
+	bool alpha = true;
+	unsigned char c;
+
+	if (v.n == 0 || v.n > 253 || v.p[v.n - 1] == '.')
+		return false;
+	for (i = 0; i < v.n; i++) {
+		c = (unsigned char)v.p[i];
+		if (c == '.') {
+			if (lab == 0 || v.p[i - 1] == '-')
+				return false;
+			dots++;
+			lab = 0;
+			tld = 0;
+			alpha = true;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-'))
+			return false;
+		if ((c == '-' && lab == 0) || ++lab > 63)
+			return false;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			alpha = false;
+		tld++;
+	}
+	return dots > 0 && alpha && tld >= 2;
+}
+
 static int
 set_addr(struct cybex_ingest_reader *r, struct seg v, struct cybex_diag *d)
 {
@@ -129,8 +167,15 @@ set_addr(struct cybex_ingest_reader *r, struct seg v, struct cybex_diag *d)
 		v.n--;
 	if (v.n == 0)
 		return 0;
-	if (ingest_set_ip(r, &o->src_ip, &o->src_ip_text, v.p, v.n) ==
-	    CYBEX_ETOOBIG)
+	switch (ingest_set_ip(r, &o->src_ip, &o->src_ip_text, v.p, v.n)) {
+	case 0:
+		return 0;
+	case CYBEX_ETOOBIG:
+		return ingest_full(d, 1);
+	}
+	/* Not an address: a host name ("rhost=ws1.example"), else nothing. */
+	if (host_name(v) && (o->src_host = ingest_strdup_lower(r, v.p,
+	    v.n)) == NULL)
 		return ingest_full(d, 1);
 	return 0;
 }
@@ -302,7 +347,9 @@ pam_message(struct cybex_ingest_reader *r, struct seg svc, struct seg s,
 		return 1;
 	}
 	if (has(&s, "check pass; user unknown") || has(&s, "user unknown")) {
-		o->auth = CYBEX_AUTH_INVALID_USER;
+		/* Under sshd: its "Invalid user" line counted the try. */
+		o->auth = svc.n == 4 && memcmp(svc.p, "sshd", 4) == 0 ?
+		    CYBEX_AUTH_OTHER : CYBEX_AUTH_INVALID_USER;
 		return 1;
 	}
 	if (skip_to(&s, "session opened for user ")) {
@@ -367,6 +414,90 @@ pam_prefixed(struct cybex_ingest_reader *r, struct seg s, struct cybex_diag *d)
 
 /* ---- sshd ---- */
 
+/*
+ * One try at an unknown account is logged by sshd as "Invalid user U
+ * from A port P" when the client names the account, then (for a
+ * password or keyboard-interactive try) "Failed password for invalid
+ * user U from A port P", and "Connection closed by invalid user U A port
+ * P" at the end.  The first line counts the try; the first "Failed" line
+ * of the same connection (address, port, user) and its closing line are
+ * the same try again (CYBEX_AUTH_OTHER).  Later "Failed" lines of the
+ * connection are further tries and count.
+ */
+static uint64_t
+conn_key(const struct cybex_obs *o)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *u;
+	size_t i;
+
+	if (o->src_ip.family == 0 || o->user == NULL)
+		return 0;
+	h = (h ^ o->src_ip.family) * 0x100000001b3ULL;
+	for (i = 0; i < sizeof(o->src_ip.a); i++)
+		h = (h ^ o->src_ip.a[i]) * 0x100000001b3ULL;
+	for (u = o->user; *u != '\0'; u++)
+		h = (h ^ (unsigned char)*u) * 0x100000001b3ULL;
+	return h != 0 ? h : 1;
+}
+
+static struct ingest_sshd_conn *
+conn_find(struct cybex_ingest_reader *r)
+{
+	uint64_t k = conn_key(&r->obs);
+	size_t i;
+
+	if (k == 0)
+		return NULL;
+	for (i = 0; i < INGEST_SSHD_CONNS; i++)
+		if (r->sshd[i].key == k && (r->sshd[i].port == 0 ||
+		    r->obs.src_port == 0 || r->sshd[i].port == r->obs.src_port))
+			return &r->sshd[i];
+	return NULL;
+}
+
+/* "Invalid user U from A port P": a new connection with an unknown user. */
+static void
+conn_open(struct cybex_ingest_reader *r)
+{
+	struct ingest_sshd_conn *c;
+	uint64_t k = conn_key(&r->obs);
+
+	if (k == 0)
+		return;
+	if ((c = conn_find(r)) == NULL) {
+		c = &r->sshd[r->sshd_next];
+		r->sshd_next = (r->sshd_next + 1) % INGEST_SSHD_CONNS;
+	}
+	c->key = k;
+	c->port = r->obs.src_port;
+	c->failed = false;
+}
+
+/* A "Failed ... for invalid user" try: the announced one is not new. */
+static enum cybex_auth_result
+conn_failed(struct cybex_ingest_reader *r)
+{
+	struct ingest_sshd_conn *c = conn_find(r);
+
+	if (c == NULL || c->failed)
+		return CYBEX_AUTH_INVALID_USER;
+	c->failed = true;
+	return CYBEX_AUTH_OTHER;
+}
+
+/* The end of an announced connection: counted already. */
+static enum cybex_auth_result
+conn_closed(struct cybex_ingest_reader *r)
+{
+	struct ingest_sshd_conn *c = conn_find(r);
+
+	if (c == NULL)
+		return CYBEX_AUTH_INVALID_USER;
+	c->key = 0;
+	return CYBEX_AUTH_OTHER;
+}
+
 static int
 sshd_message(struct cybex_ingest_reader *r, struct seg s, struct cybex_diag *d)
 {
@@ -405,13 +536,21 @@ sshd_message(struct cybex_ingest_reader *r, struct seg s, struct cybex_diag *d)
 			goto other;
 		if (rc != 0 || (rc = user_from(r, t, &invalid, d)) != 0)
 			return rc;
-		o->auth = invalid ? CYBEX_AUTH_INVALID_USER : postponed ?
-		    CYBEX_AUTH_OTHER : CYBEX_AUTH_FAILURE;
+		/* Postponed: the try goes on; its "Failed" line decides. */
+		if (postponed)
+			o->auth = invalid && conn_find(r) == NULL ?
+			    CYBEX_AUTH_INVALID_USER : CYBEX_AUTH_OTHER;
+		else
+			o->auth = invalid ? conn_failed(r) :
+			    CYBEX_AUTH_FAILURE;
 		return 1;
 	}
 	if (eat(&t, "Invalid user ") || eat(&t, "Illegal user ")) {
 		o->auth = CYBEX_AUTH_INVALID_USER;
-		return (rc = user_from(r, t, &invalid, d)) != 0 ? rc : 1;
+		if ((rc = user_from(r, t, &invalid, d)) != 0)
+			return rc;
+		conn_open(r);
+		return 1;
 	}
 	if (eat(&t, "input_userauth_request: invalid user ")) {
 		/* The same try as the "Invalid user" line before it. */
@@ -469,7 +608,7 @@ sshd_message(struct cybex_ingest_reader *r, struct seg s, struct cybex_diag *d)
 		if (has(&t, "Too many authentication failures"))
 			o->auth = CYBEX_AUTH_MAXTRIES;
 		else if (invalid)
-			o->auth = CYBEX_AUTH_INVALID_USER;
+			o->auth = conn_closed(r);
 		else
 			o->auth = CYBEX_AUTH_OTHER;
 		return 1;

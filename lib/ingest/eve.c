@@ -60,7 +60,7 @@ enum field {
 	F_NONE = 0,
 	/* the record */
 	F_TIMESTAMP, F_EVENT_TYPE, F_SRC_IP, F_SRC_PORT, F_DEST_IP,
-	F_DEST_PORT, F_PROTO, F_APP_PROTO, F_HOST,
+	F_DEST_PORT, F_PROTO, F_APP_PROTO, F_HOST, F_FLOW_ID,
 	F_ALERT, F_FLOW, F_NETFLOW, F_TCP, F_DNS, F_HTTP, F_TLS, F_FILEINFO,
 	F_SMTP, F_EMAIL, F_ANOMALY,
 	/* alert */
@@ -110,6 +110,7 @@ static const struct key k_root[] = {
 	K("proto", F_PROTO, T_STRINT, 0),
 	K("app_proto", F_APP_PROTO, T_STR, 0),
 	K("host", F_HOST, T_STR, 0),
+	K("flow_id", F_FLOW_ID, T_INT, 0),
 	K("alert", F_ALERT, T_OBJ, C_ALERT),
 	K("flow", F_FLOW, T_OBJ, C_FLOW),
 	K("netflow", F_NETFLOW, T_OBJ, C_NETFLOW),
@@ -240,6 +241,7 @@ struct eve {
 	struct frame	 st[EVE_DEPTH_MAX + 1];
 	struct cybex_obs_answer grouped[CYBEX_OBS_ANSWERS_MAX];
 	const char	*email_to[CYBEX_OBS_RCPT_MAX];
+	bool		 hinted;	/* "one object per line" was said */
 
 	/* Reset for each record: everything from rc on. */
 	int		 rc;		/* set by a callback that stops */
@@ -732,6 +734,12 @@ on_number(struct eve *e, const char *s, size_t n)
 			return stop(e, CYBEX_EFORMAT, col, "\"%s\" is not an "
 			    "integer", "signature_id");
 		o->signature_id = sv;
+		return 1;
+	case F_FLOW_ID:
+		if (!num_int(s, n, 0, UINT64_MAX, NULL, &uv))
+			return stop(e, CYBEX_EFORMAT, col, "\"%s\" is not a "
+			    "flow id (an integer >= 0)", "flow_id");
+		o->flow_id = uv;
 		return 1;
 	case F_SEVERITY:
 		if (!num_int(s, n, 0, 255, &sv, NULL))
@@ -1289,6 +1297,20 @@ eve_read(struct cybex_ingest_reader *r, const char *line, size_t len,
 		return 0;	/* blank */
 	if ((rc = check_text(line, len, d)) != 0)
 		return rc;
+	/*
+	 * A JSON array of records, or records written over several lines,
+	 * fail on every line; say why once, at the first such line.
+	 */
+	if (!e->hinted && (line[start] == '[' || (line[start] == '{' &&
+	    strspn(line + start + 1, " \t\r") == len - start - 1))) {
+		e->hinted = true;
+		return ingest_err(d, CYBEX_EFORMAT, start + 1, "%s: EVE is "
+		    "one JSON object per line (JSON lines, as Suricata "
+		    "writes it); convert the file, e.g. jq -c '%s'",
+		    line[start] == '[' ? "a JSON array" :
+		    "a JSON object over several lines",
+		    line[start] == '[' ? ".[]" : ".");
+	}
 	if (e->h == NULL && (rc = handle_new(e)) != 0)
 		return ingest_err(d, rc, 1, "out of memory");
 	reset(e);

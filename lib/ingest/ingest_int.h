@@ -31,12 +31,26 @@ struct ingest_area {
 
 struct ingest_fmt;
 
+/*
+ * An sshd connection that named an unknown account ("Invalid user U from
+ * A port P"), so that the lines sshd logs after it for the same try are
+ * not counted again (auth.c).  Kept in a small ring per reader.
+ */
+struct ingest_sshd_conn {
+	uint64_t		 key;	/* address and user, hashed; 0 = free */
+	uint16_t		 port;	/* 0: the line gave none */
+	bool			 failed; /* its first "Failed" line was seen */
+};
+
+#define INGEST_SSHD_CONNS	32
+
 struct cybex_ingest_reader {
 	enum cybex_ingest_format format;
 	char			*sensor;
 	char			*org;
 	size_t			 line_max;
 	int64_t			 ref_time_us;
+	bool			 ref_now;	/* ref_time_us follows the clock */
 	struct cybex_ingest_stats stats;
 	struct cybex_obs	 obs;
 	struct ingest_area	 area;
@@ -44,6 +58,8 @@ struct cybex_ingest_reader {
 	const char		*line;
 	size_t			 len;
 	unsigned long		 lineno;
+	struct ingest_sshd_conn	 sshd[INGEST_SSHD_CONNS];
+	unsigned		 sshd_next;
 	/* Format state (eve.c, postfix.c, csv.c own theirs). */
 	void			*state;
 	const struct ingest_fmt	*fmt;
@@ -113,10 +129,13 @@ int	 ingest_iso_time(const char *s, size_t n, bool allow_no_zone,
 	    int64_t *us, size_t *end);
 /*
  * The UTC microseconds of a date without a year ("Feb  9 11:44:56"):
- * the year is that of ref_us, or the one before when that puts the time
- * more than 31 days after ref_us (and before a Feb 29 that does not
- * exist, the closest leap year before).  Returns 0 or CYBEX_EFORMAT.
+ * the latest year that puts the time no later than ref_us plus
+ * INGEST_YEAR_SKEW_US (the year of ref_us, or the one before; a Feb 29
+ * goes to the closest leap year that satisfies it), as rsyslog and
+ * fail2ban do: a log line is not from the future.  Returns 0 or
+ * CYBEX_EFORMAT.
  */
+#define INGEST_YEAR_SKEW_US	(86400LL * 1000000)	/* clocks, zones */
 int	 ingest_yearless_time(unsigned mon, unsigned day, unsigned hh,
 	    unsigned mm, unsigned ss, uint32_t usec, int64_t ref_us,
 	    int64_t *us);

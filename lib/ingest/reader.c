@@ -399,6 +399,7 @@ cybex_ingest_reader_new(const struct cybex_ingest_opts *o,
 	    NULL))
 		goto out;
 	r->ref_time_us = o->ref_time_us;
+	r->ref_now = o->ref_time_us == 0;
 	if (r->ref_time_us == 0) {
 		if ((rc = cybex_time_now(&now)) != 0)
 			goto out;

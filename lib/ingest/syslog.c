@@ -49,6 +49,7 @@ bsd_time(struct cybex_ingest_reader *r, const char *s, size_t i, size_t n,
 	uint32_t frac = 0, fd = 0;
 	size_t start = i;
 	char m3[4];
+	struct cybex_time now;
 	int64_t t;
 
 	if (n - i < 15)
@@ -90,9 +91,13 @@ bsd_time(struct cybex_ingest_reader *r, const char *s, size_t i, size_t n,
 		t = ingest_days_from_civil(year, mon, day) * 86400 +
 		    hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss);
 		*us = t * 1000000 + frac;
-	} else if (ingest_yearless_time(mon, day, hh, mm, ss, frac,
-	    r->ref_time_us, us) != 0) {
-		goto bad_date;
+	} else {
+		/* "Now" is now for every line: a --follow lasts for days. */
+		if (r->ref_now && cybex_time_now(&now) == 0)
+			r->ref_time_us = now.sec * 1000000 + now.nsec / 1000;
+		if (ingest_yearless_time(mon, day, hh, mm, ss, frac,
+		    r->ref_time_us, us) != 0)
+			goto bad_date;
 	}
 	*end = i;
 	return 0;

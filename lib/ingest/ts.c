@@ -178,7 +178,7 @@ ingest_yearless_time(unsigned mon, unsigned day, unsigned hh, unsigned mm,
 			continue;
 		t = (ingest_days_from_civil(y, mon, day) * 86400 + hh * 3600 +
 		    mm * 60 + (ss == 60 ? 59 : ss)) * 1000000 + usec;
-		if (t > ref_us + 31LL * 86400 * 1000000)
+		if (t > ref_us + INGEST_YEAR_SKEW_US)
 			continue;
 		*us = t;
 		return 0;

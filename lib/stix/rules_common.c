@@ -92,7 +92,16 @@ check_spec_version(struct vctx *v, const struct stix_type *t,
 	const char *sv = v_str(obj, "spec_version");
 
 	if (json_object_get(obj, "spec_version") == NULL) {
-		if (t->common == stix_common_sdo)
+		if (t->common == stix_common_sdo && v->opts != NULL &&
+		    (v->opts->flags & CYBEX_STIX_REQUIRE_21))
+			v_err(v, "spec-version-missing", NULL, "%s is a STIX "
+			    "2.0 object (no spec_version); only STIX 2.1 is "
+			    "stored: convert it to 2.1 (\"spec_version\": "
+			    "\"2.1\" and what 2.1 requires, as the 2.1 "
+			    "specification's changes from 2.0 say) and import "
+			    "it again", v_str(obj, "id") != NULL ?
+			    v_str(obj, "id") : "the object");
+		else if (t->common == stix_common_sdo)
 			v_warn(v, "spec-version-missing", NULL, "no "
 			    "spec_version: the object is implicitly STIX 2.0 "
 			    "(checked against the 2.1 rules); add "

@@ -24,7 +24,17 @@ json_num() {
 }
 
 # ---- round trip: everything in, everything out, all versions ----
-find "$ex" "$conf/stix21/attack-data" -type f -name '*.json' | sort > "$tmp/inputs"
+# Files of STIX 2.0 content (objects without spec_version) are refused by
+# import (issue 23); they are left out here and checked below.
+find "$ex" "$conf/stix21/attack-data" -type f -name '*.json' | sort > "$tmp/found"
+: > "$tmp/inputs"; : > "$tmp/stix20"
+while read -r f; do
+	if tr -d ' \n' < "$f" | grep -q '"spec_version":"2.0","type":"bundle"'; then
+		echo "$f" >> "$tmp/stix20"
+	else
+		echo "$f" >> "$tmp/inputs"
+	fi
+done < "$tmp/found"
 nin=$(wc -l < "$tmp/inputs")
 # One example is TLP:RED: only a collection allowed to hold it takes it.
 "$cybex" collection add --db "$db" --alias all --title All --max-tlp red >/dev/null
@@ -37,6 +47,11 @@ present=$(json_num present "$out")
 [ -n "$total" ] && [ "$total" -gt 250 ] && [ $((added + present)) -eq "$total" ] &&
     ok "summary: $total objects, $added added, $present already present" ||
     not_ok "summary adds up" "$out"
+f20=$(head -n 1 "$tmp/stix20")
+if [ -n "$f20" ]; then
+	expect_exit 1 "a STIX 2.0 conformance file is refused" "$cybex" import --quiet \
+	    --db "$tmp/s20.db" "$f20"
+fi
 expect_exit 0 "export --version all" "$cybex" export --quiet --db "$db" --version all \
     --output "$tmp/all.json"
 # shellcheck disable=SC2046

@@ -520,15 +520,32 @@ if srv_start budget --max-body 1k --max-upload-memory 2k; then
 	}
 	exec {u1}<>"/dev/tcp/127.0.0.1/$srv_port"; post_head "$u1"
 	exec {u2}<>"/dev/tcp/127.0.0.1/$srv_port"; post_head "$u2"
-	sleep 0.5
 	printf '{"objects":[{"type":"identity","spec_version":"2.1","id":"identity--0b0a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"budget"}]}' > "$tmp/small.json"
 	AUTH=(-u "alice:$pw_alice")
 	url=http://127.0.0.1:$srv_port
+	# The server holds the two uploads once it has read their bodies,
+	# which a busy machine may take long to do.  Ask until it does with
+	# a probe that stores nothing whatever the answer (an upload to a
+	# collection that does not exist: 503 while the budget is full, else
+	# 404), then send the real upload.  What is checked is the answer,
+	# never how long it took; the bound only keeps a broken budget from
+	# hanging the suite.
+	probe="$url/api1/collections/00000000-0000-4000-8000-0000000000ff/objects/"
+	for ((i = 0; i < 600; i++)); do
+		call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$probe"
+		[ "$code" = 503 ] && break
+		sleep 0.05
+	done
 	call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$url/api1/collections/$c1/objects/"
 	expect_error 503 "503: two uploads hold 2000 of the 2k --max-upload-memory; a third is refused"
 	[ -n "$(hdr Retry-After)" ] && ok "...with Retry-After" || not_ok "...with Retry-After"
 	exec {u1}>&- {u2}>&-
-	sleep 0.5
+	# Released when the server sees the connections closed: ask until then.
+	for ((i = 0; i < 600; i++)); do
+		call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$probe"
+		[ "$code" = 503 ] || break
+		sleep 0.05
+	done
 	call -H "Content-Type: $TAXII" --data-binary @"$tmp/small.json" "$url/api1/collections/$c1/objects/"
 	expect_code 202 "...and accepted once the others are gone"
 	srv_stop "the upload-budget server"

@@ -837,6 +837,57 @@ test_bruteforce_alert(void **state)
 	assert_true(as.count[0] >= 20);
 }
 
+/* The stored source alert of 198.51.100.<66>: its count and summary. */
+static int
+bf_row(void *ud, const struct cybex_alert_row *r)
+{
+	char *out = ud;
+
+	if (strcmp(r->key, "bruteforce|cert-a|198.51.100.66") == 0)
+		snprintf(out, 512, "%llu %s", (unsigned long long)r->count,
+		    r->summary);
+	return 0;
+}
+
+/*
+ * A brute force that goes on after its alert (issue 23): each flush
+ * brings the stored alert's count and text to the running totals, not
+ * the counts at the threshold.
+ */
+static void
+test_bruteforce_alert_running_totals(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_analysis *a;
+	struct cybex_analysis_stats st;
+	struct cybex_alert_query q;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	struct cybex_obs o;
+	char got[512];
+	int i;
+
+	a = pipeline(f, NULL, 0);
+	for (i = 0; i < 286; i++) {
+		ssh_failure(&o, T0 + i * 2 * SEC, 66);
+		observe(a, &o);
+		if (i == 99)
+			flush(a);
+	}
+	flush(a);
+	cybex_analysis_stats(a, &st);
+	/* The source and the account alert, each raised once, updated. */
+	assert_int_equal(st.alerts, 2);
+	cybex_analysis_free(a);
+	memset(&q, 0, sizeof(q));
+	q.detector = "bruteforce";
+	got[0] = '\0';
+	assert_int_equal(cybex_store_alert_query(f->s, &q, bf_row, got, &pg,
+	    &d), 0);
+	assert_string_equal(got, "286 198.51.100.66: 286 failed logins in "
+	    "570 s, against about 1 account");
+}
+
 /* ---- writes that fail ---- */
 
 /*
@@ -1271,6 +1322,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_alerts_capped_while_writes_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bruteforce_alert_running_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bruteforce_alert, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cooperative_alert, setup,

@@ -33,8 +33,11 @@ rec_clear(struct rec *r)
 	for (i = 0; i < r->n; i++)
 		json_decref(r->a[i].evidence);
 	memset(r->a, 0, REC_MAX * sizeof(*r->a));
+	json_decref(r->upd.evidence);
+	memset(&r->upd, 0, sizeof(r->upd));
 	r->n = 0;
 	r->total = 0;
+	r->updates = 0;
 }
 
 void
@@ -63,10 +66,16 @@ rec_fn(void *ud, const struct cybex_alert *a)
 	assert_true(a->severity >= 1 && a->severity <= 4);
 	assert_true(a->first_seen_us <= a->last_seen_us);
 	assert_true(a->n_parties <= CYBEX_ALERT_PARTIES_MAX);
-	r->total++;
-	if (r->n >= REC_MAX)
-		return 0;
-	x = &r->a[r->n++];
+	if (a->update) {
+		r->updates++;
+		x = &r->upd;
+		json_decref(x->evidence);
+	} else {
+		r->total++;
+		if (r->n >= REC_MAX)
+			return 0;
+		x = &r->a[r->n++];
+	}
 	cpy(x->detector, a->detector, sizeof(x->detector));
 	cpy(x->cls, a->taxonomy_class, sizeof(x->cls));
 	cpy(x->type, a->taxonomy_type, sizeof(x->type));

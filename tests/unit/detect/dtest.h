@@ -32,8 +32,11 @@ struct rec_alert {
 	json_t		*evidence;
 };
 
-/* Every alert raised (the first REC_MAX kept whole). */
+/* Every alert raised (the first REC_MAX kept whole); updates (the running
+ * totals of a key within its quiet period) counted apart, the last kept. */
 struct rec {
+	uint64_t	 updates;
+	struct rec_alert upd;
 	uint64_t	 total;
 	size_t		 n;
 	struct rec_alert *a;		/* REC_MAX, malloc'd */

@@ -560,6 +560,15 @@ test_quiet_period(void **state)
 	assert_int_equal(t.r.total, 1);
 	cybex_detect_stats(t.dt, &st);
 	assert_true(st.suppressed > 10);
+	/*
+	 * Not raised again, but delivered as updates with the running
+	 * totals: the same key, more observations, later (issue 23).
+	 */
+	assert_int_equal(t.r.updates, st.suppressed);
+	assert_string_equal(t.r.upd.key, t.r.a[0].key);
+	assert_true(t.r.upd.count > t.r.a[0].count);
+	assert_true(t.r.upd.last_us > t.r.a[0].last_us);
+	assert_int_equal(t.r.upd.first_us, t.r.a[0].first_us);
 	/* After the quiet period the same scanner is raised again. */
 	run_feed(&t, 150000, NULL);
 	run_feed(&t, 1000, at);

@@ -86,6 +86,7 @@ it_dump_obs(const struct cybex_obs *o, struct cybex_buf *b)
 	str(b, "org", o->org);
 	str(b, "host", o->host);
 	ip(b, "src", &o->src_ip, o->src_ip_text, o->has_src_port, o->src_port);
+	str(b, "src_host", o->src_host);
 	ip(b, "dst", &o->dst_ip, o->dst_ip_text, o->has_dst_port, o->dst_port);
 	str(b, "proto", o->proto);
 	str(b, "app_proto", o->app_proto);
@@ -95,6 +96,9 @@ it_dump_obs(const struct cybex_obs *o, struct cybex_buf *b)
 	num(b, "pkts_to_client", o->pkts_to_client);
 	str(b, "flow_state", o->flow_state);
 	str(b, "tcp_flags", o->tcp_flags);
+	if (o->flow_id != 0)
+		assert_int_equal(cybex_buf_printf(b, "  flow_id: %llu\n",
+		    (unsigned long long)o->flow_id), 0);
 	str(b, "signature", o->signature);
 	if (o->signature_id != 0)
 		assert_int_equal(cybex_buf_printf(b, "  signature_id: %lld\n",

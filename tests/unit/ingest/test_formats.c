@@ -225,13 +225,20 @@ rfc3164_year(void **state)
 	assert_int_equal(syslog_time(jan5, "Dec 31 23:00:00 h sshd[1]: "
 	    "Accepted password for a from 192.0.2.1 port 1 ssh2"),
 	    jan5 - 4 * DAY - 3600 * INT64_C(1000000));
-	/* up to 31 days ahead is this year's (clocks and late files) */
+	/*
+	 * Never later than the reference plus a day (clocks, zones): a
+	 * day ahead is this year's, anything later last year's (issue 23:
+	 * days in the future were this year's).
+	 */
+	assert_int_equal(syslog_time(jan5, "Jan  6 00:00:00 h sshd[1]: "
+	    "Accepted password for a from 192.0.2.1 port 1 ssh2"),
+	    jan5 + DAY);
+	assert_int_equal(syslog_time(jan5, "Jan  6 00:00:01 h sshd[1]: "
+	    "Accepted password for a from 192.0.2.1 port 1 ssh2"),
+	    jan5 + DAY + 1000000 - 365 * DAY);	/* 2023 */
 	assert_int_equal(syslog_time(jan5, "Feb  4 00:00:00 h sshd[1]: "
 	    "Accepted password for a from 192.0.2.1 port 1 ssh2"),
-	    jan5 + 30 * DAY);
-	assert_int_equal(syslog_time(jan5, "Feb  6 00:00:00 h sshd[1]: "
-	    "Accepted password for a from 192.0.2.1 port 1 ssh2"),
-	    jan5 + 32 * DAY - 365 * DAY);	/* 2023 */
+	    jan5 + 30 * DAY - 365 * DAY);	/* 2023 */
 	/* Feb 29 seen in 2025: the last leap year, 2024 */
 	assert_int_equal(syslog_time(jan5 + 366 * DAY + 60 * DAY,
 	    "Feb 29 00:00:00 h sshd[1]: Accepted password for a from "
