@@ -17,6 +17,12 @@
 
 /* Options shared by the reader and the validator. */
 #define CYBEX_STIX_STRICT	0x1	/* SHOULD rules are errors, not warnings */
+/*
+ * The object came as STIX 2.0 (a TAXII media type "version=2.0", a bundle
+ * with "spec_version": "2.0" read as a stream): an SDO/SRO without
+ * spec_version is then STIX 2.0 content, a warning, not an error.
+ */
+#define CYBEX_STIX_SPEC_20	0x2
 
 #define CYBEX_STIX_OBJECT_MAX_DEFAULT	(16u * 1024 * 1024)
 
