@@ -65,9 +65,31 @@ added_of(const json_t *manifest, const char *id, const char *version)
 	return 0;
 }
 
+/* Does the manifest give this version the media type of STIX 2.0? */
+static bool
+is_stix20(const json_t *manifest, const char *id, const char *version)
+{
+	const json_t *m;
+	const char *mv, *mt;
+	size_t i;
+
+	json_array_foreach(manifest, i, m) {
+		if (strcmp(json_string_value(json_object_get(m, "id")) ?
+		    json_string_value(json_object_get(m, "id")) : "", id) != 0)
+			continue;
+		mv = json_string_value(json_object_get(m, "version"));
+		mt = json_string_value(json_object_get(m, "media_type"));
+		if ((version == NULL || mv == NULL || strcmp(mv, version) == 0) &&
+		    mt != NULL)
+			return strstr(mt, "version=2.0") != NULL;
+	}
+	return false;
+}
+
 struct pending_obj {
 	const json_t	*obj;
 	int64_t		 added;
+	bool		 stix20;	/* the manifest's media type says 2.0 */
 };
 
 static int
@@ -82,6 +104,7 @@ static int
 load_collection(struct cybex_store *s, const char *root, const json_t *c,
     unsigned long *nobj, unsigned long *nbad, unsigned long *nshift)
 {
+	struct cybex_stix_opts so = { 0 };
 	struct cybex_collection col;
 	struct pending_obj *po = NULL;
 	struct cybex_buf b, mt;
@@ -131,6 +154,10 @@ load_collection(struct cybex_store *s, const char *root, const json_t *c,
 		    json_object_get(o, "id")) ? json_string_value(
 		    json_object_get(o, "id")) : "", json_string_value(
 		    json_object_get(o, "modified")));
+		po[i].stix20 = is_stix20(manifest, json_string_value(
+		    json_object_get(o, "id")) ? json_string_value(
+		    json_object_get(o, "id")) : "", json_string_value(
+		    json_object_get(o, "modified")));
 	}
 	qsort(po, n, sizeof(*po), by_added);
 	/*
@@ -146,8 +173,9 @@ load_collection(struct cybex_store *s, const char *root, const json_t *c,
 	cybex_buf_init(&b, 0);
 	for (i = 0; i < n; i++) {
 		cybex_buf_reset(&b);
+		so.flags = po[i].stix20 ? CYBEX_STIX_SPEC_20 : 0;
 		if (cybex_json_write(po[i].obj, 0, &b) != 0 ||
-		    cybex_stix_validate(po[i].obj, NULL, NULL, NULL, NULL,
+		    cybex_stix_validate(po[i].obj, &so, NULL, NULL, NULL,
 		    NULL) != 0) {
 			(*nbad)++;
 			continue;

@@ -200,8 +200,10 @@ struct cybex_time {
  * impossible dates (Feb 30), hours > 23, and, with CYBEX_TIME_UTC_Z, any
  * offset.  A leap second (":60") is accepted only at 23:59:60 UTC and
  * orders as the next day's first instant.  More than 9 fractional digits is
- * CYBEX_EFORMAT.  d says which character is wrong (d->column, 1-based
- * within s).
+ * CYBEX_EFORMAT, and so is an instant outside what cybex_time_format can
+ * write (0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z once
+ * normalized to UTC, e.g. 9999-12-31T23:59:60Z).  d says which character is
+ * wrong (d->column, 1-based within s).
  */
 int	 cybex_time_parse(const char *s, size_t len, unsigned flags,
 	    struct cybex_time *out, struct cybex_diag *d);

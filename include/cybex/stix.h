@@ -19,7 +19,13 @@
 #define CYBEX_STIX_STRICT	0x1	/* SHOULD rules are errors, not warnings */
 /* An SDO/SRO without spec_version (implicitly STIX 2.0) is an error, not a
  * warning: for a store that serves what it holds as 2.1. */
-#define CYBEX_STIX_REQUIRE_21	0x2
+#define CYBEX_STIX_REQUIRE_21	0x4
+/*
+ * The object came as STIX 2.0 (a TAXII media type "version=2.0", a bundle
+ * with "spec_version": "2.0" read as a stream): an SDO/SRO without
+ * spec_version is then STIX 2.0 content, a warning, not an error.
+ */
+#define CYBEX_STIX_SPEC_20	0x2
 
 #define CYBEX_STIX_OBJECT_MAX_DEFAULT	(16u * 1024 * 1024)
 

@@ -219,7 +219,10 @@ enum cybex_put_result {
  * as RFC 8785 canonical JSON) is CYBEX_ECONFLICT, never an overwrite; so
  * is a new version of an object whose stored version is revoked.  An
  * object whose TLP marking is above the collection's max_tlp is
- * CYBEX_EPOLICY.
+ * CYBEX_EPOLICY.  An object the store cannot take as it is (no string id
+ * or type, a modified/created that is not a STIX timestamp) is
+ * CYBEX_ESTIX: like those two, a rejection of this object, after which
+ * the caller can go on with the next.
  */
 int	 cybex_store_put(struct cybex_store *s, const char *coll_id,
 	    const json_t *obj, const char *text, size_t len,
@@ -354,7 +357,9 @@ int	 cybex_store_check(struct cybex_store *s, cybex_diag_fn fn, void *ud,
 /*
  * The version key of an object: its "modified" (else "created") rewritten
  * with nine fractional digits ("2016-04-06T20:03:00.000000000Z", so
- * versions sort as text), or "" when it has neither.  out needs CYBEX_VERSION_KEY_MAX bytes.
+ * versions sort as text), or "" when it has neither.  out needs
+ * CYBEX_VERSION_KEY_MAX bytes.  CYBEX_ESTIX when that value is not a STIX
+ * timestamp.
  */
 #define CYBEX_VERSION_KEY_MAX	32
 int	 cybex_store_version_key(const json_t *obj, char *out,

@@ -15,6 +15,9 @@
 #include "cybex/core.h"
 
 #define SECS_PER_DAY	86400
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, in seconds from 1970. */
+#define TIME_MIN_SEC	(-62167219200LL)
+#define TIME_MAX_SEC	253402300799LL
 
 static const uint32_t pow10_u32[10] = {
 	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
@@ -273,6 +276,7 @@ cybex_time_parse(const char *s, size_t len, unsigned flags,
 	uint32_t nsec;
 	uint8_t digits;
 	char tmp[16];
+	int64_t t;
 	int off, r;
 	long utcmin;
 
@@ -353,9 +357,23 @@ cybex_time_parse(const char *s, size_t len, unsigned flags,
 		}
 	}
 	/* :60 adds up to the next day's first second, as documented. */
-	out->sec = days_from_civil(year, mon, day) * SECS_PER_DAY +
+	t = days_from_civil(year, mon, day) * SECS_PER_DAY +
 	    (int64_t)hour * 3600 + (int64_t)min * 60 + (int64_t)sec -
 	    (int64_t)off * 60;
+	/*
+	 * Accept only what cybex_time_format writes back: a leap second at
+	 * the end of 9999 (or an offset) can carry the instant past
+	 * 9999-12-31T23:59:59.999999999Z or before 0000-01-01T00:00:00Z.
+	 * Every consumer (the validator, the store's version keys, TAXII
+	 * filters) then agrees on one range.
+	 */
+	if (t < TIME_MIN_SEC || t > TIME_MAX_SEC) {
+		r = tfail(&p, 1, "timestamp normalizes to UTC %s the range "
+		    "0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z",
+		    t < TIME_MIN_SEC ? "before" : "past");
+		goto out;
+	}
+	out->sec = t;
 	out->nsec = nsec;
 	out->digits = digits;
 	r = 0;

@@ -9,7 +9,7 @@
 /* Common properties of SDOs and SROs (and language-content). */
 const struct stix_prop stix_common_sdo[] = {
 	{ "type", SK_STRING, SPF_REQUIRED, NULL, 0, 0 },
-	/* Required, but absent means STIX 2.0: see check_spec_version(). */
+	/* Required: reported by check_spec_version() (rules_common.c). */
 	{ "spec_version", SK_STRING, 0, NULL, 0, 0 },
 	{ "id", SK_IDENTIFIER, SPF_REQUIRED, NULL, 0, 0 },
 	{ "created_by_ref", SK_IDENTIFIER, 0, "identity", 0, 0 },

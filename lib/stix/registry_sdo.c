@@ -61,6 +61,12 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+static bool
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* At least one digit, only digits, from s up to the end. */
 static bool
 all_digits(const char *s)
@@ -98,6 +104,77 @@ static bool
 is_capec_id(const char *s)
 {
 	return strncmp(s, "CAPEC-", 6) == 0 && all_digits(s + 6);
+}
+
+/* Case-insensitive prefix, then a digit: "CVE-2020-...", "capec-1". */
+static bool
+names_id(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return s != NULL && strncasecmp(s, prefix, n) == 0 &&
+	    is_digit((unsigned char)s[n]);
+}
+
+/*
+ * Sections 4.1 and 4.19, external_references of Attack Pattern and
+ * Vulnerability: "When specifying a CAPEC ID [CVE ID], the source_name
+ * property of the external reference MUST be set to capec [cve] and the
+ * external_id property MUST be formatted as CAPEC-[id] [be the exact CVE
+ * identifier]."  An external_id naming a CAPEC or CVE id under another
+ * source_name ("CVE", "nvd") breaks the first half; the second half is
+ * external-reference-{capec,cve}-id.  The specification states the rule
+ * for these two types only.
+ *
+ * The next external reference from *i on whose external_id names a
+ * prefix id under a source_name other than source, or NULL; *i is its
+ * index, and sub its JSON pointer relative to the object.
+ */
+static const json_t *
+wrong_source(const json_t *obj, size_t *i, const char *prefix,
+    const char *source, char *sub, size_t subsz)
+{
+	const json_t *refs = json_object_get(obj, "external_references"), *e;
+	const char *sn;
+
+	for (; json_is_array(refs) && *i < json_array_size(refs); (*i)++) {
+		e = json_array_get(refs, *i);
+		sn = v_str(e, "source_name");
+		if (sn == NULL || strcmp(sn, source) == 0 ||
+		    !names_id(v_str(e, "external_id"), prefix))
+			continue;
+		snprintf(sub, subsz, "external_references/%zu/source_name", *i);
+		return e;
+	}
+	return NULL;
+}
+
+static void
+check_attack_pattern(struct vctx *v, const json_t *obj)
+{
+	const json_t *e;
+	char sub[64];
+	size_t i;
+
+	for (i = 0; (e = wrong_source(obj, &i, "CAPEC-", "capec", sub,
+	    sizeof(sub))) != NULL; i++)
+		v_err(v, "external-reference-capec-source", sub, "external_id "
+		    "'%s' is a CAPEC id: source_name must be 'capec', not "
+		    "'%s'", v_str(e, "external_id"), v_str(e, "source_name"));
+}
+
+static void
+check_vulnerability(struct vctx *v, const json_t *obj)
+{
+	const json_t *e;
+	char sub[64];
+	size_t i;
+
+	for (i = 0; (e = wrong_source(obj, &i, "CVE-", "cve", sub,
+	    sizeof(sub))) != NULL; i++)
+		v_err(v, "external-reference-cve-source", sub, "external_id "
+		    "'%s' is a CVE id: source_name must be 'cve', not '%s'",
+		    v_str(e, "external_id"), v_str(e, "source_name"));
 }
 
 static void
@@ -250,11 +327,15 @@ check_location(struct vctx *v, const json_t *obj)
 	if (!has(obj, "region") && !has(obj, "country") && !(lat && lon))
 		v_err(v, "location-needs-place", NULL, "a location must have "
 		    "'region', 'country', or 'latitude' and 'longitude'");
-	/* ISO 3166-1 alpha-2 is a SHOULD. */
-	if (cc != NULL && !(strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' &&
-	    cc[1] >= 'A' && cc[1] <= 'Z'))
+	/*
+	 * Section 4.10: country "SHOULD contain a valid ISO 3166-1 ALPHA-2
+	 * Code".  Either case: the specification's own example is "th".
+	 */
+	if (cc != NULL && !(strlen(cc) == 2 && is_alpha(cc[0]) &&
+	    is_alpha(cc[1])))
 		v_warn(v, "location-country-code", "country", "country '%s' "
-		    "should be an ISO 3166-1 alpha-2 code (\"DE\")", cc);
+		    "should be an ISO 3166-1 alpha-2 code (\"DE\", \"th\")",
+		    cc);
 }
 
 static const struct stix_prop malware_props[] = {
@@ -777,7 +858,7 @@ static const struct stix_prop bundle_props[] = {
 	{ (n), SC_SRO, stix_common_sdo, (p), (c), NULL, NULL }
 
 const struct stix_type stix_types_sdo[] = {
-	SDO("attack-pattern", attack_pattern_props, NULL),
+	SDO("attack-pattern", attack_pattern_props, check_attack_pattern),
 	SDO("campaign", campaign_props, check_seen),
 	SDO("course-of-action", course_of_action_props, NULL),
 	SDO("grouping", grouping_props, NULL),
@@ -795,7 +876,7 @@ const struct stix_type stix_types_sdo[] = {
 	SDO("report", report_props, NULL),
 	SDO("threat-actor", threat_actor_props, check_seen),
 	SDO("tool", tool_props, NULL),
-	SDO("vulnerability", vulnerability_props, NULL),
+	SDO("vulnerability", vulnerability_props, check_vulnerability),
 	SRO("relationship", relationship_props, check_relationship),
 	SRO("sighting", sighting_props, check_seen),
 	{ "language-content", SC_META, stix_common_sdo, language_content_props,

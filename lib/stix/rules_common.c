@@ -70,8 +70,15 @@ check_id(struct vctx *v, const struct stix_type *t, const json_t *obj,
 			    "be the UUIDv5 of its ID-contributing properties: "
 			    "'%s'", expect);
 		else if (r == CYBEX_ENOTFOUND && cybex_uuid_version(&u) != 4)
-			v_warn(v, "id-uuid-version", "id", "an SCO without "
-			    "ID-contributing properties should use a UUIDv4 id");
+			/*
+			 * Section 2.9: "If the contributing properties are
+			 * all optional, and none are present on the SCO,
+			 * then a UUIDv4 MUST be used."
+			 */
+			v_err(v, "sco-id-uuid-v4", "id", "an SCO with none "
+			    "of its ID-contributing properties must have a "
+			    "UUIDv4 id, not version %d",
+			    cybex_uuid_version(&u));
 		return;
 	}
 	if (cybex_uuid_version(&u) != 4)
@@ -80,10 +87,16 @@ check_id(struct vctx *v, const struct stix_type *t, const json_t *obj,
 }
 
 /*
- * spec_version is required of SDOs and SROs, but the specification also
- * says that where it is absent the implicit value is "2.0" (objects from
- * STIX 2.0 bundles, which carried it on the bundle).  Such an object is
- * reported with a warning and checked against the 2.1 rules.
+ * Section 3.2: spec_version "MUST be 2.1 for STIX Objects defined
+ * according to this specification"; it is required of SDOs, SROs and
+ * language-content (their property tables), optional for SCOs (default
+ * 2.1).  marking-definition and extension-definition declare it required
+ * in their own tables.  Without it an object is an error in a STIX 2.1
+ * context: standalone, or in a bundle without "spec_version": "2.0".  In
+ * a STIX 2.0 bundle (2.0 objects carried no spec_version; the bundle did)
+ * it is STIX 2.0 content, checked against the 2.1 rules: a warning.  An
+ * element of a bundle read as a stream cannot see the envelope (its
+ * spec_version may come after "objects"), so it gets the warning too.
  */
 static void
 check_spec_version(struct vctx *v, const struct stix_type *t,
@@ -92,7 +105,9 @@ check_spec_version(struct vctx *v, const struct stix_type *t,
 	const char *sv = v_str(obj, "spec_version");
 
 	if (json_object_get(obj, "spec_version") == NULL) {
-		if (t->common == stix_common_sdo && v->opts != NULL &&
+		if (t->common != stix_common_sdo)
+			return;
+		if (v->opts != NULL &&
 		    (v->opts->flags & CYBEX_STIX_REQUIRE_21))
 			v_err(v, "spec-version-missing", NULL, "%s is a STIX "
 			    "2.0 object (no spec_version); only STIX 2.1 is "
@@ -101,11 +116,20 @@ check_spec_version(struct vctx *v, const struct stix_type *t,
 			    "specification's changes from 2.0 say) and import "
 			    "it again", v_str(obj, "id") != NULL ?
 			    v_str(obj, "id") : "the object");
-		else if (t->common == stix_common_sdo)
+		else if (v->bundle == V_BUNDLE_20)
 			v_warn(v, "spec-version-missing", NULL, "no "
-			    "spec_version: the object is implicitly STIX 2.0 "
-			    "(checked against the 2.1 rules); add "
+			    "spec_version: STIX 2.0 content (the bundle's "
+			    "spec_version is 2.0), checked against the 2.1 "
+			    "rules");
+		else if (v->bundle == V_BUNDLE_UNKNOWN)
+			v_warn(v, "spec-version-missing", NULL, "no "
+			    "spec_version: required unless the bundle is STIX "
+			    "2.0 (\"spec_version\": \"2.0\"); add "
 			    "\"spec_version\": \"2.1\"");
+		else
+			v_err(v, "spec-version-missing", NULL, "required "
+			    "property 'spec_version' is missing (STIX 2.1 "
+			    "objects carry \"spec_version\": \"2.1\")");
 		return;
 	}
 	if (sv != NULL && strcmp(sv, "2.1") != 0)

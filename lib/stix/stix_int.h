@@ -131,7 +131,17 @@ struct vctx {
 	unsigned			 errors;
 	unsigned			 warnings;
 	int				 internal;	/* CYBEX_E* on failure */
+	/*
+	 * The object is an element of a bundle (V_BUNDLE_*): of one
+	 * validated whole, whose spec_version is known, or of one read as a
+	 * stream (base pointer "/objects/N"), whose envelope is not seen.
+	 */
+	int				 bundle;
 };
+#define V_BUNDLE_NONE		0	/* a standalone object: STIX 2.1 */
+#define V_BUNDLE_21		1	/* the bundle has no spec_version "2.0" */
+#define V_BUNDLE_20		2	/* "spec_version": "2.0" (STIX 2.0) */
+#define V_BUNDLE_UNKNOWN	3	/* streamed: the envelope is elsewhere */
 
 /*
  * Report a MUST violation (v_err) or a SHOULD/deprecation warning (v_warn,

@@ -481,8 +481,12 @@ check_value(struct vctx *v, const struct stix_prop *p, const char *name,
 			    "open vocabulary %s", s, p->ref);
 		break;
 	case SK_LANG:
+		/*
+		 * Section 3.2: lang "MUST be a language code conformant
+		 * to [RFC5646]"; the granular marking's likewise (7.2.3).
+		 */
 		if (!stix_is_lang_tag(s))
-			v_warn(v, "lang-format", name, "'%s' is not an RFC 5646 "
+			v_err(v, "lang-format", name, "'%s' is not an RFC 5646 "
 			    "language tag", s);
 		break;
 	case SK_URL:
@@ -688,6 +692,7 @@ void
 validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
 	const json_t *objs = json_object_get(obj, "objects");
+	const char *sv;
 	size_t i, saved;
 
 	/* "objects" elements are objects of their own; check the rest. */
@@ -711,12 +716,16 @@ validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 		return;
 	}
 	saved = v_push(v, "objects");
+	sv = v_str(obj, "spec_version");
+	v->bundle = sv != NULL && strcmp(sv, "2.0") == 0 ? V_BUNDLE_20 :
+	    V_BUNDLE_21;
 	for (i = 0; i < json_array_size(objs); i++) {
 		size_t s2 = v_pushi(v, i);
 
 		validate_object(v, json_array_get(objs, i), true);
 		v_pop(v, s2);
 	}
+	v->bundle = V_BUNDLE_NONE;
 	v_pop(v, saved);
 }
 
@@ -727,6 +736,7 @@ cybex_stix_validate(const json_t *obj, const struct cybex_stix_opts *o,
 {
 	struct cybex_stix_opts defaults = { 0 };
 	struct vctx v;
+	bool in_bundle;
 
 	memset(&v, 0, sizeof(v));
 	v.opts = o != NULL ? o : &defaults;
@@ -736,8 +746,13 @@ cybex_stix_validate(const json_t *obj, const struct cybex_stix_opts *o,
 		snprintf(v.ptr, sizeof(v.ptr), "%s", base_ptr);
 		v.ptrlen = strlen(v.ptr);
 	}
-	validate_object(&v, obj, base_ptr != NULL &&
-	    strncmp(base_ptr, "/objects/", 9) == 0);
+	in_bundle = base_ptr != NULL && strncmp(base_ptr, "/objects/", 9) == 0;
+	if (in_bundle)
+		v.bundle = V_BUNDLE_UNKNOWN;
+	/* The caller knows the object is STIX 2.0 (its transport said so). */
+	if (v.opts->flags & CYBEX_STIX_SPEC_20)
+		v.bundle = V_BUNDLE_20;
+	validate_object(&v, obj, in_bundle);
 	if (out != NULL) {
 		out->errors = v.errors;
 		out->warnings = v.warnings;

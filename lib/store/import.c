@@ -393,7 +393,12 @@ consume(struct cybex_store *s, const char *coll_id,
 	cybex_diag_clear(&pd);
 	r = cybex_store_put(s, coll_id, qi->json, qi->text, qi->meta.len, &res,
 	    &pd);
-	if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY) {
+	/*
+	 * This object's fault, not the store's: reject it and go on (an
+	 * ESTIX from the store is a check the validator did not make; it
+	 * fails before anything is written).
+	 */
+	if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY || r == CYBEX_ESTIX) {
 		st->rejected++;
 		reject_conflict(o, qi, &pd);
 		dd = pd;

@@ -132,6 +132,7 @@ cybex_store_version_key(const json_t *obj, char *out, struct cybex_diag *d)
 	/* Objects that are never versioned (markings) have only created. */
 	const json_t *m = json_object_get(obj, "modified") != NULL ?
 	    json_object_get(obj, "modified") : json_object_get(obj, "created");
+	struct cybex_diag td;
 	struct cybex_time t;
 	int r;
 
@@ -141,13 +142,20 @@ cybex_store_version_key(const json_t *obj, char *out, struct cybex_diag *d)
 	if (!json_is_string(m))
 		return cybex_diag_set(d, CYBEX_ESTIX, "'modified' (or 'created') "
 		    "is not a string");
+	/*
+	 * A bad timestamp is the object's fault (CYBEX_ESTIX), so callers
+	 * reject that one object and go on; the parser accepts only what
+	 * cybex_time_format can write back, so a parsed one always formats.
+	 */
 	if ((r = cybex_time_parse(json_string_value(m), json_string_length(m),
-	    CYBEX_TIME_UTC_Z, &t, d)) != 0)
-		return r;
+	    CYBEX_TIME_UTC_Z, &t, &td)) != 0)
+		return cybex_diag_set(d, CYBEX_ESTIX, "'%s' is not a STIX "
+		    "timestamp: %s", json_object_get(obj, "modified") != NULL ?
+		    "modified" : "created", td.message);
 	t.digits = 9;
 	if (cybex_time_format(&t, out, CYBEX_VERSION_KEY_MAX) < 0) {
 		out[0] = '\0';
-		return cybex_diag_set(d, CYBEX_EFORMAT, "'modified' cannot be "
+		return cybex_diag_set(d, CYBEX_ESTIX, "'modified' cannot be "
 		    "written back");
 	}
 	return 0;

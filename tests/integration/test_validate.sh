@@ -87,6 +87,15 @@ case $out in *"nesting deeper than 64"*) ok "depth error names the limit";;
 expect_exit 2 "object over --max-object-size" "$cybex" validate -q --max-object-size 100 "$ve/identity.json"
 printf '42' > "$tmp/num.json"
 expect_exit 1 "a top-level number is not STIX" "$cybex" validate -q "$tmp/num.json"
+# MUST rules are errors (issues 22, 25): no spec_version on a standalone
+# SDO, a lang that is no RFC 5646 tag, a leap second past 9999.
+id='"id":"identity--8c6af861-7b20-41ef-9b59-6344fd872a8f","created":"2016-08-08T15:50:10.983Z"'
+printf '{"type":"identity",%s,"modified":"2016-08-08T15:50:10.983Z","name":"a"}' "$id" > "$tmp/nosv.json"
+expect_exit 1 "an SDO without spec_version is invalid" "$cybex" validate -q "$tmp/nosv.json"
+printf '{"type":"identity","spec_version":"2.1",%s,"modified":"2016-08-08T15:50:10.983Z","name":"a","lang":"en_GB"}' "$id" > "$tmp/lang.json"
+expect_exit 1 "a lang that is no RFC 5646 tag is invalid" "$cybex" validate -q "$tmp/lang.json"
+printf '{"type":"identity","spec_version":"2.1",%s,"modified":"9999-12-31T23:59:60.999Z","name":"a"}' "$id" > "$tmp/leap.json"
+expect_exit 1 "a modified past 9999 (leap second) is invalid" "$cybex" validate -q "$tmp/leap.json"
 expect_exit 2 "missing file" "$cybex" validate -q "$tmp/nope.json"
 expect_exit 2 "no file argument is a usage error" "$cybex" validate
 expect_exit 2 "unknown option is a usage error" "$cybex" validate --bogus x

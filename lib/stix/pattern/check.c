@@ -5,7 +5,8 @@
  * expressions, ISSUBSET/ISSUPERSET operands that are not IP addresses or
  * CIDRs, hash values of the wrong shape for their algorithm, WITHIN 0 or
  * REPEATS 0, START not before STOP, the same qualifier twice on one
- * [ ] expression (as the reference validator rules).
+ * [ ] expression (as the reference validator rules), a set for IN whose
+ * values are not all of one type.
  *
  * Warnings (errors with CYBEX_PATTERN_STRICT): object types and properties
  * the STIX registry does not know (custom ones are legal), literals whose
@@ -150,9 +151,22 @@ resolve(struct pcheck_out *co, const struct cybex_pattern_path *pa,
 	memset(r, 0, sizeof(*r));
 	r->state = RS_ANY;
 	if ((t = stix_type_find(pa->type)) == NULL) {
-		pcheck_report(co, CYBEX_SEV_WARNING, "pattern-unknown-type",
-		    pa->pos, "'%s' is not a STIX 2.1 object type (custom "
-		    "types should start with 'x-')", pa->type);
+		/*
+		 * Section 11.2: custom objects are deprecated ("SHOULD be
+		 * defined using the STIX Extension mechanism"), so a
+		 * warning; its properties cannot be checked.
+		 */
+		if (strncmp(pa->type, "x-", 2) == 0)
+			pcheck_report(co, CYBEX_SEV_WARNING,
+			    "pattern-custom-type", pa->pos, "'%s' is a custom "
+			    "object type (custom objects are deprecated in "
+			    "STIX 2.1); its properties are not checked",
+			    pa->type);
+		else
+			pcheck_report(co, CYBEX_SEV_WARNING,
+			    "pattern-unknown-type", pa->pos, "'%s' is not a "
+			    "STIX 2.1 object type (custom types should start "
+			    "with 'x-')", pa->type);
 		return;
 	}
 	if (t->cat != SC_SCO) {
@@ -372,6 +386,11 @@ check_lits(struct pcheck_out *co, const struct cybex_pattern_node *t,
 		l = &t->lits[k];
 		if (l->type == CYBEX_PLIT_TIMESTAMP)
 			check_time(co, &l->t, l->pos, l->s, l->n);
+		/*
+		 * Section 9.6.1, IN: "The set values in b MUST be constants
+		 * of homogeneous data type".  Integers and floats count as
+		 * one type, numbers: (1, 2.5) compares as one numeric set.
+		 */
 		if (t->op == CYBEX_POP_IN) {
 			int cls = l->type == CYBEX_PLIT_FLOAT ? CYBEX_PLIT_INT :
 			    l->type;
@@ -379,9 +398,10 @@ check_lits(struct pcheck_out *co, const struct cybex_pattern_node *t,
 			if (first == 0)
 				first = cls;
 			else if (cls != first && first > 0) {
-				pcheck_report(co, CYBEX_SEV_WARNING,
+				pcheck_report(co, CYBEX_SEV_ERROR,
 				    "pattern-set-types", l->pos, "the set "
-				    "mixes %s and %s", lit_name(first),
+				    "mixes %s and %s; its values must all be "
+				    "of one type", lit_name(first),
 				    lit_name(l->type));
 				first = -1;
 			}

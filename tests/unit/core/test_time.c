@@ -279,6 +279,36 @@ test_leap_second(void **state)
 	bad("2016-12-31T23:59:60+01:00", 0, 18, "leap second");
 }
 
+/*
+ * Only instants cybex_time_format can write back (years 0000..9999 UTC)
+ * parse: a leap second at the end of 9999 is 10000-01-01T00:00:00Z, and
+ * an offset can move a date out of range as well (issue 25: the store
+ * could not write such a 'modified' and failed the whole import).
+ */
+static void
+test_range(void **state)
+{
+	struct cybex_time t;
+	char buf[40];
+
+	(void)state;
+	bad("9999-12-31T23:59:60.999Z", CYBEX_TIME_UTC_Z, 1, "past the range");
+	bad("9999-12-31T23:59:60Z", 0, 1, "past the range");
+	bad("9999-12-31T23:30:00-01:00", 0, 1, "past the range");
+	bad("0000-01-01T00:30:00+01:00", 0, 1, "before the range");
+	t = must("9999-12-31T23:59:59.999999999Z", CYBEX_TIME_UTC_Z);
+	assert_int_equal(cybex_time_format(&t, buf, sizeof(buf)), 30);
+	t = must("0000-01-01T00:00:00Z", CYBEX_TIME_UTC_Z);
+	assert_int_equal(cybex_time_format(&t, buf, sizeof(buf)), 20);
+	t = must("0000-01-01T01:00:00+01:00", 0);
+	assert_int_equal(cybex_time_format(&t, buf, sizeof(buf)), 20);
+	assert_string_equal(buf, "0000-01-01T00:00:00Z");
+	bad("9999-12-31T22:59:60-01:00", 0, 1, "past the range");
+	t = must("9999-12-31T00:59:60+01:00", 0);
+	assert_int_equal(cybex_time_format(&t, buf, sizeof(buf)), 20);
+	assert_string_equal(buf, "9999-12-31T00:00:00Z");
+}
+
 /* Every proper prefix of a valid timestamp is rejected at its end. */
 static void
 test_truncated(void **state)
@@ -479,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_utc_z_flag),
 		cmocka_unit_test(test_leap_second),
+		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_length_and_nul),
 		cmocka_unit_test(test_cmp),

@@ -77,7 +77,9 @@ static void
 test_registry(void **state)
 {
 	(void)state;
-	fires("[x-usb:serial = 'a']", "pattern-unknown-type",
+	fires("[x-usb:serial = 'a']", "pattern-custom-type",
+	    CYBEX_SEV_WARNING, 2);
+	fires("[usb:serial = 'a']", "pattern-unknown-type",
 	    CYBEX_SEV_WARNING, 2);
 	fires("[indicator:name = 'a']", "pattern-unknown-type",
 	    CYBEX_SEV_WARNING, 2);
@@ -132,9 +134,15 @@ test_literal_types(void **state)
 	    CYBEX_SEV_WARNING, 12);
 	fires("[network-traffic:dst_ref = 'ipv4-addr--1']",
 	    "pattern-literal-type", CYBEX_SEV_WARNING, 0);
+	/* Section 9.6.1: the set's values MUST be of one type. */
 	fires("[file:size IN (1, 'x')]", "pattern-set-types",
-	    CYBEX_SEV_WARNING, 19);
+	    CYBEX_SEV_ERROR, 19);
+	fires("[file:name IN ('a', 'b', t'2020-01-01T00:00:00Z')]",
+	    "pattern-set-types", CYBEX_SEV_ERROR, 26);
+	fires("[x-acme:flag NOT IN (true, 1)]", "pattern-set-types",
+	    CYBEX_SEV_ERROR, 0);
 	quiet("[file:size IN (1, 2.5)]", "pattern-set-types");
+	quiet("[file:name IN ('a', 'b')]", "pattern-set-types");
 }
 
 static void
@@ -220,10 +228,18 @@ test_strict_and_syntax_only(void **state)
 	assert_int_equal(check("[x-usb:serial = 'a' AND x-usb:n = 1]", 0,
 	    &ds), 0);
 	assert_int_equal(ds.warnings, 2);
+	/* A custom x- type says so, not "should start with 'x-'". */
 	assert_int_equal(check("[x-usb:serial = 'a']", CYBEX_PATTERN_STRICT,
 	    &ds), CYBEX_EFORMAT);
 	assert_int_equal(ds.errors, 1);
+	assert_true(tu_has_rule(&ds, "pattern-custom-type", CYBEX_SEV_ERROR));
+	assert_non_null(strstr(ds.d[0].message, "'x-usb' is a custom object "
+	    "type"));
+	assert_null(strstr(ds.d[0].message, "should start with"));
+	assert_int_equal(check("[usb:serial = 'a']", CYBEX_PATTERN_STRICT,
+	    &ds), CYBEX_EFORMAT);
 	assert_true(tu_has_rule(&ds, "pattern-unknown-type", CYBEX_SEV_ERROR));
+	assert_non_null(strstr(ds.d[0].message, "should start with 'x-'"));
 	assert_int_equal(check("[file:ctime = t'2021-04-31T00:00:00Z']",
 	    CYBEX_PATTERN_STRICT, &ds), CYBEX_EFORMAT);
 	/* syntax only: nothing beyond the grammar, not even errors */

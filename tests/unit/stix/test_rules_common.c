@@ -83,8 +83,14 @@ test_required_and_types(void **state)
 	(void)state;
 	expect_rule(NULL, "modified", "required-property", CYBEX_SEV_ERROR,
 	    NULL);
+	/* Section 3.2: required of SDOs/SROs, no implicit "2.0". */
 	expect_rule(NULL, "spec_version", "spec-version-missing",
-	    CYBEX_SEV_WARNING, NULL);
+	    CYBEX_SEV_ERROR, NULL);
+	/* lang MUST be an RFC 5646 tag (section 3.2). */
+	expect_rule("{\"lang\":\"en_GB\"}", NULL, "lang-format",
+	    CYBEX_SEV_ERROR, "{\"lang\":\"en-GB\"}");
+	expect_rule("{\"lang\":\"e\"}", NULL, "lang-format",
+	    CYBEX_SEV_ERROR, "{\"lang\":\"zh-Hant-TW\"}");
 	expect_rule("{\"revoked\":\"yes\"}", NULL, "property-type",
 	    CYBEX_SEV_ERROR, "{\"revoked\":true}");
 	expect_rule("{\"confidence\":101}", NULL, "value-range",
@@ -152,6 +158,10 @@ test_timestamps(void **state)
 	expect_rule("{\"created\":\"2016-08-08T15:50:10Z\"}", NULL,
 	    "timestamp-precision", CYBEX_SEV_ERROR,
 	    "{\"created\":\"2016-08-08T15:50:10.000Z\"}");
+	/* Issue 25: normalizes past 9999, which nothing can store. */
+	expect_rule("{\"modified\":\"9999-12-31T23:59:60.999Z\"}", NULL,
+	    "timestamp-format", CYBEX_SEV_ERROR,
+	    "{\"modified\":\"9999-12-31T23:59:59.999Z\"}");
 	expect_rule("{\"modified\":\"2016-08-08T15:50:10.982Z\"}", NULL,
 	    "modified-before-created", CYBEX_SEV_ERROR,
 	    "{\"modified\":\"2016-08-08T15:50:10.983000001Z\"}");
@@ -303,6 +313,76 @@ test_bundles(void **state)
 	assert_true(tu_has_rule(&ds, "property-type", CYBEX_SEV_ERROR));
 }
 
+/* Collects diags for a direct cybex_stix_validate call. */
+static void
+collect_diag(void *ud, const struct cybex_diag *d)
+{
+	struct tu_diags *ds = ud;
+
+	if (ds->n < TU_DIAGS_MAX)
+		ds->d[ds->n++] = *d;
+}
+
+/*
+ * spec_version is an error when missing in a STIX 2.1 context, a warning
+ * in a STIX 2.0 bundle (and for a streamed bundle element, whose
+ * envelope the validator does not see).
+ */
+static void
+test_spec_version_context(void **state)
+{
+	struct cybex_stix_result res;
+	struct tu_diags ds;
+	json_t *o;
+	char buf[2048];
+	size_t n;
+
+	(void)state;
+	o = json_loads(base_identity, 0, NULL);
+	assert_non_null(o);
+	json_object_del(o, "spec_version");
+	{
+		char *s = json_dumps(o, JSON_COMPACT);
+
+		n = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"bundle\","
+		    "\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
+		    "\"objects\":[%s]}", s);
+		assert_true(n < sizeof(buf));
+		assert_int_equal(tu_validate(buf, 0, &ds), CYBEX_ESTIX);
+		assert_true(tu_has_rule(&ds, "spec-version-missing",
+		    CYBEX_SEV_ERROR));
+		n = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"bundle\","
+		    "\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
+		    "\"objects\":[%s],\"spec_version\":\"2.0\"}", s);
+		assert_true(n < sizeof(buf));
+		assert_int_equal(tu_validate(buf, 0, &ds), 0);
+		assert_true(tu_has_rule(&ds, "spec-version-missing",
+		    CYBEX_SEV_WARNING));
+		free(s);
+	}
+	memset(&ds, 0, sizeof(ds));
+	assert_int_equal(cybex_stix_validate(o, NULL, "/objects/3",
+	    collect_diag, &ds, &res), 0);
+	assert_true(tu_has_rule(&ds, "spec-version-missing",
+	    CYBEX_SEV_WARNING));
+	assert_int_equal(res.errors, 0);
+	memset(&ds, 0, sizeof(ds));
+	assert_int_equal(cybex_stix_validate(o, NULL, NULL, collect_diag, &ds,
+	    &res), CYBEX_ESTIX);
+	assert_true(tu_has_rule(&ds, "spec-version-missing", CYBEX_SEV_ERROR));
+	/* The caller says STIX 2.0 (a TAXII media type version=2.0). */
+	{
+		struct cybex_stix_opts so = { .flags = CYBEX_STIX_SPEC_20 };
+
+		memset(&ds, 0, sizeof(ds));
+		assert_int_equal(cybex_stix_validate(o, &so, NULL,
+		    collect_diag, &ds, &res), 0);
+		assert_true(tu_has_rule(&ds, "spec-version-missing",
+		    CYBEX_SEV_WARNING));
+	}
+	json_decref(o);
+}
+
 static void
 test_sco_ids(void **state)
 {
@@ -317,6 +397,25 @@ test_sco_ids(void **state)
 	    "\"value\":\"198.51.100.3\"}", 0, &ds), 0);
 	assert_true(tu_has_rule(&ds, "sco-id-deterministic",
 	    CYBEX_SEV_WARNING));
+	/*
+	 * Section 2.9: with none of its ID-contributing properties (all
+	 * optional) present, an SCO MUST have a UUIDv4 id; process has none
+	 * at all.
+	 */
+	assert_int_equal(tu_validate("{\"type\":\"email-message\",\"id\":"
+	    "\"email-message--28bb3599-77cd-5a82-a950-b5bc3caf07c4\","
+	    "\"is_multipart\":false}", 0, &ds), CYBEX_ESTIX);
+	assert_true(tu_has_rule(&ds, "sco-id-uuid-v4", CYBEX_SEV_ERROR));
+	assert_int_equal(tu_validate("{\"type\":\"process\",\"id\":"
+	    "\"process--28bb3599-77cd-1a82-a950-b5bc3caf07c4\",\"pid\":1}", 0,
+	    &ds), CYBEX_ESTIX);
+	assert_true(tu_has_rule(&ds, "sco-id-uuid-v4", CYBEX_SEV_ERROR));
+	assert_int_equal(tu_validate("{\"type\":\"process\",\"id\":"
+	    "\"process--8c6af861-7b20-41ef-9b59-6344fd872a8f\",\"pid\":1}",
+	    CYBEX_STIX_STRICT, &ds), 0);
+	assert_int_equal(tu_validate("{\"type\":\"email-message\",\"id\":"
+	    "\"email-message--8c6af861-7b20-41ef-9b59-6344fd872a8f\","
+	    "\"is_multipart\":false}", CYBEX_STIX_STRICT, &ds), 0);
 }
 
 static void
@@ -352,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_pointers),
 		cmocka_unit_test(test_custom_objects),
 		cmocka_unit_test(test_bundles),
+		cmocka_unit_test(test_spec_version_context),
 		cmocka_unit_test(test_sco_ids),
 		cmocka_unit_test(test_hashes_and_dicts),
 	};

@@ -525,7 +525,11 @@ test_pattern_checked(void **state)
 	fires_at(INDICATOR, "{'pattern':'[ipv4-addr:value = `198.51.100.1`'}",
 	    NULL, "pattern-syntax", "/pattern");
 	fires(INDICATOR, "{'pattern':'[x-custom:a = 1]'}", NULL,
+	    "pattern-custom-type", CYBEX_SEV_WARNING);
+	fires(INDICATOR, "{'pattern':'[custom:a = 1]'}", NULL,
 	    "pattern-unknown-type", CYBEX_SEV_WARNING);
+	fires(INDICATOR, "{'pattern':'[file:size IN (1, `x`)]'}", NULL,
+	    "pattern-set-types", CYBEX_SEV_ERROR);
 	clean(INDICATOR, "{'pattern_type':'yara','pattern':'rule x "
 	    "{ condition: true }'}", NULL, "pattern-syntax");
 	/* The message gives the 1-based column in the pattern. */
@@ -685,9 +689,11 @@ test_location(void **state)
 
 	fires_at(LOCATION, "{'country':'France'}", NULL,
 	    "location-country-code", "/country");
-	fires(LOCATION, "{'country':'fr'}", NULL, "location-country-code",
+	fires(LOCATION, "{'country':'F1'}", NULL, "location-country-code",
 	    CYBEX_SEV_WARNING);
 	clean(LOCATION, "{'country':'FR'}", NULL, "location-country-code");
+	/* Lower case is fine: the specification's own example has "th". */
+	clean(LOCATION, "{'country':'th'}", NULL, "location-country-code");
 }
 
 /* ---- relationship, sighting ---- */
@@ -914,6 +920,35 @@ test_external_reference(void **state)
 	    "{'source_name':'cve','external_id':'CVE-2020-0601'},"
 	    "{'source_name':'cve','external_id':'CVE-2021-44228'}]}", NULL,
 	    "external-reference-cve-id");
+
+	/*
+	 * Section 4.19: "When specifying a CVE ID, the source_name property
+	 * of the external reference MUST be set to cve"; 4.1 likewise for
+	 * CAPEC ids and capec.
+	 */
+	fires_at(VULNERABILITY, "{'external_references':[{'source_name':"
+	    "'a','url':'https://a.example/'},{'source_name':'CVE',"
+	    "'external_id':'CVE-2020-0601'}]}", NULL,
+	    "external-reference-cve-source",
+	    "/external_references/1/source_name");
+	fires(VULNERABILITY, "{'external_references':[{'source_name':'nvd',"
+	    "'external_id':'cve-2020-0601'}]}", NULL,
+	    "external-reference-cve-source", CYBEX_SEV_ERROR);
+	clean(VULNERABILITY, "{'external_references':[{'source_name':'nvd',"
+	    "'external_id':'NVD-CWE-Other'},{'source_name':'cve',"
+	    "'external_id':'CVE-2020-0601'}]}", NULL,
+	    "external-reference-cve-source");
+	fires_at(ATTACK_PATTERN, "{'external_references':[{'source_name':"
+	    "'CAPEC','external_id':'CAPEC-163'}]}", NULL,
+	    "external-reference-capec-source",
+	    "/external_references/0/source_name");
+	clean(ATTACK_PATTERN, "{'external_references':[{'source_name':"
+	    "'mitre-attack','external_id':'T1566'}]}", NULL,
+	    "external-reference-capec-source");
+	/* The specification says it of those two types only. */
+	clean(TOOL, "{'external_references':[{'source_name':'nvd',"
+	    "'external_id':'CVE-2020-0601'}]}", NULL,
+	    "external-reference-cve-source");
 
 	fires_at(ATTACK_PATTERN, "{'external_references':[{'source_name':"
 	    "'capec','external_id':'CAPEC-'}]}", NULL,

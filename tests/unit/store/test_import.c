@@ -417,6 +417,88 @@ rows_in(struct cybex_store *s, const char *coll)
 	return n;
 }
 
+/*
+ * Issue 25: a 'modified' of 9999-12-31T23:59:60.999Z (a leap second that
+ * normalizes into year 10000) was valid to the validator but could not be
+ * written as a version key; the store's error aborted the whole import.
+ * Now that object alone is rejected, with its location, and the rest is
+ * stored.
+ */
+static void
+test_unstorable_timestamp(void **state)
+{
+	struct cybex_buf b;
+	struct outcome oc;
+	const char *texts[1];
+
+	(void)state;
+	cybex_buf_init(&b, 0);
+	cybex_buf_puts(&b, HEAD "\n");
+	tool(&b, 1, T1, "one");
+	cybex_buf_puts(&b, ",\n");
+	tool(&b, 2, "9999-12-31T23:59:60.999Z", "leap");
+	cybex_buf_puts(&b, ",\n");
+	tool(&b, 3, T1, "three");
+	cybex_buf_puts(&b, "]}");
+	texts[0] = b.data;
+	both(texts, 1, 2, false, &oc);
+	assert_int_equal(oc.rc, 0);
+	assert_int_equal(oc.st.objects, 3);
+	assert_int_equal(oc.st.added, 2);
+	assert_int_equal(oc.st.rejected, 1);
+	assert_non_null(strstr(oc.log.data, "[/objects/1/modified]"));
+	assert_non_null(strstr(oc.log.data, "past the range"));
+	cybex_buf_free(&oc.log);
+	cybex_buf_free(&b);
+}
+
+/*
+ * An object put without validation whose version key cannot be made is
+ * the object's fault (CYBEX_ESTIX), not the store's: callers reject that
+ * one object and go on.
+ */
+static void
+test_put_bad_modified(void **state)
+{
+	static const char *const mods[] = {
+		"\"9999-12-31T23:59:60Z\"", "\"2020-13-01T00:00:00Z\"", "12",
+	};
+	struct cybex_collection c;
+	struct cybex_arena *a = NULL;
+	struct cybex_store *s = NULL;
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	struct cybex_buf b;
+	json_t *j = NULL;
+	char dir[64], dsn[128];
+	size_t i;
+
+	(void)state;
+	db_new(dir, sizeof(dir), dsn, sizeof(dsn));
+	assert_int_equal(cybex_store_open(dsn, 0, &s, &d), 0);
+	assert_int_equal(cybex_arena_new(0, &a), 0);
+	assert_int_equal(cybex_store_collection_get(s, CYBEX_DEFAULT_COLLECTION,
+	    a, &c, &d), 0);
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		cybex_buf_init(&b, 0);
+		cybex_buf_printf(&b, "{\"type\":\"tool\",\"spec_version\":"
+		    "\"2.1\",\"id\":\"tool--00000000-0000-4000-8000-"
+		    "000000000001\",\"created\":\"" T0 "\",\"modified\":%s,"
+		    "\"name\":\"t\"}", mods[i]);
+		assert_int_equal(cybex_json_parse(b.data, b.len, 0, &j, &d), 0);
+		cybex_diag_clear(&d);
+		assert_int_equal(cybex_store_put(s, c.id, j, b.data, b.len,
+		    &res, &d), CYBEX_ESTIX);
+		assert_non_null(strstr(d.message, "'modified'"));
+		json_decref(j);
+		cybex_buf_free(&b);
+	}
+	assert_int_equal(rows_in(s, c.id), 0);
+	cybex_store_close(s);
+	cybex_arena_free(a);
+	db_remove(dir);
+}
+
 static enum cybex_put_result
 put_tool(struct cybex_store *s, const char *coll, unsigned k)
 {
@@ -585,6 +667,8 @@ main(void)
 		cmocka_unit_test(test_many_batches),
 		cmocka_unit_test(test_rejects_and_conflicts),
 		cmocka_unit_test(test_broken_input),
+		cmocka_unit_test(test_unstorable_timestamp),
+		cmocka_unit_test(test_put_bad_modified),
 		cmocka_unit_test(test_links_in_transaction),
 		cmocka_unit_test(test_failed_commit),
 		cmocka_unit_test(test_outcomes_and_progress),
