@@ -45,24 +45,37 @@ to_us(const char *ts)
 	return t.sec * 1000000 + t.nsec / 1000;
 }
 
-/* date_added of (id, version) from the collection's manifest, or 0. */
+/* The next manifest entry from *at on of id at version (NULL: any). */
+static const json_t *
+manifest_find(const json_t *manifest, size_t *at, const char *id,
+    const char *version)
+{
+	const json_t *m;
+	const char *mid, *mv;
+
+	for (; *at < json_array_size(manifest); (*at)++) {
+		m = json_array_get(manifest, *at);
+		mid = json_string_value(json_object_get(m, "id"));
+		if (strcmp(mid != NULL ? mid : "", id) != 0)
+			continue;
+		mv = json_string_value(json_object_get(m, "version"));
+		if (version == NULL || mv == NULL || strcmp(mv, version) == 0) {
+			(*at)++;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* The manifest's date_added of this version, in microseconds (0: none). */
 static int64_t
 added_of(const json_t *manifest, const char *id, const char *version)
 {
-	const json_t *m;
-	const char *mv;
-	size_t i;
+	size_t at = 0;
+	const json_t *m = manifest_find(manifest, &at, id, version);
 
-	json_array_foreach(manifest, i, m) {
-		if (strcmp(json_string_value(json_object_get(m, "id")) ?
-		    json_string_value(json_object_get(m, "id")) : "", id) != 0)
-			continue;
-		mv = json_string_value(json_object_get(m, "version"));
-		if (version == NULL || mv == NULL || strcmp(mv, version) == 0)
-			return to_us(json_string_value(json_object_get(m,
-			    "date_added")));
-	}
-	return 0;
+	return m != NULL ? to_us(json_string_value(json_object_get(m,
+	    "date_added"))) : 0;
 }
 
 /* Does the manifest give this version the media type of STIX 2.0? */
@@ -70,19 +83,13 @@ static bool
 is_stix20(const json_t *manifest, const char *id, const char *version)
 {
 	const json_t *m;
-	const char *mv, *mt;
-	size_t i;
+	const char *mt;
+	size_t at = 0;
 
-	json_array_foreach(manifest, i, m) {
-		if (strcmp(json_string_value(json_object_get(m, "id")) ?
-		    json_string_value(json_object_get(m, "id")) : "", id) != 0)
-			continue;
-		mv = json_string_value(json_object_get(m, "version"));
-		mt = json_string_value(json_object_get(m, "media_type"));
-		if ((version == NULL || mv == NULL || strcmp(mv, version) == 0) &&
-		    mt != NULL)
+	while ((m = manifest_find(manifest, &at, id, version)) != NULL)
+		if ((mt = json_string_value(json_object_get(m,
+		    "media_type"))) != NULL)
 			return strstr(mt, "version=2.0") != NULL;
-	}
 	return false;
 }
 
