@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cybex/auth.h"
+#include "cybex/ip.h"
 
 #include "server.h"
 
@@ -531,6 +532,7 @@ static int
 parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
     bool *loopback, struct cybex_diag *d)
 {
+	struct cybex_ip ip;
 	char host[128];
 	const char *colon, *h = spec;
 	size_t hl;
@@ -558,24 +560,23 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
 	port = strtol(colon + 1, &end, 10);
 	if (errno != 0 || *end != '\0' || port < 0 || port > 65535)
 		goto bad;
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) ==
-	    1) {
+	if (cybex_ip_parse(host, hl, &ip) != 0)
+		goto bad;
+	if (ip.family == 4) {
 		((struct sockaddr_in *)ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		memcpy(&((struct sockaddr_in *)ss)->sin_addr, ip.a, 4);
 		*len = sizeof(struct sockaddr_in);
-		*loopback = (ntohl(((struct sockaddr_in *)ss)->sin_addr.s_addr)
-		    >> 24) == 127;
+		*loopback = ip.a[0] == 127;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr)
-	    == 1) {
-		((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-		*len = sizeof(struct sockaddr_in6);
-		*loopback = IN6_IS_ADDR_LOOPBACK(
-		    &((struct sockaddr_in6 *)ss)->sin6_addr);
-		return 0;
-	}
+	((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+	((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+	memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, ip.a, 16);
+	*len = sizeof(struct sockaddr_in6);
+	*loopback = IN6_IS_ADDR_LOOPBACK(
+	    &((struct sockaddr_in6 *)ss)->sin6_addr);
+	return 0;
  bad:
 	return cybex_diag_set(d, CYBEX_EINVAL, "--listen '%s' is not "
 	    "ADDR:PORT with a numeric IPv4 or [IPv6] address", spec);

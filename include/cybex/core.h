@@ -10,6 +10,7 @@
 #define CYBEX_CORE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -183,6 +184,19 @@ int	 cybex_hexval(int c);
 /* Value of a base64 digit (RFC 4648 section 4 alphabet), or -1. */
 int	 cybex_b64val(int c);
 
+/* ---- domain names ---- */
+/*
+ * Is s[0..n) a domain name: 1-253 bytes of dot-separated labels of 1-63
+ * letters, digits, hyphens and underscores, no label starting or ending
+ * with a hyphen.  A final root dot is not part of it (callers that take
+ * "example.com." strip it first).  Flags loosen or tighten the rule:
+ */
+#define CYBEX_DOMAIN_IDN	0x1	/* bytes >= 0x80 (U-labels) allowed;
+					 * such a label has no 63-byte cap */
+#define CYBEX_DOMAIN_DOTTED	0x2	/* at least two labels */
+#define CYBEX_DOMAIN_HOST	0x4	/* a host name: no underscore */
+bool	 cybex_domain_check(const char *s, size_t n, unsigned flags);
+
 /* ---- RFC 3339 time ---- */
 /*
  * An instant with nanosecond precision and the number of fractional
@@ -217,6 +231,15 @@ int	 cybex_time_format(const struct cybex_time *t, char *buf, size_t bufsz);
 int	 cybex_time_cmp(const struct cybex_time *a, const struct cybex_time *b);
 /* Current time, digits = 6 (microseconds). */
 int	 cybex_time_now(struct cybex_time *out);
+/*
+ * The civil calendar (proleptic Gregorian, any year): days since
+ * 1970-01-01 of y-m-d (m 1..12, d 1..31, not checked against the month),
+ * its inverse, and the days of month m of year y (0 when m is not 1..12).
+ */
+int64_t	 cybex_days_from_civil(int64_t y, unsigned m, unsigned d);
+void	 cybex_civil_from_days(int64_t days, int64_t *y, unsigned *m,
+	    unsigned *d);
+unsigned cybex_month_days(int64_t y, unsigned m);
 
 /* ---- UUIDs ---- */
 struct cybex_uuid {

@@ -1,6 +1,6 @@
 /*
  * cybex detect: streaming behavioural detectors over normalized
- * observations (cybex/ingest.h), each with bounded state, and the
+ * observations (cybex/obs.h), each with bounded state, and the
  * cooperative view across member organizations.
  *
  * Detectors: scanning (threshold random walk), brute force and
@@ -29,7 +29,7 @@
 #include <jansson.h>
 
 #include "cybex/core.h"
-#include "cybex/ingest.h"
+#include "cybex/obs.h"
 
 enum cybex_party_role {
 	CYBEX_PARTY_ATTACKER = 0,	/* source of the activity */

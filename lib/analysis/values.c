@@ -10,7 +10,6 @@
  * fingerprints (colons dropped).  It allocates nothing per observation:
  * derived strings go into the scratch buffer.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "analysis_int.h"
@@ -94,7 +93,7 @@ put_int(struct vlist *l, enum lk kind, int64_t i)
 static void
 put_ip(struct vlist *l, const struct cybex_ip *ip, const char *text)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[CYBEX_IP_TEXT_MAX];
 	enum lk kind;
 
 	if (ip->family != 4 && ip->family != 6)
@@ -104,8 +103,8 @@ put_ip(struct vlist *l, const struct cybex_ip *ip, const char *text)
 		put_str(l, kind, text);
 		return;
 	}
-	if (inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->a, buf,
-	    sizeof(buf)) != NULL)
+	cybex_ip_format(ip, buf, sizeof(buf));
+	if (buf[0] != '\0')
 		put_derived(l, kind, buf, strlen(buf));
 }
 
@@ -350,11 +349,11 @@ sco_new(const char *type)
 static json_t *
 ip_sco(const struct cybex_ip *ip)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[CYBEX_IP_TEXT_MAX];
 	json_t *o;
 
-	if (inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->a, buf,
-	    sizeof(buf)) == NULL)
+	cybex_ip_format(ip, buf, sizeof(buf));
+	if (buf[0] == '\0')
 		return NULL;
 	if ((o = sco_new(ip->family == 4 ? "ipv4-addr" : "ipv6-addr")) != NULL &&
 	    json_object_set_new(o, "value", json_string(buf)) != 0) {
@@ -456,7 +455,7 @@ int
 sample_scos(const struct hit_sample *s, json_t *arr, struct cybex_diag *d)
 {
 	char src[CYBEX_STIX_ID_MAX] = "", dst[CYBEX_STIX_ID_MAX] = "";
-	char ipbuf[INET6_ADDRSTRLEN];
+	char ipbuf[CYBEX_IP_TEXT_MAX];
 	int r;
 
 	if (s->src.family != 0 &&
@@ -477,12 +476,11 @@ sample_scos(const struct hit_sample *s, json_t *arr, struct cybex_diag *d)
 		const struct cybex_ip *e[2] = { &s->src, &s->dst };
 		size_t i;
 
-		for (i = 0; i < 2; i++)
-			if (e[i]->family != 0 && inet_ntop(e[i]->family == 4 ?
-			    AF_INET : AF_INET6, e[i]->a, ipbuf,
-			    sizeof(ipbuf)) != NULL &&
-			    strcmp(ipbuf, s->value) == 0)
+		for (i = 0; i < 2; i++) {
+			cybex_ip_format(e[i], ipbuf, sizeof(ipbuf));
+			if (ipbuf[0] != '\0' && strcmp(ipbuf, s->value) == 0)
 				return 0;
+		}
 		r = add_sco(arr, json_pack("{s:s, s:s, s:s}", "type",
 		    s->kind == LK_IPV4 ? "ipv4-addr" : "ipv6-addr",
 		    "spec_version", "2.1", "value", s->value), NULL, 0);
@@ -497,7 +495,7 @@ sample_scos(const struct hit_sample *s, json_t *arr, struct cybex_diag *d)
 int
 sample_json(const struct hit_sample *s, struct cybex_buf *out)
 {
-	char ip[INET6_ADDRSTRLEN], ts[40];
+	char ip[CYBEX_IP_TEXT_MAX], ts[40];
 	json_t *o;
 	int r = CYBEX_ENOMEM;
 
@@ -505,13 +503,13 @@ sample_json(const struct hit_sample *s, struct cybex_buf *out)
 		return CYBEX_ENOMEM;
 	stix_time(s->ts_us, ts);
 	json_object_set_new(o, "time", json_string(ts));
-	if (s->src.family != 0 && inet_ntop(s->src.family == 4 ? AF_INET :
-	    AF_INET6, s->src.a, ip, sizeof(ip)) != NULL)
+	cybex_ip_format(&s->src, ip, sizeof(ip));
+	if (ip[0] != '\0')
 		json_object_set_new(o, "src", json_string(ip));
 	if (s->has_sport)
 		json_object_set_new(o, "src_port", json_integer(s->sport));
-	if (s->dst.family != 0 && inet_ntop(s->dst.family == 4 ? AF_INET :
-	    AF_INET6, s->dst.a, ip, sizeof(ip)) != NULL)
+	cybex_ip_format(&s->dst, ip, sizeof(ip));
+	if (ip[0] != '\0')
 		json_object_set_new(o, "dst", json_string(ip));
 	if (s->has_dport)
 		json_object_set_new(o, "dst_port", json_integer(s->dport));

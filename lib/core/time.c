@@ -37,13 +37,15 @@ is_leap(int64_t y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static unsigned
-days_in_month(int64_t y, unsigned m)
+unsigned
+cybex_month_days(int64_t y, unsigned m)
 {
 	static const unsigned char mdays[12] = {
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
 	};
 
+	if (m < 1 || m > 12)
+		return 0;
 	return m == 2 && is_leap(y) ? 29 : mdays[m - 1];
 }
 
@@ -53,8 +55,8 @@ days_in_month(int64_t y, unsigned m)
  * of its year and the month lengths follow a fixed 153-days-per-5-months
  * pattern.
  */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t
+cybex_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe, mp;
@@ -70,9 +72,9 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* Inverse of days_from_civil. */
-static void
-civil_from_days(int64_t z, int64_t *yp, unsigned *mp_out, unsigned *dp)
+/* Inverse of cybex_days_from_civil. */
+void
+cybex_civil_from_days(int64_t z, int64_t *yp, unsigned *mp_out, unsigned *dp)
 {
 	int64_t era, y;
 	unsigned doe, yoe, doy, mp, m;
@@ -295,7 +297,7 @@ cybex_time_parse(const char *s, size_t len, unsigned flags,
 	if ((r = tsep(&p, '-', "month")) != 0 ||
 	    (r = tdigits(&p, 2, "day", &day)) != 0)
 		goto out;
-	mdays = days_in_month(year, mon);
+	mdays = cybex_month_days(year, mon);
 	if (day < 1 || day > mdays) {
 		r = tfail(&p, 9, "day %02u out of range: %04u-%02u has %u "
 		    "days", day, year, mon, mdays);
@@ -357,7 +359,7 @@ cybex_time_parse(const char *s, size_t len, unsigned flags,
 		}
 	}
 	/* :60 adds up to the next day's first second, as documented. */
-	t = days_from_civil(year, mon, day) * SECS_PER_DAY +
+	t = cybex_days_from_civil(year, mon, day) * SECS_PER_DAY +
 	    (int64_t)hour * 3600 + (int64_t)min * 60 + (int64_t)sec -
 	    (int64_t)off * 60;
 	/*
@@ -397,7 +399,7 @@ cybex_time_format(const struct cybex_time *t, char *buf, size_t bufsz)
 		rem += SECS_PER_DAY;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	cybex_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		goto out;
 	need = 20 + (t->digits != 0 ? 1 + (size_t)t->digits : 0);

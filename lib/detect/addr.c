@@ -1,60 +1,16 @@
 /*
- * Addresses for the detectors: text to binary and back (inet_pton and
- * inet_ntop; lib/ingest has its own), CIDR prefixes.
+ * Addresses for the detectors: CIDR prefixes (parsed by cybex/ip.h) and
+ * small helpers over struct cybex_ip.
  */
-#include <arpa/inet.h>
-
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "detect_int.h"
 
 int
-dt_ip_parse(const char *s, struct cybex_ip *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, s, out->a) == 1) {
-		out->family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, out->a) == 1) {
-		out->family = 6;
-		return 0;
-	}
-	memset(out, 0, sizeof(*out));
-	return CYBEX_EFORMAT;
-}
-
-int
 dt_cidr_parse(const char *s, struct dt_cidr *out)
 {
-	char buf[64], *slash, *end;
-	unsigned long bits;
-	size_t n = strlen(s);
-	int r = CYBEX_EFORMAT;
-
 	memset(out, 0, sizeof(*out));
-	if (n == 0 || n >= sizeof(buf))
-		goto out;
-	memcpy(buf, s, n + 1);
-	if ((slash = strchr(buf, '/')) != NULL)
-		*slash = '\0';
-	if (dt_ip_parse(buf, &out->ip) != 0)
-		goto out;
-	out->bits = out->ip.family == 4 ? 32 : 128;
-	if (slash != NULL) {
-		if (slash[1] < '0' || slash[1] > '9')
-			goto out;
-		errno = 0;
-		bits = strtoul(slash + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || bits > out->bits)
-			goto out;
-		out->bits = (unsigned)bits;
-	}
-	r = 0;
- out:
-	return r;
+	return cybex_ip_cidr_parse(s, strlen(s), &out->ip, &out->bits);
 }
 
 bool
@@ -71,16 +27,6 @@ dt_cidr_match(const struct dt_cidr *c, const struct cybex_ip *ip)
 		return true;
 	mask = (uint8_t)(0xff << (8 - rest));
 	return (ip->a[full] & mask) == (c->ip.a[full] & mask);
-}
-
-void
-dt_ip_text(const struct cybex_ip *ip, char *out, size_t outsz)
-{
-	out[0] = '\0';
-	if (ip->family == 4)
-		(void)inet_ntop(AF_INET, ip->a, out, (socklen_t)outsz);
-	else if (ip->family == 6)
-		(void)inet_ntop(AF_INET6, ip->a, out, (socklen_t)outsz);
 }
 
 const char *

@@ -53,8 +53,8 @@ raise_beacon(struct cybex_detect *dt, struct beacon_pair *p,
 	json_t *ivs;
 	size_t i, j;
 
-	dt_ip_text(&o->src_ip, src, sizeof(src));
-	dt_ip_text(&o->dst_ip, dst, sizeof(dst));
+	cybex_ip_format(&o->src_ip, src, sizeof(src));
+	cybex_ip_format(&o->dst_ip, dst, sizeof(dst));
 	dt_alert_init(&x, "beacon", "malicious-code", "infected-system", 3);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "beacon|%s|%s|%u", src, dst,
@@ -201,8 +201,8 @@ dt_c2_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 		if (dt_home(dt, c2))
 			c2 = &no_ip;
 	}
-	dt_ip_text(victim, v, sizeof(v));
-	dt_ip_text(c2, a, sizeof(a));
+	cybex_ip_format(victim, v, sizeof(v));
+	cybex_ip_format(c2, a, sizeof(a));
 	if (v[0] == '\0')
 		dt_strlcpy(v, o->host, sizeof(v));
 	if (v[0] == '\0' || (a[0] == '\0' && name == NULL))

@@ -74,7 +74,7 @@ who_of(const struct cybex_obs *o, struct who *w)
 	if (o->src_ip.family != 0) {
 		w->ip = &o->src_ip;
 		w->kind = dt_ip_kind(&o->src_ip);
-		dt_ip_text(&o->src_ip, w->value, sizeof(w->value));
+		cybex_ip_format(&o->src_ip, w->value, sizeof(w->value));
 		return true;
 	}
 	/* Logged by name only (PAM rhost=, sshd UseDNS): never resolved. */
@@ -104,7 +104,7 @@ account_of(const struct cybex_obs *o, char *out, size_t outsz,
 	if (o->host != NULL && o->host[0] != '\0')
 		dt_strlcpy(h, o->host, sizeof(h));
 	else
-		dt_ip_text(&o->dst_ip, h, sizeof(h));
+		cybex_ip_format(&o->dst_ip, h, sizeof(h));
 	snprintf(out, outsz, "%s@%s", u, h);
 }
 
@@ -191,7 +191,7 @@ raise_account(struct cybex_detect *dt, struct bf_acct *a, const char *acct,
 	for (i = 0; i < a->nrecent; i++) {
 		(void)dt_alert_party_ip(&x, CYBEX_PARTY_ATTACKER,
 		    &a->recent[i]);
-		dt_ip_text(&a->recent[i], t, sizeof(t));
+		cybex_ip_format(&a->recent[i], t, sizeof(t));
 		if (srcs != NULL)
 			json_array_append_new(srcs, json_string(t));
 	}

@@ -370,7 +370,7 @@ norm_domain(const char *v, char **out, char *why, size_t whysz)
 {
 	char *a = NULL;
 	const char *p;
-	size_t n = strlen(v), lab = 0;
+	size_t n;
 	bool ascii = true;
 	int r;
 
@@ -393,21 +393,7 @@ norm_domain(const char *v, char **out, char *why, size_t whysz)
 	n = strlen(*out);
 	if (n > 0 && (*out)[n - 1] == '.')
 		(*out)[--n] = '\0';
-	if (n == 0 || n > 253)
-		goto bad;
-	for (p = *out; *p != '\0'; p++) {
-		if (*p == '.') {
-			if (lab == 0)
-				goto bad;
-			lab = 0;
-		} else if (isalnum((unsigned char)*p) || *p == '-' ||
-		    *p == '_') {
-			if (++lab > 63)
-				goto bad;
-		} else
-			goto bad;
-	}
-	if (lab == 0)
+	if (!cybex_domain_check(*out, n, 0))
 		goto bad;
 	return 0;
  bad:
@@ -465,7 +451,7 @@ norm_known(const char *v, char **out, char *why, size_t whysz)
 		}
 		memcpy(tok, v, k);
 		tok[k] = '\0';
-		if (dt_ip_parse(tok, &ip) != 0) {
+		if (cybex_ip_parse(tok, strlen(tok), &ip) != 0) {
 			r = whyf(why, whysz, "'%s' is not an IPv4 or IPv6 "
 			    "address", tok);
 			goto out;

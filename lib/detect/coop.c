@@ -294,7 +294,7 @@ dt_coop_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 		else if (o->src_ip.family != 0)
 			ip = &o->src_ip;
 		if (ip != NULL) {
-			dt_ip_text(ip, ipt, sizeof(ipt));
+			cybex_ip_format(ip, ipt, sizeof(ipt));
 			f.kind = dt_ip_kind(ip);
 			f.value = ipt;
 		}

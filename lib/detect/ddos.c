@@ -87,7 +87,7 @@ raise_flood(struct cybex_detect *dt, struct ddos_dst *e, double x,
 	char dst[64], t[64];
 	size_t i;
 
-	dt_ip_text(&e->dst, dst, sizeof(dst));
+	cybex_ip_format(&e->dst, dst, sizeof(dst));
 	dt_alert_init(&x_, "ddos", "availability", distributed ? "ddos" : "dos",
 	    3);
 	dt_alert_org(&x_, e->org, e->sensor);
@@ -99,7 +99,7 @@ raise_flood(struct cybex_detect *dt, struct ddos_dst *e, double x,
 	sample = json_array();
 	for (i = 0; i < e->nsample; i++) {
 		(void)dt_alert_party_ip(&x_, CYBEX_PARTY_ATTACKER, &e->sample[i]);
-		dt_ip_text(&e->sample[i], t, sizeof(t));
+		cybex_ip_format(&e->sample[i], t, sizeof(t));
 		if (sample != NULL)
 			json_array_append_new(sample, json_string(t));
 	}

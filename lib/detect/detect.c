@@ -424,7 +424,7 @@ dt_alert_party_ip(struct dt_alert *x, enum cybex_party_role role,
 
 	if (ip->family == 0)
 		return -1;
-	dt_ip_text(ip, t, sizeof(t));
+	cybex_ip_format(ip, t, sizeof(t));
 	return dt_alert_party(x, role, dt_ip_kind(ip), t);
 }
 

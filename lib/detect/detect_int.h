@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #include "cybex/core.h"
-#include "cybex/detect.h"	/* and cybex/ingest.h */
+#include "cybex/detect.h"	/* and cybex/obs.h */
+#include "cybex/ip.h"
 
 /* ---- keys (table.c) ---- */
 
@@ -212,12 +213,9 @@ int	 dt_config_check(const struct cybex_detect_config *c,
 /* "a, b,c" -> does the comma list s hold word w (case-insensitive)? */
 bool	 dt_list_has(const char *s, const char *w);
 
-/* Addresses: parse text (v4/v6) and "ADDR[/BITS]". */
-int	 dt_ip_parse(const char *s, struct cybex_ip *out);
+/* Addresses: "ADDR[/BITS]" (the rule of cybex_ip_cidr_parse). */
 int	 dt_cidr_parse(const char *s, struct dt_cidr *out);
 bool	 dt_cidr_match(const struct dt_cidr *c, const struct cybex_ip *ip);
-/* Text of ip into out (46 bytes); "" when absent. */
-void	 dt_ip_text(const struct cybex_ip *ip, char *out, size_t outsz);
 const char *dt_ip_kind(const struct cybex_ip *ip);
 bool	 dt_ip_equal(const struct cybex_ip *a, const struct cybex_ip *b);
 

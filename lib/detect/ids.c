@@ -146,8 +146,8 @@ dt_ids_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 		att = &o->dst_ip;
 		vic = &o->src_ip;
 	}
-	dt_ip_text(att, a, sizeof(a));
-	dt_ip_text(vic, v, sizeof(v));
+	cybex_ip_format(att, a, sizeof(a));
+	cybex_ip_format(vic, v, sizeof(v));
 	sig = o->signature != NULL ? o->signature : "(no signature text)";
 	dt_alert_init(&x, "ids", cls, type, severity_of(o->severity));
 	dt_alert_from(dt, &x, o);

@@ -242,7 +242,7 @@ init_known(struct cybex_detect *dt)
 				n = sizeof(tok) - 1;
 			memcpy(tok, s, n);
 			tok[n] = '\0';
-			if (dt_ip_parse(tok, &e->ip[e->nip]) == 0)
+			if (cybex_ip_parse(tok, n, &e->ip[e->nip]) == 0)
 				e->nip++;
 			s += n;
 		}
@@ -550,7 +550,8 @@ check_name(struct cybex_detect *dt, const char *raw, const char *source,
 	bool created;
 
 	if (raw == NULL || !norm_name(raw, name, sizeof(name)) ||
-	    dt_ip_parse(name, &ip) == 0)	/* an address, not a name */
+	    /* an address, not a name */
+	    cybex_ip_parse(name, strlen(name), &ip) == 0)
 		return 0;
 	dt_kb_init(&kb, 'P');
 	dt_kb_str(&kb, name);
@@ -628,9 +629,9 @@ raise_pharm(struct cybex_detect *dt, const struct known_ent *e,
 	json_t *kn;
 	size_t i;
 
-	dt_ip_text(&ans->ip, ip, sizeof(ip));
-	dt_ip_text(&o->src_ip, src, sizeof(src));
-	dt_ip_text(&o->dst_ip, dst, sizeof(dst));
+	cybex_ip_format(&ans->ip, ip, sizeof(ip));
+	cybex_ip_format(&o->src_ip, src, sizeof(src));
+	cybex_ip_format(&o->dst_ip, dst, sizeof(dst));
 	dt_alert_init(&x, "pharming", "fraud", "phishing", 4);
 	dt_alert_from(dt, &x, o);
 	dt_alert_key(&x, "pharming|%s|%s", e->name, ip);
@@ -641,7 +642,7 @@ raise_pharm(struct cybex_detect *dt, const struct known_ent *e,
 	x.a.count = 1;
 	kn = json_array();
 	for (i = 0; kn != NULL && i < e->nip; i++) {
-		dt_ip_text(&e->ip[i], t, sizeof(t));
+		cybex_ip_format(&e->ip[i], t, sizeof(t));
 		json_array_append_new(kn, json_string(t));
 	}
 	x.a.evidence = json_pack("{s:s, s:s, s:s?, s:o*, s:s?, s:s?, s:s?, "

@@ -113,7 +113,7 @@ raise_scan(struct cybex_detect *dt, struct scan_src *s,
 	double hosts, ports;
 	size_t i;
 
-	dt_ip_text(&o->src_ip, src, sizeof(src));
+	cybex_ip_format(&o->src_ip, src, sizeof(src));
 	hosts = dt_hll_count(s->hosts, HLL_P);
 	ports = dt_hll_count(s->ports, HLL_P);
 	dt_alert_init(&x, "scan", "information-gathering", "scanner", 2);
@@ -131,7 +131,7 @@ raise_scan(struct cybex_detect *dt, struct scan_src *s,
 	x.a.count = s->flows;
 	targets = json_array();
 	for (i = 0; targets != NULL && i < s->nsample; i++) {
-		dt_ip_text(&s->sample[i], src, sizeof(src));
+		cybex_ip_format(&s->sample[i], src, sizeof(src));
 		snprintf(t, sizeof(t), s->sample[i].family == 6 ? "[%s]:%u" :
 		    "%s:%u", src, s->sample_port[i]);
 		json_array_append_new(targets, json_string(t));

@@ -190,7 +190,7 @@ check_listed(struct cybex_detect *dt, const struct cybex_obs *o,
 	if (dt->listed.used == 0)
 		return 0;
 	if ((e = listed_ip(dt, &o->src_ip)) != NULL) {
-		dt_ip_text(&o->src_ip, ip, sizeof(ip));
+		cybex_ip_format(&o->src_ip, ip, sizeof(ip));
 		return raise_listed(dt, o, e, "client address",
 		    dt_ip_kind(&o->src_ip), ip, fn, ud);
 	}
@@ -268,7 +268,7 @@ dt_spam_observe(struct cybex_detect *dt, const struct cybex_obs *o,
 	if (dt->nhome > 0 && !dt_home(dt, &o->src_ip))
 		return 0;
 	if (o->src_ip.family != 0) {
-		dt_ip_text(&o->src_ip, who, sizeof(who));
+		cybex_ip_format(&o->src_ip, who, sizeof(who));
 		kind = dt_ip_kind(&o->src_ip);
 	} else if (o->mail_relay != NULL && o->mail_relay[0] != '\0') {
 		dt_strlcpy(who, o->mail_relay, sizeof(who));

@@ -49,13 +49,13 @@ clf_time(const char *s, size_t n, int64_t *us)
 		else
 			om = om * 10 + (unsigned)(s[k] - '0');
 	}
-	if (v[0] < 1 || v[0] > ingest_month_days(v[2], v[1]) || v[3] > 23 ||
+	if (v[0] < 1 || v[0] > cybex_month_days(v[2], v[1]) || v[3] > 23 ||
 	    v[4] > 59 || v[5] > 60 || oh > 23 || om > 59)
 		return false;
 	off = (int64_t)oh * 3600 + om * 60;
 	if (s[21] == '-')
 		off = -off;
-	*us = (ingest_days_from_civil(v[2], v[1], v[0]) * 86400 +
+	*us = (cybex_days_from_civil(v[2], v[1], v[0]) * 86400 +
 	    v[3] * 3600 + v[4] * 60 + (v[5] == 60 ? 59 : v[5]) - off) *
 	    1000000;
 	return true;

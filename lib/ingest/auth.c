@@ -115,40 +115,23 @@ set_text(struct cybex_ingest_reader *r, const char **dst, struct seg v,
  * writes a host name instead when UseDNS is on; that is not an error). */
 /*
  * A DNS host name as sshd and PAM log a client they know only by name:
- * letter-digit-hyphen labels with at least one dot and a top-level label
- * of two or more letters ("ws1.corp.example"; not "UNKNOWN", not
- * "183.106.179.x").  At most 253 bytes.
+ * a host name of two labels at least (cybex_domain_check) whose
+ * top-level label is two or more letters ("ws1.corp.example"; not
+ * "UNKNOWN", not "183.106.179.x").
  */
 static bool
 host_name(struct seg v)
 {
-	size_t i, lab = 0, dots = 0, tld = 0;
-	bool alpha = true;
-	unsigned char c;
+	size_t i;
 
-	if (v.n == 0 || v.n > 253 || v.p[v.n - 1] == '.')
+	if (!cybex_domain_check(v.p, v.n, CYBEX_DOMAIN_HOST |
+	    CYBEX_DOMAIN_DOTTED))
 		return false;
-	for (i = 0; i < v.n; i++) {
-		c = (unsigned char)v.p[i];
-		if (c == '.') {
-			if (lab == 0 || v.p[i - 1] == '-')
-				return false;
-			dots++;
-			lab = 0;
-			tld = 0;
-			alpha = true;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-'))
+	for (i = v.n; i > 0 && v.p[i - 1] != '.'; i--)
+		if (!((v.p[i - 1] >= 'a' && v.p[i - 1] <= 'z') ||
+		    (v.p[i - 1] >= 'A' && v.p[i - 1] <= 'Z')))
 			return false;
-		if ((c == '-' && lab == 0) || ++lab > 63)
-			return false;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-			alpha = false;
-		tld++;
-	}
-	return dots > 0 && alpha && tld >= 2;
+	return v.n - i >= 2;
 }
 
 static int

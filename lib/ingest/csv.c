@@ -76,32 +76,11 @@ ip_or_cidr(const char *s, size_t n)
 	return ip.family;
 }
 
+/* A feed's domain: the rule of cybex_domain_check, two labels at least. */
 static bool
 is_domain(const char *s, size_t n)
 {
-	size_t i, label = 0, dots = 0;
-	char c;
-
-	if (n == 0 || n > 253)
-		return false;
-	for (i = 0; i < n; i++) {
-		c = s[i];
-		if (c == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return false;
-			label = 0;
-			dots++;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-		if (label == 0 && c == '-')
-			return false;
-		if (++label > 63)
-			return false;
-	}
-	return dots > 0 && label > 0 && s[n - 1] != '-';
+	return cybex_domain_check(s, n, CYBEX_DOMAIN_DOTTED);
 }
 
 static bool
@@ -341,10 +320,10 @@ pattern_time(const char *pat, const char *s, size_t n, int64_t *us)
 		i += w;
 	}
 	if (i != n || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-	    v[2] > ingest_month_days(v[0], v[1]) || v[3] > 23 || v[4] > 59 ||
+	    v[2] > cybex_month_days(v[0], v[1]) || v[3] > 23 || v[4] > 59 ||
 	    v[5] > 60)
 		return false;
-	*us = (ingest_days_from_civil(v[0], v[1], v[2]) * 86400 +
+	*us = (cybex_days_from_civil(v[0], v[1], v[2]) * 86400 +
 	    v[3] * 3600 + v[4] * 60 + (v[5] == 60 ? 59 : v[5]) - off) *
 	    1000000;
 	return true;

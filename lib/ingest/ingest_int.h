@@ -113,10 +113,6 @@ int	 ingest_full(struct cybex_diag *d, size_t col);
 size_t	 ingest_col(const struct cybex_ingest_reader *r, const char *p);
 
 /* ---- time (ts.c) ---- */
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-int64_t	 ingest_days_from_civil(int64_t y, unsigned m, unsigned d);
-/* Days in month m (1-12) of year y. */
-unsigned ingest_month_days(int64_t y, unsigned m);
 /* Month number 1..12 of a three-letter English name (any case), or 0. */
 unsigned ingest_month_parse(const char *s);
 /*

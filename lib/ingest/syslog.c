@@ -85,10 +85,10 @@ bsd_time(struct cybex_ingest_reader *r, const char *s, size_t i, size_t n,
 			frac *= 10;
 	}
 	if (year >= 0) {
-		if (day > ingest_month_days(year, mon) || hh > 23 || mm > 59 ||
+		if (day > cybex_month_days(year, mon) || hh > 23 || mm > 59 ||
 		    ss > 60)
 			goto bad_date;
-		t = ingest_days_from_civil(year, mon, day) * 86400 +
+		t = cybex_days_from_civil(year, mon, day) * 86400 +
 		    hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss);
 		*us = t * 1000000 + frac;
 	} else {

@@ -9,37 +9,6 @@
 
 #include "ingest_int.h"
 
-int64_t
-ingest_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	/* Years start in March so the leap day is the last of the year. */
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool
-leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-unsigned
-ingest_month_days(int64_t y, unsigned m)
-{
-	static const unsigned char md[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-
-	if (m < 1 || m > 12)
-		return 0;
-	return m == 2 && leap(y) ? 29 : md[m - 1];
-}
-
 unsigned
 ingest_month_parse(const char *s)
 {
@@ -94,7 +63,7 @@ ingest_iso_time(const char *s, size_t n, bool allow_no_zone, int64_t *us,
 	if (!digits(s + 5, 2, &mo) || mo < 1 || mo > 12 || s[7] != '-')
 		goto bad;
 	i = 8;
-	if (!digits(s + 8, 2, &d) || d < 1 || d > ingest_month_days(y, mo))
+	if (!digits(s + 8, 2, &d) || d < 1 || d > cybex_month_days(y, mo))
 		goto bad;
 	i = 10;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
@@ -141,7 +110,7 @@ ingest_iso_time(const char *s, size_t n, bool allow_no_zone, int64_t *us,
 	} else if (!allow_no_zone) {
 		goto bad;
 	}
-	t = ingest_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 +
+	t = cybex_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 +
 	    (ss == 60 ? 59 : ss) - off;
 	*us = t * 1000000 + (ss == 60 ? 999999 : frac);
 	*end = i;
@@ -155,28 +124,21 @@ int
 ingest_yearless_time(unsigned mon, unsigned day, unsigned hh, unsigned mm,
     unsigned ss, uint32_t usec, int64_t ref_us, int64_t *us)
 {
-	int64_t ref_days, y, era, doe, yoe, doy, t;
-	unsigned m, k;
+	int64_t ref_days, y, t;
+	unsigned m, rd, k;
 
 	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 ||
 	    mm > 59 || ss > 60)
 		return CYBEX_EFORMAT;
-	/* The civil year of ref_us (inverse of days_from_civil). */
+	/* The civil year of ref_us. */
 	ref_days = ref_us / 86400000000LL;
 	if (ref_us < 0 && ref_us % 86400000000LL != 0)
 		ref_days--;
-	ref_days += 719468;
-	era = (ref_days >= 0 ? ref_days : ref_days - 146096) / 146097;
-	doe = ref_days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	m = (unsigned)((5 * doy + 2) / 153);
-	m = m < 10 ? m + 3 : m - 9;
-	y = yoe + era * 400 + (m <= 2);
+	cybex_civil_from_days(ref_days, &y, &m, &rd);
 	for (k = 0; k < 9; k++, y--) {
-		if (day > ingest_month_days(y, mon))
+		if (day > cybex_month_days(y, mon))
 			continue;
-		t = (ingest_days_from_civil(y, mon, day) * 86400 + hh * 3600 +
+		t = (cybex_days_from_civil(y, mon, day) * 86400 + hh * 3600 +
 		    mm * 60 + (ss == 60 ? 59 : ss)) * 1000000 + usec;
 		if (t > ref_us + INGEST_YEAR_SKEW_US)
 			continue;

@@ -7,13 +7,11 @@
  * terminator.  Where the spec prose and the OASIS JSON schemas differ in
  * strictness, the schemas (json-schemas/schemas/common) decide.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "cybex/ip.h"
 #include "stix_int.h"
 
 #define NAME_MIN	3
@@ -422,8 +420,7 @@ static bool
 uri_ip_literal(const char **s)
 {
 	const char *p = *s + 1, *end;
-	char buf[INET6_ADDRSTRLEN + 1];
-	struct in6_addr a6;
+	struct cybex_ip ip;
 	size_t n;
 
 	if ((end = strchr(p, ']')) == NULL)
@@ -443,14 +440,8 @@ uri_ip_literal(const char **s)
 			if (!is_unreserved((unsigned char)*q) &&
 			    !is_subdelim((unsigned char)*q) && *q != ':')
 				return false;
-	} else {
-		if (n == 0 || n >= sizeof(buf))
-			return false;
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (inet_pton(AF_INET6, buf, &a6) != 1)
-			return false;
-	}
+	} else if (cybex_ip_parse(p, n, &ip) != 0 || ip.family != 6)
+		return false;
 	*s = end + 1;
 	return true;
 }
@@ -544,81 +535,31 @@ stix_is_uri(const char *s)
 
 /* ---- addresses ---- */
 
-/*
- * Optional "/N" suffix starting at s, 0 <= N <= max, no leading zeros.
- * Returns the length of the address part in *alen.
- */
+/* The rule of cybex/ip.h, one family, with a "/N" suffix if allowed. */
 static bool
-split_cidr(const char *s, bool allow_cidr, int max, size_t *alen)
+is_ip(const char *s, bool allow_cidr, int family)
 {
-	const char *slash = strchr(s, '/');
-	const char *p;
-	int v = 0;
+	struct cybex_ip ip;
+	unsigned bits;
 
-	if (slash == NULL) {
-		*alen = strlen(s);
-		return true;
-	}
-	if (!allow_cidr)
+	if (s == NULL || (!allow_cidr && strchr(s, '/') != NULL))
 		return false;
-	*alen = (size_t)(slash - s);
-	p = slash + 1;
-	if (!is_digit((unsigned char)*p) || (p[0] == '0' && p[1] != '\0'))
-		return false;
-	for (; *p != '\0'; p++) {
-		if (!is_digit((unsigned char)*p))
-			return false;
-		v = v * 10 + (*p - '0');
-		if (v > max)
-			return false;
-	}
-	return true;
+	return cybex_ip_cidr_parse(s, strlen(s), &ip, &bits) == 0 &&
+	    ip.family == family;
 }
 
 /* Dotted quad, octets 0-255 without leading zeros, optional /0-32. */
 bool
 stix_is_ipv4(const char *s, bool allow_cidr)
 {
-	size_t alen, i = 0;
-	int octet;
-
-	if (s == NULL || !split_cidr(s, allow_cidr, 32, &alen))
-		return false;
-	for (octet = 0; octet < 4; octet++) {
-		size_t start = i;
-		int v = 0;
-
-		if (octet > 0) {
-			if (i >= alen || s[i] != '.')
-				return false;
-			start = ++i;
-		}
-		while (i < alen && is_digit((unsigned char)s[i]) &&
-		    i - start < 3) {
-			v = v * 10 + (s[i] - '0');
-			i++;
-		}
-		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
-			return false;
-	}
-	return i == alen;
+	return is_ip(s, allow_cidr, 4);
 }
 
 /* Any form inet_pton accepts (with embedded IPv4), optional /0-128. */
 bool
 stix_is_ipv6(const char *s, bool allow_cidr)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	struct in6_addr a6;
-	size_t alen;
-
-	if (s == NULL || !split_cidr(s, allow_cidr, 128, &alen))
-		return false;
-	if (alen == 0 || alen >= sizeof(buf))
-		return false;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	return inet_pton(AF_INET6, buf, &a6) == 1;
+	return is_ip(s, allow_cidr, 6);
 }
 
 /* Six colon-delimited lower-case hex octets, leading zeros included. */

@@ -572,37 +572,17 @@ charset_name_ok(const char *s)
 }
 
 /*
- * Domain name: dot-separated labels of 1-63 octets (letters, digits,
- * hyphen, underscore; non-ASCII for IDN U-labels), no label starting or
- * ending with a hyphen, at most 253 octets without a final root dot.
+ * Domain name: the rule of cybex_domain_check with IDN U-labels, and
+ * a final root dot allowed.
  */
 static bool
 domain_ok(const char *s)
 {
-	size_t n = strlen(s), i, start = 0;
-	bool ascii = true;
+	size_t n = strlen(s);
 
 	if (n > 0 && s[n - 1] == '.')
 		n--;
-	if (n == 0 || n > 253)
-		return false;
-	for (i = 0; i <= n; i++) {
-		int c = i < n ? (unsigned char)s[i] : '.';
-
-		if (c == '.') {
-			size_t len = i - start;
-
-			if (len == 0 || (ascii && len > 63) ||
-			    s[start] == '-' || s[i - 1] == '-')
-				return false;
-			start = i + 1;
-			ascii = true;
-		} else if (c >= 0x80)
-			ascii = false;
-		else if (!c_alnum(c) && c != '-' && c != '_')
-			return false;
-	}
-	return true;
+	return cybex_domain_check(s, n, CYBEX_DOMAIN_IDN);
 }
 
 /* Values of a dictionary must be strings or non-empty lists of strings. */

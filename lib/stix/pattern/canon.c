@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "cybex/core.h"
+#include "cybex/ip.h"
 #include "pattern_int.h"
 
 bool
@@ -43,73 +44,19 @@ cybex_pattern_latin1(const char *s, size_t n, struct cybex_buf *out)
 	return pcanon_latin1(s, n, out);
 }
 
-/* Dotted quad, decimal, no leading zeros. */
-static bool
-ipv4_parse(const char *s, size_t n, uint8_t out[4])
-{
-	size_t i = 0, part, digits;
-	unsigned v;
-
-	for (part = 0; part < 4; part++) {
-		if (part > 0) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-		v = 0;
-		digits = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			digits++;
-			i++;
-		}
-		if (digits == 0 || digits > 3 || v > 255 ||
-		    (digits > 1 && s[i - digits] == '0'))
-			return false;
-		out[part] = (uint8_t)v;
-	}
-	return i == n;
-}
-
 bool
 cybex_pattern_ip_parse(const char *s, size_t n, int *family,
     uint8_t addr[16], unsigned *plen)
 {
-	const char *slash = memchr(s, '/', n);
-	size_t alen = slash != NULL ? (size_t)(slash - s) : n, i;
-	unsigned max, p = 0;
-	char buf[64];
+	struct cybex_ip ip;
+	unsigned p, i, max;
 
 	memset(addr, 0, 16);
-	if (alen == 0 || alen >= sizeof(buf))
+	if (cybex_ip_cidr_parse(s, n, &ip, &p) != 0)
 		return false;
-	if (memchr(s, ':', alen) != NULL) {
-		memcpy(buf, s, alen);
-		buf[alen] = '\0';
-		if (inet_pton(AF_INET6, buf, addr) != 1)
-			return false;
-		*family = 6;
-		max = 128;
-	} else {
-		if (!ipv4_parse(s, alen, addr))
-			return false;
-		*family = 4;
-		max = 32;
-	}
-	if (slash == NULL)
-		p = max;
-	else {
-		i = alen + 1;
-		if (i >= n || n - i > 3 || (s[i] == '0' && n - i > 1))
-			return false;
-		for (; i < n; i++) {
-			if (s[i] < '0' || s[i] > '9')
-				return false;
-			p = p * 10 + (unsigned)(s[i] - '0');
-		}
-		if (p > max)
-			return false;
-	}
+	*family = ip.family;
+	max = ip.family == 4 ? 32 : 128;
+	memcpy(addr, ip.a, max / 8);
 	/* Clear the host bits. */
 	for (i = 0; i < max / 8; i++) {
 		if (i * 8 >= p)

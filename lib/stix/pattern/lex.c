@@ -295,19 +295,6 @@ lex_binary(struct plexer *lx, struct ptoken *t, size_t start)
 	return true;
 }
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static unsigned
 num(const char *s, size_t n)
 {
@@ -326,9 +313,9 @@ plex_time_lenient(const char *s, size_t n, struct cybex_time *out)
 	uint32_t ns = 0;
 	uint8_t digits = 0;
 
-	out->sec = days_from_civil(num(s, 4), num(s + 5, 2), num(s + 8, 2)) *
-	    86400 + (int64_t)num(s + 11, 2) * 3600 + num(s + 14, 2) * 60 +
-	    num(s + 17, 2);
+	out->sec = cybex_days_from_civil(num(s, 4), num(s + 5, 2),
+	    num(s + 8, 2)) * 86400 + (int64_t)num(s + 11, 2) * 3600 +
+	    num(s + 14, 2) * 60 + num(s + 17, 2);
 	for (i = 20; i + 1 < n && s[19] == '.'; i++) {
 		if (digits < 9) {
 			ns = ns * 10 + (uint32_t)(s[i] - '0');

@@ -497,6 +497,48 @@ test_now(void **state)
 	assert_int_equal(u.digits, 6);
 }
 
+/* The civil-date functions the readers and the pattern lexer share. */
+static void
+test_civil(void **state)
+{
+	static const struct {
+		int64_t		 y;
+		unsigned	 m, d;
+		int64_t		 days;
+	} k[] = {
+		{ 1970, 1, 1, 0 }, { 1969, 12, 31, -1 }, { 2000, 2, 29, 11016 },
+		{ 2000, 3, 1, 11017 }, { 1900, 3, 1, -25508 },
+		{ 0, 1, 1, -719528 }, { 9999, 12, 31, 2932896 },
+		{ -1, 12, 31, -719529 }, { 2024, 12, 31, 20088 },
+	};
+	int64_t z, y;
+	unsigned m, d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		assert_int_equal(cybex_days_from_civil(k[i].y, k[i].m, k[i].d),
+		    k[i].days);
+		cybex_civil_from_days(k[i].days, &y, &m, &d);
+		assert_int_equal(y, k[i].y);
+		assert_int_equal(m, k[i].m);
+		assert_int_equal(d, k[i].d);
+	}
+	/* Inverse of each other over 800 years around the epoch. */
+	for (z = -146097; z <= 146097; z += 7) {
+		cybex_civil_from_days(z, &y, &m, &d);
+		assert_true(m >= 1 && m <= 12 && d >= 1 &&
+		    d <= cybex_month_days(y, m));
+		assert_int_equal(cybex_days_from_civil(y, m, d), z);
+	}
+	assert_int_equal(cybex_month_days(2024, 2), 29);
+	assert_int_equal(cybex_month_days(1900, 2), 28);
+	assert_int_equal(cybex_month_days(2000, 2), 29);
+	assert_int_equal(cybex_month_days(2023, 4), 30);
+	assert_int_equal(cybex_month_days(2023, 0), 0);
+	assert_int_equal(cybex_month_days(2023, 13), 0);
+}
+
 int
 main(void)
 {
@@ -516,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_calendar_walk),
 		cmocka_unit_test(test_now),
+		cmocka_unit_test(test_civil),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

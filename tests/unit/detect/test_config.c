@@ -164,6 +164,13 @@ static const struct bad bad[] = {
 	    "not a domain name" },
 	{ "protected_domain = a b\n", CYBEX_EINVAL, 1, 20,
 	    "not a domain name" },
+	/* cybex_domain_check: no label starts or ends with a hyphen. */
+	{ "protected_domain = -bank.example\n", CYBEX_EINVAL, 1, 20,
+	    "not a domain name" },
+	{ "protected_domain = bank-.example\n", CYBEX_EINVAL, 1, 20,
+	    "not a domain name" },
+	{ "home_net = 10.0.0.0/08\n", CYBEX_EINVAL, 1, 12,
+	    "not an address or ADDR/BITS prefix" },
 	{ "protected_brand = ab\n", CYBEX_EINVAL, 1, 19, "3 to 63 bytes" },
 	{ "monitored_page = ftp://x.example/\n", CYBEX_EINVAL, 1, 18,
 	    "not an http(s) URL" },

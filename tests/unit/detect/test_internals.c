@@ -201,21 +201,25 @@ test_cidr(void **state)
 
 	(void)state;
 	assert_int_equal(dt_cidr_parse("10.0.0.0/8", &c), 0);
-	assert_int_equal(dt_ip_parse("10.255.1.2", &ip), 0);
+	assert_int_equal(cybex_ip_parse("10.255.1.2", 10, &ip), 0);
 	assert_true(dt_cidr_match(&c, &ip));
-	assert_int_equal(dt_ip_parse("11.0.0.1", &ip), 0);
+	assert_int_equal(cybex_ip_parse("11.0.0.1", 8, &ip), 0);
 	assert_false(dt_cidr_match(&c, &ip));
 	assert_int_equal(dt_cidr_parse("2001:db8::/33", &c), 0);
-	assert_int_equal(dt_ip_parse("2001:db8:7fff::1", &ip), 0);
+	assert_int_equal(cybex_ip_parse("2001:db8:7fff::1", 16, &ip), 0);
 	assert_true(dt_cidr_match(&c, &ip));
-	assert_int_equal(dt_ip_parse("2001:db8:8000::1", &ip), 0);
+	assert_int_equal(cybex_ip_parse("2001:db8:8000::1", 16, &ip), 0);
 	assert_false(dt_cidr_match(&c, &ip));
-	dt_ip_text(&ip, t, sizeof(t));
+	cybex_ip_format(&ip, t, sizeof(t));
 	assert_string_equal(t, "2001:db8:8000::1");
 	assert_int_equal(dt_cidr_parse("10.0.0.0/", &c), CYBEX_EFORMAT);
 	assert_int_equal(dt_cidr_parse("10.0.0.0/-1", &c), CYBEX_EFORMAT);
 	assert_int_equal(dt_cidr_parse("::/129", &c), CYBEX_EFORMAT);
 	assert_int_equal(dt_cidr_parse("", &c), CYBEX_EFORMAT);
+	/* The prefix rule of cybex_ip_cidr_parse: no leading zeros. */
+	assert_int_equal(dt_cidr_parse("10.0.0.0/08", &c), CYBEX_EFORMAT);
+	assert_int_equal(dt_cidr_parse("10.0.0.0/0", &c), 0);
+	assert_int_equal(c.bits, 0);
 }
 
 int
