@@ -148,6 +148,32 @@ int	 cybex_detect_hit(struct cybex_detect *dt, const struct cybex_obs *o,
 	    const char *indicator_id, const char *const *indicator_types,
 	    cybex_alert_fn fn, void *ud);
 
+/*
+ * What the detectors' cooperative view and the hub's (lib/analysis, in
+ * the store) share, so that both raise and update one alert.
+ *
+ * The RSIT class of an indicator by its types: the first of c2 ("c2",
+ * "command-and-control", "botnet"), phishing, spam, scanner ("scanner",
+ * "scanning") that any type names (case-insensitive), whatever the order
+ * of the types; else "other".  cybex_detect_coop_class gives it as a small
+ * number (0 = other, < 8) for cybex_detect_coop_taxonomy to name
+ * ("malicious-code"/"c2-server", ...; static strings).
+ */
+int	 cybex_detect_coop_class(const char *const *types);
+void	 cybex_detect_coop_taxonomy(int cls, const char **class,
+	    const char **type);
+/*
+ * The subject "KIND|VALUE" ("ipv4-addr|198.51.100.7",
+ * "indicator|indicator--...") and its alert's key "coop|SUBJECT" into
+ * out.  0, or CYBEX_ETOOBIG with out "" when it does not fit (such a
+ * subject is not counted).
+ */
+#define CYBEX_DETECT_COOP_KEY_MAX	512	/* bytes of a subject or key, as
+						 * the store takes (+1 for NUL) */
+int	 cybex_detect_coop_subject(char *out, size_t outsz, const char *kind,
+	    const char *value);
+int	 cybex_detect_coop_key(char *out, size_t outsz, const char *subject);
+
 struct cybex_detect_stats {
 	uint64_t	 observations;
 	uint64_t	 alerts;

@@ -403,11 +403,10 @@ alerts_store(struct cybex_analysis *a, struct cybex_diag *d)
 	enum cybex_alert_put_result res;
 	struct alerts *p = &a->al;
 	struct palert *pa;
-	struct cybex_buf subj;
+	char subj[CYBEX_DETECT_COOP_KEY_MAX + 1];
 	size_t i;
 	int r = 0;
 
-	cybex_buf_init(&subj, 0);
 	for (i = 0; i < p->n; i++) {
 		pa = &p->v[i];
 		if ((r = cybex_store_alert_put(a->s, &pa->row, &res, d)) != 0)
@@ -420,9 +419,10 @@ alerts_store(struct cybex_analysis *a, struct cybex_diag *d)
 		if (res == CYBEX_ALERT_UNCHANGED || pa->row.org == NULL ||
 		    pa->akind == NULL || strcmp(pa->row.detector, "coop") == 0)
 			continue;
-		cybex_buf_reset(&subj);
-		if (cybex_buf_printf(&subj, "%s|%s", pa->akind, pa->avalue) !=
-		    0 || (r = coop_note(&a->notes, subj.data, pa->row.org,
+		if (cybex_detect_coop_subject(subj, sizeof(subj), pa->akind,
+		    pa->avalue) != 0)
+			continue;	/* too long to count */
+		if ((r = coop_note(&a->notes, subj, pa->row.org,
 		    res == CYBEX_ALERT_ADDED ? pa->row.count : 0,
 		    pa->row.first_seen_us, pa->row.last_seen_us,
 		    pa->row.taxonomy_class, pa->row.taxonomy_type, pa->akind,
@@ -431,6 +431,5 @@ alerts_store(struct cybex_analysis *a, struct cybex_diag *d)
 			break;
 		}
 	}
-	cybex_buf_free(&subj);
 	return r;
 }

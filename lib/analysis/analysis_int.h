@@ -171,7 +171,7 @@ struct sagg_entry {
 	uint8_t			 key[32];	/* indicator, sensor uuids */
 	uint32_t		 sensor;
 	uint8_t			 tlp;
-	uint8_t			 cls;		/* COOP_CLS_* of its types */
+	uint8_t			 cls;		/* cybex_detect_coop_class */
 	bool			 guard_loaded;
 	bool			 dirty;
 	uint64_t		 count;		/* not yet flushed */
@@ -244,17 +244,6 @@ void	 alerts_clear(struct alerts *p);
 
 /* ---- cooperative analysis in the store (coop.c) ---- */
 
-/* What an indicator's types say it is, as an RSIT class and type. */
-enum {
-	COOP_CLS_OTHER = 0,
-	COOP_CLS_C2,
-	COOP_CLS_PHISHING,
-	COOP_CLS_SPAM,
-	COOP_CLS_SCANNER,
-};
-int	 coop_cls(const char *const *types);
-/* The RSIT class and type of a COOP_CLS_* (static strings). */
-void	 coop_cls_names(int cls, const char **class, const char **type);
 /* Is s a name the store takes for an organization? */
 bool	 name_ok(const char *s);
 

@@ -10,51 +10,11 @@
  * ("coop|ipv4-addr|198.51.100.7", "coop|indicator|indicator--..."), so
  * both views update one alert.
  */
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "analysis_int.h"
 
 #define COOP_PARTIES	8	/* reporters named as parties */
-
-int
-coop_cls(const char *const *types)
-{
-	static const struct {
-		const char	*type;
-		int		 cls;
-	} map[] = {
-		{ "c2", COOP_CLS_C2 }, { "command-and-control", COOP_CLS_C2 },
-		{ "botnet", COOP_CLS_C2 }, { "phishing", COOP_CLS_PHISHING },
-		{ "spam", COOP_CLS_SPAM }, { "scanner", COOP_CLS_SCANNER },
-		{ "scanning", COOP_CLS_SCANNER },
-	};
-	size_t i, k;
-
-	for (k = 0; types != NULL && types[k] != NULL; k++)
-		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-			if (strcasecmp(types[k], map[i].type) == 0)
-				return map[i].cls;
-	return COOP_CLS_OTHER;
-}
-
-void
-coop_cls_names(int cls, const char **class, const char **type)
-{
-	static const char *const names[][2] = {
-		[COOP_CLS_OTHER] = { "other", "other" },
-		[COOP_CLS_C2] = { "malicious-code", "c2-server" },
-		[COOP_CLS_PHISHING] = { "fraud", "phishing" },
-		[COOP_CLS_SPAM] = { "abusive-content", "spam" },
-		[COOP_CLS_SCANNER] = { "information-gathering", "scanner" },
-	};
-
-	if (cls < 0 || cls > COOP_CLS_SCANNER)
-		cls = COOP_CLS_OTHER;
-	*class = names[cls][0];
-	*type = names[cls][1];
-}
 
 bool
 name_ok(const char *s)
@@ -166,14 +126,17 @@ raise(struct cybex_analysis *a, const struct cnote *c, size_t norgs,
 	struct cybex_alert_row row;
 	struct members m;
 	enum cybex_alert_put_result res;
-	struct cybex_buf key, summary, parties, evidence;
+	struct cybex_buf summary, parties, evidence;
+	char key[CYBEX_DETECT_COOP_KEY_MAX + 1];
 	const char *ind;
 	json_t *ev = NULL;
 	int r = CYBEX_ENOMEM;
 
+	/* The key the detectors give the same subject. */
+	if (cybex_detect_coop_key(key, sizeof(key), c->subject) != 0)
+		return 0;	/* too long for either: not raised */
 	memset(&m, 0, sizeof(m));
 	cybex_buf_init(&m.list, 0);
-	cybex_buf_init(&key, 0);
 	cybex_buf_init(&summary, 0);
 	cybex_buf_init(&parties, CYBEX_ALERT_PARTIES_MAX_BYTES);
 	cybex_buf_init(&evidence, CYBEX_ALERT_EVIDENCE_MAX);
@@ -193,15 +156,14 @@ raise(struct cybex_analysis *a, const struct cnote *c, size_t norgs,
 	    (json_int_t)norgs, "min_orgs", (json_int_t)a->o.coop_min_orgs,
 	    "orgs", m.names, "orgs_complete", norgs <= CYBEX_ALERT_ORGS_MAX,
 	    "key", c->subject, "indicator", ind, "origin", "store");
-	if (ev == NULL || cybex_buf_printf(&key, "coop|%s", c->subject) != 0 ||
-	    cybex_buf_printf(&summary, "%.200s seen by %zu member "
+	if (ev == NULL || cybex_buf_printf(&summary, "%.200s seen by %zu member "
 	    "organizations (%s)", c->pvalue != NULL ? c->pvalue : c->subject,
 	    norgs, m.list.data != NULL ? m.list.data : "") != 0 ||
 	    cybex_json_write(m.parties, 0, &parties) != 0 ||
 	    cybex_json_write(ev, 0, &evidence) != 0)
 		goto out;
 	memset(&row, 0, sizeof(row));
-	row.key = key.data;
+	row.key = key;
 	row.detector = "coop";
 	row.taxonomy_class = c->cls;
 	row.taxonomy_type = c->type;
@@ -216,10 +178,6 @@ raise(struct cybex_analysis *a, const struct cnote *c, size_t norgs,
 	row.norgs = m.norgs;
 	/* As restricted as what it comes from (a TLP:RED indicator's hits). */
 	row.tlp = c->tlp > a->o.tlp ? c->tlp : a->o.tlp;
-	if (key.len > CYBEX_ALERT_KEY_MAX) {
-		r = 0;		/* the detectors' key would differ: leave it */
-		goto out;
-	}
 	if ((r = cybex_store_alert_put(a->s, &row, &res, d)) != 0)
 		goto out;
 	if (res == CYBEX_ALERT_ADDED)
@@ -231,7 +189,6 @@ raise(struct cybex_analysis *a, const struct cnote *c, size_t norgs,
 	json_decref(m.names);
 	json_decref(m.parties);
 	cybex_buf_free(&m.list);
-	cybex_buf_free(&key);
 	cybex_buf_free(&summary);
 	cybex_buf_free(&parties);
 	cybex_buf_free(&evidence);

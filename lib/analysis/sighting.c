@@ -284,7 +284,8 @@ sagg_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 		memcpy(e->key, key, 32);
 		e->sensor = (uint32_t)si;
 		e->tlp = (uint8_t)intel_tlp(a->intel, n);
-		e->cls = (uint8_t)coop_cls(intel_types(a->intel, n));
+		e->cls = (uint8_t)cybex_detect_coop_class(
+		    intel_types(a->intel, n));
 		g->slots[slot] = (uint32_t)++g->n;
 	}
 	if (!sn->latest_loaded) {
@@ -460,12 +461,12 @@ note_coop(struct cybex_analysis *a, const struct sagg_entry *e,
     const struct sensor *sn, const char *ind)
 {
 	const char *cls, *type, *pk;
-	char subject[96];
+	char subject[CYBEX_DETECT_COOP_KEY_MAX + 1];
 
-	if (sn->org == NULL)
+	if (sn->org == NULL || cybex_detect_coop_subject(subject,
+	    sizeof(subject), "indicator", ind) != 0)
 		return 0;
-	snprintf(subject, sizeof(subject), "indicator|%s", ind);
-	coop_cls_names(e->cls, &cls, &type);
+	cybex_detect_coop_taxonomy(e->cls, &cls, &type);
 	pk = e->sample.value != NULL && e->sample.value[0] != '\0' ?
 	    party_kind(e->sample.kind) : NULL;
 	return coop_note(&a->notes, subject, sn->org, e->count, e->first,

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "detect_int.h"
 
@@ -40,6 +41,66 @@ struct coop_org {
 	uint64_t	 fp;
 	char		 name[ORG_NAME_MAX];
 };
+
+/* The RSIT classes, in the order they win (see cybex/detect.h). */
+static const struct {
+	const char	*types[4];	/* NULL-terminated */
+	const char	*class, *type;
+} coop_classes[] = {
+	{ { NULL }, "other", "other" },
+	{ { "c2", "command-and-control", "botnet", NULL }, "malicious-code",
+	    "c2-server" },
+	{ { "phishing", NULL }, "fraud", "phishing" },
+	{ { "spam", NULL }, "abusive-content", "spam" },
+	{ { "scanner", "scanning", NULL }, "information-gathering",
+	    "scanner" },
+};
+#define COOP_NCLASSES	(sizeof(coop_classes) / sizeof(coop_classes[0]))
+
+int
+cybex_detect_coop_class(const char *const *types)
+{
+	size_t c, i, j;
+
+	for (c = 1; c < COOP_NCLASSES; c++)
+		for (i = 0; types != NULL && types[i] != NULL; i++)
+			for (j = 0; coop_classes[c].types[j] != NULL; j++)
+				if (strcasecmp(types[i],
+				    coop_classes[c].types[j]) == 0)
+					return (int)c;
+	return 0;
+}
+
+void
+cybex_detect_coop_taxonomy(int cls, const char **class, const char **type)
+{
+	if (cls < 0 || (size_t)cls >= COOP_NCLASSES)
+		cls = 0;
+	*class = coop_classes[cls].class;
+	*type = coop_classes[cls].type;
+}
+
+int
+cybex_detect_coop_subject(char *out, size_t outsz, const char *kind,
+    const char *value)
+{
+	int n;
+
+	if (outsz == 0)
+		return CYBEX_ETOOBIG;
+	n = snprintf(out, outsz, "%s|%s", kind, value);
+	if (n < 0 || (size_t)n >= outsz) {
+		out[0] = '\0';
+		return CYBEX_ETOOBIG;
+	}
+	return 0;
+}
+
+int
+cybex_detect_coop_key(char *out, size_t outsz, const char *subject)
+{
+	return cybex_detect_coop_subject(out, outsz, "coop", subject);
+}
 
 int
 dt_coop_init(struct cybex_detect *dt)
@@ -101,7 +162,7 @@ raise_coop(struct cybex_detect *dt, const struct feed *f,
 {
 	struct dt_alert x;
 	json_t *orgs, *dets;
-	char list[256];
+	char list[256], key[CYBEX_DETECT_COOP_KEY_MAX + 1];
 	const char *name;
 	size_t i, len = 0;
 
@@ -109,7 +170,9 @@ raise_coop(struct cybex_detect *dt, const struct feed *f,
 	    e->severity > 3 ? e->severity : 3);
 	x.no_dedupe = true;
 	dt_alert_org(&x, NULL, f->sensor);
-	dt_alert_key(&x, "coop|%s", f->key);
+	if (cybex_detect_coop_key(key, sizeof(key), f->key) != 0)
+		return 0;
+	dt_alert_key(&x, "%s", key);
 	(void)dt_alert_party(&x, CYBEX_PARTY_ATTACKER, f->kind, f->value);
 	orgs = json_array();
 	list[0] = '\0';
@@ -209,10 +272,11 @@ dt_coop_alert(struct cybex_detect *dt, const struct dt_alert *x,
     cybex_alert_fn fn, void *ud)
 {
 	const struct cybex_party *p = &x->a.parties[x->coop_party];
-	char key[DT_PARTY_MAX + 32];
+	char key[CYBEX_DETECT_COOP_KEY_MAX + 1];
 	struct feed f;
 
-	snprintf(key, sizeof(key), "%s|%s", p->kind, p->value);
+	if (cybex_detect_coop_subject(key, sizeof(key), p->kind, p->value) != 0)
+		return 0;
 	memset(&f, 0, sizeof(f));
 	f.key = key;
 	f.org = x->a.org;
@@ -226,59 +290,30 @@ dt_coop_alert(struct cybex_detect *dt, const struct dt_alert *x,
 	return feed(dt, &f, fn, ud);
 }
 
-static bool
-has_type(const char *const *types, const char *const *want)
-{
-	size_t i, j;
-
-	for (i = 0; types != NULL && types[i] != NULL; i++)
-		for (j = 0; want[j] != NULL; j++)
-			if (strcasecmp(types[i], want[j]) == 0)
-				return true;
-	return false;
-}
-
 int
 dt_coop_hit(struct cybex_detect *dt, const struct cybex_obs *o,
     const char *indicator_id, const char *const *types, cybex_alert_fn fn,
     void *ud)
 {
-	static const char *const c2[] = { "c2", "command-and-control",
-	    "botnet", NULL };
-	static const char *const phish[] = { "phishing", NULL };
-	static const char *const spam[] = { "spam", NULL };
-	static const char *const scan[] = { "scanner", "scanning", NULL };
 	const struct cybex_ip *ip = NULL;
-	char key[256], ipt[64];
+	char key[CYBEX_DETECT_COOP_KEY_MAX + 1], ipt[CYBEX_IP_TEXT_MAX];
 	const char *name;
 	struct feed f;
 
 	if (indicator_id == NULL || indicator_id[0] == '\0')
 		return 0;
 	memset(&f, 0, sizeof(f));
-	snprintf(key, sizeof(key), "indicator|%.200s", indicator_id);
+	if (cybex_detect_coop_subject(key, sizeof(key), "indicator",
+	    indicator_id) != 0)
+		return 0;
 	f.key = key;
 	f.org = dt_org(dt, o);
 	f.sensor = o->sensor;
 	f.detector = "coop";
 	f.indicator = indicator_id;
 	f.severity = 3;
-	if (has_type(types, c2)) {
-		f.cls = "malicious-code";
-		f.type = "c2-server";
-	} else if (has_type(types, phish)) {
-		f.cls = "fraud";
-		f.type = "phishing";
-	} else if (has_type(types, spam)) {
-		f.cls = "abusive-content";
-		f.type = "spam";
-	} else if (has_type(types, scan)) {
-		f.cls = "information-gathering";
-		f.type = "scanner";
-	} else {
-		f.cls = "other";
-		f.type = "other";
-	}
+	cybex_detect_coop_taxonomy(cybex_detect_coop_class(types), &f.cls,
+	    &f.type);
 	/* The party: the name asked for, else the outside (or far) end. */
 	name = o->dns_query != NULL ? o->dns_query : o->http_host != NULL ?
 	    o->http_host : o->tls_sni;

@@ -222,6 +222,54 @@ test_cidr(void **state)
 	assert_int_equal(c.bits, 0);
 }
 
+/* The taxonomy and keys both cooperative views use. */
+static void
+test_coop_shared(void **state)
+{
+	static const char *const c2[] = { "malicious-activity", "Botnet",
+	    NULL };
+	static const char *const mixed[] = { "phishing", "c2", NULL };
+	static const char *const mixed2[] = { "scanning", "spam", NULL };
+	static const char *const none[] = { "compromised", NULL };
+	const char *cls, *type;
+	char k[CYBEX_DETECT_COOP_KEY_MAX + 1], small[16];
+	char big[CYBEX_DETECT_COOP_KEY_MAX + 1];
+
+	(void)state;
+	cybex_detect_coop_taxonomy(cybex_detect_coop_class(c2), &cls, &type);
+	assert_string_equal(cls, "malicious-code");
+	assert_string_equal(type, "c2-server");
+	/* The class does not depend on the order of the types. */
+	assert_int_equal(cybex_detect_coop_class(mixed),
+	    cybex_detect_coop_class(c2));
+	cybex_detect_coop_taxonomy(cybex_detect_coop_class(mixed2), &cls,
+	    &type);
+	assert_string_equal(cls, "abusive-content");
+	assert_string_equal(type, "spam");
+	cybex_detect_coop_taxonomy(cybex_detect_coop_class(none), &cls, &type);
+	assert_string_equal(cls, "other");
+	assert_string_equal(type, "other");
+	assert_int_equal(cybex_detect_coop_class(NULL), 0);
+	cybex_detect_coop_taxonomy(99, &cls, &type);
+	assert_string_equal(cls, "other");
+
+	assert_int_equal(cybex_detect_coop_subject(k, sizeof(k), "ipv4-addr",
+	    "198.51.100.7"), 0);
+	assert_string_equal(k, "ipv4-addr|198.51.100.7");
+	assert_int_equal(cybex_detect_coop_key(k, sizeof(k), "indicator|x"), 0);
+	assert_string_equal(k, "coop|indicator|x");
+	assert_int_equal(cybex_detect_coop_subject(small, sizeof(small),
+	    "indicator", "indicator--0123"), CYBEX_ETOOBIG);
+	assert_string_equal(small, "");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 6] = '\0';		/* 507 bytes: a 512-byte key */
+	assert_int_equal(cybex_detect_coop_key(k, sizeof(k), big), 0);
+	big[sizeof(big) - 6] = 'a';
+	big[sizeof(big) - 5] = '\0';
+	assert_int_equal(cybex_detect_coop_key(k, sizeof(k), big),
+	    CYBEX_ETOOBIG);
+}
+
 int
 main(void)
 {
@@ -233,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_skeleton),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_coop_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
