@@ -279,7 +279,7 @@ ingest_set_ip(struct cybex_ingest_reader *r, struct cybex_ip *ip,
 		*text = NULL;		/* ip is zeroed too: both absent */
 		return CYBEX_EFORMAT;
 	}
-	/* inet_pton takes IPv4 only in its canonical dotted form. */
+	/* cybex_ip_parse takes IPv4 only in its canonical dotted form. */
 	if (ip->family == 4) {
 		if ((*text = ingest_strdup(r, s, n)) == NULL)
 			return CYBEX_ETOOBIG;

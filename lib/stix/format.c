@@ -555,7 +555,7 @@ stix_is_ipv4(const char *s, bool allow_cidr)
 	return is_ip(s, allow_cidr, 4);
 }
 
-/* Any form inet_pton accepts (with embedded IPv4), optional /0-128. */
+/* The IPv6 rule of cybex/ip.h, optional /0-128. */
 bool
 stix_is_ipv6(const char *s, bool allow_cidr)
 {
