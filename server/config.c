@@ -53,8 +53,9 @@ const struct cfg_setting srv_settings[] = {
 	    "idle seconds before a connection is closed (slow clients)" },
 	{ "header-timeout", CFG_SECONDS, "10", 1, 3600, false,
 	    OFF(header_timeout), "seconds a client has for a request's line "
-	    "and headers, from the connection or the previous answer "
-	    "(trickling bytes does not extend it); then it is closed" },
+	    "and headers, from the connection (on a kept-alive one: from the "
+	    "request line); trickling bytes does not extend it, then the "
+	    "connection is closed" },
 	{ "body-timeout", CFG_SECONDS, "60", 1, 86400, false,
 	    OFF(body_timeout), "seconds a client has to send a request's "
 	    "body, from the end of its headers; then it is closed" },
