@@ -51,6 +51,18 @@ const struct cfg_setting srv_settings[] = {
 	{ "request-timeout", CFG_SECONDS, "30", 1, 3600, false,
 	    OFF(request_timeout),
 	    "idle seconds before a connection is closed (slow clients)" },
+	{ "header-timeout", CFG_SECONDS, "10", 1, 3600, false,
+	    OFF(header_timeout), "seconds a client has for a request's line "
+	    "and headers, from the connection (on a kept-alive one: from the "
+	    "request line); trickling bytes does not extend it, then the "
+	    "connection is closed" },
+	{ "body-timeout", CFG_SECONDS, "60", 1, 86400, false,
+	    OFF(body_timeout), "seconds a client has to send a request's "
+	    "body, from the end of its headers; then it is closed" },
+	{ "max-conns-per-ip", CFG_INT, "0", 0, 65536, false,
+	    OFF(max_conns_per_ip), "most connections from one client address "
+	    "the server accepts at all; more are closed at once, before any "
+	    "byte is read (0 = twice --max-connections-per-ip)" },
 	{ "page-size", CFG_INT, "100", 1, 10000, false, OFF(page_size),
 	    "objects per page when the client gives no limit" },
 	{ "max-page-size", CFG_INT, "1000", 1, 10000, false, OFF(max_page_size),
@@ -265,7 +277,8 @@ load_file(struct srv_config *c, const char *path, FILE *err)
 static int
 load_env(struct srv_config *c, FILE *err)
 {
-	static char names[32][64];
+	static char names[sizeof(((struct srv_config *)0)->origin) /
+	    sizeof(const char *)][64];
 	const struct cfg_setting *s;
 	const char *v;
 	size_t i, j;
@@ -309,7 +322,9 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 	if (cfgfile != NULL && *cfgfile != '\0') {
 		if (load_file(c, cfgfile, err) != 0)
 			return -1;
-		set(c, &srv_settings[nsettings() - 1], cfgfile, "flag", err);
+		if ((s = find("config", 6)) != NULL &&
+		    set(c, s, cfgfile, "flag", err) != 0)
+			return -1;
 	}
 	if (load_env(c, err) != 0)
 		return -1;

@@ -33,7 +33,10 @@ struct srv_config {
 	int64_t		 max_header;
 	int64_t		 max_connections;
 	int64_t		 max_connections_per_ip;
-	int64_t		 request_timeout;
+	int64_t		 request_timeout;	/* idle seconds */
+	int64_t		 header_timeout;	/* seconds for line + headers */
+	int64_t		 body_timeout;		/* seconds for a body */
+	int64_t		 max_conns_per_ip;	/* accepted at all; 0 = auto */
 	int64_t		 page_size;		/* default limit */
 	int64_t		 max_page_size;
 	char		*access_log;		/* path, or "-" for stderr */
@@ -50,7 +53,7 @@ struct srv_config {
 	int64_t		 status_ttl;		/* seconds */
 	int64_t		 status_max_bytes;	/* 0 = no bound */
 	/* Where each value came from, for --check-config. */
-	const char	*origin[32];
+	const char	*origin[48];
 };
 
 struct cfg_setting {

@@ -1,8 +1,26 @@
 /*
  * The request life cycle on libmicrohttpd: limits (body size, header
- * memory, connections per client, idle timeout), authentication before
+ * memory, connections per client, idle timeout, time for headers and for
+ * the body, memory for all bodies together), authentication before
  * anything else, routing once the body is in, one access-log line per
  * request, and the response helpers.
+ *
+ * Deadlines: libmicrohttpd only closes idle connections, so a client
+ * that sends a header line now and then would hold its connection for
+ * ever.  Every connection is in a list with its deadline: the request
+ * line and headers within --header-timeout of the connection (or of the
+ * previous answer), the body within --body-timeout of the headers.  A
+ * watchdog thread shuts down the socket of a connection past its
+ * deadline; libmicrohttpd then sees it closed and cleans up as usual.
+ * The list lock is held from the shutdown back to the close notice, and
+ * libmicrohttpd closes the descriptor only after that notice, so the
+ * watchdog never touches a descriptor that was reused.
+ *
+ * Bodies: the budget counts the room allocated for them (less the NUL
+ * after each), not the bytes received: the Content-Length is taken
+ * whole when the headers arrive
+ * (503 at once when it does not fit, before a byte of it is read), and a
+ * chunked body takes each larger buffer before it grows into it.
  *
  * libmicrohttpd calls on_request several times per request: first with
  * the headers, then with body chunks, then once more with no data.  The
@@ -20,6 +38,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cybex/auth.h"
 #include "cybex/ip.h"
@@ -39,12 +58,42 @@ struct req_extra {
 	size_t			 n;
 };
 
+#define WATCH_US	200000		/* how often the watchdog looks */
+
+/* Where a connection is: what its deadline is for. */
+enum conn_phase {
+	PHASE_HEAD = 0,		/* request line and headers */
+	PHASE_BODY,		/* the body */
+	PHASE_WORK,		/* answering: no deadline (idle timeout) */
+};
+
+/* One open connection (libmicrohttpd's socket context). */
+struct conn {
+	struct conn		*prev, *next;	/* srv->conns, under conn_mu */
+	int			 fd;
+	char			 addr[IPS_ADDR_MAX];
+	enum conn_phase		 phase;
+	int64_t			 deadline;	/* monotonic us; 0 = none */
+	bool			 cut;		/* shut down by the watchdog */
+	bool			 path_nul;	/* this request's path has %00 */
+	char			*raw_path;	/* ...as sent (malloc'd) */
+};
+
 static int64_t
 now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -322,6 +371,28 @@ client_addr(struct MHD_Connection *c, char *out, size_t n)
 		    (const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* The connection's entry in the deadline list (NULL if it has none). */
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Enter phase ph with a deadline secs from now (0: none). */
+static void
+conn_phase(struct srv *s, struct conn *k, enum conn_phase ph, int64_t secs)
+{
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&s->conn_mu);
+	k->phase = ph;
+	k->deadline = secs > 0 ? mono_us() + secs * 1000000 : 0;
+	pthread_mutex_unlock(&s->conn_mu);
+}
+
 static struct req *
 req_new(struct srv *s, struct MHD_Connection *c, const char *url,
     const char *method)
@@ -346,20 +417,24 @@ req_new(struct srv *s, struct MHD_Connection *c, const char *url,
 	return r;
 }
 
-/* Count n more body bytes against the server-wide budget. */
-static bool
-body_reserve(struct req *r, size_t n)
+bool
+srv_body_take(struct srv *s, size_t n, bool wait)
 {
-	struct srv *s = r->srv;
 	bool ok;
 
 	pthread_mutex_lock(&s->body_mu);
-	ok = s->body_bytes + n <= s->body_budget;
-	if (ok)
-		s->body_bytes += n;
+	for (;;) {
+		ok = n <= s->body_budget && s->body_bytes <= s->body_budget - n;
+		if (ok || (wait && s->body_bytes == 0)) {
+			s->body_bytes += n;
+			ok = true;
+			break;
+		}
+		if (!wait)
+			break;
+		pthread_cond_wait(&s->body_cv, &s->body_mu);
+	}
 	pthread_mutex_unlock(&s->body_mu);
-	if (ok)
-		r->body_held += n;
 	return ok;
 }
 
@@ -368,7 +443,18 @@ srv_body_release(struct srv *s, size_t n)
 {
 	pthread_mutex_lock(&s->body_mu);
 	s->body_bytes -= n;
+	pthread_cond_broadcast(&s->body_cv);
 	pthread_mutex_unlock(&s->body_mu);
+}
+
+/* Count n more bytes for r's body against the server-wide budget. */
+static bool
+body_reserve(struct req *r, size_t n)
+{
+	if (!srv_body_take(r->srv, n, false))
+		return false;
+	r->body_held += n;
+	return true;
 }
 
 static void
@@ -379,17 +465,132 @@ body_release(struct req *r)
 	r->body_held = 0;
 }
 
+/*
+ * Append n body bytes.  With a Content-Length the budget already holds
+ * its whole buffer; a chunked body takes each larger buffer from the
+ * budget before it is allocated (the old one is given back after the
+ * copy: both are counted while both exist).  CYBEX_ETOOBIG past
+ * --max-body, CYBEX_ENOMEM when the budget (or memory) is spent.
+ */
+static int
+body_append(struct req *r, const char *p, size_t n)
+{
+	struct cybex_buf *b = &r->body;
+	size_t max = (size_t)r->srv->cfg.max_body, need, nalloc;
+	char *nd;
+
+	if (n > max || b->len > max - n)
+		return CYBEX_ETOOBIG;
+	need = b->len + n + 1;
+	if (need > b->alloc) {
+		nalloc = b->alloc < 4096 ? 4096 : b->alloc;
+		while (nalloc < need && nalloc <= max / 2)
+			nalloc *= 2;
+		if (nalloc < need)
+			nalloc = need;
+		if (nalloc > max + 1)
+			nalloc = max + 1;
+		/* Counted: the bytes a buffer holds, not its NUL. */
+		if (b->data == NULL && r->body_held >= need - 1)
+			nalloc = r->body_held + 1;	/* its Content-Length */
+		else if (!body_reserve(r, nalloc - 1))
+			return CYBEX_ENOMEM;
+		if ((nd = cybex_malloc(nalloc)) == NULL)
+			return CYBEX_ENOMEM;
+		if (b->data != NULL) {
+			memcpy(nd, b->data, b->len);
+			cybex_wipe(b->data, b->alloc);
+			cybex_free(b->data);
+			if (r->body_held > nalloc - 1) {
+				srv_body_release(r->srv, r->body_held -
+				    (nalloc - 1));
+				r->body_held = nalloc - 1;
+			}
+		}
+		b->data = nd;
+		b->alloc = nalloc;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 static void
 req_free(struct req *r)
 {
 	if (r == NULL)
 		return;
-	body_release(r);
 	if (r->store != NULL)
 		pool_put(&r->srv->pool, r->store);
 	cybex_buf_free(&r->body);
+	body_release(r);
 	cybex_arena_free(r->a);
 	cybex_free(r);
+}
+
+/* Headers are in: refuse early what must not be read. */
+static enum MHD_Result
+on_headers(struct srv *s, struct req *r, struct conn *k)
+{
+	struct MHD_Connection *c = r->conn;
+	const char *cl;
+	unsigned long long n;
+	char *end;
+
+	if (k != NULL && k->path_nul) {
+		/* Routing and logging would see the path cut at the NUL. */
+		if (k->raw_path != NULL)
+			r->url = cybex_arena_strndup(r->a, k->raw_path,
+			    strlen(k->raw_path));
+		return reply_taxii_error(r, 400, "Bad Request", "the request "
+		    "path contains a NUL byte (%%00)");
+	}
+	if (ips_add(s->ips, r->client, 0, mono_us() / 1000000) >
+	    (unsigned)s->cfg.max_connections_per_ip) {
+		reply_header(r, "Retry-After", "5");
+		return reply_taxii_error(r, 429, "Too Many Requests",
+		    "more than %lld connections from %s",
+		    (long long)s->cfg.max_connections_per_ip, r->client);
+	}
+	/* Too many failed sign-ins: refuse before any Argon2id work. */
+	if (s->cfg.auth_fail_limit > 0 && ips_fail(s->ips, r->client, 0,
+	    AUTH_FAIL_WINDOW, mono_us() / 1000000) >=
+	    (unsigned)s->cfg.auth_fail_limit) {
+		reply_header(r, "Retry-After", "60");
+		r->auth_why = "too many failed sign-ins";
+		return reply_taxii_error(r, 429, "Too Many Requests",
+		    "too many failed sign-ins from %s; wait a minute",
+		    r->client);
+	}
+	auth_request(r);
+	if (r->who.kind == WHO_NONE) {
+		if (r->auth_error)
+			(void)ips_fail(s->ips, r->client, 1, AUTH_FAIL_WINDOW,
+			    mono_us() / 1000000);
+		return reply_unauthorized(r);
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl == NULL)
+		return MHD_YES;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' ||
+	    n > (unsigned long long)s->cfg.max_body)
+		return reply_taxii_error(r, 413, "Payload Too Large", "the "
+		    "request body is larger than %lld bytes",
+		    (long long)s->cfg.max_body);
+	/* The whole body is counted now: never more in memory than that. */
+	if (n > 0 && !body_reserve(r, (size_t)n)) {
+		reply_header(r, "Retry-After", "5");
+		return reply_taxii_error(r, 503, "Service Unavailable", "the "
+		    "server holds %lld bytes of uploads at once "
+		    "(--max-upload-memory) and this body of %llu bytes does "
+		    "not fit now; try again",
+		    (long long)s->body_budget, n);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -399,53 +600,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct srv *s = cls;
 	struct req *r = *con_cls;
-	const char *cl;
-	unsigned long long n;
-	char *end;
+	struct conn *k = conn_of(c);
+	int rc;
 
 	(void)version;
 	if (r == NULL) {
-		/* Headers are in: refuse early what must not be read. */
 		if ((r = req_new(s, c, url, method)) == NULL)
 			return MHD_NO;
 		*con_cls = r;
-		if (ips_add(s->ips, r->client, 0) >
-		    (unsigned)s->cfg.max_connections_per_ip) {
-			reply_header(r, "Retry-After", "5");
-			return reply_taxii_error(r, 429, "Too Many Requests",
-			    "more than %lld connections from %s",
-			    (long long)s->cfg.max_connections_per_ip,
-			    r->client);
-		}
-		/* Too many failed sign-ins: refuse before any Argon2id work. */
-		if (s->cfg.auth_fail_limit > 0 && ips_fail(s->ips, r->client,
-		    0, AUTH_FAIL_WINDOW) >= (unsigned)s->cfg.auth_fail_limit) {
-			reply_header(r, "Retry-After", "60");
-			r->auth_why = "too many failed sign-ins";
-			return reply_taxii_error(r, 429, "Too Many Requests",
-			    "too many failed sign-ins from %s; wait a minute",
-			    r->client);
-		}
-		auth_request(r);
-		if (r->who.kind == WHO_NONE) {
-			if (r->auth_error)
-				(void)ips_fail(s->ips, r->client, 1,
-				    AUTH_FAIL_WINDOW);
-			return reply_unauthorized(r);
-		}
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL) {
-			errno = 0;
-			n = strtoull(cl, &end, 10);
-			if (errno != 0 || *end != '\0' ||
-			    n > (unsigned long long)s->cfg.max_body)
-				return reply_taxii_error(r, 413, "Payload Too "
-				    "Large", "the request body is larger than "
-				    "%lld bytes", (long long)s->cfg.max_body);
-		}
-		return MHD_YES;
+		conn_phase(s, k, PHASE_BODY, s->cfg.body_timeout);
+		return on_headers(s, r, k);
 	}
+	if (*upload_size == 0)
+		conn_phase(s, k, PHASE_WORK, 0);	/* the body is in */
 	if (r->answered) {
 		/* Already refused: swallow whatever still arrives. */
 		*upload_size = 0;
@@ -454,14 +621,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (*upload_size > 0) {
 		if (r->body_too_big || r->body_busy)
 			;	/* drop the rest; answered when it ends */
-		else if (!body_reserve(r, *upload_size)) {
+		else if ((rc = body_append(r, upload, *upload_size)) != 0) {
 			/* All uploads together may not exhaust memory. */
-			r->body_busy = true;
-			cybex_buf_free(&r->body);
-			body_release(r);
-		} else if (cybex_buf_append(&r->body, upload,
-		    *upload_size) != 0) {
-			r->body_too_big = true;
+			if (rc == CYBEX_ETOOBIG)
+				r->body_too_big = true;
+			else
+				r->body_busy = true;
 			cybex_buf_free(&r->body);
 			body_release(r);
 		}
@@ -471,7 +636,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (r->body_busy) {
 		reply_header(r, "Retry-After", "5");
 		return reply_taxii_error(r, 503, "Service Unavailable", "the "
-		    "server holds too many uploads at once; try again");
+		    "server holds too many uploads at once "
+		    "(--max-upload-memory); try again");
 	}
 	if (r->body_too_big)
 		return reply_taxii_error(r, 413, "Payload Too Large", "the "
@@ -484,30 +650,164 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode why)
 {
+	struct srv *s = cls;
 	struct req *r = *con_cls;
+	struct conn *k = conn_of(c);
+	bool cut = false;
 
-	(void)cls;
-	(void)c;
+	if (k != NULL) {
+		pthread_mutex_lock(&s->conn_mu);
+		cut = k->cut;
+		k->phase = PHASE_HEAD;
+		/* Idle waits are --request-timeout's; trickling is bounded. */
+		k->deadline = mono_us() + (s->cfg.request_timeout +
+		    s->cfg.header_timeout) * 1000000;
+		k->path_nul = false;
+		pthread_mutex_unlock(&s->conn_mu);
+		free(k->raw_path);
+		k->raw_path = NULL;
+	}
 	if (r == NULL)
 		return;
 	if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK && !r->answered)
-		r->status = why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ?
+		r->status = cut || why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ?
 		    408 : 499;
 	access_line(r);
 	req_free(r);
 	*con_cls = NULL;
 }
 
+/* The request line is in (raw, before any decoding). */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct srv *s = cls;
+	struct conn *k = conn_of(c);
+	size_t plen = strcspn(uri, "?");
+	const char *p;
+	int64_t dl;
+	bool nul = false;
+
+	if (k == NULL)
+		return NULL;
+	/* %00 decodes to NUL, which would cut the decoded path short. */
+	for (p = uri; (p = strchr(p, '%')) != NULL && (size_t)(p - uri) < plen;
+	    p++)
+		if (p[1] == '0' && p[2] == '0')
+			nul = true;
+	pthread_mutex_lock(&s->conn_mu);
+	dl = mono_us() + s->cfg.header_timeout * 1000000;
+	if (k->deadline == 0 || dl < k->deadline)
+		k->deadline = dl;
+	k->phase = PHASE_HEAD;
+	k->path_nul = nul;
+	pthread_mutex_unlock(&s->conn_mu);
+	free(k->raw_path);
+	k->raw_path = nul ? strndup(uri, plen) : NULL;
+	return NULL;
+}
+
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
+	const union MHD_ConnectionInfo *ci;
 	struct srv *s = cls;
-	char addr[64];
+	struct conn *k = *socket_ctx;
+	char addr[IPS_ADDR_MAX];
+	int64_t now = mono_us() / 1000000;
 
-	(void)socket_ctx;
-	client_addr(c, addr, sizeof(addr));
-	ips_add(s->ips, addr, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		client_addr(c, addr, sizeof(addr));
+		ips_add(s->ips, addr, 1, now);
+		if ((k = cybex_calloc(1, sizeof(*k))) == NULL)
+			return;		/* served, without a deadline */
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		k->fd = ci != NULL ? ci->connect_fd : -1;
+		memcpy(k->addr, addr, sizeof(addr));
+		k->phase = PHASE_HEAD;
+		k->deadline = mono_us() + s->cfg.header_timeout * 1000000;
+		pthread_mutex_lock(&s->conn_mu);
+		k->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = k;
+		s->conns = k;
+		pthread_mutex_unlock(&s->conn_mu);
+		*socket_ctx = k;
+		return;
+	}
+	if (k == NULL) {
+		client_addr(c, addr, sizeof(addr));
+		ips_add(s->ips, addr, -1, now);
+		return;
+	}
+	/* Before libmicrohttpd closes the descriptor: see the top. */
+	pthread_mutex_lock(&s->conn_mu);
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		s->conns = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&s->conn_mu);
+	ips_add(s->ips, k->addr, -1, now);
+	free(k->raw_path);
+	cybex_free(k);
+	*socket_ctx = NULL;
+}
+
+#define CUTS_MAX	32	/* logged per look; the rest are counted */
+
+/* Shut down the connections past their deadline, until srv_stop. */
+static void *
+watchdog(void *arg)
+{
+	struct srv *s = arg;
+	struct conn *k;
+	struct timespec until;
+	char addr[CUTS_MAX][IPS_ADDR_MAX], more[24];
+	enum conn_phase ph[CUTS_MAX];
+	int64_t now, wake;
+	size_t n, i, extra;
+
+	pthread_mutex_lock(&s->conn_mu);
+	while (!s->watchdog_stop) {
+		now = mono_us();
+		n = extra = 0;
+		for (k = s->conns; k != NULL; k = k->next) {
+			if (k->cut || k->deadline == 0 || now < k->deadline ||
+			    k->fd < 0)
+				continue;
+			(void)shutdown(k->fd, SHUT_RDWR);
+			k->cut = true;
+			if (n < CUTS_MAX) {
+				memcpy(addr[n], k->addr, sizeof(addr[n]));
+				ph[n++] = k->phase;
+			} else
+				extra++;
+		}
+		if (n > 0) {
+			pthread_mutex_unlock(&s->conn_mu);
+			for (i = 0; i < n; i++)
+				srv_log(s, CYBEX_LOG_WARN, "connection-cut",
+				    "client", addr[i], "reason", ph[i] ==
+				    PHASE_BODY ? "body-timeout" :
+				    "header-timeout", NULL);
+			if (extra > 0) {
+				snprintf(more, sizeof(more), "%zu", extra);
+				srv_log(s, CYBEX_LOG_WARN, "connection-cut",
+				    "more", more, NULL);
+			}
+			pthread_mutex_lock(&s->conn_mu);
+		}
+		wake = now_us() + WATCH_US;
+		until.tv_sec = (time_t)(wake / 1000000);
+		until.tv_nsec = (long)(wake % 1000000) * 1000;
+		(void)pthread_cond_timedwait(&s->conn_cv, &s->conn_mu, &until);
+	}
+	pthread_mutex_unlock(&s->conn_mu);
+	return NULL;
 }
 
 static void on_mhd_error(void *, const char *, va_list) CYBEX_PRINTF(2, 0);
@@ -627,6 +927,12 @@ srv_check(const struct srv_config *c, struct cybex_diag *d)
 		    "%s: give --tls-cert and --tls-key, or --allow-plain-http "
 		    "(credentials would cross the network in clear)",
 		    c->listen);
+	if (c->max_conns_per_ip != 0 &&
+	    c->max_conns_per_ip < c->max_connections_per_ip)
+		return cybex_diag_set(d, CYBEX_EINVAL, "--max-conns-per-ip %lld "
+		    "is below --max-connections-per-ip %lld (which answers 429 "
+		    "to the connections past it)", (long long)c->max_conns_per_ip,
+		    (long long)c->max_connections_per_ip);
 	if (c->page_size > c->max_page_size)
 		return cybex_diag_set(d, CYBEX_EINVAL, "--page-size %lld is "
 		    "above --max-page-size %lld", (long long)c->page_size,
@@ -639,7 +945,7 @@ srv_start(struct srv *s, struct cybex_diag *d)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	unsigned flags;
+	unsigned flags, per_ip;
 	bool loopback = false;
 	int r;
 
@@ -648,8 +954,14 @@ srv_start(struct srv *s, struct cybex_diag *d)
 		return r;
 	/* Every upload in memory at once; one maximal one always fits. */
 	pthread_mutex_init(&s->body_mu, NULL);
+	pthread_cond_init(&s->body_cv, NULL);
 	s->body_budget = s->cfg.max_upload_memory > s->cfg.max_body ?
 	    (size_t)s->cfg.max_upload_memory : (size_t)s->cfg.max_body;
+	pthread_mutex_init(&s->conn_mu, NULL);
+	pthread_cond_init(&s->conn_cv, NULL);
+	per_ip = s->cfg.max_conns_per_ip != 0 ?
+	    (unsigned)s->cfg.max_conns_per_ip :
+	    (unsigned)(2 * s->cfg.max_connections_per_ip);
 	s->tls = s->cfg.tls_cert != NULL || s->cfg.tls_key != NULL;
 	if (s->tls) {
 		if ((s->tls_cert_pem = read_pem(s->cfg.tls_cert, d)) == NULL ||
@@ -663,9 +975,9 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
-	    /* Our own 429 answers first; MHD's limit is the backstop. */
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)(2 * s->cfg.max_connections_per_ip + 2),
+	    /* Our own 429 answers first; MHD's limit is the hard cap. */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.request_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -677,6 +989,10 @@ srv_start(struct srv *s, struct cybex_diag *d)
 	if (s->mhd == NULL)
 		return cybex_diag_set(d, CYBEX_EIO, "cannot listen on %s (in "
 		    "use, or not an address of this host?)", s->cfg.listen);
+	if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0)
+		return cybex_diag_set(d, CYBEX_EINTERNAL, "cannot start the "
+		    "connection watchdog");
+	s->watchdog_on = true;
 	return 0;
 }
 
@@ -687,6 +1003,14 @@ srv_stop(struct srv *s)
 		/* Waits for the requests in flight. */
 		MHD_stop_daemon(s->mhd);
 		s->mhd = NULL;
+	}
+	if (s->watchdog_on) {
+		pthread_mutex_lock(&s->conn_mu);
+		s->watchdog_stop = true;
+		pthread_cond_broadcast(&s->conn_cv);
+		pthread_mutex_unlock(&s->conn_mu);
+		pthread_join(s->watchdog, NULL);
+		s->watchdog_on = false;
 	}
 	if (s->tls_cert_pem != NULL)
 		cybex_free(s->tls_cert_pem);

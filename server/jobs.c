@@ -548,12 +548,40 @@ take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
 	struct cybex_arena *a = NULL;
 	struct cybex_buf body;
 	struct cybex_diag d;
+	struct srv *srv = js->srv;
+	size_t max = (size_t)srv->cfg.max_body, held, n;
 	int rc;
 
+	pthread_mutex_lock(&js->mu);
+	n = js->n;
+	pthread_mutex_unlock(&js->mu);
+	if (n == 0)
+		return CYBEX_ENOTFOUND;
+	/*
+	 * The body is in memory while the job runs: it counts against
+	 * --max-upload-memory like an upload (waiting until it fits), and
+	 * so does SQLite's copy of it while it is read.  Its buffer is
+	 * allocated once, at its size bound, so that it never doubles.
+	 */
+	held = 2 * max;
+	(void)srv_body_take(srv, held, true);
 	cybex_buf_init(&body, INT32_MAX);	/* what a job may hold */
-	if ((rc = cybex_arena_new(0, &a)) != 0)
-		return rc;
+	if ((body.data = cybex_malloc(max + 1)) == NULL ||
+	    (rc = cybex_arena_new(0, &a)) != 0) {
+		cybex_free(body.data);
+		srv_body_release(srv, held);
+		return CYBEX_ENOMEM;
+	}
+	body.data[0] = '\0';
+	body.alloc = max + 1;
 	rc = cybex_store_status_job_next(s, *after, a, &j, &body, &d);
+	/* SQLite's copy is gone: only the buffer stays counted. */
+	if (body.alloc - 1 < held) {
+		srv_body_release(srv, held - (body.alloc - 1));
+		held = body.alloc - 1;
+	} else if (body.alloc - 1 > held &&
+	    srv_body_take(srv, body.alloc - 1 - held, false))
+		held = body.alloc - 1;	/* stored under a larger --max-body */
 	if (rc == 0) {
 		*after = j.jid;
 		if (run_job(js, s, &j, body.data != NULL ? body.data : "",
@@ -567,6 +595,7 @@ take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
 		srv_log(js->srv, CYBEX_LOG_ERROR, "job-read-failed", "error",
 		    d.message, NULL);
 	cybex_buf_free(&body);
+	srv_body_release(srv, held);
 	cybex_arena_free(a);
 	return rc;
 }

@@ -68,7 +68,9 @@ serve_run(struct srv_config *cfg, const char *dsn)
 		goto out;
 	}
 	randombytes_buf(s.cache_key, sizeof(s.cache_key));
-	if (pool_init(&s.pool, dsn) != 0 || ips_new(&s.ips) != 0 ||
+	/* Every open connection's address, and 4096 more (ips.h). */
+	if (pool_init(&s.pool, dsn) != 0 ||
+	    ips_new((size_t)s.cfg.max_connections + 4096, &s.ips) != 0 ||
 	    auth_cache_new(4096, &s.auth_cache) != 0) {
 		fprintf(stderr, "cybex serve: out of memory\n");
 		goto out;

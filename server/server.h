@@ -20,12 +20,14 @@
 #include "cybex/store.h"
 
 #include "config.h"
+#include "ips.h"
 #include "serve.h"
 
 #define TAXII_MEDIA	"application/taxii+json;version=2.1"
 #define STIX_MEDIA	"application/stix+json;version=2.1"
 
 struct srv;
+struct conn;
 struct jobs;
 struct events;
 
@@ -88,10 +90,20 @@ struct srv {
 	struct auth_cache	*auth_cache;
 	struct ip_table		*ips;
 	volatile sig_atomic_t	 reopen_log;
-	/* Bytes of request bodies held in memory, all requests together. */
+	/*
+	 * Bytes of request bodies held in memory, all requests together,
+	 * and the body the add-objects worker is running (srv_body_take).
+	 */
 	pthread_mutex_t		 body_mu;
+	pthread_cond_t		 body_cv;	/* bytes were given back */
 	size_t			 body_bytes;
 	size_t			 body_budget;
+	/* Open connections and their deadlines (http.c's watchdog). */
+	pthread_mutex_t		 conn_mu;
+	pthread_cond_t		 conn_cv;
+	struct conn		*conns;
+	pthread_t		 watchdog;
+	bool			 watchdog_on, watchdog_stop;
 	struct events		*events;	/* api_events.c */
 };
 
@@ -100,6 +112,12 @@ int	 srv_start(struct srv *s, struct cybex_diag *d);
 void	 srv_stop(struct srv *s);
 /* The port actually bound (useful with --listen 127.0.0.1:0). */
 unsigned srv_port(struct srv *s);
+/*
+ * Take n bytes of the server-wide upload budget (--max-upload-memory):
+ * true when they fit.  With wait, waits until they fit, or until nothing
+ * else is held (then n may pass the budget alone).
+ */
+bool	 srv_body_take(struct srv *s, size_t n, bool wait);
 /* Give n bytes back to the server-wide upload budget. */
 void	 srv_body_release(struct srv *s, size_t n);
 /* Reopen the access log (SIGHUP). */
@@ -150,19 +168,6 @@ void	 auth_request(struct req *r);
 /* What the caller may do with a collection (admins: everything). */
 int	 auth_access(struct req *r, const char *coll_id, bool *can_read,
 	    bool *can_write);
-
-/* Per-client connection accounting (429 beyond the limit). */
-struct ip_table;
-int	 ips_new(struct ip_table **out);
-void	 ips_free(struct ip_table *t);
-/* Count a connection from addr in (delta +1) or out (-1); returns count. */
-unsigned ips_add(struct ip_table *t, const char *addr, int delta);
-/*
- * Failed sign-ins from addr in the current window of window_s seconds:
- * delta 1 counts one more, 0 only reads.  Returns the count.
- */
-unsigned ips_fail(struct ip_table *t, const char *addr, int delta,
-	    unsigned window_s);
 
 #define AUTH_FAIL_WINDOW	60	/* seconds; the limit is --auth-fail-limit */
 
