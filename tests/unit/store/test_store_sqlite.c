@@ -224,7 +224,7 @@ test_migrate_granular_tlp(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
-	    "DROP TABLE secrets; "
+	    "DROP TABLE secrets; DROP TABLE conflicts; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
