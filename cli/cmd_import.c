@@ -154,6 +154,7 @@ add_stats(struct cybex_import_stats *t, const struct cybex_import_stats *s)
 	t->linked += s->linked;
 	t->present += s->present;
 	t->rejected += s->rejected;
+	t->conflicts += s->conflicts;
 	t->committed += s->committed;
 	t->bytes += s->bytes;
 }
@@ -162,10 +163,12 @@ static void
 json_counts(struct cybex_buf *b, const struct cybex_import_stats *st)
 {
 	cybex_buf_printf(b, "\"objects\":%llu,\"added\":%llu,\"linked\":%llu,"
-	    "\"present\":%llu,\"rejected\":%llu,\"committed\":%llu",
+	    "\"present\":%llu,\"rejected\":%llu,\"conflicts\":%llu,"
+	    "\"committed\":%llu",
 	    (unsigned long long)st->objects, (unsigned long long)st->added,
 	    (unsigned long long)st->linked, (unsigned long long)st->present,
 	    (unsigned long long)st->rejected,
+	    (unsigned long long)st->conflicts,
 	    (unsigned long long)st->committed);
 }
 
@@ -173,12 +176,20 @@ static void
 summary(const char *what, const struct cybex_import_stats *st,
     const char *coll)
 {
+	char cf[128] = "";
+
+	/* Conflicts are among the rejected: kept for an operator. */
+	if (st->conflicts > 0)
+		snprintf(cf, sizeof(cf), " (%llu conflict%s: the first content "
+		    "kept, see 'cybex db conflicts')",
+		    (unsigned long long)st->conflicts,
+		    st->conflicts == 1 ? "" : "s");
 	cli_err("%s: %llu object%s: %llu added, %llu linked (already "
-	    "stored, added to '%s'), %llu already present, %llu rejected\n",
+	    "stored, added to '%s'), %llu already present, %llu rejected%s\n",
 	    what, (unsigned long long)st->objects, st->objects == 1 ? "" : "s",
 	    (unsigned long long)st->added, (unsigned long long)st->linked,
 	    coll, (unsigned long long)st->present,
-	    (unsigned long long)st->rejected);
+	    (unsigned long long)st->rejected, cf);
 }
 
 /*
@@ -292,6 +303,7 @@ cmd_import(int argc, char **argv)
 	struct istate is;
 	struct cybex_diag d;
 	const char *coll_key = CYBEX_DEFAULT_COLLECTION, *coll_name;
+	char src[CYBEX_STORE_SOURCE_MAX];
 	bool json = false, quiet = false;
 	unsigned long ul;
 	long long n;
@@ -403,6 +415,9 @@ cmd_import(int argc, char **argv)
 			fwrite(is.out.data, 1, is.out.len, stdout);
 		}
 		memset(&st, 0, sizeof(st));
+		/* Recorded with the conflicts this file makes. */
+		snprintf(src, sizeof(src), "cybex import %s", is.file);
+		cybex_store_set_source(s, src);
 		if (strcmp(argv[i], "-") == 0)
 			fd = STDIN_FILENO;
 		else if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {

@@ -316,17 +316,19 @@ on_object(void *ud, const struct cybex_import_object *ob)
 		}
 		r->nsucc++;
 		break;
+	case CYBEX_IMPORT_CONFLICT:
+		/* Only this collection's versions are compared (the store). */
+		failed(r, r->done, "conflict: this collection already holds "
+		    "this id and modified with other content; the first is "
+		    "kept and this one is recorded as a conflict for an "
+		    "operator to resolve; a changed object needs a new "
+		    "modified");
+		break;
 	case CYBEX_IMPORT_REFUSED:
 		if (ob->code == CYBEX_ECONFLICT) {
-			/*
-			 * The stored version may be in a collection the
-			 * caller cannot see: say what to do, not what is
-			 * stored.
-			 */
-			failed(r, r->done, "conflicts with a stored version of "
-			    "this object (same id and modified, other content, "
-			    "or after a revocation); a changed object needs a "
-			    "new modified");
+			failed(r, r->done, "refused: this collection holds a "
+			    "revoked earlier version of this object; no later "
+			    "version may be added");
 			break;
 		}
 		/* FALLTHROUGH */
@@ -481,8 +483,13 @@ run_job(struct jobs *js, struct cybex_store *s,
 	o.on_batch = on_batch;
 	o.ud = &r;
 	o.skip = r.done;
+	/* Conflicts say where they came from: the status names its user. */
+	snprintf(msg, sizeof(msg), "taxii status %s (uid %lld)", j->status_id,
+	    (long long)j->uid);
+	cybex_store_set_source(s, msg);
 	if ((rc = cybex_stix_reader_new_mem(body, len, NULL, &rd)) == 0)
 		rc = cybex_store_import(s, j->coll_id, rd, &o, &ist, &d);
+	cybex_store_set_source(s, NULL);
 	if (r.finished)
 		goto done;
 	if (rc == 0)

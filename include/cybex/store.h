@@ -209,15 +209,30 @@ enum cybex_put_result {
 	CYBEX_PUT_ADDED = 1,	/* a new version, added to the collection */
 	CYBEX_PUT_LINKED,	/* version known, newly added to this collection */
 	CYBEX_PUT_PRESENT,	/* same version, same content, already there */
+	/*
+	 * With CYBEX_ECONFLICT: the collection holds this version with other
+	 * content; that first content is kept and this one is recorded as a
+	 * conflict (cybex_store_conflict_list) for an operator to resolve.
+	 */
+	CYBEX_PUT_CONFLICT,
 };
 
 /*
  * Store one valid STIX object (validate it first) in the collection with
  * id coll_id (the id, not an alias: see cybex_store_collection_get).
  * text[0..len) is the JSON as received and is what is stored; obj is its
- * parsed form.  The same id and version with different content (compared
- * as RFC 8785 canonical JSON) is CYBEX_ECONFLICT, never an overwrite; so
- * is a new version of an object whose stored version is revoked.  An
+ * parsed form.  Versions are compared only with those in the target
+ * collection: what other collections hold never changes the result, the
+ * error or its message (a writer must learn nothing of collections it
+ * may not read); the same content already stored elsewhere is stored
+ * once and linked.  The same id and version with different content
+ * (compared as RFC 8785 canonical JSON) in the collection is never an
+ * overwrite: the first is kept, this one is recorded as a conflict (once
+ * per content, with the handle's source, see cybex_store_set_source; it
+ * commits with the caller's transaction, or at once outside one) and the
+ * put returns CYBEX_ECONFLICT with *out = CYBEX_PUT_CONFLICT.  A new
+ * version of an object whose version in the collection is revoked is
+ * CYBEX_ECONFLICT with *out = 0, and nothing is recorded.  An
  * object whose TLP marking is above the collection's max_tlp is
  * CYBEX_EPOLICY.  An object the store cannot take as it is (no string id
  * or type, a modified/created that is not a STIX timestamp) is
@@ -237,6 +252,52 @@ int	 cybex_store_put_at(struct cybex_store *s, const char *coll_id,
 	    const json_t *obj, const char *text, size_t len,
 	    int64_t date_added_us, enum cybex_put_result *out,
 	    struct cybex_diag *d);
+
+/*
+ * Who writes through handle s from now on (a feed, a file, a TAXII user),
+ * kept with the conflicts its puts record; NULL or "" = nobody named.
+ * Longer text is cut at CYBEX_STORE_SOURCE_MAX - 1 bytes.
+ */
+#define CYBEX_STORE_SOURCE_MAX	256
+void	 cybex_store_set_source(struct cybex_store *s, const char *source);
+
+/* ---- conflicts: same id and version, other content, one collection ---- */
+struct cybex_conflict {
+	int64_t		 xid;		/* the conflict's number */
+	char		 coll_id[CYBEX_UUID_STRLEN + 1];
+	const char	*coll_alias;	/* may be NULL */
+	const char	*id;
+	const char	*version;	/* version key; "" for an SCO */
+	const char	*json;		/* the refused content, as received */
+	size_t		 len;
+	char		 sha256[65];	/* hex, of its RFC 8785 canonical form */
+	const char	*source;	/* who sent it; may be NULL */
+	int64_t		 created_us;	/* when it was refused */
+	bool		 kept_present;	/* the collection holds the version */
+};
+typedef int	(*cybex_conflict_fn)(void *ud, const struct cybex_conflict *c);
+/*
+ * The recorded conflicts of collection coll_id (id or alias; NULL = all
+ * collections), oldest first; the struct is valid during the call, fn
+ * returning non-zero stops and is returned.  CYBEX_ENOTFOUND for an
+ * unknown collection.
+ */
+int	 cybex_store_conflict_list(struct cybex_store *s, const char *coll_id,
+	    cybex_conflict_fn fn, void *ud, struct cybex_diag *d);
+enum cybex_conflict_keep {
+	CYBEX_KEEP_FIRST = 1,	/* the stored content stays */
+	CYBEX_KEEP_SECOND,	/* the refused content replaces it */
+};
+/*
+ * Resolve conflict xid in one transaction (none may be open): keep the
+ * first content (the record goes), or the second, which then replaces
+ * the version in that collection only, with a new date_added (pollers see
+ * the change; other collections keep theirs).  CYBEX_ENOTFOUND, CYBEX_EINVAL
+ * for another keep; CYBEX_EPOLICY when the second is marked above what the
+ * collection may hold now.
+ */
+int	 cybex_store_conflict_resolve(struct cybex_store *s, int64_t xid,
+	    enum cybex_conflict_keep keep, struct cybex_diag *d);
 
 /* ---- queries ---- */
 enum cybex_version_match {
@@ -701,6 +762,9 @@ enum cybex_import_outcome {
 	CYBEX_IMPORT_PRESENT,		/* already there, the same */
 	CYBEX_IMPORT_INVALID,		/* failed validation (CYBEX_ESTIX) */
 	CYBEX_IMPORT_REFUSED,		/* the store said no: ECONFLICT, EPOLICY */
+	/* Not stored: the collection holds this version with other content;
+	 * recorded as a conflict (code CYBEX_ECONFLICT). */
+	CYBEX_IMPORT_CONFLICT,
 };
 struct cybex_import_object {
 	uint64_t			 index;	/* among the input's objects, from 0 */
@@ -765,6 +829,7 @@ struct cybex_import_stats {
 	unsigned long long bytes;	/* input consumed */
 	uint64_t	 bad_bundles;	/* bundle envelopes with errors */
 	uint64_t	 skipped;	/* passed over (opts.skip), in objects */
+	uint64_t	 conflicts;	/* of the rejected: recorded conflicts */
 };
 /*
  * Read STIX from r (bundles, objects, lists, JSON lines), validate each

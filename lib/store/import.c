@@ -400,13 +400,17 @@ consume(struct cybex_store *s, const char *coll_id,
 	 */
 	if (r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY || r == CYBEX_ESTIX) {
 		st->rejected++;
+		if (r == CYBEX_ECONFLICT && res == CYBEX_PUT_CONFLICT)
+			st->conflicts++;
 		reject_conflict(o, qi, &pd);
 		dd = pd;
 		dd.severity = CYBEX_SEV_ERROR;
 		snprintf(dd.pointer, sizeof(dd.pointer), "%s",
 		    qi->meta.pointer);
 		cybex_stix_item_locate(&qi->meta, &dd);
-		notify(o, qi, index, CYBEX_IMPORT_REFUSED, r, &dd);
+		notify(o, qi, index, r == CYBEX_ECONFLICT &&
+		    res == CYBEX_PUT_CONFLICT ? CYBEX_IMPORT_CONFLICT :
+		    CYBEX_IMPORT_REFUSED, r, &dd);
 		return 1;
 	}
 	if (r != 0) {

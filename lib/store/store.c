@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "store_int.h"
 
 static const struct cybex_store_ops *const backends[] = {
@@ -177,6 +179,45 @@ cybex_store_format_us(int64_t us, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
+/* What a backend needs of obj to store it; media[64] holds media_type. */
+static int
+derive(struct cybex_store *s, const json_t *obj, const char *text,
+    size_t len, int64_t date_added_us, struct store_put *p, char *media,
+    struct cybex_diag *d)
+{
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->id = json_string_value(json_object_get(obj, "id"));
+	p->type = json_string_value(json_object_get(obj, "type"));
+	p->spec_version = json_string_value(json_object_get(obj,
+	    "spec_version"));
+	if (p->id == NULL || p->type == NULL)
+		return cybex_diag_set(d, CYBEX_ESTIX, "an object to store needs "
+		    "string 'id' and 'type'");
+	/* Absent spec_version: 2.1 for SCOs, implicitly 2.0 otherwise. */
+	if (p->spec_version == NULL)
+		p->spec_version = cybex_stix_type_category(p->type) ==
+		    CYBEX_STIX_SCO ? "2.1" : "2.0";
+	if (strcmp(p->spec_version, "2.1") == 0)
+		p->media_type = CYBEX_MEDIA_STIX21;
+	else {
+		snprintf(media, 64, "application/stix+json;version=%s",
+		    strlen(p->spec_version) < 16 ? p->spec_version : "unknown");
+		p->media_type = media;
+	}
+	p->revoked = json_is_true(json_object_get(obj, "revoked"));
+	if ((r = cybex_store_version_key(obj, p->version, d)) != 0)
+		return r;
+	p->obj = obj;
+	p->text = text;
+	p->len = len;
+	p->date_added_us = date_added_us;
+	p->tlp = (int)cybex_stix_tlp_of(obj);
+	p->source = s->source[0] != '\0' ? s->source : NULL;
+	return 0;
+}
+
 static int
 put(struct cybex_store *s, const char *coll_id, const json_t *obj,
     const char *text, size_t len, int64_t date_added_us,
@@ -187,34 +228,93 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	int r;
 
 	*out = 0;
-	memset(&p, 0, sizeof(p));
-	p.id = json_string_value(json_object_get(obj, "id"));
-	p.type = json_string_value(json_object_get(obj, "type"));
-	p.spec_version = json_string_value(json_object_get(obj,
-	    "spec_version"));
-	if (p.id == NULL || p.type == NULL)
-		return cybex_diag_set(d, CYBEX_ESTIX, "an object to store needs "
-		    "string 'id' and 'type'");
-	/* Absent spec_version: 2.1 for SCOs, implicitly 2.0 otherwise. */
-	if (p.spec_version == NULL)
-		p.spec_version = cybex_stix_type_category(p.type) ==
-		    CYBEX_STIX_SCO ? "2.1" : "2.0";
-	if (strcmp(p.spec_version, "2.1") == 0)
-		p.media_type = CYBEX_MEDIA_STIX21;
-	else {
-		snprintf(media, sizeof(media), "application/stix+json;version=%s",
-		    strlen(p.spec_version) < 16 ? p.spec_version : "unknown");
-		p.media_type = media;
-	}
-	p.revoked = json_is_true(json_object_get(obj, "revoked"));
-	if ((r = cybex_store_version_key(obj, p.version, d)) != 0)
+	if ((r = derive(s, obj, text, len, date_added_us, &p, media, d)) != 0)
 		return r;
-	p.obj = obj;
-	p.text = text;
-	p.len = len;
-	p.date_added_us = date_added_us;
-	p.tlp = (int)cybex_stix_tlp_of(obj);
 	return s->ops->put(s, coll_id, &p, out, d);
+}
+
+void
+cybex_store_set_source(struct cybex_store *s, const char *source)
+{
+	snprintf(s->source, sizeof(s->source), "%s", source != NULL ? source :
+	    "");
+}
+
+int
+cybex_store_conflict_list(struct cybex_store *s, const char *coll_id,
+    cybex_conflict_fn fn, void *ud, struct cybex_diag *d)
+{
+	struct cybex_collection c;
+	struct cybex_arena *a = NULL;
+	int r;
+
+	if (coll_id == NULL)
+		return s->ops->conflict_list(s, NULL, 0, fn, ud, d);
+	if ((r = cybex_arena_new(0, &a)) != 0)
+		return cybex_diag_set(d, r, "out of memory");
+	if ((r = cybex_store_collection_get(s, coll_id, a, &c, d)) == 0)
+		r = s->ops->conflict_list(s, c.id, 0, fn, ud, d);
+	cybex_arena_free(a);
+	return r;
+}
+
+/* The one conflict xid: its collection and content (owned by the caller). */
+struct conflict_copy {
+	bool	 found;
+	char	 coll[CYBEX_UUID_STRLEN + 1];
+	char	*json;
+	size_t	 len;
+};
+
+static int
+conflict_take(void *ud, const struct cybex_conflict *c)
+{
+	struct conflict_copy *cc = ud;
+
+	if ((cc->json = cybex_malloc(c->len + 1)) == NULL)
+		return CYBEX_ENOMEM;
+	memcpy(cc->json, c->json, c->len);
+	cc->json[c->len] = '\0';
+	cc->len = c->len;
+	memcpy(cc->coll, c->coll_id, sizeof(cc->coll));
+	cc->found = true;
+	return 0;
+}
+
+int
+cybex_store_conflict_resolve(struct cybex_store *s, int64_t xid,
+    enum cybex_conflict_keep keep, struct cybex_diag *d)
+{
+	struct conflict_copy cc = { 0 };
+	struct store_put p;
+	json_t *obj = NULL;
+	char media[64];
+	int r;
+
+	if (keep != CYBEX_KEEP_FIRST && keep != CYBEX_KEEP_SECOND)
+		return cybex_diag_set(d, CYBEX_EINVAL, "keep the first or the "
+		    "second content");
+	if (xid <= 0)
+		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no conflict %lld",
+		    (long long)xid);
+	if (keep == CYBEX_KEEP_FIRST)
+		return s->ops->conflict_resolve(s, xid, NULL, d);
+	if ((r = s->ops->conflict_list(s, NULL, xid, conflict_take, &cc,
+	    d)) != 0)
+		goto out;
+	if (!cc.found) {
+		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no conflict %lld",
+		    (long long)xid);
+		goto out;
+	}
+	if ((r = cybex_json_parse(cc.json, cc.len, 0, &obj, d)) != 0 ||
+	    (r = derive(s, obj, cc.json, cc.len, 0, &p, media, d)) != 0)
+		goto out;
+	r = s->ops->conflict_resolve(s, xid, &p, d);
+ out:
+	json_decref(obj);
+	cybex_free(cc.json);
+	return r;
 }
 
 int
@@ -357,6 +457,29 @@ store_same_json(const char *a, size_t alen, const json_t *b)
 	json_decref(ja);
 	cybex_buf_free(&ca);
 	cybex_buf_free(&cb);
+	return r;
+}
+
+int
+store_canon_sha256(const json_t *obj, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char h[crypto_hash_sha256_BYTES];
+	struct cybex_buf b;
+	size_t i;
+	int r;
+
+	out[0] = '\0';
+	cybex_buf_init(&b, 0);
+	if ((r = cybex_json_write(obj, CYBEX_JSON_CANONICAL, &b)) == 0) {
+		crypto_hash_sha256(h, (const unsigned char *)b.data, b.len);
+		for (i = 0; i < sizeof(h); i++) {
+			out[2 * i] = hex[h[i] >> 4];
+			out[2 * i + 1] = hex[h[i] & 0xf];
+		}
+		out[2 * sizeof(h)] = '\0';
+	}
+	cybex_buf_free(&b);
 	return r;
 }
 

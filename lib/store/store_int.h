@@ -20,10 +20,14 @@ struct store_put {
 	size_t		 len;
 	int64_t		 date_added_us;	/* 0 = now */
 	int		 tlp;		/* enum cybex_tlp of its markings */
+	const char	*source;	/* who sends it (set_source); may be NULL */
 };
 
-/* 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry */
-#define STORE_OPS_ABI	4
+/*
+ * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
+ * 4: secrets; 5: per-collection conflicts
+ */
+#define STORE_OPS_ABI	5
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -152,17 +156,27 @@ struct cybex_store_ops {
 	/* abi 4: per-hub secrets. */
 	int	(*secret)(struct cybex_store *, const char *, uint8_t *,
 		    size_t, struct cybex_diag *);
+	/*
+	 * abi 5: conflicts of one collection (coll_id an id, NULL = all) or
+	 * the one numbered xid (0 = any); resolve xid keeping the first
+	 * (second NULL) or the second content (derived as for put).
+	 */
+	int	(*conflict_list)(struct cybex_store *, const char *, int64_t,
+		    cybex_conflict_fn, void *, struct cybex_diag *);
+	int	(*conflict_resolve)(struct cybex_store *, int64_t,
+		    const struct store_put *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
 struct cybex_store {
 	const struct cybex_store_ops	*ops;
+	char				 source[CYBEX_STORE_SOURCE_MAX];
 };
 
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	9
+#define STORE_SCHEMA_LATEST	10
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);
@@ -176,6 +190,12 @@ int64_t	store_now_us(void);
  * equal)?  1 yes, 0 no, negative on error.
  */
 int	store_same_json(const char *a, size_t alen, const json_t *b);
+
+/*
+ * The SHA-256 (lower-case hex, 64 characters and a NUL) of obj's RFC 8785
+ * canonical form.
+ */
+int	store_canon_sha256(const json_t *obj, char out[65]);
 
 /* Is key a collection id (a UUID) rather than an alias? */
 bool	store_is_uuid(const char *key);

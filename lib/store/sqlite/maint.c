@@ -153,8 +153,13 @@ sq_check(struct cybex_store *base, cybex_diag_fn fn, void *ud,
 	    "last date_added is behind its objects in collection ", NULL,
 	    d)) != 0 ||
 	    (r = rows_are_problems(s, &p, "SELECT id || ' ' || version FROM "
-	    "objects GROUP BY idh, id, version HAVING COUNT(*) > 1",
+	    "objects GROUP BY idh, id, version, json HAVING COUNT(*) > 1",
 	    "version stored twice: ", NULL, d)) != 0 ||
+	    (r = rows_are_problems(s, &p, "SELECT o.id || ' ' || o.version || "
+	    "' in collection ' || c.id FROM collection_objects co JOIN objects "
+	    "o ON o.oid = co.oid JOIN collections c ON c.cid = co.cid GROUP BY "
+	    "co.cid, o.idh, o.id, o.version HAVING COUNT(*) > 1",
+	    "two contents of one version: ", NULL, d)) != 0 ||
 	    (r = rows_are_problems(s, &p, "SELECT id FROM objects WHERE idh != "
 	    "cybex_idh(id)", "wrong id hash: ", NULL, d)) != 0 ||
 	    (r = rows_are_problems(s, &p, "SELECT 'default' WHERE NOT EXISTS "

@@ -184,32 +184,16 @@ link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t added,
 	return record_added(s, cid, added, d);
 }
 
-static int
-is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
-    struct cybex_diag *d)
+/* Is version oid in collection cid, among the links not yet written? */
+static bool
+pending_link(const struct sq_store *s, int64_t cid, int64_t oid)
 {
-	sqlite3_stmt *st;
 	size_t i;
-	int rc;
 
-	*yes = false;
-	for (i = 0; i < s->nlinks; i++) {
-		if (s->links[i].oid == oid && s->links[i].cid == cid) {
-			*yes = true;
-			return 0;
-		}
-	}
-
-	if ((st = sq_stmt(s, SQ_LINK_EXISTS, d)) == NULL)
-		return d != NULL ? d->code : CYBEX_EDB;
-	sqlite3_bind_int64(st, 1, oid);
-	sqlite3_bind_int64(st, 2, cid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_err(s, rc, d, "reading a collection");
-	*yes = rc == SQLITE_ROW;
-	return 0;
+	for (i = 0; i < s->nlinks; i++)
+		if (s->links[i].oid == oid && s->links[i].cid == cid)
+			return true;
+	return false;
 }
 
 static int
@@ -238,79 +222,141 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
 	return 0;
 }
 
+int
+sq_version_insert(struct sq_store *s, const struct store_put *p, int64_t *oid,
+    struct cybex_diag *d)
+{
+	return insert_version(s, p, sq_idh(p->id), oid, d);
+}
+
+int
+sq_link_new(struct sq_store *s, int64_t cid, int64_t oid,
+    struct cybex_diag *d)
+{
+	int64_t added;
+	int r;
+
+	if ((r = next_added(s, cid, 0, &added, d)) != 0)
+		return r;
+	return link_version(s, cid, oid, added, d);
+}
+
+/*
+ * What the store holds of p's id, as seen from collection cid: the
+ * stored version with p's content (any collection: storage is shared),
+ * whether cid holds it, another content of p's version in cid, and the
+ * latest revoked version before p's in cid.  Nothing of what only other
+ * collections hold may change a decision: they are not the writer's.
+ */
+struct sq_seen {
+	int64_t		 same_oid;	/* p's version and content; 0 = none */
+	bool		 same_linked;	/* ... in cid */
+	int64_t		 other_oid;	/* p's version, other content, in cid */
+	char		 revoked_at[CYBEX_VERSION_KEY_MAX];	/* in cid */
+};
+
+static int
+versions_seen(struct sq_store *s, int64_t cid, const struct store_put *p,
+    struct sq_seen *sn, struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	const char *v, *json;
+	int64_t oid;
+	bool in_coll;
+	size_t jlen;
+	int rc, same;
+
+	memset(sn, 0, sizeof(*sn));
+	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, sq_idh(p->id));
+	sqlite3_bind_text(st, 2, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, cid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(st, 1);
+		if (v == NULL)
+			continue;
+		oid = sqlite3_column_int64(st, 0);
+		in_coll = sqlite3_column_int(st, 4) != 0 ||
+		    pending_link(s, cid, oid);
+		if (in_coll && sqlite3_column_int(st, 2) &&
+		    strcmp(v, p->version) < 0 &&
+		    strcmp(v, sn->revoked_at) > 0 &&
+		    strlen(v) < sizeof(sn->revoked_at))
+			memcpy(sn->revoked_at, v, strlen(v) + 1);
+		if (strcmp(v, p->version) != 0)
+			continue;
+		/* Another collection's content is only compared to share it. */
+		if (!in_coll && sn->same_oid != 0)
+			continue;
+		json = (const char *)sqlite3_column_text(st, 3);
+		jlen = (size_t)sqlite3_column_bytes(st, 3);
+		/* Byte-equal is the common case; else compare canonically. */
+		if (jlen == p->len && memcmp(json, p->text, jlen) == 0)
+			same = 1;
+		else if ((same = store_same_json(json, jlen, p->obj)) < 0) {
+			sqlite3_reset(st);
+			return cybex_diag_set(d, same, "cannot compare with the "
+			    "stored version of %s", p->id);
+		}
+		if (same) {
+			if (sn->same_oid == 0 || in_coll) {
+				sn->same_oid = oid;
+				sn->same_linked = in_coll;
+			}
+		} else if (in_coll)
+			sn->other_oid = oid;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "reading stored versions");
+	return 0;
+}
+
 /*
  * Everything of one put, inside a transaction.  Every refusal (conflict,
  * bad date_added) happens before the first write, so a refused put leaves
- * the transaction as it was.
+ * the transaction as it was, but for the record of a conflict.
  */
 static int
 put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
     enum cybex_put_result *out, struct cybex_diag *d)
 {
-	sqlite3_stmt *st;
-	const char *v, *json;
-	char revoked_at[CYBEX_VERSION_KEY_MAX] = "";
-	int64_t oid = 0, idh;
-	bool found = false, same = false, linked = false;
-	int64_t added = 0;
-	size_t jlen;
-	int rc, r;
+	struct sq_seen sn;
+	int64_t oid = 0, added = 0;
+	int r;
 
-	if ((st = sq_stmt(s, SQ_OBJ_VERSIONS, d)) == NULL)
-		return d != NULL ? d->code : CYBEX_EDB;
-	idh = sq_idh(p->id);
-	sqlite3_bind_int64(st, 1, idh);
-	sqlite3_bind_text(st, 2, p->id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = (const char *)sqlite3_column_text(st, 1);
-		if (v == NULL)
-			continue;
-		if (sqlite3_column_int(st, 2) && strcmp(v, p->version) < 0 &&
-		    strlen(v) < sizeof(revoked_at))
-			memcpy(revoked_at, v, strlen(v) + 1);
-		if (strcmp(v, p->version) != 0)
-			continue;
-		found = true;
-		oid = sqlite3_column_int64(st, 0);
-		json = (const char *)sqlite3_column_text(st, 3);
-		jlen = (size_t)sqlite3_column_bytes(st, 3);
-		/* Byte-equal is the common case; else compare canonically. */
-		if (jlen == p->len && memcmp(json, p->text, jlen) == 0)
-			same = true;
-		else if ((r = store_same_json(json, jlen, p->obj)) < 0) {
-			sqlite3_reset(st);
-			return cybex_diag_set(d, r, "cannot compare with the "
-			    "stored version of %s", p->id);
-		} else
-			same = r == 1;
+	if ((r = versions_seen(s, cid, p, &sn, d)) != 0)
+		return r;
+	if (sn.same_oid != 0 && sn.same_linked) {
+		*out = CYBEX_PUT_PRESENT;
+		return 0;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sq_err(s, rc, d, "reading stored versions");
-	if (found && !same)
-		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s version %s is "
-		    "already stored with different content; a changed object "
-		    "needs a new 'modified'", p->id,
-		    p->version[0] ? p->version : "(no modified)");
-	if (found) {
-		if ((r = is_linked(s, cid, oid, &linked, d)) != 0)
+	if (sn.other_oid != 0) {
+		/* The first content stays; this one is kept for an operator. */
+		if ((r = sq_conflict_record(s, cid, p, d)) != 0)
 			return r;
-		if (linked) {
-			*out = CYBEX_PUT_PRESENT;
-			return 0;
-		}
-		if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-		    (r = link_version(s, cid, oid, added, d)) != 0)
+		*out = CYBEX_PUT_CONFLICT;
+		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s version %s is "
+		    "already in this collection with other content: the first "
+		    "is kept and this one is recorded as a conflict for an "
+		    "operator to resolve; a changed object needs a new "
+		    "'modified'", p->id,
+		    p->version[0] ? p->version : "(no modified)");
+	}
+	if (sn.revoked_at[0] != '\0')
+		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s was revoked in "
+		    "version %s in this collection; no later version may be "
+		    "added", p->id, sn.revoked_at);
+	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0)
+		return r;
+	if (sn.same_oid != 0) {
+		if ((r = link_version(s, cid, sn.same_oid, added, d)) != 0)
 			return r;
 		*out = CYBEX_PUT_LINKED;
 		return 0;
 	}
-	if (revoked_at[0] != '\0')
-		return cybex_diag_set(d, CYBEX_ECONFLICT, "%s was revoked in "
-		    "version %s; no later version may be added", p->id,
-		    revoked_at);
-	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-	    (r = insert_version(s, p, idh, &oid, d)) != 0)
+	if ((r = insert_version(s, p, sq_idh(p->id), &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
@@ -329,8 +375,9 @@ sq_put(struct cybex_store *base, const char *coll_id,
     struct cybex_diag *d)
 {
 	struct sq_store *s = (struct sq_store *)base;
+	struct cybex_diag cd;
 	int64_t cid;
-	int r, max_tlp = 0;
+	int r, rc, max_tlp = 0;
 
 	if (s->rdonly)
 		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
@@ -343,15 +390,23 @@ sq_put(struct cybex_store *base, const char *coll_id,
 		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	/*
 	 * Inside the caller's transaction a refused put has written nothing
-	 * (see put_locked); outside one, a put is its own transaction.
+	 * but the record of a conflict (see put_locked); outside one, a put
+	 * is its own transaction.
 	 */
 	if (s->in_tx)
 		return put_locked(s, cid, p, out, d);
 	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
 	r = put_locked(s, cid, p, out, d);
-	if (r == 0 && (r = sq_exec(s, SQ_COMMIT, d)) == 0)
-		return 0;
+	/* A recorded conflict commits: it is what the put did. */
+	if (r == 0 || *out == CYBEX_PUT_CONFLICT) {
+		cybex_diag_clear(&cd);
+		if ((rc = sq_exec(s, SQ_COMMIT, &cd)) == 0)
+			return r;
+		if (d != NULL)
+			*d = cd;
+		r = rc;
+	}
 	sq_exec(s, SQ_ROLLBACK, NULL);
 	*out = 0;
 	return r;

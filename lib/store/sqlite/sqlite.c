@@ -31,13 +31,12 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	[SQ_BEGIN] = "BEGIN IMMEDIATE",
 	[SQ_COMMIT] = "COMMIT",
 	[SQ_ROLLBACK] = "ROLLBACK",
-	[SQ_OBJ_VERSIONS] = "SELECT oid, version, revoked, json FROM objects "
-	    "WHERE idh = ?1 AND id = ?2",
+	[SQ_OBJ_VERSIONS] = "SELECT o.oid, o.version, o.revoked, o.json, "
+	    "EXISTS (SELECT 1 FROM collection_objects c WHERE c.oid = o.oid "
+	    "AND c.cid = ?3) FROM objects o WHERE o.idh = ?1 AND o.id = ?2",
 	[SQ_OBJ_INSERT] = "INSERT INTO objects(idh, id, version, type, "
 	    "spec_version, media_type, revoked, json, tlp) VALUES (?8, ?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?9)",
-	[SQ_LINK_EXISTS] = "SELECT 1 FROM collection_objects WHERE oid = ?1 "
-	    "AND cid = ?2",
 	[SQ_LINK_INSERT] = "INSERT INTO collection_objects(cid, date_added, "
 	    "oid) VALUES (?1, ?2, ?3)",
 	[SQ_LINK_INSERT_MANY] = "INSERT INTO collection_objects(cid, "
@@ -304,6 +303,25 @@ static const char *const migrations[] = {
 	"INSERT INTO secrets SELECT 'analysis-ids',"
 	"  x'2f6a1f3e5c1d4b8a9c476e2f0d3a9b51'"
 	"  WHERE EXISTS (SELECT 1 FROM sighting_state);",
+	/*
+	 * 10: versions are compared per collection: one (id, version) may
+	 * have other content in another collection (one objects row per
+	 * content, shared by the collections that hold it; within a
+	 * collection (id, version) is unique).  Conflicts: content refused
+	 * because the collection holds that version with other content,
+	 * once per content (sha256 of its canonical form), until an
+	 * operator resolves it.
+	 */
+	"CREATE TABLE conflicts ("
+	"  xid INTEGER PRIMARY KEY,"
+	"  cid INTEGER NOT NULL REFERENCES collections(cid) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  json TEXT NOT NULL,"
+	"  source TEXT,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (cid, id, version, sha256));",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -921,4 +939,6 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.status_job_count = sq_status_job_count,
 	.status_expire = sq_status_expire,
 	.secret = sq_secret,
+	.conflict_list = sq_conflict_list,
+	.conflict_resolve = sq_conflict_resolve,
 };

@@ -13,7 +13,6 @@ enum sq_stmt {
 	SQ_ROLLBACK,
 	SQ_OBJ_VERSIONS,	/* versions of one id */
 	SQ_OBJ_INSERT,
-	SQ_LINK_EXISTS,
 	SQ_LINK_INSERT,
 	SQ_LINK_INSERT_MANY,	/* SQ_LINKS_MAX rows in one statement */
 	SQ_COLL_LAST,		/* last date_added of a collection */
@@ -117,6 +116,24 @@ int	 sq_query(struct cybex_store *, const struct cybex_query *, bool,
 	    cybex_row_fn, void *, struct cybex_page *, struct cybex_diag *);
 int	 sq_delete(struct cybex_store *, const struct cybex_query *, size_t *,
 	    struct cybex_diag *);
+
+/* conflicts.c */
+/* Record p as a conflict in collection cid (once per content). */
+int	 sq_conflict_record(struct sq_store *s, int64_t cid,
+	    const struct store_put *p, struct cybex_diag *d);
+int	 sq_conflict_list(struct cybex_store *, const char *, int64_t,
+	    cybex_conflict_fn, void *, struct cybex_diag *);
+int	 sq_conflict_resolve(struct cybex_store *, int64_t,
+	    const struct store_put *, struct cybex_diag *);
+/*
+ * Add version oid to collection cid with a new date_added (objects.c);
+ * in a transaction.
+ */
+int	 sq_link_new(struct sq_store *s, int64_t cid, int64_t oid,
+	    struct cybex_diag *d);
+/* Store p as a version of its own (no collection yet): *oid. */
+int	 sq_version_insert(struct sq_store *s, const struct store_put *p,
+	    int64_t *oid, struct cybex_diag *d);
 
 /* accounts.c */
 int	 sq_user_add(struct cybex_store *, const char *, const char *, bool,

@@ -701,29 +701,307 @@ test_put_results(void **state)
 	rows_free(&rs);
 }
 
+/* Put text, which must be refused; returns the refusal's message. */
+static int
+put_msg(struct fx *f, const char *coll, const char *text,
+    enum cybex_put_result *res, char *msg, size_t msgsz)
+{
+	struct cybex_diag d;
+	json_t *j = NULL;
+	int rc;
+
+	cybex_diag_clear(&d);
+	if (cybex_json_parse(text, strlen(text), 0, &j, &d) != 0)
+		fail_msg("test object is not JSON: %s: %s", d.message, text);
+	*res = 0;
+	rc = cybex_store_put(f->s, coll, j, text, strlen(text), res, &d);
+	json_decref(j);
+	snprintf(msg, msgsz, "%s", d.message);
+	return rc;
+}
+
+/* ---- conflicts ---- */
+struct cfl {
+	int64_t		 xid;
+	char		 coll[CYBEX_UUID_STRLEN + 1];
+	char		*alias;
+	char		*id;
+	char		*version;
+	char		*json;
+	char		*source;
+	char		 sha256[65];
+	bool		 kept_present;
+	int64_t		 created_us;
+};
+
+struct cfls {
+	struct cfl	 c[16];
+	size_t		 n;
+};
+
+static int
+cfl_collect(void *ud, const struct cybex_conflict *c)
+{
+	struct cfls *cs = ud;
+	struct cfl *x;
+
+	if (cs->n == 16)
+		fail_msg("too many conflicts");
+	x = &cs->c[cs->n++];
+	x->xid = c->xid;
+	snprintf(x->coll, sizeof(x->coll), "%s", c->coll_id);
+	x->alias = dup0(c->coll_alias);
+	x->id = dup0(c->id);
+	x->version = dup0(c->version);
+	x->json = malloc(c->len + 1);
+	assert_non_null(x->json);
+	memcpy(x->json, c->json, c->len);
+	x->json[c->len] = '\0';
+	x->source = dup0(c->source);
+	snprintf(x->sha256, sizeof(x->sha256), "%s", c->sha256);
+	x->kept_present = c->kept_present;
+	x->created_us = c->created_us;
+	return 0;
+}
+
+static void
+cfls_free(struct cfls *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->c[i].alias);
+		free(cs->c[i].id);
+		free(cs->c[i].version);
+		free(cs->c[i].json);
+		free(cs->c[i].source);
+	}
+	memset(cs, 0, sizeof(*cs));
+}
+
+static void
+conflicts(struct fx *f, const char *coll, struct cfls *cs)
+{
+	struct cybex_diag d;
+	int rc;
+
+	memset(cs, 0, sizeof(*cs));
+	cybex_diag_clear(&d);
+	rc = cybex_store_conflict_list(f->s, coll, cfl_collect, cs, &d);
+	if (rc != 0)
+		fail_msg("conflict list: %s: %s", cybex_strerror(rc),
+		    d.message);
+}
+
 static void
 test_put_conflict_keeps_text(void **state)
 {
 	struct fx *f = *state;
 	enum cybex_put_result res;
 	char a[CYBEX_UUID_STRLEN + 1];
+	char msg[CYBEX_DIAG_MSG_MAX];
+	struct cfls cs;
 	struct ob o, o2;
 	struct rows rs;
 
 	coll_add(f, "a", a);
+	cybex_store_set_source(f->s, "test feed 1");
 	put_expect(f, f->def, mk(&o, "identity", 1, T1, NULL),
 	    CYBEX_PUT_ADDED);
 	mk(&o2, "identity", 1, T1, ",\"description\":\"changed\"");
-	assert_int_equal(put(f, f->def, o2.text, &res), CYBEX_ECONFLICT);
-	/* In another collection too: the version is the same object. */
-	assert_int_equal(put(f, a, o2.text, &res), CYBEX_ECONFLICT);
-	query_coll(f, NULL, CYBEX_VERSION_ALL, &rs);
+	/* In the same collection: the first is kept, this one recorded. */
+	assert_int_equal(put_msg(f, f->def, o2.text, &res, msg, sizeof(msg)),
+	    CYBEX_ECONFLICT);
+	assert_int_equal(res, CYBEX_PUT_CONFLICT);
+	assert_non_null(strstr(msg, "this collection"));
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
 	assert_int_equal(rs.n, 1);
 	assert_string_equal(rs.r[0].json, o.text);
 	rows_free(&rs);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 1);
+	assert_true(cs.c[0].xid > 0);
+	assert_string_equal(cs.c[0].coll, f->def);
+	assert_string_equal(cs.c[0].alias, CYBEX_DEFAULT_COLLECTION);
+	assert_string_equal(cs.c[0].id, o.id);
+	assert_string_equal(cs.c[0].version, "2020-02-01T00:00:00.000000000Z");
+	assert_string_equal(cs.c[0].json, o2.text);
+	assert_string_equal(cs.c[0].source, "test feed 1");
+	assert_int_equal(strlen(cs.c[0].sha256), 64);
+	assert_true(cs.c[0].kept_present);
+	assert_true(cs.c[0].created_us > 0);
+	cfls_free(&cs);
+	/* The same refused content again is the same conflict, once. */
+	assert_int_equal(put(f, f->def, o2.text, &res), CYBEX_ECONFLICT);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 1);
+	cfls_free(&cs);
+	/* It was committed (no transaction open): a reopen keeps it. */
+	fx_close(f);
+	fx_open(f);
+	conflicts(f, f->def, &cs);
+	assert_int_equal(cs.n, 1);
+	cfls_free(&cs);
+	conflicts(f, a, &cs);
+	assert_int_equal(cs.n, 0);
+	cfls_free(&cs);
+}
+
+/*
+ * Versions are compared only within the target collection: what other
+ * collections hold (here: other content for the same id and modified, a
+ * revocation) changes neither the result nor the message of a put.
+ */
+static void
+test_put_collections_isolated(void **state)
+{
+	struct fx *f = *state;
+	enum cybex_put_result res;
+	char a[CYBEX_UUID_STRLEN + 1], b[CYBEX_UUID_STRLEN + 1];
+	char m1[CYBEX_DIAG_MSG_MAX], m2[CYBEX_DIAG_MSG_MAX];
+	struct cfls cs;
+	struct ob x, y, z;
+	struct rows rs;
+
+	coll_add(f, "hidden", a);
+	coll_add(f, "b", b);
+	put_expect(f, a, mk(&x, "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	/* Other content, same id and modified, in b: stored there. */
+	put_expect(f, b, mk(&y, "identity", 1, T1, ",\"description\":\"b\""),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, b, y.text, CYBEX_PUT_PRESENT);
 	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
-	assert_int_equal(rs.n, 0);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, x.text);
 	rows_free(&rs);
+	query_coll(f, b, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, y.text);
+	rows_free(&rs);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 0);
+	cfls_free(&cs);
+	/* Refusals in b say the same whatever the hidden one holds. */
+	mk(&z, "identity", 1, T1, ",\"description\":\"c\"");
+	assert_int_equal(put_msg(f, b, z.text, &res, m1, sizeof(m1)),
+	    CYBEX_ECONFLICT);
+	put_expect(f, b, mk(&y, "identity", 2, T1, ",\"description\":\"b\""),
+	    CYBEX_PUT_ADDED);
+	mk(&z, "identity", 2, T1, ",\"description\":\"c\"");
+	assert_int_equal(put_msg(f, b, z.text, &res, m2, sizeof(m2)),
+	    CYBEX_ECONFLICT);
+	assert_int_equal(res, CYBEX_PUT_CONFLICT);
+	/* The same message but for the id. */
+	assert_non_null(strstr(m1, "--00000000-0000-4000-8000-000000000001"));
+	assert_non_null(strstr(m2, "--00000000-0000-4000-8000-000000000002"));
+	assert_int_equal(strlen(m1), strlen(m2));
+	conflicts(f, a, &cs);
+	assert_int_equal(cs.n, 0);
+	cfls_free(&cs);
+	conflicts(f, b, &cs);
+	assert_int_equal(cs.n, 2);
+	cfls_free(&cs);
+	/* A revocation elsewhere blocks nothing here. */
+	put_expect(f, a, mk(&x, "campaign", 3, T1, ",\"revoked\":true"),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, b, mk(&y, "campaign", 3, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, b, mk(&y, "campaign", 3, T2, NULL), CYBEX_PUT_ADDED);
+	/* A pre-emptive later revoked version elsewhere neither. */
+	put_expect(f, a, mk(&x, "campaign", 4, T3, ",\"revoked\":true"),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, b, mk(&y, "campaign", 4, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, b, mk(&y, "campaign", 4, T2, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, b, mk(&y, "campaign", 4, T3, NULL), CYBEX_PUT_ADDED);
+	query_coll(f, b, CYBEX_VERSION_LAST, &rs);
+	assert_int_equal(find_row(&rs, y.id, "2020-04"), (long)rs.n - 1);
+	assert_null(strstr(rs.r[rs.n - 1].json, "revoked"));
+	rows_free(&rs);
+	/* The same content in both is still stored once and linked. */
+	put_expect(f, a, mk(&x, "tool", 5, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, b, x.text, CYBEX_PUT_LINKED);
+	/* Two contents of one version in two collections are consistent. */
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &dg), 0);
+	/* Removing the hidden collection leaves b's versions. */
+	assert_int_equal(cybex_store_collection_remove(f->s, "hidden", &dg),
+	    0);
+	query_coll(f, b, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 8);
+	rows_free(&rs);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &dg), 0);
+}
+
+static void
+test_conflict_resolve(void **state)
+{
+	struct fx *f = *state;
+	enum cybex_put_result res;
+	char a[CYBEX_UUID_STRLEN + 1];
+	struct cybex_diag d;
+	struct cfls cs;
+	struct ob x, y, z;
+	struct rows rs;
+	int64_t before;
+
+	coll_add(f, "a", a);
+	put_expect(f, a, mk(&x, "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, x.text, CYBEX_PUT_LINKED);
+	mk(&y, "identity", 1, T1, ",\"description\":\"second\"");
+	mk(&z, "identity", 1, T1, ",\"description\":\"third\"");
+	assert_int_equal(put(f, a, y.text, &res), CYBEX_ECONFLICT);
+	assert_int_equal(put(f, a, z.text, &res), CYBEX_ECONFLICT);
+	conflicts(f, a, &cs);
+	assert_int_equal(cs.n, 2);
+	assert_string_equal(cs.c[0].json, y.text);
+	assert_string_equal(cs.c[1].json, z.text);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	before = rs.r[0].added;
+	rows_free(&rs);
+	/* Keep the second: it replaces the first in this collection only. */
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_conflict_resolve(f->s, cs.c[0].xid,
+	    CYBEX_KEEP_SECOND, &d), 0);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, y.text);
+	/* Pollers see the change: it is added again. */
+	assert_true(rs.r[0].added > before);
+	rows_free(&rs);
+	query_coll(f, f->def, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, x.text);
+	rows_free(&rs);
+	/* A resolved conflict is gone; resolving it again is ENOTFOUND. */
+	assert_int_equal(cybex_store_conflict_resolve(f->s, cs.c[0].xid,
+	    CYBEX_KEEP_FIRST, &d), CYBEX_ENOTFOUND);
+	cfls_free(&cs);
+	conflicts(f, a, &cs);
+	assert_int_equal(cs.n, 1);
+	assert_string_equal(cs.c[0].json, z.text);
+	/* Keep the first (now the second's content): the record goes. */
+	assert_int_equal(cybex_store_conflict_resolve(f->s, cs.c[0].xid,
+	    CYBEX_KEEP_FIRST, &d), 0);
+	cfls_free(&cs);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 0);
+	cfls_free(&cs);
+	query_coll(f, a, CYBEX_VERSION_ALL, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_string_equal(rs.r[0].json, y.text);
+	rows_free(&rs);
+	assert_int_equal(cybex_store_conflict_resolve(f->s, 999, 0, &d),
+	    CYBEX_EINVAL);
+	assert_int_equal(cybex_store_conflict_resolve(f->s, 999,
+	    CYBEX_KEEP_SECOND, &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_check(f->s, NULL, NULL, &dg), 0);
+	/* A conflict goes with its collection. */
+	assert_int_equal(put(f, a, z.text, &res), CYBEX_ECONFLICT);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 1);
+	cfls_free(&cs);
+	assert_int_equal(cybex_store_collection_remove(f->s, "a", &dg), 0);
+	conflicts(f, NULL, &cs);
+	assert_int_equal(cs.n, 0);
+	cfls_free(&cs);
 }
 
 static void
@@ -1570,6 +1848,7 @@ test_transactions(void **state)
 
 		assert_int_equal(put(f, f->def, mk(&o, "tool", 0, T1,
 		    ",\"description\":\"x\""), &res), CYBEX_ECONFLICT);
+		assert_int_equal(res, CYBEX_PUT_CONFLICT);
 	}
 	put_expect(f, f->def, mk(&o, "tool", 11, T1, NULL), CYBEX_PUT_ADDED);
 	assert_int_equal(cybex_store_commit(f->s, &dg), 0);
@@ -2057,6 +2336,7 @@ test_import_mixed(void **state)
 	assert_int_equal(st.objects, 9);
 	assert_int_equal(st.added, 6);		/* 5 tools + ipv4-addr */
 	assert_int_equal(st.rejected, 3);
+	assert_int_equal(st.conflicts, 1);	/* of the rejected */
 	assert_int_equal(st.linked, 0);
 	assert_int_equal(st.present, 0);
 	assert_true(st.committed >= st.added);
@@ -3067,6 +3347,8 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_collection_rollback),
 		T(test_put_results),
 		T(test_put_conflict_keeps_text),
+		T(test_put_collections_isolated),
+		T(test_conflict_resolve),
 		T(test_put_canonical_same),
 		T(test_put_revoked),
 		T(test_put_sco_version_empty),

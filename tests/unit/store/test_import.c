@@ -283,6 +283,7 @@ test_rejects_and_conflicts(void **state)
 	assert_int_equal(oc.st.added, 1);
 	assert_int_equal(oc.st.present, 1);
 	assert_int_equal(oc.st.rejected, 1);
+	assert_int_equal(oc.st.conflicts, 1);
 	/* Located in the input: line 3 is the second object. */
 	assert_non_null(strstr(oc.log.data, "reject 3:124 @380 CYBEX_ESTIX: "
 	    "invalid STIX [/objects/1/modified]"));
@@ -363,7 +364,7 @@ test_outcomes_and_progress(void **state)
 	/* Batches count stored objects. */
 	assert_non_null(strstr(oc.log.data, "object 3 1 - -\n"
 	    "object 4 3 - -\nbefore objects=5 last=0\n"));
-	assert_non_null(strstr(oc.log.data, "object 5 5 CYBEX_ECONFLICT: "
+	assert_non_null(strstr(oc.log.data, "object 5 6 CYBEX_ECONFLICT: "
 	    "conflicts with stored data /objects/5\n"
 	    "before objects=6 last=1\n"));
 	cybex_buf_free(&oc.log);

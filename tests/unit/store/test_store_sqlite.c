@@ -224,7 +224,7 @@ test_migrate_granular_tlp(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
-	    "DROP TABLE secrets; "
+	    "DROP TABLE secrets; DROP TABLE conflicts; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
@@ -238,6 +238,76 @@ test_migrate_granular_tlp(void **state)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	json_decref(o);
+}
+
+static int
+count_conflict(void *ud, const struct cybex_conflict *c)
+{
+	(void)c;
+	(*(int *)ud)++;
+	return 0;
+}
+
+/*
+ * Migration 10: a schema-9 database (global versions, one content per id
+ * and version, no conflicts table) upgrades and keeps its versions; then
+ * other content of a stored version is recorded as a conflict.
+ */
+static void
+test_migrate_conflicts(void **state)
+{
+	static const char *v1 =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--2d7f4a5b-0e1b-4c4f-9a99-4b0e5d6f7081\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"a\"}";
+	static const char *v2 =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--2d7f4a5b-0e1b-4c4f-9a99-4b0e5d6f7081\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"b\"}";
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_collection c;
+	struct cybex_arena *a = NULL;
+	struct cybex_diag d;
+	enum cybex_put_result res;
+	json_t *o1 = json_loads(v1, 0, NULL), *o2 = json_loads(v2, 0, NULL);
+	sqlite3 *db = NULL;
+	int n = 0;
+
+	assert_non_null(o1);
+	assert_non_null(o2);
+	assert_int_equal(cybex_arena_new(0, &a), 0);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	assert_int_equal(cybex_store_collection_get(s, "default", a, &c, &d),
+	    0);
+	assert_int_equal(cybex_store_put(s, c.id, o1, v1, strlen(v1), &res,
+	    &d), 0);
+	cybex_store_close(s);
+	s = NULL;
+	/* As schema 9 left it. */
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE conflicts; "
+	    "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	assert_int_equal(cybex_store_schema_version(s), 10);
+	assert_int_equal(cybex_store_put(s, c.id, o1, v1, strlen(v1), &res,
+	    &d), 0);
+	assert_int_equal(res, CYBEX_PUT_PRESENT);
+	assert_int_equal(cybex_store_put(s, c.id, o2, v2, strlen(v2), &res,
+	    &d), CYBEX_ECONFLICT);
+	assert_int_equal(res, CYBEX_PUT_CONFLICT);
+	assert_int_equal(cybex_store_conflict_list(s, "default",
+	    count_conflict, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cybex_store_check(s, NULL, NULL, &d), 0);
+	cybex_store_close(s);
+	cybex_arena_free(a);
+	json_decref(o1);
+	json_decref(o2);
 }
 
 int
@@ -258,6 +328,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dsn_prefix_and_rdonly,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_granular_tlp,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_conflicts,
 		    setup, teardown),
 	};
 
