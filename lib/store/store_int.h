@@ -19,11 +19,14 @@ struct store_put {
 	const char	*text;
 	size_t		 len;
 	int64_t		 date_added_us;	/* 0 = now */
-	int		 tlp;		/* enum cybex_tlp of its markings */
+	int		 tlp;		/* enum cybex_tlp of its predefined markings */
 };
 
-/* 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry */
-#define STORE_OPS_ABI	4
+/*
+ * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
+ * 4: secrets; 6: changing a collection's TLP ceiling.
+ */
+#define STORE_OPS_ABI	6
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -152,6 +155,9 @@ struct cybex_store_ops {
 	/* abi 4: per-hub secrets. */
 	int	(*secret)(struct cybex_store *, const char *, uint8_t *,
 		    size_t, struct cybex_diag *);
+	/* abi 6: a collection's TLP ceiling. */
+	int	(*collection_set_max_tlp)(struct cybex_store *, const char *,
+		    int, uint64_t *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -162,7 +168,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	9
+#define STORE_SCHEMA_LATEST	11
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

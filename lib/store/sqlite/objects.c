@@ -213,8 +213,8 @@ is_linked(struct sq_store *s, int64_t cid, int64_t oid, bool *yes,
 }
 
 static int
-insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
-    int64_t *oid, struct cybex_diag *d)
+insert_version(struct sq_store *s, const struct store_put *p, int tlp,
+    int64_t idh, int64_t *oid, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -229,7 +229,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, idh);
-	sqlite3_bind_int(st, 9, p->tlp);
+	sqlite3_bind_int(st, 9, tlp);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -245,7 +245,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
  */
 static int
 put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
-    enum cybex_put_result *out, struct cybex_diag *d)
+    int tlp, enum cybex_put_result *out, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	const char *v, *json;
@@ -310,7 +310,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		    "version %s; no later version may be added", p->id,
 		    revoked_at);
 	if ((r = next_added(s, cid, p->date_added_us, &added, d)) != 0 ||
-	    (r = insert_version(s, p, idh, &oid, d)) != 0)
+	    (r = insert_version(s, p, tlp, idh, &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
@@ -319,6 +319,10 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	if ((r = link_version(s, cid, oid, added, d)) != 0)
 		return r == CYBEX_ECONFLICT ? cybex_diag_set(d, CYBEX_EDB,
 		    "cannot add %s to the collection", p->id) : r;
+	if ((r = sq_marking_added(s, oid, p->obj, p->id, p->type, d)) != 0)
+		return r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY ||
+		    r == CYBEX_ESTIX ? cybex_diag_set(d, CYBEX_EDB, "cannot "
+		    "settle the markings of %s", p->id) : r;
 	*out = CYBEX_PUT_ADDED;
 	return 0;
 }
@@ -329,27 +333,36 @@ sq_put(struct cybex_store *base, const char *coll_id,
     struct cybex_diag *d)
 {
 	struct sq_store *s = (struct sq_store *)base;
+	const char *via = NULL;
 	int64_t cid;
-	int r, max_tlp = 0;
+	int r, max_tlp = 0, stored = 0, known = 0;
 
 	if (s->rdonly)
 		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
 	if ((r = sq_coll(s, coll_id, &cid, &max_tlp, d)) != 0)
 		return r;
-	if (p->tlp > max_tlp)
-		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s; this "
-		    "collection holds at most %s", p->id,
-		    cybex_tlp_name((enum cybex_tlp)p->tlp),
+	/*
+	 * The ceiling counts what the markings are known to say, through
+	 * stored marking-definitions too; a reference to one the hub does
+	 * not hold yet is stored as TLP:RED (withheld) until it comes.
+	 */
+	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0)
+		return r;
+	if (known > max_tlp)
+		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s%s%s; "
+		    "this collection holds at most %s", p->id,
+		    cybex_tlp_name((enum cybex_tlp)known), via != NULL ?
+		    " through " : "", via != NULL ? via : "",
 		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	/*
 	 * Inside the caller's transaction a refused put has written nothing
 	 * (see put_locked); outside one, a put is its own transaction.
 	 */
 	if (s->in_tx)
-		return put_locked(s, cid, p, out, d);
+		return put_locked(s, cid, p, stored, out, d);
 	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
-	r = put_locked(s, cid, p, out, d);
+	r = put_locked(s, cid, p, stored, out, d);
 	if (r == 0 && (r = sq_exec(s, SQ_COMMIT, d)) == 0)
 		return 0;
 	sq_exec(s, SQ_ROLLBACK, NULL);
@@ -724,6 +737,7 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 
 	if ((r = sq_flush(s, d)) != 0)
 		return r;
+	sq_marking_cache_clear(s);
 	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);
