@@ -78,6 +78,10 @@ const struct cfg_setting srv_settings[] = {
 	{ "events-flush", CFG_SECONDS, "10", 1, 3600, false, OFF(events_flush),
 	    "seconds between writes of the sightings and alerts that "
 	    "POST /api/v1/events produced" },
+	{ "events-max-skew", CFG_SECONDS, "300", 0, 86400, false,
+	    OFF(events_max_skew), "seconds an event's time may be ahead of "
+	    "when POST /api/v1/events received it; later times are taken as "
+	    "that (counted in times_clamped)" },
 	{ "intel-refresh", CFG_SECONDS, "60", 1, 86400, false,
 	    OFF(intel_refresh), "seconds between looks for new stored "
 	    "indicators (the matching index is rebuilt when there are)" },
@@ -344,7 +348,7 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 	if (cfgfile != NULL && *cfgfile != '\0') {
 		if (load_file(c, cfgfile, err) != 0)
 			return -1;
-		set(c, &srv_settings[nsettings() - 1], cfgfile, "flag", err);
+		set(c, find("config", 6), cfgfile, "flag", err);
 	}
 	if (load_env(c, err) != 0)
 		return -1;
