@@ -2,6 +2,7 @@
  * cybex collection add [--id UUID] [--alias A] [--api-root R] --title T
  *     [--description D]
  * cybex collection list [--json]
+ * cybex collection set ID|ALIAS --max-tlp LEVEL
  * cybex collection remove ID|ALIAS
  * cybex collection grant ID|ALIAS (--user U | --group G) [--read] [--write]
  * cybex collection revoke ID|ALIAS (--user U | --group G)
@@ -33,6 +34,7 @@ cmd_collection_usage(FILE *f)
 	    "                            [--description D] [--max-tlp LEVEL] "
 	    "[--json]\n"
 	    "       cybex collection list [--json]\n"
+	    "       cybex collection set ID|ALIAS --max-tlp LEVEL\n"
 	    "       cybex collection remove ID|ALIAS\n"
 	    "       cybex collection grant ID|ALIAS (--user U | --group G) "
 	    "[--read] [--write]\n"
@@ -42,6 +44,11 @@ cmd_collection_usage(FILE *f)
 	    "given) and print\n"
 	    "        its id\n"
 	    "list    every collection with its object count, oldest first\n"
+	    "set     change a collection's TLP ceiling; after lowering it, "
+	    "objects stored\n"
+	    "        above the new ceiling stay stored but are no longer "
+	    "served (TAXII,\n"
+	    "        export), until it is raised again\n"
 	    "remove  delete a collection; versions in no other collection "
 	    "are deleted\n"
 	    "        too (the 'default' collection cannot be removed)\n"
@@ -125,8 +132,8 @@ coll_add(int argc, char **argv)
 		switch (ch) {
 		case 'i':
 			if (strlen(optarg) != CYBEX_UUID_STRLEN) {
-				fprintf(stderr, "cybex collection add: --id "
-				    "'%s' is not a UUID\n", optarg);
+				cli_err("cybex collection add: --id '%s' is "
+				    "not a UUID\n", optarg);
 				return EXIT_TROUBLE;
 			}
 			memcpy(c.id, optarg, CYBEX_UUID_STRLEN + 1);
@@ -145,9 +152,9 @@ coll_add(int argc, char **argv)
 			break;
 		case 'T':
 			if ((c.max_tlp = cybex_tlp_parse(optarg)) <= 0) {
-				fprintf(stderr, "cybex collection add: --max-tlp "
-				    "'%s' is not clear, green, amber, "
-				    "amber+strict or red\n", optarg);
+				cli_err("cybex collection add: --max-tlp '%s' "
+				    "is not clear, green, amber, amber+strict "
+				    "or red\n", optarg);
 				return EXIT_TROUBLE;
 			}
 			break;
@@ -173,7 +180,7 @@ coll_add(int argc, char **argv)
 		goto out;
 	cybex_diag_clear(&d);
 	if ((rc = cybex_store_collection_add(s, &c, &d)) != 0) {
-		fprintf(stderr, "cybex collection add: %s\n",
+		cli_err("cybex collection add: %s\n",
 		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
 		goto out;
 	}
@@ -205,7 +212,7 @@ on_coll(void *ud, const struct cybex_collection *c)
 		return json_array_append_new(ls->all, coll_json(c)) == 0 ? 0 :
 		    CYBEX_ENOMEM;
 	cybex_store_format_us(c->created_us, created, sizeof(created));
-	printf("%-36s  %-16s %10llu  %-19.19s  %-16s  %s\n", c->id,
+	cli_out("%-36s  %-16s %10llu  %-19.19s  %-16s  %s\n", c->id,
 	    c->alias != NULL ? c->alias : "-",
 	    (unsigned long long)c->nobjects, created,
 	    cybex_tlp_name((enum cybex_tlp)c->max_tlp), c->title);
@@ -243,8 +250,8 @@ coll_list(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "cybex collection list: unexpected argument "
-		    "'%s'\n", argv[optind]);
+		cli_err("cybex collection list: unexpected argument '%s'\n",
+		    argv[optind]);
 		return EXIT_TROUBLE;
 	}
 	if ((s = cli_store_open("collection list", &db, CLI_DB_READ, NULL,
@@ -257,7 +264,7 @@ coll_list(int argc, char **argv)
 		    "OBJECTS", "CREATED", "MAX TLP", "TITLE");
 	cybex_diag_clear(&d);
 	if ((rc = cybex_store_collection_list(s, on_coll, &ls, &d)) != 0) {
-		fprintf(stderr, "cybex collection list: %s\n",
+		cli_err("cybex collection list: %s\n",
 		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
 		goto out;
 	}
@@ -303,11 +310,79 @@ coll_remove(int argc, char **argv)
 		goto out;
 	cybex_diag_clear(&d);
 	if ((rc = cybex_store_collection_remove(s, argv[optind], &d)) != 0) {
-		fprintf(stderr, "cybex collection remove: %s\n",
+		cli_err("cybex collection remove: %s\n",
 		    d.message[0] != '\0' ? d.message : cybex_strerror(rc));
 		goto out;
 	}
-	fprintf(stderr, "removed collection '%s'\n", argv[optind]);
+	cli_err("removed collection '%s'\n", argv[optind]);
+	status = EXIT_VALID;
+ out:
+	cybex_store_close(s);
+	return status;
+}
+
+static int
+coll_set(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "max-tlp", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_DB_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	struct cli_db db = { 0 };
+	uint64_t above = 0;
+	int ch, rc, level = 0, status = EXIT_TROUBLE;
+	char detail[64];
+
+	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		if (cli_db_option(&db, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'T':
+			if ((level = cybex_tlp_parse(optarg)) <= 0) {
+				cli_err("cybex collection set: --max-tlp '%s' "
+				    "is not clear, green, amber, amber+strict "
+				    "or red\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case 'h':
+			cmd_collection_usage(stdout);
+			return EXIT_VALID;
+		default:
+			cmd_collection_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (argc - optind != 1 || level == 0) {
+		fprintf(stderr, "cybex collection set: give one collection and "
+		    "--max-tlp LEVEL\n");
+		return EXIT_TROUBLE;
+	}
+	if ((s = cli_store_open("collection set", &db, CLI_DB_READ, NULL,
+	    0)) == NULL)
+		goto out;
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_set_max_tlp(s, argv[optind], level,
+	    &above, &d)) != 0) {
+		cli_err("cybex collection set: %s\n", d.message[0] != '\0' ?
+		    d.message : cybex_strerror(rc));
+		status = rc == CYBEX_ENOTFOUND ? EXIT_INVALID : EXIT_TROUBLE;
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "max_tlp %s",
+	    cybex_tlp_name((enum cybex_tlp)level));
+	(void)cybex_store_audit(s, "cli", "collection set", argv[optind],
+	    detail, NULL);
+	cli_err("collection '%s': %s\n", argv[optind], detail);
+	if (above > 0)
+		cli_err("collection '%s': %llu stored version%s above %s: kept, "
+		    "but no longer served\n", argv[optind],
+		    (unsigned long long)above, above == 1 ? " is" : "s are",
+		    cybex_tlp_name((enum cybex_tlp)level));
 	status = EXIT_VALID;
  out:
 	cybex_store_close(s);
@@ -383,7 +458,7 @@ coll_grant(int argc, char **argv, bool revoke)
 		goto out;
 	cybex_diag_clear(&d);
 	if (cybex_store_grant(s, argv[optind], group, who, rd, wr, &d) != 0) {
-		fprintf(stderr, "cybex collection %s: %s\n", verb, d.message);
+		cli_err("cybex collection %s: %s\n", verb, d.message);
 		status = d.code == CYBEX_ENOTFOUND ? EXIT_INVALID :
 		    EXIT_TROUBLE;
 		goto out;
@@ -392,7 +467,7 @@ coll_grant(int argc, char **argv, bool revoke)
 	    who, rd ? " read" : "", wr ? " write" : "");
 	(void)cybex_store_audit(s, "cli", revoke ? "revoke" : "grant",
 	    argv[optind], detail, NULL);
-	fprintf(stderr, "%s %s: %s\n", revoke ? "revoked on" : "granted on",
+	cli_err("%s %s: %s\n", revoke ? "revoked on" : "granted on",
 	    argv[optind], detail);
 	status = EXIT_VALID;
  out:
@@ -415,13 +490,15 @@ cmd_collection(int argc, char **argv)
 		return coll_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return coll_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "set") == 0)
+		return coll_set(argc - 1, argv + 1);
 	if (strcmp(argv[1], "remove") == 0)
 		return coll_remove(argc - 1, argv + 1);
 	if (strcmp(argv[1], "grant") == 0)
 		return coll_grant(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "revoke") == 0)
 		return coll_grant(argc - 1, argv + 1, true);
-	fprintf(stderr, "cybex collection: unknown subcommand '%s' (add, "
-	    "list, remove, grant, revoke)\n", argv[1]);
+	cli_err("cybex collection: unknown subcommand '%s' (add, list, set, "
+	    "remove, grant, revoke)\n", argv[1]);
 	return EXIT_TROUBLE;
 }

@@ -1,10 +1,12 @@
 /*
- * cybex export [--collection C] [--type T]... [--added-after TS]
- *     [--version last|first|all] [--output FILE]
+ * cybex export [--collection C [--ignore-tlp]] [--type T]...
+ *     [--added-after TS] [--version last|first|all] [--output FILE]
  *
  * Writes the stored objects as one STIX 2.1 bundle with a new id, each
  * object exactly as it was received, streamed from the store (nothing is
- * collected in memory).  With --output the bundle goes to FILE.tmp, which
+ * collected in memory).  With --collection only what the collection may
+ * serve: nothing above its TLP ceiling, unless --ignore-tlp (an
+ * administrator's full copy, with a warning).  With --output the bundle goes to FILE.tmp, which
  * is flushed to disk and then renamed to FILE: FILE is never half-written.
  * Exit: 0 written, 2 usage, database or I/O errors.
  */
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "cybex/core.h"
+#include "cybex/stix.h"
 #include "cybex/store.h"
 
 #include "cli.h"
@@ -34,7 +37,7 @@ void
 cmd_export_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: cybex export [--collection C] [--type T]... "
+	    "usage: cybex export [--collection C [--ignore-tlp]] [--type T]... "
 	    "[--added-after TS]\n"
 	    "                    [--version last|first|all] [--output FILE] "
 	    "[--quiet]\n"
@@ -44,7 +47,13 @@ cmd_export_usage(FILE *f)
 	    "exactly as it was\nimported.\n\n"
 	    "  --collection C       only this collection (id or alias; "
 	    "default: all,\n"
-	    "                       each version once)\n"
+	    "                       each version once); only what it may "
+	    "serve: nothing\n"
+	    "                       above its TLP ceiling (max_tlp)\n"
+	    "  --ignore-tlp         with --collection, also what is above its "
+	    "ceiling\n"
+	    "                       (an administrator's full copy; warns on "
+	    "stderr)\n"
 	    "  --type T             only objects of type T (repeatable)\n"
 	    "  --added-after TS     only versions added after this RFC 3339 "
 	    "time\n"
@@ -103,6 +112,7 @@ cmd_export(int argc, char **argv)
 		{ "version", required_argument, NULL, 'v' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "ignore-tlp", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DB_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -120,7 +130,7 @@ cmd_export(int argc, char **argv)
 	const char **types = NULL;
 	const char *coll_key = NULL, *output = NULL;
 	char bid[CYBEX_UUID_STRLEN + 1], tmp[4096];
-	bool quiet = false, tmp_made = false;
+	bool quiet = false, tmp_made = false, ignore_tlp = false;
 	size_t ntypes = 0;
 	int ch, rc, status = EXIT_TROUBLE, fd;
 
@@ -144,7 +154,7 @@ cmd_export(int argc, char **argv)
 			cybex_diag_clear(&d);
 			if (cybex_time_parse(optarg, strlen(optarg), 0, &t,
 			    &d) != 0) {
-				fprintf(stderr, "cybex export: bad --added-after "
+				cli_err("cybex export: bad --added-after "
 				    "'%s': %s\n", optarg, d.message);
 				goto out;
 			}
@@ -153,7 +163,7 @@ cmd_export(int argc, char **argv)
 			break;
 		case 'v':
 			if ((q.versions = parse_versions(optarg)) == 0) {
-				fprintf(stderr, "cybex export: bad --version "
+				cli_err("cybex export: bad --version "
 				    "'%s' (last, first, all)\n", optarg);
 				goto out;
 			}
@@ -163,6 +173,9 @@ cmd_export(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'I':
+			ignore_tlp = true;
 			break;
 		case 'h':
 			cmd_export_usage(stdout);
@@ -174,9 +187,14 @@ cmd_export(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "cybex export: unexpected argument '%s'\n",
+		cli_err("cybex export: unexpected argument '%s'\n",
 		    argv[optind]);
 		cmd_export_usage(stderr);
+		goto out;
+	}
+	if (ignore_tlp && coll_key == NULL) {
+		fprintf(stderr, "cybex export: --ignore-tlp goes with "
+		    "--collection (without one, everything is exported)\n");
 		goto out;
 	}
 	q.types = types;
@@ -189,15 +207,25 @@ cmd_export(int argc, char **argv)
 		if ((rc = cybex_store_collection_get(s, coll_key, arena, &coll,
 		    &d)) != 0) {
 			if (rc == CYBEX_ENOTFOUND)
-				fprintf(stderr, "cybex export: no collection "
-				    "'%s' ('cybex collection list' shows them)\n",
+				cli_err("cybex export: no collection '%s' "
+				    "('cybex collection list' shows them)\n",
 				    coll_key);
 			else
-				fprintf(stderr, "cybex export: collection "
-				    "'%s': %s\n", coll_key, d.message);
+				cli_err("cybex export: collection '%s': %s\n",
+				    coll_key, d.message);
 			goto out;
 		}
 		q.coll_id = coll.id;
+		/* What TAXII would serve from it: nothing above its ceiling. */
+		if (!ignore_tlp)
+			q.max_tlp = coll.max_tlp > 0 ? coll.max_tlp :
+			    CYBEX_TLP_AMBER_STRICT;
+		else
+			cli_err("cybex export: warning: --ignore-tlp: objects "
+			    "above the ceiling of '%s' (%s) are exported too; "
+			    "share the file only with their recipients\n",
+			    coll_key, cybex_tlp_name((enum cybex_tlp)
+			    coll.max_tlp));
 	}
 	if (cybex_uuid_v4(&u) != 0) {
 		fprintf(stderr, "cybex export: no randomness for a bundle id\n");
@@ -214,8 +242,8 @@ cmd_export(int argc, char **argv)
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0 || fchmod(fd, 0600) != 0 ||
 		    (es.f = fdopen(fd, "w")) == NULL) {
-			fprintf(stderr, "cybex export: cannot write %s: %s\n",
-			    tmp, strerror(errno));
+			cli_err("cybex export: cannot write %s: %s\n", tmp,
+			    strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			goto out;
@@ -235,7 +263,7 @@ cmd_export(int argc, char **argv)
 	if (rc == 0 && es.f != stdout && fsync(fileno(es.f)) != 0)
 		rc = CYBEX_EIO;
 	if (rc != 0) {
-		fprintf(stderr, "cybex export: %s\n", rc == CYBEX_EIO ?
+		cli_err("cybex export: %s\n", rc == CYBEX_EIO ?
 		    strerror(errno != 0 ? errno : EIO) : d.message[0] != '\0' ?
 		    d.message : cybex_strerror(rc));
 		goto out;
@@ -244,14 +272,14 @@ cmd_export(int argc, char **argv)
 		rc = fclose(es.f);
 		es.f = NULL;
 		if (rc != 0 || rename(tmp, output) != 0) {
-			fprintf(stderr, "cybex export: cannot write %s: %s\n",
+			cli_err("cybex export: cannot write %s: %s\n",
 			    output, strerror(errno));
 			goto out;
 		}
 		tmp_made = false;
 	}
 	if (!quiet)
-		fprintf(stderr, "exported %llu object%s%s%s\n", es.n,
+		cli_err("exported %llu object%s%s%s\n", es.n,
 		    es.n == 1 ? "" : "s", output != NULL ? " to " : "",
 		    output != NULL ? output : "");
 	status = EXIT_VALID;

@@ -492,6 +492,7 @@ api_events_post(struct req *r)
 	struct colls rcs = { NULL, 0 };
 	const char **rids = NULL;
 	bool rall = false;
+	int64_t recv_us;
 
 	if (!caller_org(r, &org, &rights, &mr))
 		return mr;
@@ -526,6 +527,8 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	cybex_ingest_lines_finish(l);
+	/* Event times at most this far ahead of now (docs/server.md). */
+	recv_us = wall_us() + r->srv->cfg.events_max_skew * 1000000;
 	if ((rc = readable_colls(r, &rall, &rcs, &rids, &d)) != 0) {
 		mr = store_failed(r, &d);
 		goto out;
@@ -552,9 +555,12 @@ api_events_post(struct req *r)
 	if ((rc = cybex_analysis_set_reader(ev->pipe, rall, rids,
 	    rcs.n)) != 0)
 		cybex_diag_set(&d, rc, "out of memory");
-	else
+	else {
+		cybex_analysis_set_time_limit(ev->pipe, recv_us);
 		rc = cybex_analysis_feed(ev->pipe, rd, l, line_error, &le,
 		    &d);
+		cybex_analysis_set_time_limit(ev->pipe, 0);
+	}
 	cybex_diag_clear(&wd);
 	if ((wrc = cybex_analysis_batch_end(ev->pipe, &wd)) != 0)
 		log_flush_failed(ev, &wd);
@@ -579,7 +585,7 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I, s:b, s:O, s:b}", "org", org, "format", fmt,
+	    "s:I, s:I, s:I, s:I, s:b, s:O, s:b}", "org", org, "format", fmt,
 	    "sensor", sensor,
 	    "lines", (json_int_t)(rs.lines + le.n - rs.errors),
 	    "observations", (json_int_t)rs.observations,
@@ -590,6 +596,8 @@ api_events_post(struct req *r)
 	    "hits_dropped", (json_int_t)(a1.hits_dropped - a0.hits_dropped),
 	    "alerts_dropped", (json_int_t)(a1.alerts_dropped -
 	    a0.alerts_dropped),
+	    "times_clamped", (json_int_t)(a1.times_clamped -
+	    a0.times_clamped),
 	    "flush_seconds", (json_int_t)r->srv->cfg.events_flush,
 	    "write_pending", wrc != 0,
 	    "problems", le.list, "problems_complete", le.n <= LINE_ERRORS_MAX);

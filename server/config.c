@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +90,10 @@ const struct cfg_setting srv_settings[] = {
 	{ "events-flush", CFG_SECONDS, "10", 1, 3600, false, OFF(events_flush),
 	    "seconds between writes of the sightings and alerts that "
 	    "POST /api/v1/events produced" },
+	{ "events-max-skew", CFG_SECONDS, "300", 0, 86400, false,
+	    OFF(events_max_skew), "seconds an event's time may be ahead of "
+	    "when POST /api/v1/events received it; later times are taken as "
+	    "that (counted in times_clamped)" },
 	{ "intel-refresh", CFG_SECONDS, "60", 1, 86400, false,
 	    OFF(intel_refresh), "seconds between looks for new stored "
 	    "indicators (the matching index is rebuilt when there are)" },
@@ -150,6 +156,39 @@ parse_num(const char *v, enum cfg_type t, bool *ok)
 	return n;
 }
 
+/*
+ * Like fprintf(f, ...), with the formatted text escaped for a terminal
+ * (cybex_term_escape), one final newline aside: values, names and file
+ * names in these messages come from the command line, the environment or
+ * a config file.
+ */
+static void
+errf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+errf(FILE *f, const char *fmt, ...)
+{
+	char text[8192];
+	struct cybex_buf b;
+	va_list ap;
+	size_t len;
+	bool nl;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	len = (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
+	nl = len > 0 && text[len - 1] == '\n';
+	cybex_buf_init(&b, 0);
+	if (cybex_term_escape(&b, text, len - nl) == 0 && b.len > 0)
+		fwrite(b.data, 1, b.len, f);
+	if (nl)
+		fputc('\n', f);
+	cybex_buf_free(&b);
+}
+
 /* Set one setting from text; origin names where it came from. */
 static int
 set(struct srv_config *c, const struct cfg_setting *s, const char *v,
@@ -164,7 +203,7 @@ set(struct srv_config *c, const struct cfg_setting *s, const char *v,
 		sp = (char **)(void *)base;
 		free(*sp);
 		if ((*sp = strdup(v)) == NULL) {
-			fprintf(err, "cybex serve: out of memory\n");
+			errf(err, "cybex serve: out of memory\n");
 			return -1;
 		}
 		break;
@@ -176,7 +215,7 @@ set(struct srv_config *c, const struct cfg_setting *s, const char *v,
 		    strcmp(v, "0") == 0 || strcmp(v, "off") == 0)
 			*(bool *)(void *)base = false;
 		else {
-			fprintf(err, "cybex serve: %s: '%s' (from %s) is not "
+			errf(err, "cybex serve: %s: '%s' (from %s) is not "
 			    "true or false\n", s->name, v, origin);
 			return -1;
 		}
@@ -184,7 +223,7 @@ set(struct srv_config *c, const struct cfg_setting *s, const char *v,
 	default:
 		n = parse_num(v, s->type, &ok);
 		if (!ok || n < s->min || n > s->max) {
-			fprintf(err, "cybex serve: %s: '%s' (from %s) must be %s "
+			errf(err, "cybex serve: %s: '%s' (from %s) must be %s "
 			    "from %lld to %lld\n", s->name, v, origin,
 			    s->type == CFG_SIZE ? "a size (k, M, G suffixes)" :
 			    "a whole number", (long long)s->min,
@@ -233,7 +272,7 @@ load_file(struct srv_config *c, const char *path, FILE *err)
 	int r = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(err, "cybex serve: cannot read config file %s: %s\n",
+		errf(err, "cybex serve: cannot read config file %s: %s\n",
 		    path, strerror(errno));
 		return -1;
 	}
@@ -241,7 +280,7 @@ load_file(struct srv_config *c, const char *path, FILE *err)
 	while (r == 0 && fgets(line, sizeof(line), f) != NULL) {
 		n++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fprintf(err, "cybex serve: %s:%lu: line too long\n",
+			errf(err, "cybex serve: %s:%lu: line too long\n",
 			    path, n);
 			r = -1;
 			break;
@@ -250,7 +289,7 @@ load_file(struct srv_config *c, const char *path, FILE *err)
 		if (*k == '\0' || *k == '#')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			fprintf(err, "cybex serve: %s:%lu: expected 'name = "
+			errf(err, "cybex serve: %s:%lu: expected 'name = "
 			    "value'\n", path, n);
 			r = -1;
 			break;
@@ -263,7 +302,7 @@ load_file(struct srv_config *c, const char *path, FILE *err)
 			if (*eq == '_')
 				*eq = '-';
 		if ((s = find(k, strlen(k))) == NULL || s->off == OFF(config_file)) {
-			fprintf(err, "cybex serve: %s:%lu: unknown setting "
+			errf(err, "cybex serve: %s:%lu: unknown setting "
 			    "'%s'\n", path, n, k);
 			r = -1;
 			break;
@@ -332,7 +371,7 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 	for (pass = 0, i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (strncmp(arg, "--", 2) != 0) {
-			fprintf(err, "cybex serve: unexpected argument '%s'\n",
+			errf(err, "cybex serve: unexpected argument '%s'\n",
 			    arg);
 			return -1;
 		}
@@ -348,7 +387,7 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 			continue;
 		}
 		if (s == NULL) {
-			fprintf(err, "cybex serve: unknown option '--%.*s' (see "
+			errf(err, "cybex serve: unknown option '--%.*s' (see "
 			    "'cybex serve --help')\n", (int)len, arg);
 			return -1;
 		}
@@ -359,7 +398,7 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 		else if (i + 1 < argc)
 			v = argv[++i];
 		else {
-			fprintf(err, "cybex serve: --%s needs a value\n",
+			errf(err, "cybex serve: --%s needs a value\n",
 			    s->name);
 			return -1;
 		}
@@ -412,7 +451,7 @@ cfg_print(const struct srv_config *c, FILE *f)
 
 	for (s = srv_settings; s->name != NULL; s++) {
 		value(c, s, v, sizeof(v));
-		fprintf(f, "%-24s %-32s (%s)\n", s->name, v,
+		errf(f, "%-24s %-32s (%s)\n", s->name, v,
 		    c->origin[s - srv_settings] != NULL ?
 		    c->origin[s - srv_settings] : "unset");
 	}

@@ -48,6 +48,7 @@ struct srv_config {
 	int64_t		 auth_fail_limit;
 	char		*config_file;
 	int64_t		 events_flush;		/* seconds */
+	int64_t		 events_max_skew;	/* seconds */
 	int64_t		 intel_refresh;		/* seconds */
 	int64_t		 max_queued_adds;	/* add-objects jobs waiting */
 	int64_t		 status_ttl;		/* seconds */

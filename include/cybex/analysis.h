@@ -170,6 +170,19 @@ int	 cybex_analysis_set_reader(struct cybex_analysis *a, bool all,
 	    const char *const *coll_ids, size_t n);
 
 /*
+ * Observations of the next calls are taken as at most limit_us (0 = no
+ * limit, the default): a later time is clamped to it, counted in
+ * times_clamped.  The detectors' clock follows observation times and
+ * never goes back, and one pipeline serves every member: a sender whose
+ * clock is wrong (or who lies) would otherwise move it into the future
+ * for all, and every other organization's alerts would be dated then.
+ * The events API sets it per request to the receive time plus
+ * --events-max-skew.
+ */
+void	 cybex_analysis_set_time_limit(struct cybex_analysis *a,
+	    int64_t limit_us);
+
+/*
  * Analyse one observation.  Returns 0, CYBEX_ENOMEM, or the error of a
  * flush that a full table or the flush interval started (d says why; the
  * unwritten counts are kept for the next flush).
@@ -233,6 +246,8 @@ struct cybex_analysis_stats {
 	uint64_t	 hits_hidden;
 	/* Sighting writes the store refused (set aside, tried again later). */
 	uint64_t	 sightings_blocked;
+	/* Observation times past the time limit, taken as the limit. */
+	uint64_t	 times_clamped;
 };
 void	 cybex_analysis_stats(const struct cybex_analysis *a,
 	    struct cybex_analysis_stats *out);

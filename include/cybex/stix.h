@@ -119,6 +119,24 @@ const struct cybex_tlp_marking *cybex_stix_tlp_find(const char *marking_id);
  * count).
  */
 enum cybex_tlp cybex_stix_tlp_of(const json_t *obj);
+/*
+ * The TLP level a marking-definition conveys by its own definition, for
+ * marking-definitions other than the predefined ones: definition_type
+ * "tlp" with definition.tlp (STIX 2.0 style: "white", "green", "amber",
+ * "red", also "clear" and "amber+strict"), or the TLP 2.0 extension's
+ * tlp_2_0.  A TLP definition whose level is missing or unknown conveys
+ * CYBEX_TLP_RED (nothing less can be assumed).  CYBEX_TLP_NONE for any
+ * other object.  What the marking-definition's own markings say comes on
+ * top (the store resolves those: see cybex_store_put).
+ */
+enum cybex_tlp cybex_stix_marking_conveys(const json_t *md);
+/*
+ * Call fn for each marking reference of obj that is not a predefined TLP
+ * marking (object_marking_refs, then each granular marking's marking_ref;
+ * strings only).  fn returning non-zero stops and is returned.
+ */
+int	 cybex_stix_marking_refs(const json_t *obj,
+	    int (*fn)(void *ud, const char *ref), void *ud);
 /* "red", "amber+strict", ... (case-insensitive, "TLP:" optional) or -1. */
 int	 cybex_tlp_parse(const char *s);
 /* "TLP:RED", ...; "none" for CYBEX_TLP_NONE. */

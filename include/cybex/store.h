@@ -97,6 +97,17 @@ typedef int	(*cybex_collection_fn)(void *ud,
 /* Every collection, ordered by creation; fn returning non-zero stops. */
 int	 cybex_store_collection_list(struct cybex_store *s,
 	    cybex_collection_fn fn, void *ud, struct cybex_diag *d);
+/*
+ * Change the TLP ceiling (max_tlp, CYBEX_TLP_CLEAR .. CYBEX_TLP_RED) of a
+ * collection (id or alias).  Versions already in it that are marked above
+ * a lowered ceiling stay stored but are no longer served: every egress
+ * path filters by the collection's current ceiling; raising it again
+ * serves them again.  *above (may be NULL) gets the number of such
+ * versions.  CYBEX_ENOTFOUND, CYBEX_EINVAL for a level out of range.
+ */
+int	 cybex_store_collection_set_max_tlp(struct cybex_store *s,
+	    const char *key, int max_tlp, uint64_t *above,
+	    struct cybex_diag *d);
 /* Remove a collection and its membership rows; versions that are then in
  * no collection are deleted.  The default collection cannot be removed. */
 int	 cybex_store_collection_remove(struct cybex_store *s, const char *key,
@@ -234,7 +245,15 @@ enum cybex_put_result {
  * version of an object whose version in the collection is revoked is
  * CYBEX_ECONFLICT with *out = 0, and nothing is recorded.  An
  * object whose TLP marking is above the collection's max_tlp is
- * CYBEX_EPOLICY.  An object the store cannot take as it is (no string id
+ * CYBEX_EPOLICY.  Markings count through marking-definition references:
+ * a stored marking-definition (or one stored earlier in the same
+ * transaction) conveys its TLP definition (cybex_stix_marking_conveys)
+ * and its own markings, most restrictive of all its versions.  A
+ * reference to a marking-definition the hub does not hold does not stop
+ * the put, but the version is stored as TLP:RED (served only by RED
+ * collections) until that marking-definition is stored, which settles it
+ * (and raises it, if the definition is above the ceiling, out of what
+ * the collection serves).  An object the store cannot take as it is (no string id
  * or type, a modified/created that is not a STIX timestamp) is
  * CYBEX_ESTIX: like those two, a rejection of this object, after which
  * the caller can go on with the next.

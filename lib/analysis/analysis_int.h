@@ -280,6 +280,7 @@ int	 coop_store(struct cybex_analysis *a, struct cybex_diag *d);
 struct cybex_analysis {
 	struct cybex_store		*s;
 	struct cybex_analysis_opts	 o;
+	int64_t				 time_limit_us;	/* 0 = none */
 	char				*coll_key;	/* NULL = default */
 	char				 coll_id[CYBEX_UUID_STRLEN + 1];
 	int				 coll_max_tlp;

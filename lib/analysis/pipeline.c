@@ -511,18 +511,32 @@ count_hit(struct cybex_analysis *a, const struct cybex_obs *o,
 
 /* ---- observations ---- */
 
+void
+cybex_analysis_set_time_limit(struct cybex_analysis *a, int64_t limit_us)
+{
+	a->time_limit_us = limit_us > 0 ? limit_us : 0;
+}
+
 int
 cybex_analysis_observe(struct cybex_analysis *a, const struct cybex_obs *o,
     struct cybex_diag *d)
 {
 	struct lvalue v[VALUES_MAX];
 	struct ohits oh;
+	struct cybex_obs clamped;
 	const char *const *types;
 	char id[CYBEX_STIX_ID_MAX];
 	size_t i, nv = 0;
 	int r;
 
 	a->st.observations++;
+	/* A time from the future moves the clock everyone shares. */
+	if (a->time_limit_us > 0 && o->ts_us > a->time_limit_us) {
+		clamped = *o;
+		clamped.ts_us = a->time_limit_us;
+		o = &clamped;
+		a->st.times_clamped++;
+	}
 	oh.n = 0;
 	if (a->intel != NULL && (r = match(a, o, v, &nv, &oh, d)) != 0)
 		return r;

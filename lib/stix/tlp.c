@@ -146,6 +146,69 @@ cybex_stix_tlp_of(const json_t *obj)
 	return t;
 }
 
+/* A level from a TLP value; unknown ones are RED (see the header). */
+static enum cybex_tlp
+level_of_value(const json_t *v)
+{
+	int t;
+
+	if (!json_is_string(v) || (t = cybex_tlp_parse(json_string_value(v))) <=
+	    0)
+		return CYBEX_TLP_RED;
+	return (enum cybex_tlp)t;
+}
+
+enum cybex_tlp
+cybex_stix_marking_conveys(const json_t *md)
+{
+	const char *type = json_string_value(json_object_get(md, "type"));
+	const char *dt = json_string_value(json_object_get(md,
+	    "definition_type"));
+	const json_t *ext;
+	enum cybex_tlp t = CYBEX_TLP_NONE, e;
+
+	if (type == NULL || strcmp(type, "marking-definition") != 0)
+		return CYBEX_TLP_NONE;
+	if (dt != NULL && strcasecmp(dt, "tlp") == 0)
+		t = level_of_value(json_object_get(json_object_get(md,
+		    "definition"), "tlp"));
+	ext = json_object_get(json_object_get(md, "extensions"),
+	    STIX_TLP2_EXTENSION);
+	if (ext != NULL && (e = level_of_value(json_object_get(ext,
+	    "tlp_2_0"))) > t)
+		t = e;
+	return t;
+}
+
+/* ref, when it is a string naming no predefined TLP marking, to fn. */
+static int
+other_ref(const json_t *ref, int (*fn)(void *, const char *), void *ud)
+{
+	const char *s = json_string_value(ref);
+
+	if (s == NULL || cybex_stix_tlp_find(s) != NULL)
+		return 0;
+	return fn(ud, s);
+}
+
+int
+cybex_stix_marking_refs(const json_t *obj, int (*fn)(void *, const char *),
+    void *ud)
+{
+	const json_t *r, *g;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(obj, "object_marking_refs"), i, r)
+		if ((rc = other_ref(r, fn, ud)) != 0)
+			return rc;
+	json_array_foreach(json_object_get(obj, "granular_markings"), i, g)
+		if ((rc = other_ref(json_object_get(g, "marking_ref"), fn,
+		    ud)) != 0)
+			return rc;
+	return 0;
+}
+
 static const char *const tlp_names[] = {
 	"none", "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
 	"TLP:RED",

@@ -122,6 +122,25 @@ cybex_store_collection_list(struct cybex_store *s, cybex_collection_fn fn,
 }
 
 int
+cybex_store_collection_set_max_tlp(struct cybex_store *s, const char *key,
+    int max_tlp, uint64_t *above, struct cybex_diag *d)
+{
+	uint64_t n = 0;
+	int r;
+
+	if (above != NULL)
+		*above = 0;
+	if (max_tlp < CYBEX_TLP_CLEAR || max_tlp > CYBEX_TLP_RED)
+		return cybex_diag_set(d, CYBEX_EINVAL, "max_tlp %d is not a TLP "
+		    "level", max_tlp);
+	if ((r = s->ops->collection_set_max_tlp(s, key, max_tlp, &n, d)) != 0)
+		return r;
+	if (above != NULL)
+		*above = n;
+	return 0;
+}
+
+int
 cybex_store_collection_remove(struct cybex_store *s, const char *key,
     struct cybex_diag *d)
 {

@@ -19,15 +19,16 @@ struct store_put {
 	const char	*text;
 	size_t		 len;
 	int64_t		 date_added_us;	/* 0 = now */
-	int		 tlp;		/* enum cybex_tlp of its markings */
+	int		 tlp;		/* enum cybex_tlp of its predefined markings */
 	const char	*source;	/* who sends it (set_source); may be NULL */
 };
 
 /*
  * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
- * 4: secrets; 5: per-collection conflicts
+ * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
+ * ceiling.
  */
-#define STORE_OPS_ABI	5
+#define STORE_OPS_ABI	6
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -165,6 +166,9 @@ struct cybex_store_ops {
 		    cybex_conflict_fn, void *, struct cybex_diag *);
 	int	(*conflict_resolve)(struct cybex_store *, int64_t,
 		    const struct store_put *, struct cybex_diag *);
+	/* abi 6: a collection's TLP ceiling. */
+	int	(*collection_set_max_tlp)(struct cybex_store *, const char *,
+		    int, uint64_t *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -176,7 +180,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	10
+#define STORE_SCHEMA_LATEST	11
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -5,12 +5,15 @@
  *   taxii_fixture DB grant COLL (--user U | --group G) [--read] [--write]
  *   taxii_fixture DB revoke COLL (--user U | --group G)
  *   taxii_fixture DB expired-token USER
+ *   taxii_fixture DB put COLL JSON
  *
  * grant and revoke take the arguments `cybex collection grant/revoke`
  * takes; they stand in for it while cli/cmd_collection.c has no such
  * subcommand.  expired-token prints a token for USER that expired an hour
  * ago (`cybex token create --expires` takes 1 to 3650 days, so the CLI
- * cannot make one).  Exit: 0 done, 1 the store said no (printed), 2 usage.
+ * cannot make one).  put stores one object as it is, unvalidated (as
+ * data stored by a STIX 2.0 hub, which cybex's validator would refuse,
+ * such as a TLP marking-definition of 2.0 style with its own id).  Exit: 0 done, 1 the store said no (printed), 2 usage.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,7 +29,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: taxii_fixture DB grant|revoke COLL (--user U | "
 	    "--group G) [--read] [--write]\n"
-	    "       taxii_fixture DB expired-token USER\n");
+	    "       taxii_fixture DB expired-token USER\n"
+	    "       taxii_fixture DB put COLL JSON\n");
 	return 2;
 }
 
@@ -75,6 +79,28 @@ expired_token(struct cybex_store *s, const char *user, struct cybex_diag *d)
 	return r;
 }
 
+static int
+put(struct cybex_store *s, const char *key, const char *text,
+    struct cybex_diag *d)
+{
+	struct cybex_collection c;
+	struct cybex_arena *a = NULL;
+	enum cybex_put_result res;
+	json_t *j = NULL;
+	int r = 1;
+
+	if (cybex_arena_new(0, &a) != 0 ||
+	    cybex_store_collection_get(s, key, a, &c, d) != 0 ||
+	    cybex_json_parse(text, strlen(text), 0, &j, d) != 0 ||
+	    cybex_store_put(s, c.id, j, text, strlen(text), &res, d) != 0)
+		goto out;
+	r = 0;
+ out:
+	json_decref(j);
+	cybex_arena_free(a);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -94,6 +120,8 @@ main(int argc, char **argv)
 		    &d);
 	else if (strcmp(argv[2], "expired-token") == 0 && argc == 4)
 		r = expired_token(s, argv[3], &d);
+	else if (strcmp(argv[2], "put") == 0 && argc == 5)
+		r = put(s, argv[3], argv[4], &d);
 	else
 		r = usage();
 	if (r == 1)

@@ -108,6 +108,39 @@ out=$("$cybex" alerts show "$id" --db "$db" 2>&1)
 no_raw_ctl "alerts show: the key's escape sequence is escaped" "$out"
 case $out in *'k\x1b]0;x\x07\x1b[2J'*) ok "...and shown";;
 *) not_ok "...and shown" "$out";; esac
+# collection, export and serve's settings repeat what they were given.
+esc=$'x\e]0;pwned\a\e[2J'
+for c in "collection add --title T --alias" "collection set --max-tlp red" \
+    "collection remove" "collection grant --read --user" \
+    "collection add --title T --max-tlp" "collection add --title T --id" \
+    "export --collection" "export --version" "export --added-after"; do
+	# shellcheck disable=SC2086
+	out=$("$cybex" $c "$esc" --db "$db" 2>&1 </dev/null)
+	no_raw_ctl "$c: the value's escape sequence is escaped" "$out"
+done
+out=$("$cybex" collection set default --max-tlp "$esc" --db "$db" 2>&1)
+no_raw_ctl "collection set --max-tlp: escaped" "$out"
+out=$("$cybex" collection grant default --read --user nobody --db "$db" 2>&1)
+"$cybex" collection add --title $'T\e[2J' --alias esc --db "$db" >/dev/null 2>&1
+out=$("$cybex" collection list --db "$db" 2>&1)
+no_raw_ctl "collection list: a stored title's escape sequence is escaped" "$out"
+case $out in *'T\x1b[2J'*) ok "...and shown";; *) not_ok "...and shown" "$out";; esac
+out=$("$cybex" export --db "$db" --output "$tmp/"$'\e[2Jno/such' 2>&1)
+no_raw_ctl "export --output: an unwritable name is escaped" "$out"
+out=$("$cybex" serve --check-config --db "$db" --max-body "$esc" 2>&1)
+no_raw_ctl "serve: a bad flag value is escaped" "$out"
+out=$(CYBEX_MAX_CONNECTIONS="$esc" "$cybex" serve --check-config --db "$db" 2>&1)
+no_raw_ctl "serve: a bad environment value is escaped" "$out"
+printf '%s = 1\n' "$esc" > "$tmp/esc.conf"
+out=$("$cybex" serve --check-config --db "$db" --config "$tmp/esc.conf" 2>&1)
+no_raw_ctl "serve: an unknown setting's name in a config file is escaped" "$out"
+printf 'title = 1\n' > "$tmp/"$'\e[2J.conf'
+out=$("$cybex" serve --check-config --db "$db" --config "$tmp/"$'\e[2J.conf' 2>&1)
+no_raw_ctl "serve: a config file's name is escaped" "$out"
+out=$("$cybex" serve --check-config --db "$db" "--$esc" 2>&1)
+no_raw_ctl "serve: an unknown option is escaped" "$out"
+out=$("$cybex" serve --check-config --db "$db" --tls-cert "$esc" --tls-key "$esc" 2>&1)
+no_raw_ctl "serve --check-config: a value printed back is escaped" "$out"
 
 # ---- 3. passwords ----
 db=$tmp/u.db

@@ -210,3 +210,36 @@ sq_collection_remove(struct cybex_store *base, const char *key,
 	}
 	return r;
 }
+
+int
+sq_collection_set_max_tlp(struct cybex_store *base, const char *key,
+    int max_tlp, uint64_t *above, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL;
+	int changes = 0, rc, r;
+
+	*above = 0;
+	if ((r = sq_run(s, d, "changing a collection's TLP ceiling", &changes,
+	    "UPDATE collections SET max_tlp = ?2 WHERE id = ?1 OR alias = ?1",
+	    "ti", key, (int64_t)max_tlp)) != 0)
+		return r;
+	/* The ceiling is cached for the transaction (sq_coll). */
+	s->cache_coll[0] = '\0';
+	if (changes == 0)
+		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'",
+		    key);
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
+	rc = sq_prepare(s, &st, "SELECT COUNT(*) FROM collection_objects co "
+	    "JOIN collections c ON c.cid = co.cid JOIN objects o ON o.oid = "
+	    "co.oid WHERE (c.id = ?1 OR c.alias = ?1) AND o.tlp > ?2", "ti",
+	    key, (int64_t)max_tlp);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*above = (uint64_t)sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "counting what is "
+	    "above a ceiling");
+}

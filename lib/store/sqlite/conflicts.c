@@ -163,8 +163,9 @@ keep_second(struct sq_store *s, int64_t cid, const struct store_put *p,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st = NULL;
+	const char *via = NULL;
 	int64_t oid;
-	int rc, max_tlp = 0, r;
+	int rc, max_tlp = 0, r, stored = 0, known = 0;
 
 	rc = sq_prepare(s, &st, "SELECT max_tlp FROM collections WHERE cid = "
 	    "?1", "i", cid);
@@ -174,10 +175,14 @@ keep_second(struct sq_store *s, int64_t cid, const struct store_put *p,
 	if (rc != SQLITE_ROW)
 		return sq_err(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, d,
 		    "reading a collection");
-	if (p->tlp > max_tlp)
-		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s; its "
-		    "collection holds at most %s", p->id,
-		    cybex_tlp_name((enum cybex_tlp)p->tlp),
+	/* The ceiling as a put applies it (markings.c). */
+	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0)
+		return r;
+	if (known > max_tlp)
+		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s%s%s; "
+		    "its collection holds at most %s", p->id,
+		    cybex_tlp_name((enum cybex_tlp)known), via != NULL ?
+		    " through " : "", via != NULL ? via : "",
 		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	if ((r = unlink_version(s, cid, p, d)) != 0 ||
 	    (r = find_same(s, p, &oid, d)) != 0)

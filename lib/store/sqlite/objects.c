@@ -197,8 +197,8 @@ pending_link(const struct sq_store *s, int64_t cid, int64_t oid)
 }
 
 static int
-insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
-    int64_t *oid, struct cybex_diag *d)
+insert_version(struct sq_store *s, const struct store_put *p, int tlp,
+    int64_t idh, int64_t *oid, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -213,7 +213,7 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
 	sqlite3_bind_int(st, 6, p->revoked);
 	sqlite3_bind_text(st, 7, p->text, (int)p->len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, idh);
-	sqlite3_bind_int(st, 9, p->tlp);
+	sqlite3_bind_int(st, 9, tlp);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -222,11 +222,22 @@ insert_version(struct sq_store *s, const struct store_put *p, int64_t idh,
 	return 0;
 }
 
+/*
+ * A new version outside put (an operator keeping the second content of a
+ * conflict): its TLP counts marking-definition references as a put's
+ * does, and its references are indexed.
+ */
 int
 sq_version_insert(struct sq_store *s, const struct store_put *p, int64_t *oid,
     struct cybex_diag *d)
 {
-	return insert_version(s, p, sq_idh(p->id), oid, d);
+	const char *via = NULL;
+	int r, stored = 0, known = 0;
+
+	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0 ||
+	    (r = insert_version(s, p, stored, sq_idh(p->id), oid, d)) != 0)
+		return r;
+	return sq_marking_added(s, *oid, p->obj, p->id, p->type, d);
 }
 
 int
@@ -320,7 +331,7 @@ versions_seen(struct sq_store *s, int64_t cid, const struct store_put *p,
  */
 static int
 put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
-    enum cybex_put_result *out, struct cybex_diag *d)
+    int tlp, enum cybex_put_result *out, struct cybex_diag *d)
 {
 	struct sq_seen sn;
 	int64_t oid = 0, added = 0;
@@ -356,7 +367,7 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 		*out = CYBEX_PUT_LINKED;
 		return 0;
 	}
-	if ((r = insert_version(s, p, sq_idh(p->id), &oid, d)) != 0)
+	if ((r = insert_version(s, p, tlp, sq_idh(p->id), &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
@@ -365,6 +376,10 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	if ((r = link_version(s, cid, oid, added, d)) != 0)
 		return r == CYBEX_ECONFLICT ? cybex_diag_set(d, CYBEX_EDB,
 		    "cannot add %s to the collection", p->id) : r;
+	if ((r = sq_marking_added(s, oid, p->obj, p->id, p->type, d)) != 0)
+		return r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY ||
+		    r == CYBEX_ESTIX ? cybex_diag_set(d, CYBEX_EDB, "cannot "
+		    "settle the markings of %s", p->id) : r;
 	*out = CYBEX_PUT_ADDED;
 	return 0;
 }
@@ -376,17 +391,26 @@ sq_put(struct cybex_store *base, const char *coll_id,
 {
 	struct sq_store *s = (struct sq_store *)base;
 	struct cybex_diag cd;
+	const char *via = NULL;
 	int64_t cid;
-	int r, rc, max_tlp = 0;
+	int r, rc, max_tlp = 0, stored = 0, known = 0;
 
 	if (s->rdonly)
 		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
 	if ((r = sq_coll(s, coll_id, &cid, &max_tlp, d)) != 0)
 		return r;
-	if (p->tlp > max_tlp)
-		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s; this "
-		    "collection holds at most %s", p->id,
-		    cybex_tlp_name((enum cybex_tlp)p->tlp),
+	/*
+	 * The ceiling counts what the markings are known to say, through
+	 * stored marking-definitions too; a reference to one the hub does
+	 * not hold yet is stored as TLP:RED (withheld) until it comes.
+	 */
+	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0)
+		return r;
+	if (known > max_tlp)
+		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s%s%s; "
+		    "this collection holds at most %s", p->id,
+		    cybex_tlp_name((enum cybex_tlp)known), via != NULL ?
+		    " through " : "", via != NULL ? via : "",
 		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	/*
 	 * Inside the caller's transaction a refused put has written nothing
@@ -394,10 +418,10 @@ sq_put(struct cybex_store *base, const char *coll_id,
 	 * is its own transaction.
 	 */
 	if (s->in_tx)
-		return put_locked(s, cid, p, out, d);
+		return put_locked(s, cid, p, stored, out, d);
 	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
-	r = put_locked(s, cid, p, out, d);
+	r = put_locked(s, cid, p, stored, out, d);
 	/* A recorded conflict commits: it is what the put did. */
 	if (r == 0 || *out == CYBEX_PUT_CONFLICT) {
 		cybex_diag_clear(&cd);
@@ -779,6 +803,7 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 
 	if ((r = sq_flush(s, d)) != 0)
 		return r;
+	sq_marking_cache_clear(s);
 	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);

@@ -46,7 +46,28 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	    "WHERE cid = ?1",
 	[SQ_COLL_BY_ID] = "SELECT cid, max_tlp FROM collections WHERE id = ?1",
 	[SQ_COLL_BY_ALIAS] = "SELECT cid FROM collections WHERE alias = ?1",
+	[SQ_MARK_VERSIONS] = "SELECT tlp, json FROM objects WHERE idh = ?1 "
+	    "AND id = ?2",
+	[SQ_MREF_INSERT] = "INSERT OR IGNORE INTO marking_refs(mref, oid) "
+	    "VALUES (?1, ?2)",
+	[SQ_MREF_REFERRERS] = "SELECT o.oid, o.tlp, o.type, o.id FROM "
+	    "marking_refs r JOIN objects o ON o.oid = r.oid WHERE r.mref = ?1",
+	[SQ_OBJ_SET_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1",
+	[SQ_OBJ_JSON] = "SELECT json FROM objects WHERE oid = ?1",
 };
+
+/* The predefined TLP marking ids, for SQL (lib/stix/tlp.c has them). */
+#define TLP_IDS \
+	"('marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9'," \
+	"'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'," \
+	"'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82'," \
+	"'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'," \
+	"'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'," \
+	"'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'," \
+	"'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'," \
+	"'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'," \
+	"'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1')"
+#define SQ_MIGRATION_MARKINGS	11	/* followed by sq_marking_migrate */
 
 /*
  * Migration n (1-based) brings the schema from version n-1 to n.  Append
@@ -322,6 +343,32 @@ static const char *const migrations[] = {
 	"  source TEXT,"
 	"  created_us INTEGER NOT NULL,"
 	"  UNIQUE (cid, id, version, sha256));",
+	/*
+	 * 11: marking-definition references other than the predefined TLP
+	 * ones, so that a marking-definition stored later settles the
+	 * versions that reference it (lib/store/sqlite/markings.c).  The
+	 * TLP of each referring version is then worked out again in C
+	 * (sq_marking_migrate): a reference to a marking-definition the hub
+	 * does not hold makes it TLP:RED until that arrives.
+	 */
+	"CREATE TABLE marking_refs ("
+	"  mref TEXT NOT NULL,"
+	"  oid INTEGER NOT NULL,"
+	"  PRIMARY KEY (mref, oid)) WITHOUT ROWID;"
+	"CREATE INDEX marking_refs_oid ON marking_refs(oid);"
+	"INSERT OR IGNORE INTO marking_refs SELECT m.value, o.oid"
+	"  FROM objects o, json_each(o.json, '$.object_marking_refs') m"
+	"  WHERE json_valid(o.json)"
+	"  AND json_type(o.json, '$.object_marking_refs') = 'array'"
+	"  AND m.type = 'text' AND lower(m.value) NOT IN " TLP_IDS ";"
+	"INSERT OR IGNORE INTO marking_refs"
+	"  SELECT json_extract(g.value, '$.marking_ref'), o.oid"
+	"  FROM objects o, json_each(o.json, '$.granular_markings') g"
+	"  WHERE json_valid(o.json)"
+	"  AND json_type(o.json, '$.granular_markings') = 'array'"
+	"  AND json_type(g.value, '$.marking_ref') = 'text'"
+	"  AND lower(json_extract(g.value, '$.marking_ref')) NOT IN " TLP_IDS
+	";",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -633,8 +680,11 @@ sq_secret(struct cybex_store *base, const char *name, uint8_t *out,
 int
 sq_gc_orphans(struct sq_store *s, struct cybex_diag *d)
 {
+	sq_marking_cache_clear(s);
 	return sq_exec_sql(s, "DELETE FROM objects WHERE NOT EXISTS (SELECT 1 "
-	    "FROM collection_objects c WHERE c.oid = objects.oid)", d);
+	    "FROM collection_objects c WHERE c.oid = objects.oid);"
+	    "DELETE FROM marking_refs WHERE NOT EXISTS (SELECT 1 FROM objects "
+	    "o WHERE o.oid = marking_refs.oid)", d);
 }
 
 static int
@@ -693,6 +743,8 @@ migrate(struct sq_store *s, struct cybex_diag *d)
 			return r;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
 		if ((r = sq_exec_sql(s, migrations[i], d)) != 0 ||
+		    (i + 1 == SQ_MIGRATION_MARKINGS &&
+		    (r = sq_marking_migrate(s, d)) != 0) ||
 		    (r = sq_exec_sql(s, sql, d)) != 0 ||
 		    (i + 1 == NMIGRATIONS && v == 0 &&
 		    (r = add_default_collection(s, d)) != 0)) {
@@ -838,6 +890,7 @@ sq_begin(struct cybex_store *base, struct cybex_diag *d)
 		return r;
 	s->in_tx = true;
 	s->nlinks = 0;
+	sq_marking_cache_clear(s);
 	s->last_cid = 0;
 	s->cache_coll[0] = '\0';
 	return 0;
@@ -857,6 +910,7 @@ sq_rollback(struct cybex_store *base)
 	s->last_cid = 0;
 	s->last_dirty = false;
 	s->cache_coll[0] = '\0';
+	sq_marking_cache_clear(s);
 	return r;
 }
 
@@ -877,6 +931,7 @@ sq_commit(struct cybex_store *base, struct cybex_diag *d)
 	s->in_tx = false;
 	s->last_cid = 0;
 	s->cache_coll[0] = '\0';
+	sq_marking_cache_clear(s);
 	return 0;
 }
 
@@ -941,4 +996,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.secret = sq_secret,
 	.conflict_list = sq_conflict_list,
 	.conflict_resolve = sq_conflict_resolve,
+	.collection_set_max_tlp = sq_collection_set_max_tlp,
 };

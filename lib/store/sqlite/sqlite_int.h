@@ -19,6 +19,11 @@ enum sq_stmt {
 	SQ_COLL_SET_LAST,
 	SQ_COLL_BY_ID,
 	SQ_COLL_BY_ALIAS,
+	SQ_MARK_VERSIONS,	/* tlp and json of each version of a marking */
+	SQ_MREF_INSERT,
+	SQ_MREF_REFERRERS,	/* versions referencing a marking-definition */
+	SQ_OBJ_SET_TLP,
+	SQ_OBJ_JSON,
 	SQ_NSTMT
 };
 
@@ -34,6 +39,19 @@ struct sq_link {
 	int64_t		 cid;
 	int64_t		 added;
 	int64_t		 oid;
+};
+
+/*
+ * What marking-definitions convey, remembered within one transaction (a
+ * bulk import references the same few again and again); cleared when a
+ * marking-definition is stored, anything is deleted, or the transaction
+ * ends.
+ */
+#define SQ_MCACHE_MAX	8
+struct sq_mcache {
+	char		 id[96];
+	int		 level;
+	bool		 found;
 };
 
 struct sq_store {
@@ -56,6 +74,8 @@ struct sq_store {
 	/* Links not yet written, in the open transaction only. */
 	struct sq_link		 links[SQ_LINKS_MAX];
 	size_t			 nlinks;
+	struct sq_mcache	 mcache[SQ_MCACHE_MAX];
+	size_t			 nmcache;
 };
 
 /* sqlite.c */
@@ -108,6 +128,8 @@ int	 sq_collection_list(struct cybex_store *, cybex_collection_fn, void *,
 	    struct cybex_diag *);
 int	 sq_collection_remove(struct cybex_store *, const char *,
 	    struct cybex_diag *);
+int	 sq_collection_set_max_tlp(struct cybex_store *, const char *, int,
+	    uint64_t *, struct cybex_diag *);
 
 /* objects.c */
 int	 sq_put(struct cybex_store *, const char *, const struct store_put *,
@@ -196,6 +218,25 @@ int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,
 	    struct cybex_store_stats *, struct cybex_diag *);
 int	 sq_check(struct cybex_store *, cybex_diag_fn, void *,
 	    struct cybex_diag *);
+
+/* markings.c: TLP through marking-definition references */
+/*
+ * The TLP of obj through its markings: *stored counts a reference the
+ * hub cannot resolve as TLP:RED (what egress filters on), *known leaves
+ * it out (the ingress ceiling); *via (may be NULL) names the reference
+ * that set *known, NULL when a predefined marking did.
+ */
+int	 sq_marking_tlp(struct sq_store *s, const json_t *obj, int *stored,
+	    int *known, const char **via, struct cybex_diag *d);
+/* After a new version oid of obj was inserted: index its references and,
+ * for a marking-definition, settle the versions that reference it. */
+int	 sq_marking_added(struct sq_store *s, int64_t oid, const json_t *obj,
+	    const char *id, const char *type, struct cybex_diag *d);
+int	 sq_marking_settle(struct sq_store *s, const char *mid,
+	    struct cybex_diag *d);
+/* Schema 11's step in C: the level of every referring version again. */
+int	 sq_marking_migrate(struct sq_store *s, struct cybex_diag *d);
+void	 sq_marking_cache_clear(struct sq_store *s);
 
 /* events.c: organizations, alerts, sighting aggregation */
 /* Finalize events.c's statements (sq_close). */

@@ -2198,6 +2198,242 @@ test_tlp_granular(void **state)
 	rows_free(&rs);
 }
 
+/* A collection alias with ceiling max_tlp; its id into id. */
+static void
+coll_add_tlp(struct fx *f, const char *alias, int max_tlp,
+    char id[CYBEX_UUID_STRLEN + 1])
+{
+	struct cybex_collection c;
+	struct cybex_diag d;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.alias = alias;
+	c.title = alias;
+	c.max_tlp = max_tlp;
+	cybex_diag_clear(&d);
+	if ((rc = cybex_store_collection_add(f->s, &c, &d)) != 0)
+		fail_msg("collection add %s: %s", alias, d.message);
+	memcpy(id, c.id, CYBEX_UUID_STRLEN + 1);
+}
+
+/* How many versions of collection coll a reader under max_tlp gets. */
+static size_t
+served(struct fx *f, const char *coll, int max_tlp)
+{
+	struct cybex_query q = { 0 };
+	struct rows rs;
+	size_t n;
+
+	q.coll_id = coll;
+	q.max_tlp = max_tlp;
+	q.versions = CYBEX_VERSION_ALL;
+	query_ok(f, &q, &rs, NULL);
+	n = rs.n;
+	rows_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+	memset(&q, 0, sizeof(q));
+	/* Manifests filter the same way. */
+	q.coll_id = coll;
+	q.max_tlp = max_tlp;
+	q.versions = CYBEX_VERSION_ALL;
+	assert_int_equal(cybex_store_manifest(f->s, &q, collect, &rs,
+	    &(struct cybex_page){ 0 }, &dg), 0);
+	assert_int_equal(rs.n, n);
+	rows_free(&rs);
+	return n;
+}
+
+#define MD(u)	"marking-definition--" u
+#define MD_RED20	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e21")
+#define MD_REDMARKED	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e22")
+#define MD_LATER	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e23")
+#define MD_STATEMENT	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e24")
+#define MD_GREEN	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e25")
+#define MD_CHAIN	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e26")
+
+/* A tool n marked by the marking-definition reference ref. */
+static const char *
+tool_marked(char *buf, size_t sz, unsigned n, const char *ref, bool granular)
+{
+	snprintf(buf, sz, "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--7d8e9f00-1a2b-4c3d-8e4f-5a6b7c8d9e%02u\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"t%u\","
+	    "%s\"%s\"%s}", n, n, granular ? "\"granular_markings\":[{"
+	    "\"selectors\":[\"name\"],\"marking_ref\":" :
+	    "\"object_marking_refs\":[", ref, granular ? "}]" : "]");
+	return buf;
+}
+
+/*
+ * TLP through marking-definition references: a marking-definition that
+ * is not a predefined one but says TLP:RED by its definition (STIX 2.0
+ * style) or is itself marked TLP:RED makes what references it RED, on
+ * ingress (refused above the ceiling) and on egress (not served below
+ * RED), through object and granular markings and through a chain.
+ */
+static void
+test_tlp_marking_refs(void **state)
+{
+	static const char *red20 = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_RED20 "\",\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	static const char *redmarked = "{\"type\":\"marking-definition\","
+	    "\"spec_version\":\"2.1\",\"id\":\"" MD_REDMARKED "\","
+	    "\"created\":\"2020-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"statement\",\"definition\":{\"statement\":"
+	    "\"victim data\"},\"object_marking_refs\":[\"marking-definition--"
+	    "e828b379-4e03-4974-9ac4-e53a884c97c1\"]}";
+	static const char *chain = "{\"type\":\"marking-definition\","
+	    "\"spec_version\":\"2.1\",\"id\":\"" MD_CHAIN "\","
+	    "\"created\":\"2020-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"statement\",\"definition\":{\"statement\":"
+	    "\"c\"},\"granular_markings\":[{\"selectors\":[\"definition\"],"
+	    "\"marking_ref\":\"" MD_RED20 "\"}]}";
+	struct fx *f = *state;
+	char red[CYBEX_UUID_STRLEN + 1], buf[1024];
+	enum cybex_put_result res;
+
+	coll_add_tlp(f, "red", CYBEX_TLP_RED, red);
+	/* The definitions themselves: a RED-marked one only where RED goes. */
+	put_expect(f, f->def, red20, CYBEX_PUT_ADDED);
+	assert_int_equal(put(f, f->def, redmarked, &res), CYBEX_EPOLICY);
+	put_expect(f, red, redmarked, CYBEX_PUT_ADDED);
+	assert_int_equal(put(f, f->def, chain, &res), CYBEX_EPOLICY);
+	put_expect(f, red, chain, CYBEX_PUT_ADDED);
+
+	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 1,
+	    MD_RED20, false), &res), CYBEX_EPOLICY);
+	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 2,
+	    MD_RED20, true), &res), CYBEX_EPOLICY);
+	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 3,
+	    MD_REDMARKED, false), &res), CYBEX_EPOLICY);
+	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 4,
+	    MD_CHAIN, false), &res), CYBEX_EPOLICY);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_AMBER_STRICT), 1);
+
+	/* In a RED collection they are stored, and served only to RED. */
+	put_expect(f, red, tool_marked(buf, sizeof(buf), 1, MD_RED20, false),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, red, tool_marked(buf, sizeof(buf), 2, MD_RED20, true),
+	    CYBEX_PUT_ADDED);
+	put_expect(f, red, tool_marked(buf, sizeof(buf), 3, MD_REDMARKED,
+	    false), CYBEX_PUT_ADDED);
+	put_expect(f, red, tool_marked(buf, sizeof(buf), 4, MD_CHAIN, false),
+	    CYBEX_PUT_ADDED);
+	/* redmarked, chain and the four tools are RED */
+	assert_int_equal(served(f, red, CYBEX_TLP_AMBER_STRICT), 0);
+	assert_int_equal(served(f, red, CYBEX_TLP_RED), 6);
+}
+
+/*
+ * A reference the hub cannot resolve is taken in (its definition may come
+ * later in the same bundle) but not served below RED until the
+ * marking-definition is stored; then it is what that one says.  A later
+ * version of a marking-definition that says more raises what references
+ * it: the most restrictive version wins.
+ */
+static void
+test_tlp_marking_later(void **state)
+{
+	static const char *statement = "{\"type\":\"marking-definition\","
+	    "\"spec_version\":\"2.1\",\"id\":\"" MD_STATEMENT "\","
+	    "\"created\":\"2020-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"statement\",\"definition\":{\"statement\":"
+	    "\"Copyright\"}}";
+	static const char *later = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_LATER "\",\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	static const char *green1 = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_GREEN "\",\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"green\"}}";
+	static const char *green2 = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_GREEN "\",\"created\":\"2018-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	struct fx *f = *state;
+	char buf[1024], amber[CYBEX_UUID_STRLEN + 1];
+	enum cybex_put_result res;
+	struct cybex_diag d;
+
+	put_expect(f, f->def, tool_marked(buf, sizeof(buf), 10, MD_STATEMENT,
+	    false), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, tool_marked(buf, sizeof(buf), 11, MD_LATER,
+	    true), CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_AMBER_STRICT), 0);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_RED), 2);
+	/* In one transaction, as an import's batch. */
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	put_expect(f, f->def, statement, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, later, CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &d), 0);
+	/* tool 10 and the two definitions; tool 11 is RED now */
+	assert_int_equal(served(f, f->def, CYBEX_TLP_AMBER_STRICT), 3);
+
+	put_expect(f, f->def, green1, CYBEX_PUT_ADDED);
+	put_expect(f, f->def, tool_marked(buf, sizeof(buf), 12, MD_GREEN,
+	    false), CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_GREEN), 5);
+	put_expect(f, f->def, green2, CYBEX_PUT_ADDED);
+	/* the second green definition is served; tool 12 is RED now */
+	assert_int_equal(served(f, f->def, CYBEX_TLP_AMBER_STRICT), 5);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_GREEN), 5);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_RED), 7);
+	/* ... and refused where it would now be above the ceiling */
+	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 12,
+	    MD_GREEN, false), &res), CYBEX_EPOLICY);
+	coll_add_tlp(f, "amber", CYBEX_TLP_AMBER, amber);
+	assert_int_equal(put(f, amber, tool_marked(buf, sizeof(buf), 12,
+	    MD_GREEN, false), &res), CYBEX_EPOLICY);
+}
+
+/*
+ * Changing a collection's ceiling: lowering it refuses what is above and
+ * stops serving what is stored above it (the caller's query takes the
+ * collection's current max_tlp), which *above counts.
+ */
+static void
+test_collection_set_max_tlp(void **state)
+{
+	static const char *amber = "{\"type\":\"tool\",\"spec_version\":"
+	    "\"2.1\",\"id\":\"tool--8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"a\","
+	    "\"object_marking_refs\":[\"marking-definition--f88d31f6-486f-"
+	    "44da-b317-01333bde0b82\"]}";
+	struct fx *f = *state;
+	struct cybex_collection c;
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	char id[CYBEX_UUID_STRLEN + 1];
+	uint64_t above = 99;
+
+	coll_add_tlp(f, "shared", CYBEX_TLP_RED, id);
+	put_expect(f, id, amber, CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, "shared",
+	    CYBEX_TLP_GREEN, &above, &d), 0);
+	assert_int_equal(above, 1);
+	assert_int_equal(cybex_store_collection_get(f->s, id, f->a, &c, &d), 0);
+	assert_int_equal(c.max_tlp, CYBEX_TLP_GREEN);
+	assert_int_equal(served(f, id, c.max_tlp), 0);
+	/* Within a transaction the new ceiling holds at once. */
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, id,
+	    CYBEX_TLP_RED, &above, &d), 0);
+	assert_int_equal(above, 0);
+	put_expect(f, id, amber, CYBEX_PUT_PRESENT);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, id,
+	    CYBEX_TLP_CLEAR, NULL, &d), 0);
+	assert_int_equal(put(f, id, amber, &res), CYBEX_EPOLICY);
+	assert_int_equal(cybex_store_commit(f->s, &d), 0);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, "nope",
+	    CYBEX_TLP_RED, &above, &d), CYBEX_ENOTFOUND);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, id, 0,
+	    &above, &d), CYBEX_EINVAL);
+	assert_int_equal(cybex_store_collection_set_max_tlp(f->s, id,
+	    CYBEX_TLP_RED + 1, &above, &d), CYBEX_EINVAL);
+}
+
 /* Per-hub secrets: made once, then the same; bad sizes refused. */
 static void
 test_secret(void **state)
@@ -3372,6 +3608,9 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_streaming_50k),
 		T(test_tlp_policy),
 		T(test_tlp_granular),
+		T(test_tlp_marking_refs),
+		T(test_tlp_marking_later),
+		T(test_collection_set_max_tlp),
 		T(test_secret),
 		T(test_import_big_after_small),
 		T(test_user_remove_takes_status),

@@ -224,7 +224,7 @@ test_migrate_granular_tlp(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
-	    "DROP TABLE secrets; DROP TABLE conflicts; "
+	    "DROP TABLE secrets; DROP TABLE conflicts; DROP TABLE marking_refs; "
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
@@ -290,10 +290,11 @@ test_migrate_conflicts(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE conflicts; "
-	    "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE marking_refs; PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
-	assert_int_equal(cybex_store_schema_version(s), 10);
+	assert_int_equal(cybex_store_schema_version(s),
+	    cybex_store_schema_latest());
 	assert_int_equal(cybex_store_put(s, c.id, o1, v1, strlen(v1), &res,
 	    &d), 0);
 	assert_int_equal(res, CYBEX_PUT_PRESENT);
@@ -308,6 +309,89 @@ test_migrate_conflicts(void **state)
 	cybex_arena_free(a);
 	json_decref(o1);
 	json_decref(o2);
+}
+
+/*
+ * Migration 11: versions stored before marking-definition references
+ * counted get the level of what they reference (a stored TLP:RED
+ * definition; an unknown marking-definition counts as RED), and the
+ * references are indexed so that a marking-definition stored later
+ * settles them.
+ */
+static void
+test_migrate_marking_refs(void **state)
+{
+	static const char *md = "{\"type\":\"marking-definition\","
+	    "\"id\":\"marking-definition--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d\","
+	    "\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	static const char *known =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--2e8f5b6c-1f2c-4d5f-8aaa-5c1f6e7a8b01\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"k\","
+	    "\"object_marking_refs\":[\"marking-definition--0b1c2d3e-4f50-"
+	    "4a6b-8c7d-9e0f1a2b3c4d\"]}";
+	static const char *unknown =
+	    "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--2e8f5b6c-1f2c-4d5f-8aaa-5c1f6e7a8b02\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"u\","
+	    "\"granular_markings\":[{\"selectors\":[\"name\"],\"marking_ref\":"
+	    "\"marking-definition--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4e\"}]}";
+	const char *objs[] = { md, known, unknown };
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_collection c;
+	struct cybex_diag d;
+	enum cybex_put_result res;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	json_t *o;
+	size_t i;
+
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	memset(&c, 0, sizeof(c));
+	c.alias = "red";
+	c.title = "red";
+	c.max_tlp = CYBEX_TLP_RED;
+	assert_int_equal(cybex_store_collection_add(s, &c, &d), 0);
+	for (i = 0; i < 3; i++) {
+		assert_non_null(o = json_loads(objs[i], 0, NULL));
+		assert_int_equal(cybex_store_put(s, c.id, o, objs[i],
+		    strlen(objs[i]), &res, &d), 0);
+		json_decref(o);
+	}
+	cybex_store_close(s);
+	s = NULL;
+	/* As schema 10 stored them. */
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
+	    "DROP TABLE marking_refs; PRAGMA user_version = 10", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	assert_int_equal(cybex_store_schema_version(s),
+	    cybex_store_schema_latest());
+	cybex_store_close(s);
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT type, tlp FROM "
+	    "objects ORDER BY oid", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 1), CYBEX_TLP_NONE);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 1), CYBEX_TLP_RED);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 1), CYBEX_TLP_RED);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM "
+	    "marking_refs", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 int
@@ -326,6 +410,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dsn_prefix_and_rdonly,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_marking_refs,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_granular_tlp,
 		    setup, teardown),
