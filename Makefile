@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 CYBEX       = $(BUILD)/cli/cybex
 CONFORMANCE ?= tests/data/conformance
 
-.PHONY: all deps build run validate-examples check check-source bench fuzz clean
+.PHONY: all deps build run validate-examples check check-source bench bench-taxii fuzz clean
 
 all: build
 
@@ -32,6 +32,10 @@ check: deps
 
 bench: build
 	@scripts/bench $(BUILD)
+
+# TAXII load at 1k, 100k and 1M objects (BENCH_TAXII_SIZES to change).
+bench-taxii: build
+	@scripts/bench-taxii $(BUILD)
 
 fuzz: deps
 	@scripts/fuzz

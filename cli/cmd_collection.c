@@ -198,16 +198,23 @@ coll_add(int argc, char **argv)
 }
 
 struct lstate {
-	bool	 json;
-	json_t	*all;
+	struct cybex_store	*s;
+	bool			 json;
+	json_t			*all;
 };
 
 static int
-on_coll(void *ud, const struct cybex_collection *c)
+on_coll(void *ud, const struct cybex_collection *cc)
 {
 	struct lstate *ls = ud;
+	struct cybex_collection c1 = *cc, *c = &c1;
+	struct cybex_diag d;
 	char created[32];
+	int r;
 
+	if ((r = cybex_store_collection_count(ls->s, c->id, &c->nobjects,
+	    &d)) != 0)
+		return r;
 	if (ls->json)
 		return json_array_append_new(ls->all, coll_json(c)) == 0 ? 0 :
 		    CYBEX_ENOMEM;
@@ -231,7 +238,7 @@ coll_list(int argc, char **argv)
 	struct cybex_store *s = NULL;
 	struct cybex_diag d;
 	struct cli_db db = { 0 };
-	struct lstate ls = { false, NULL };
+	struct lstate ls = { NULL, false, NULL };
 	int ch, rc, status = EXIT_TROUBLE;
 
 	while ((ch = getopt_long(argc, argv, "jh", lopts, NULL)) != -1) {
@@ -257,6 +264,7 @@ coll_list(int argc, char **argv)
 	if ((s = cli_store_open("collection list", &db, CLI_DB_READ, NULL,
 	    0)) == NULL)
 		goto out;
+	ls.s = s;
 	if (ls.json && (ls.all = json_array()) == NULL)
 		goto out;
 	if (!ls.json)

@@ -67,7 +67,7 @@ struct cybex_collection {
 	const char	*description;	/* may be NULL */
 	const char	*media_types;	/* comma-separated; NULL = STIX 2.1 */
 	int64_t		 created_us;	/* set by the store */
-	uint64_t	 nobjects;	/* versions in it (set by get/list) */
+	uint64_t	 nobjects;	/* versions in it: only from ..._count */
 	const char	*api_root;	/* TAXII API root name; NULL = default */
 	/*
 	 * The most restrictive TLP (enum cybex_tlp) the collection may hold
@@ -94,6 +94,12 @@ int	 cybex_store_collection_get(struct cybex_store *s, const char *key,
 	    struct cybex_diag *d);
 typedef int	(*cybex_collection_fn)(void *ud,
 		    const struct cybex_collection *c);
+/*
+ * The number of versions in a collection (get and list leave nobjects 0:
+ * counting takes time proportional to the collection's size).
+ */
+int	 cybex_store_collection_count(struct cybex_store *s, const char *key,
+	    uint64_t *out, struct cybex_diag *d);
 /* Every collection, ordered by creation; fn returning non-zero stops. */
 int	 cybex_store_collection_list(struct cybex_store *s,
 	    cybex_collection_fn fn, void *ud, struct cybex_diag *d);

@@ -115,6 +115,14 @@ cybex_store_collection_get(struct cybex_store *s, const char *key,
 }
 
 int
+cybex_store_collection_count(struct cybex_store *s, const char *key,
+    uint64_t *out, struct cybex_diag *d)
+{
+	*out = 0;
+	return s->ops->collection_count(s, key, out, d);
+}
+
+int
 cybex_store_collection_list(struct cybex_store *s, cybex_collection_fn fn,
     void *ud, struct cybex_diag *d)
 {

@@ -26,9 +26,9 @@ struct store_put {
 /*
  * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
  * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
- * ceiling.
+ * ceiling; 7: object counts off the collection look-up.
  */
-#define STORE_OPS_ABI	6
+#define STORE_OPS_ABI	7
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -169,6 +169,9 @@ struct cybex_store_ops {
 	/* abi 6: a collection's TLP ceiling. */
 	int	(*collection_set_max_tlp)(struct cybex_store *, const char *,
 		    int, uint64_t *, struct cybex_diag *);
+	/* abi 7: object counts off the collection look-up. */
+	int	(*collection_count)(struct cybex_store *, const char *,
+		    uint64_t *, struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */

@@ -5,8 +5,7 @@
 
 static const char coll_cols[] =
     "SELECT c.id, c.alias, c.title, c.description, c.media_types, "
-    "c.created_us, (SELECT COUNT(*) FROM collection_objects o "
-    "WHERE o.cid = c.cid), r.name, c.max_tlp FROM collections c JOIN "
+    "c.created_us, 0, r.name, c.max_tlp FROM collections c JOIN "
     "api_roots r ON r.rid = c.rid ";
 
 int
@@ -75,7 +74,6 @@ fill(sqlite3_stmt *st, struct cybex_arena *a, struct cybex_collection *c)
 	c->description = col_text(st, 3, a);
 	c->media_types = col_text(st, 4, a);
 	c->created_us = sqlite3_column_int64(st, 5);
-	c->nobjects = (uint64_t)sqlite3_column_int64(st, 6);
 	c->api_root = col_text(st, 7, a);
 	c->max_tlp = sqlite3_column_int(st, 8);
 }
@@ -89,9 +87,11 @@ sq_collection_get(struct cybex_store *base, const char *key,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	/* The counts must include the transaction's pending links. */
-	if ((r = sq_flush(s, d)) != 0)
-		return r;
+	/*
+	 * No object count here: counting costs time proportional to the
+	 * collection, and every TAXII request loads its collection
+	 * (sq_collection_count is separate).
+	 */
 	snprintf(sql, sizeof(sql), "%s WHERE c.id = ?1 OR c.alias = ?1",
 	    coll_cols);
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
@@ -121,7 +121,7 @@ sq_collection_list(struct cybex_store *base, cybex_collection_fn fn,
 	char sql[512];
 	int rc, r;
 
-	if ((r = sq_flush(s, d)) != 0 || (r = cybex_arena_new(0, &a)) != 0)
+	if ((r = cybex_arena_new(0, &a)) != 0)
 		return r;
 	snprintf(sql, sizeof(sql), "%s ORDER BY c.cid", coll_cols);
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK) {
@@ -138,6 +138,36 @@ sq_collection_list(struct cybex_store *base, cybex_collection_fn fn,
  out:
 	sqlite3_finalize(st);
 	cybex_arena_free(a);
+	return r;
+}
+
+/* Versions linked to a collection: a range scan of its links. */
+int
+sq_collection_count(struct cybex_store *base, const char *key,
+    uint64_t *out, struct cybex_diag *d)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	/* The count includes the transaction's pending links. */
+	if ((r = sq_flush(s, d)) != 0)
+		return r;
+	rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT COUNT(*) FROM "
+	    "collection_objects o WHERE o.cid = c.cid) FROM collections c "
+	    "WHERE c.id = ?1 OR c.alias = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(s, rc, d, "counting a collection's objects");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (rc == SQLITE_DONE)
+		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'", key);
+	else
+		r = sq_err(s, rc, d, "counting a collection's objects");
+	sqlite3_finalize(st);
 	return r;
 }
 

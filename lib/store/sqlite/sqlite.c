@@ -997,4 +997,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.conflict_list = sq_conflict_list,
 	.conflict_resolve = sq_conflict_resolve,
 	.collection_set_max_tlp = sq_collection_set_max_tlp,
+	.collection_count = sq_collection_count,
 };
