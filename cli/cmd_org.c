@@ -74,7 +74,7 @@ cmd_org(int argc, char **argv)
 		CLI_DB_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct list_ctx lc = { false, { NULL, 0, 0, 0 } };
+	struct list_ctx lc = { false, { NULL, 0, 0, 0, 0 } };
 	struct cybex_store *s;
 	struct cybex_diag d;
 	struct cli_db o = { NULL, NULL };

@@ -188,6 +188,7 @@ reply_page(struct req *r, const struct cybex_page *pg, const char *name,
 	enum MHD_Result mr;
 
 	cybex_buf_init(&b, RESPONSE_MAX + 4096);
+	b.flags = CYBEX_BUF_NOWIPE;
 	cybex_buf_printf(&b, "{\"more\":%s", pg->more ? "true" : "false");
 	if (pg->more) {
 		nx = json_string(pg->next);
@@ -255,6 +256,7 @@ objects(struct req *r, const char *root, const char *coll, const char *id)
 		q.nids = 1;
 	}
 	cybex_buf_init(&items, RESPONSE_MAX);
+	items.flags = CYBEX_BUF_NOWIPE;	/* shared objects, no secret */
 	rc = cybex_store_query(req_store(r, &d), &q, add_object, &items, &pg,
 	    &d);
 	if (rc != 0) {
@@ -374,6 +376,7 @@ manifest(struct req *r, const char *root, const char *coll, const char *id)
 		q.versions = CYBEX_VERSION_ALL;
 	}
 	cybex_buf_init(&items, RESPONSE_MAX);
+	items.flags = CYBEX_BUF_NOWIPE;	/* shared objects, no secret */
 	mc.b = &items;
 	mc.versions_only = id != NULL;
 	rc = cybex_store_manifest(req_store(r, &d), &q, add_manifest, &mc, &pg,

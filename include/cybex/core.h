@@ -126,7 +126,13 @@ struct cybex_buf {
 	size_t	 len;
 	size_t	 alloc;
 	size_t	 max;
+	unsigned flags;		/* CYBEX_BUF_*; cybex_buf_init clears them */
 };
+/*
+ * The contents are not secret (a TAXII page of shared objects): growing
+ * and freeing skip the wipe, which costs as much as filling the buffer.
+ */
+#define CYBEX_BUF_NOWIPE	0x1
 void	 cybex_buf_init(struct cybex_buf *b, size_t max);
 int	 cybex_buf_reserve(struct cybex_buf *b, size_t extra);
 int	 cybex_buf_append(struct cybex_buf *b, const void *p, size_t n);

@@ -35,6 +35,7 @@ cybex_buf_init(struct cybex_buf *b, size_t max)
 	b->len = 0;
 	b->alloc = 0;
 	b->max = max != 0 ? max : BUF_MAX_DEFAULT;
+	b->flags = 0;
 }
 
 int
@@ -64,7 +65,8 @@ cybex_buf_reserve(struct cybex_buf *b, size_t extra)
 		goto out;
 	if (b->data != NULL) {
 		memcpy(p, b->data, b->len + 1);
-		sodium_memzero(b->data, b->alloc);
+		if (!(b->flags & CYBEX_BUF_NOWIPE))
+			sodium_memzero(b->data, b->alloc);
 		cybex_free(b->data);
 	} else
 		p[0] = '\0';
@@ -162,7 +164,8 @@ cybex_buf_free(struct cybex_buf *b)
 	if (b == NULL)
 		return;
 	if (b->data != NULL) {
-		sodium_memzero(b->data, b->alloc);
+		if (!(b->flags & CYBEX_BUF_NOWIPE))
+			sodium_memzero(b->data, b->alloc);
 		cybex_free(b->data);
 	}
 	b->data = NULL;

@@ -370,7 +370,8 @@ sq_access(struct cybex_store *base, int64_t uid, const char *coll_id,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = sq_prepare(s, &st, "SELECT COALESCE(MAX(p.can_read), 0), "
+	/* On every TAXII request: the statement is kept. */
+	rc = sq_prepare_cached(s, &st, "SELECT COALESCE(MAX(p.can_read), 0), "
 	    "COALESCE(MAX(p.can_write), 0) FROM permissions p JOIN collections "
 	    "c ON c.cid = p.cid WHERE c.id = ?1 AND ((p.principal = 'user' AND "
 	    "p.pid = ?2) OR (p.principal = 'group' AND p.pid IN (SELECT gid "
@@ -380,7 +381,7 @@ sq_access(struct cybex_store *base, int64_t uid, const char *coll_id,
 		*can_write = sqlite3_column_int(st, 1) != 0;
 		rc = SQLITE_DONE;
 	}
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "reading permissions");
 }
 

@@ -94,9 +94,10 @@ sq_collection_get(struct cybex_store *base, const char *key,
 	 */
 	snprintf(sql, sizeof(sql), "%s WHERE c.id = ?1 OR c.alias = ?1",
 	    coll_cols);
-	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+	if ((rc = sq_prepare_cached(s, &st, sql, "t", key)) != SQLITE_OK) {
+		sq_qcache_release(s, st);
 		return sq_err(s, rc, d, "reading a collection");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		fill(st, a, out);
@@ -106,7 +107,7 @@ sq_collection_get(struct cybex_store *base, const char *key,
 		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no collection '%s'", key);
 	else
 		r = sq_err(s, rc, d, "reading a collection");
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	return r;
 }
 

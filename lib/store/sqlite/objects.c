@@ -452,6 +452,23 @@ struct qb {
 	char		 (*vat)[CYBEX_VERSION_KEY_MAX];
 };
 
+/*
+ * Not cybex_calloc: the bindings array is large (BINDS_MAX) and each
+ * entry is written before it is used.
+ */
+static struct qb *
+qb_new(void)
+{
+	struct qb *q;
+
+	if ((q = cybex_malloc(sizeof(*q))) == NULL)
+		return NULL;
+	q->n = 0;
+	q->err = 0;
+	q->vat = NULL;
+	return q;
+}
+
 static void
 sql(struct qb *q, const char *s)
 {
@@ -526,6 +543,23 @@ version_terms(struct qb *q, const struct cybex_query *cq, bool coll,
 	 * Exports and deletes keep every spec version.
 	 */
 	latest_spec = coll && !default_all && cq->nspec_versions == 0;
+	/*
+	 * The default TAXII view (the last version of each object, in its
+	 * latest spec version) in one look-up per row instead of two: the
+	 * row must be the collection's greatest (spec_version, version) of
+	 * its id: no version of the id in the collection is greater.  The
+	 * id hash index finds the id's versions (usually one: the row
+	 * itself); no temporary table, no string built per row.
+	 */
+	if (latest_spec && v == CYBEX_VERSION_LAST && cq->nversion_at == 0) {
+		sql(q, " AND NOT EXISTS (SELECT 1 FROM objects o2 WHERE "
+		    "o2.idh = o.idh AND o2.id = o.id AND (o2.spec_version > "
+		    "o.spec_version OR (o2.spec_version = o.spec_version AND "
+		    "o2.version > o.version)) AND EXISTS (SELECT 1 FROM "
+		    "collection_objects c2 WHERE c2.oid = o2.oid AND c2.cid = "
+		    "co.cid))");
+		return;
+	}
 	if (latest_spec)
 		sql(q, " AND o.spec_version = (SELECT MAX(o3.spec_version) "
 		    "FROM objects o3 WHERE o3.idh = o.idh AND o3.id = o.id AND "
@@ -648,9 +682,8 @@ prepare(struct sq_store *s, struct qb *q, sqlite3_stmt **st,
 {
 	int i, rc;
 
-	rc = sqlite3_prepare_v2(s->db, q->sql.data, (int)q->sql.len, st, NULL);
-	if (rc != SQLITE_OK)
-		return sq_err(s, rc, d, "preparing a query");
+	if ((rc = sq_qcache_prepare(s, q->sql.data, q->sql.len, st, d)) != 0)
+		return rc;
 	for (i = 0; i < q->n; i++) {
 		if (q->b[i].s != NULL)
 			sqlite3_bind_text(*st, i + 1, q->b[i].s, -1,
@@ -709,7 +742,7 @@ sq_query(struct cybex_store *base, const struct cybex_query *cq,
 	/* What the open transaction added must be seen. */
 	if ((r = sq_flush(s, d)) != 0)
 		return r;
-	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
+	if ((q = qb_new()) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);
 	if ((r = check_lists(cq, q, d)) != 0)
@@ -780,7 +813,7 @@ sq_query(struct cybex_store *base, const struct cybex_query *cq,
 	}
 	r = 0;
  out:
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	if (q != NULL) {
 		cybex_free(q->vat);
 		cybex_buf_free(&q->sql);
@@ -804,7 +837,7 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 	if ((r = sq_flush(s, d)) != 0)
 		return r;
 	sq_marking_cache_clear(s);
-	if ((q = cybex_calloc(1, sizeof(*q))) == NULL)
+	if ((q = qb_new()) == NULL)
 		return CYBEX_ENOMEM;
 	cybex_buf_init(&q->sql, 1u << 20);
 	if ((r = check_lists(cq, q, d)) != 0 ||
@@ -868,7 +901,7 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 		r = sq_err(s, rc, d, "deleting");
 		goto fail;
 	}
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	st = NULL;
 	if (own_tx && (r = sq_exec(s, SQ_COMMIT, d)) != 0)
 		goto fail;
@@ -879,7 +912,7 @@ sq_delete(struct cybex_store *base, const struct cybex_query *cq,
 	if (own_tx)
 		sq_exec(s, SQ_ROLLBACK, NULL);
  out:
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	sqlite3_finalize(del);
 	sqlite3_finalize(gc);
 	cybex_free(oids);

@@ -459,8 +459,8 @@ sq_exec_sql(struct sq_store *s, const char *sql, struct cybex_diag *d)
 	return rc == SQLITE_OK ? 0 : sq_err(s, rc, d, "updating the database");
 }
 
-static int
-bind_va(sqlite3_stmt *st, const char *types, va_list ap)
+int
+sq_bind_va(sqlite3_stmt *st, const char *types, va_list ap)
 {
 	const char *t;
 	int i, rc = SQLITE_OK;
@@ -498,7 +498,7 @@ sq_prepare(struct sq_store *s, sqlite3_stmt **st, const char *sql,
 	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK)
 		return rc;
 	va_start(ap, types);
-	rc = bind_va(*st, types, ap);
+	rc = sq_bind_va(*st, types, ap);
 	va_end(ap);
 	return rc;
 }
@@ -519,7 +519,7 @@ sq_run(struct sq_store *s, struct cybex_diag *d, const char *what,
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		va_start(ap, types);
-		rc = bind_va(st, types, ap);
+		rc = sq_bind_va(st, types, ap);
 		va_end(ap);
 	}
 	if (rc == SQLITE_OK)
@@ -770,6 +770,7 @@ sq_close(struct cybex_store *base)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; i < SQ_NSTMT; i++)
 		sqlite3_finalize(s->st[i]);
+	sq_qcache_clear(s);
 	sq_events_close(s);
 	/* Closing the last connection checkpoints and removes the WAL. */
 	sqlite3_close_v2(s->db);

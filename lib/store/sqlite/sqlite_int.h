@@ -2,6 +2,7 @@
 #ifndef CYBEX_STORE_SQLITE_INT_H
 #define CYBEX_STORE_SQLITE_INT_H
 
+#include <stdarg.h>
 #include <sqlite3.h>
 
 #include "store_int.h"
@@ -54,6 +55,16 @@ struct sq_mcache {
 	bool		 found;
 };
 
+/* qcache.c: statements of built queries, by their SQL text. */
+#define SQ_QCACHE_MAX	16
+struct sq_qcache {
+	char		*sql;
+	size_t		 len;
+	sqlite3_stmt	*st;
+	uint64_t	 used;
+	bool		 busy;
+};
+
 struct sq_store {
 	struct cybex_store	 base;
 	sqlite3			*db;
@@ -76,7 +87,23 @@ struct sq_store {
 	size_t			 nlinks;
 	struct sq_mcache	 mcache[SQ_MCACHE_MAX];
 	size_t			 nmcache;
+	struct sq_qcache	 qcache[SQ_QCACHE_MAX];
+	uint64_t		 qtick;
 };
+
+/* qcache.c */
+/*
+ * A prepared statement for sql[0..len), from the cache when it holds the
+ * text; give it back with sq_qcache_release (never finalize it).
+ */
+int	 sq_qcache_prepare(struct sq_store *s, const char *sql, size_t len,
+	    sqlite3_stmt **st, struct cybex_diag *d);
+int	 sq_bind_va(sqlite3_stmt *st, const char *types, va_list ap);
+/* sq_prepare through the cache (for fixed SQL on hot paths). */
+int	 sq_prepare_cached(struct sq_store *s, sqlite3_stmt **st,
+	    const char *sql, const char *types, ...);
+void	 sq_qcache_release(struct sq_store *s, sqlite3_stmt *st);
+void	 sq_qcache_clear(struct sq_store *s);
 
 /* sqlite.c */
 /* Map a SQLite result to a CYBEX_E* code with a message; the one place. */

@@ -52,7 +52,8 @@ sq_api_root_get(struct cybex_store *base, const char *name,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	rc = sq_prepare(s, &st, "SELECT name, title, description, "
+	/* On every TAXII request: the statement is kept. */
+	rc = sq_prepare_cached(s, &st, "SELECT name, title, description, "
 	    "max_content_length FROM api_roots WHERE name = ?1", "t", name);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
@@ -63,7 +64,7 @@ sq_api_root_get(struct cybex_store *base, const char *name,
 		r = cybex_diag_set(d, CYBEX_ENOTFOUND, "no API root '%s'", name);
 	else
 		r = sq_err(s, rc, d, "reading an API root");
-	sqlite3_finalize(st);
+	sq_qcache_release(s, st);
 	return r;
 }
 

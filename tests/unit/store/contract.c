@@ -579,6 +579,69 @@ test_collections(void **state)
 	assert_string_not_equal(c.id, first);
 }
 
+/*
+ * A query run from inside another's row callback, with the same text:
+ * the backend may keep built statements (a cache), but never hands the
+ * running one out twice.  Both see every row; the outer one goes on.
+ */
+struct nested {
+	struct fx	*f;
+	const char	*coll;
+	size_t		 outer, inner;
+};
+
+static int
+nested_count(void *ud, const struct cybex_row *row)
+{
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+static int
+nested_row(void *ud, const struct cybex_row *row)
+{
+	struct nested *n = ud;
+	struct cybex_query q = { .coll_id = n->coll };
+	struct cybex_page pg;
+	struct cybex_diag d;
+
+	n->outer++;
+	if (cybex_store_query(n->f->s, &q, nested_count, &n->inner, &pg,
+	    &d) != 0)
+		return CYBEX_EINTERNAL;
+	return 0;
+}
+
+static void
+test_query_nested_same(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_query q;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	struct nested n;
+	struct ob x, y, z;
+	char a[CYBEX_UUID_STRLEN + 1];
+	int k;
+
+	coll_add(f, "nest", a);
+	put_expect(f, a, mk(&x, "identity", 1, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&y, "malware", 2, T1, NULL), CYBEX_PUT_ADDED);
+	put_expect(f, a, mk(&z, "tool", 3, T1, NULL), CYBEX_PUT_ADDED);
+	for (k = 0; k < 3; k++) {	/* again: from the cache, if any */
+		memset(&n, 0, sizeof(n));
+		n.f = f;
+		n.coll = a;
+		memset(&q, 0, sizeof(q));
+		q.coll_id = a;
+		assert_int_equal(cybex_store_query(f->s, &q, nested_row, &n, &pg,
+		    &d), 0);
+		assert_int_equal(n.outer, 3);
+		assert_int_equal(n.inner, 9);
+		assert_int_equal(pg.count, 3);
+	}
+}
+
 static void
 test_collection_remove_orphans(void **state)
 {
@@ -3590,6 +3653,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_newer_schema_refused),
 		T(test_collections),
 		T(test_collection_remove_orphans),
+		T(test_query_nested_same),
 		T(test_two_handles),
 		T(test_collection_rollback),
 		T(test_put_results),
