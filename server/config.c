@@ -277,7 +277,7 @@ cfg_markdown(FILE *f)
 	for (s = srv_settings; s->name != NULL; s++) {
 		cybex_settings_env_name(s, "CYBEX_", env, sizeof(env));
 		fprintf(f, "| `--%s` | `%s` | %s | %s | %s |\n", s->name, env,
-		    s->def != NULL ? s->def : "", (s->flags & CYBEX_SETTING_RELOADABLE) ? "yes" : "no",
-		    s->help);
+		    s->def != NULL ? s->def : "",
+		    (s->flags & CYBEX_SETTING_RELOADABLE) ? "yes" : "no", s->help);
 	}
 }

@@ -620,9 +620,13 @@ cybex_settings_argv(const struct cybex_setting *t, void *base, int argc,
 		v = strchr(arg, '=');
 		len = v != NULL ? (size_t)(v - arg) : strlen(arg);
 		s = cybex_settings_find(t, arg, len);
-		if (s == NULL && v == NULL && strncmp(arg, "no-", 3) == 0 &&
-		    (s = cybex_settings_find(t, arg + 3, len - 3)) != NULL &&
-		    s->type == CYBEX_SETTING_BOOL) {
+		if (s == NULL && v == NULL && strncmp(arg, "no-", 3) == 0) {
+			/* --no-NAME is for booleans only. */
+			s = cybex_settings_find(t, arg + 3, len - 3);
+			if (s == NULL || s->type != CYBEX_SETTING_BOOL)
+				return cybex_diag_set(d, CYBEX_EINVAL,
+				    "unknown option '--%.*s'",
+				    (int)(len > 64 ? 64 : len), arg);
 			if (cybex_settings_apply(t, s, base, "false", "flag",
 			    origins, d) != 0)
 				return d != NULL ? d->code : CYBEX_EINVAL;
