@@ -1,10 +1,8 @@
 /*
- * The settings table of `cybex serve` and its resolution: defaults, then
- * the config file, then CYBEX_* environment variables, then flags.
+ * The settings table of `cybex serve` and its resolution through the
+ * settings engine (include/cybex/settings.h): defaults, then the config
+ * file, then CYBEX_* environment variables, then flags.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +16,7 @@
 
 #define OFF(f)	offsetof(struct srv_config, f)
 
+CYBEX_SETTINGS_TABLE_BEGIN
 const struct cfg_setting srv_settings[] = {
 	{ "listen", CFG_STRING, "127.0.0.1:8400", 0, 0, false, OFF(listen),
 	    "address and port to listen on (ADDR:PORT, [IPv6]:PORT)" },
@@ -85,7 +84,7 @@ const struct cfg_setting srv_settings[] = {
 	{ "auth-fail-limit", CFG_INT, "20", 0, 1000000, false,
 	    OFF(auth_fail_limit), "failed sign-ins per minute from one address "
 	    "before it gets 429 (0 = no limit)" },
-	{ "config", CFG_STRING, NULL, 0, 0, false, OFF(config_file),
+	{ "config", CFG_STRING, NULL, 0, 0, CYBEX_SETTING_NOFILE, OFF(config_file),
 	    "configuration file of 'name = value' lines" },
 	{ "events-flush", CFG_SECONDS, "10", 1, 3600, false, OFF(events_flush),
 	    "seconds between writes of the sightings and alerts that "
@@ -108,53 +107,7 @@ const struct cfg_setting srv_settings[] = {
 	    "statuses kept; beyond it the oldest go first (0 = no bound)" },
 	{ NULL, 0, NULL, 0, 0, false, 0, NULL },
 };
-
-static size_t
-nsettings(void)
-{
-	size_t n = 0;
-
-	while (srv_settings[n].name != NULL)
-		n++;
-	return n;
-}
-
-static int64_t
-parse_num(const char *v, enum cfg_type t, bool *ok)
-{
-	char *end;
-	long long n;
-
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	*ok = errno == 0 && end != v;
-	if (!*ok)
-		return 0;
-	if (t == CFG_SIZE) {
-		switch (*end) {
-		case 'k': case 'K':
-			n *= 1024;
-			end++;
-			break;
-		case 'm': case 'M':
-			n *= 1024 * 1024;
-			end++;
-			break;
-		case 'g': case 'G':
-			n *= 1024LL * 1024 * 1024;
-			end++;
-			break;
-		default:
-			break;
-		}
-		if (*end == 'B')
-			end++;
-	}
-	if (t == CFG_SECONDS && *end == 's')
-		end++;
-	*ok = *end == '\0';
-	return n;
-}
+CYBEX_SETTINGS_TABLE_END
 
 /*
  * Like fprintf(f, ...), with the formatted text escaped for a terminal
@@ -189,166 +142,36 @@ errf(FILE *f, const char *fmt, ...)
 	cybex_buf_free(&b);
 }
 
-/* Set one setting from text; origin names where it came from. */
+/* Print d as one line: "cybex serve: [FILE:LINE: ]MESSAGE". */
 static int
-set(struct srv_config *c, const struct cfg_setting *s, const char *v,
-    const char *origin, FILE *err)
+fail(FILE *err, const char *file, const struct cybex_diag *d)
 {
-	char *base = (char *)c + s->off, **sp;
-	int64_t n;
-	bool ok;
-
-	switch (s->type) {
-	case CFG_STRING:
-		sp = (char **)(void *)base;
-		free(*sp);
-		if ((*sp = strdup(v)) == NULL) {
-			errf(err, "cybex serve: out of memory\n");
-			return -1;
-		}
-		break;
-	case CFG_BOOL:
-		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-		    strcmp(v, "1") == 0 || strcmp(v, "on") == 0)
-			*(bool *)(void *)base = true;
-		else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
-		    strcmp(v, "0") == 0 || strcmp(v, "off") == 0)
-			*(bool *)(void *)base = false;
-		else {
-			errf(err, "cybex serve: %s: '%s' (from %s) is not "
-			    "true or false\n", s->name, v, origin);
-			return -1;
-		}
-		break;
-	default:
-		n = parse_num(v, s->type, &ok);
-		if (!ok || n < s->min || n > s->max) {
-			errf(err, "cybex serve: %s: '%s' (from %s) must be %s "
-			    "from %lld to %lld\n", s->name, v, origin,
-			    s->type == CFG_SIZE ? "a size (k, M, G suffixes)" :
-			    "a whole number", (long long)s->min,
-			    (long long)s->max);
-			return -1;
-		}
-		*(int64_t *)(void *)base = n;
-		break;
-	}
-	c->origin[s - srv_settings] = origin;
-	return 0;
-}
-
-static const struct cfg_setting *
-find(const char *name, size_t len)
-{
-	const struct cfg_setting *s;
-
-	for (s = srv_settings; s->name != NULL; s++)
-		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
-			return s;
-	return NULL;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-static int
-load_file(struct srv_config *c, const char *path, FILE *err)
-{
-	static char origin[PATH_MAX + 32];
-	const struct cfg_setting *s;
-	char line[4096], *k, *v, *eq;
-	unsigned long n = 0;
-	FILE *f;
-	int r = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		errf(err, "cybex serve: cannot read config file %s: %s\n",
-		    path, strerror(errno));
-		return -1;
-	}
-	snprintf(origin, sizeof(origin), "file %s", path);
-	while (r == 0 && fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			errf(err, "cybex serve: %s:%lu: line too long\n",
-			    path, n);
-			r = -1;
-			break;
-		}
-		k = trim(line);
-		if (*k == '\0' || *k == '#')
-			continue;
-		if ((eq = strchr(k, '=')) == NULL) {
-			errf(err, "cybex serve: %s:%lu: expected 'name = "
-			    "value'\n", path, n);
-			r = -1;
-			break;
-		}
-		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
-		/* Accept both "max-body" and "max_body". */
-		for (eq = k; *eq != '\0'; eq++)
-			if (*eq == '_')
-				*eq = '-';
-		if ((s = find(k, strlen(k))) == NULL || s->off == OFF(config_file)) {
-			errf(err, "cybex serve: %s:%lu: unknown setting "
-			    "'%s'\n", path, n, k);
-			r = -1;
-			break;
-		}
-		r = set(c, s, v, origin, err);
-	}
-	fclose(f);
-	return r;
-}
-
-static int
-load_env(struct srv_config *c, FILE *err)
-{
-	static char names[sizeof(((struct srv_config *)0)->origin) /
-	    sizeof(const char *)][64];
-	const struct cfg_setting *s;
-	const char *v;
-	size_t i, j;
-
-	for (i = 0, s = srv_settings; s->name != NULL; s++, i++) {
-		snprintf(names[i], sizeof(names[i]), "CYBEX_");
-		for (j = 0; s->name[j] != '\0' && j + 7 < sizeof(names[i]); j++)
-			names[i][6 + j] = s->name[j] == '-' ? '_' :
-			    (char)toupper((unsigned char)s->name[j]);
-		names[i][6 + j] = '\0';
-		if ((v = getenv(names[i])) != NULL && *v != '\0' &&
-		    set(c, s, v, names[i], err) != 0)
-			return -1;
-	}
-	return 0;
+	if (file != NULL && d->line > 0)
+		errf(err, "cybex serve: %s:%lu: %s\n", file, d->line,
+		    d->message);
+	else if (strncmp(d->message, "unknown option", 14) == 0)
+		errf(err, "cybex serve: %s (see 'cybex serve --help')\n",
+		    d->message);
+	else
+		errf(err, "cybex serve: %s\n", d->message);
+	return -1;
 }
 
 int
 cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 {
 	const struct cfg_setting *s;
-	const char *arg, *v, *cfgfile = NULL;
-	size_t len;
-	int i, pass;
+	const char *cfgfile = NULL;
+	struct cybex_diag d;
+	int i;
 
 	memset(c, 0, sizeof(*c));
-	if (nsettings() > sizeof(c->origin) / sizeof(c->origin[0]))
+	cybex_diag_clear(&d);
+	if (cybex_settings_count(srv_settings) >
+	    sizeof(c->origin) / sizeof(c->origin[0]))
 		return -1;
-	for (s = srv_settings; s->name != NULL; s++)
-		if (s->def != NULL && set(c, s, s->def, "default", err) != 0)
-			return -1;
+	if (cybex_settings_defaults(srv_settings, c, c->origin, &d) != 0)
+		return fail(err, NULL, &d);
 	/* The config file is named by a flag or the environment. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -359,106 +182,55 @@ cfg_load(struct srv_config *c, int argc, char **argv, FILE *err)
 	if (cfgfile == NULL)
 		cfgfile = getenv("CYBEX_CONFIG");
 	if (cfgfile != NULL && *cfgfile != '\0') {
-		if (load_file(c, cfgfile, err) != 0)
-			return -1;
-		if ((s = find("config", 6)) != NULL &&
-		    set(c, s, cfgfile, "flag", err) != 0)
-			return -1;
+		if (cybex_settings_load_file(srv_settings, c, cfgfile,
+		    c->origin, &d) != 0)
+			return fail(err, cfgfile, &d);
+		if ((s = cybex_settings_find(srv_settings, "config", 6)) != NULL &&
+		    cybex_settings_apply(srv_settings, s, c, cfgfile, "flag",
+		    c->origin, &d) != 0)
+			return fail(err, NULL, &d);
 	}
-	if (load_env(c, err) != 0)
-		return -1;
+	if (cybex_settings_env(srv_settings, c, "CYBEX_", c->origin, &d) != 0)
+		return fail(err, NULL, &d);
 	/* Flags last: --name VALUE, --name=VALUE, --flag / --no-flag. */
-	for (pass = 0, i = 1; i < argc; i++) {
-		arg = argv[i];
-		if (strncmp(arg, "--", 2) != 0) {
-			errf(err, "cybex serve: unexpected argument '%s'\n",
-			    arg);
-			return -1;
-		}
-		arg += 2;
-		v = strchr(arg, '=');
-		len = v != NULL ? (size_t)(v - arg) : strlen(arg);
-		s = find(arg, len);
-		if (s == NULL && strncmp(arg, "no-", 3) == 0 &&
-		    (s = find(arg + 3, len - 3)) != NULL &&
-		    s->type == CFG_BOOL && v == NULL) {
-			if (set(c, s, "false", "flag", err) != 0)
-				return -1;
-			continue;
-		}
-		if (s == NULL) {
-			errf(err, "cybex serve: unknown option '--%.*s' (see "
-			    "'cybex serve --help')\n", (int)len, arg);
-			return -1;
-		}
-		if (v != NULL)
-			v++;
-		else if (s->type == CFG_BOOL)
-			v = "true";
-		else if (i + 1 < argc)
-			v = argv[++i];
-		else {
-			errf(err, "cybex serve: --%s needs a value\n",
-			    s->name);
-			return -1;
-		}
-		if (set(c, s, v, "flag", err) != 0)
-			return -1;
-	}
-	(void)pass;
+	if (cybex_settings_argv(srv_settings, c, argc - 1, argv + 1, c->origin,
+	    &d) != 0)
+		return fail(err, NULL, &d);
 	return 0;
 }
 
 void
 cfg_free(struct srv_config *c)
 {
-	const struct cfg_setting *s;
-
-	for (s = srv_settings; s->name != NULL; s++)
-		if (s->type == CFG_STRING)
-			free(*(char **)(void *)((char *)c + s->off));
+	cybex_settings_free(srv_settings, c, c->origin);
 	memset(c, 0, sizeof(*c));
-}
-
-static void
-value(const struct srv_config *c, const struct cfg_setting *s, char *buf,
-    size_t n)
-{
-	const char *base = (const char *)c + s->off;
-	const char *str;
-
-	switch (s->type) {
-	case CFG_STRING:
-		str = *(char *const *)(const void *)base;
-		snprintf(buf, n, "%s", str != NULL ? str : "(unset)");
-		break;
-	case CFG_BOOL:
-		snprintf(buf, n, "%s", *(const bool *)(const void *)base ?
-		    "true" : "false");
-		break;
-	default:
-		snprintf(buf, n, "%lld",
-		    (long long)*(const int64_t *)(const void *)base);
-		break;
-	}
 }
 
 void
 cfg_print(const struct srv_config *c, FILE *f)
 {
 	const struct cfg_setting *s;
-	char v[1024];
+	struct cybex_buf v;
+	size_t i;
 
-	for (s = srv_settings; s->name != NULL; s++) {
-		value(c, s, v, sizeof(v));
-		errf(f, "%-24s %-32s (%s)\n", s->name, v,
-		    c->origin[s - srv_settings] != NULL ?
-		    c->origin[s - srv_settings] : "unset");
+	cybex_buf_init(&v, 0);
+	for (i = 0, s = srv_settings; s->name != NULL; s++, i++) {
+		cybex_buf_reset(&v);
+		if (s->type == CFG_STRING &&
+		    *(char *const *)(const void *)((const char *)c + s->off) ==
+		    NULL)
+			(void)cybex_buf_puts(&v, "(unset)");
+		else
+			(void)cybex_settings_format(s, c, &v);
+		errf(f, "%-24s %-32s (%s)\n", s->name,
+		    v.data != NULL ? v.data : "",
+		    c->origin[i] != NULL ? c->origin[i] : "unset");
 	}
+	cybex_buf_free(&v);
 }
 
 static const char *
-type_name(enum cfg_type t)
+type_name(enum cybex_setting_type t)
 {
 	switch (t) {
 	case CFG_INT:
@@ -499,18 +271,13 @@ cfg_markdown(FILE *f)
 {
 	const struct cfg_setting *s;
 	char env[64];
-	size_t j;
 
 	fprintf(f, "| flag | environment | default | reloadable | meaning |\n");
 	fprintf(f, "|---|---|---|---|---|\n");
 	for (s = srv_settings; s->name != NULL; s++) {
-		snprintf(env, sizeof(env), "CYBEX_");
-		for (j = 0; s->name[j] != '\0' && j + 7 < sizeof(env); j++)
-			env[6 + j] = s->name[j] == '-' ? '_' :
-			    (char)toupper((unsigned char)s->name[j]);
-		env[6 + j] = '\0';
+		cybex_settings_env_name(s, "CYBEX_", env, sizeof(env));
 		fprintf(f, "| `--%s` | `%s` | %s | %s | %s |\n", s->name, env,
-		    s->def != NULL ? s->def : "", s->reloadable ? "yes" : "no",
-		    s->help);
+		    s->def != NULL ? s->def : "",
+		    (s->flags & CYBEX_SETTING_RELOADABLE) ? "yes" : "no", s->help);
 	}
 }

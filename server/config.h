@@ -11,13 +11,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cfg_type {
-	CFG_STRING,
-	CFG_INT,
-	CFG_SIZE,	/* bytes, with k/M/G suffixes */
-	CFG_BOOL,
-	CFG_SECONDS,
-};
+#include "cybex/settings.h"
+
+/* The table's types: the engine's (its rules for values and files). */
+#define CFG_STRING	CYBEX_SETTING_STRING
+#define CFG_INT		CYBEX_SETTING_INT
+#define CFG_SIZE	CYBEX_SETTING_SIZE	/* bytes, with k/M/G suffixes */
+#define CFG_BOOL	CYBEX_SETTING_BOOL
+#define CFG_SECONDS	CYBEX_SETTING_SECONDS	/* whole seconds */
 
 struct srv_config {
 	char		*listen;		/* ADDR:PORT */
@@ -53,19 +54,16 @@ struct srv_config {
 	int64_t		 max_queued_adds;	/* add-objects jobs waiting */
 	int64_t		 status_ttl;		/* seconds */
 	int64_t		 status_max_bytes;	/* 0 = no bound */
-	/* Where each value came from, for --check-config. */
-	const char	*origin[48];
+	/* Where each value came from, for --check-config (cybex_malloc'd). */
+	char		*origin[48];
 };
 
-struct cfg_setting {
-	const char	*name;		/* flag --name, env CYBEX_NAME */
-	enum cfg_type	 type;
-	const char	*def;		/* as text; NULL = unset */
-	int64_t		 min, max;	/* numbers */
-	bool		 reloadable;	/* takes effect on SIGHUP */
-	size_t		 off;		/* offsetof(struct srv_config, ...) */
-	const char	*help;
-};
+/*
+ * An entry: { name (flag --name, env CYBEX_NAME), type, default as text
+ * (NULL = unset), min, max, reloadable (takes effect on SIGHUP), offsetof
+ * (struct srv_config, ...), help }.
+ */
+#define cfg_setting	cybex_setting
 
 extern const struct cfg_setting srv_settings[];
 

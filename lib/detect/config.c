@@ -1,7 +1,10 @@
 /*
  * The detectors' settings: one table (name, type, default, bounds, help)
- * from which the defaults, the "name = value" parser, cybex_detect_config_set
- * and cybex_detect_config_describe (and so docs/detect.md) all come.
+ * for the settings engine (include/cybex/settings.h), from which the
+ * defaults, the "name = value" parser, cybex_detect_config_set and
+ * cybex_detect_config_describe (and so docs/detect.md) all come.  What is
+ * the detectors' own here: the checks and normal forms of their strings
+ * and lists, and the checks between settings.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,37 +16,22 @@
 
 #include <idn2.h>
 
-#include "detect_int.h"
+#include "cybex/settings.h"
 
-#define CONFIG_TEXT_MAX	(16u << 20)	/* a settings text past 16 MiB */
-#define VALUE_MAX	4096		/* one value */
+#include "detect_int.h"
 
 const char *const dt_detector_names[DT_NDETECTORS] = {
 	"scan", "bruteforce", "ddos", "beacon", "c2", "phishing", "pharming",
 	"defacement", "spam", "coop", "ids",
 };
 
-enum stype {
-	S_UINT,		/* uint64_t */
-	S_REAL,		/* double */
-	S_SECONDS,	/* int64_t microseconds, written in seconds */
-	S_BOOL,		/* bool */
-	S_STRING,	/* char *, replaced */
-	S_LIST,		/* struct dt_list, appended (empty value: clear) */
-};
-
-/* Check and normalize a string or list value into *out (malloc'd). */
-typedef int	(*norm_fn)(const char *v, char **out, char *why, size_t whysz);
-
-struct setting {
-	const char	*name;
-	enum stype	 type;
-	const char	*def;
-	double		 min, max;
-	size_t		 off;
-	norm_fn		 norm;
-	const char	*help;
-};
+#define S_UINT		CYBEX_SETTING_UINT
+#define S_REAL		CYBEX_SETTING_REAL
+#define S_SECONDS	CYBEX_SETTING_USEC	/* int64_t microseconds */
+#define S_BOOL		CYBEX_SETTING_BOOL
+#define S_STRING	CYBEX_SETTING_STRING
+#define S_LIST		CYBEX_SETTING_LIST	/* appended; empty: clear */
+#define VALUE_MAX	CYBEX_SETTING_VALUE_MAX
 
 static int	norm_detectors(const char *, char **, char *, size_t);
 static int	norm_cidr(const char *, char **, char *, size_t);
@@ -56,183 +44,166 @@ static int	norm_words(const char *, char **, char *, size_t);
 #define OFF(f)	offsetof(struct cybex_detect_config, f)
 #define DAY	86400.0
 
-static const struct setting settings[] = {
+CYBEX_SETTINGS_TABLE_BEGIN
+static const struct cybex_setting settings[] = {
 	/* general */
-	{ "detectors", S_STRING, "all", 0, 0, OFF(detectors), norm_detectors,
+	{ "detectors", S_STRING, "all", 0, 0, 0, OFF(detectors),
 	    "detectors to run: all, or a comma list of scan, bruteforce, "
 	    "ddos, beacon, c2, phishing, pharming, defacement, spam, coop, "
-	    "ids" },
-	{ "org", S_STRING, NULL, 0, 0, OFF(org), NULL,
-	    "member organization of observations that name none" },
-	{ "quiet_period", S_SECONDS, "600", 0, 30 * DAY, OFF(quiet_us), NULL,
-	    "seconds before an alert with the same key is raised again" },
-	{ "hash_seed", S_UINT, "0", 0, 1e18, OFF(hash_seed),
-	    NULL, "key of the tables' hash (0 = random per instance; set it "
-	    "to replay with identical evictions)" },
-	{ "alert_keys", S_UINT, "65536", 64, 1 << 24, OFF(alert_keys), NULL,
-	    "alert keys remembered for the quiet period" },
-	{ "home_net", S_LIST, NULL, 0, 0, OFF(home_net), norm_cidr,
+	    "ids", norm_detectors },
+	{ "org", S_STRING, NULL, 0, 0, 0, OFF(org),
+	    "member organization of observations that name none", NULL },
+	{ "quiet_period", S_SECONDS, "600", 0, 30 * DAY, 0, OFF(quiet_us),
+	    "seconds before an alert with the same key is raised again", NULL },
+	{ "hash_seed", S_UINT, "0", 0, 1e18, 0, OFF(hash_seed),
+	    "key of the tables' hash (0 = random per instance; set it to "
+	    "replay with identical evictions)", NULL },
+	{ "alert_keys", S_UINT, "65536", 64, 1 << 24, 0, OFF(alert_keys),
+	    "alert keys remembered for the quiet period", NULL },
+	{ "home_net", S_LIST, NULL, 0, 0, 0, OFF(home_net),
 	    "the constituency's networks, ADDR[/BITS] (repeatable): beacon "
-	    "sources and C2 victims are inside when any is set" },
-	{ "allow_address", S_LIST, NULL, 0, 0, OFF(allow_address), norm_cidr,
+	    "sources and C2 victims are inside when any is set", norm_cidr },
+	{ "allow_address", S_LIST, NULL, 0, 0, 0, OFF(allow_address),
 	    "ADDR[/BITS] never reported as the source of scans, brute force, "
-	    "beacons, floods or spam (repeatable; own scanners, relays)" },
+	    "beacons, floods or spam (repeatable; own scanners, relays)",
+	    norm_cidr },
 	/* scan */
-	{ "scan_theta0", S_REAL, "0.8", 0.01, 0.99, OFF(scan_theta0), NULL,
+	{ "scan_theta0", S_REAL, "0.8", 0.01, 0.99, 0, OFF(scan_theta0),
 	    "TRW: probability that a benign source's first contact is "
-	    "answered" },
-	{ "scan_theta1", S_REAL, "0.2", 0.01, 0.99, OFF(scan_theta1), NULL,
+	    "answered", NULL },
+	{ "scan_theta1", S_REAL, "0.2", 0.01, 0.99, 0, OFF(scan_theta1),
 	    "TRW: probability that a scanner's first contact is answered "
-	    "(below scan_theta0)" },
-	{ "scan_pd", S_REAL, "0.99", 0.5, 0.999999, OFF(scan_pd), NULL,
-	    "TRW: wanted detection probability (scanner at pd/pf)" },
-	{ "scan_pf", S_REAL, "0.001", 1e-9, 0.5, OFF(scan_pf), NULL,
+	    "(below scan_theta0)", NULL },
+	{ "scan_pd", S_REAL, "0.99", 0.5, 0.999999, 0, OFF(scan_pd),
+	    "TRW: wanted detection probability (scanner at pd/pf)", NULL },
+	{ "scan_pf", S_REAL, "0.001", 1e-9, 0.5, 0, OFF(scan_pf),
 	    "TRW: tolerated false-positive probability (benign at "
-	    "(1-pd)/(1-pf))" },
-	{ "scan_idle", S_SECONDS, "3600", 1, 30 * DAY, OFF(scan_idle_us), NULL,
-	    "a source idle this long starts a new walk" },
-	{ "scan_sources", S_UINT, "32768", 64, 1 << 24, OFF(scan_sources),
-	    NULL, "sources tracked by the scan detector" },
+	    "(1-pd)/(1-pf))", NULL },
+	{ "scan_idle", S_SECONDS, "3600", 1, 30 * DAY, 0, OFF(scan_idle_us),
+	    "a source idle this long starts a new walk", NULL },
+	{ "scan_sources", S_UINT, "32768", 64, 1 << 24, 0, OFF(scan_sources),
+	    "sources tracked by the scan detector", NULL },
 	/* brute force */
-	{ "bf_window", S_SECONDS, "600", 1, 7 * DAY, OFF(bf_window_us), NULL,
-	    "sliding window of authentication failures" },
-	{ "bf_source_failures", S_UINT, "20", 2, 1e9, OFF(bf_source_failures),
-	    NULL, "failures from one source in the window: brute force" },
-	{ "bf_account_failures", S_UINT, "30", 2, 1e9,
-	    OFF(bf_account_failures), NULL,
-	    "failures against one account in the window (any sources): "
-	    "brute force" },
-	{ "bf_success_after", S_UINT, "10", 1, 1e9, OFF(bf_success_after),
-	    NULL, "a success after this many failures in the window: "
-	    "unauthorized access" },
-	{ "bf_sources", S_UINT, "32768", 64, 1 << 24, OFF(bf_sources), NULL,
-	    "sources tracked by the brute-force detector" },
-	{ "bf_accounts", S_UINT, "32768", 64, 1 << 24, OFF(bf_accounts), NULL,
-	    "accounts tracked by the brute-force detector" },
+	{ "bf_window", S_SECONDS, "600", 1, 7 * DAY, 0, OFF(bf_window_us),
+	    "sliding window of authentication failures", NULL },
+	{ "bf_source_failures", S_UINT, "20", 2, 1e9, 0,
+	    OFF(bf_source_failures),
+	    "failures from one source in the window: brute force", NULL },
+	{ "bf_account_failures", S_UINT, "30", 2, 1e9, 0,
+	    OFF(bf_account_failures),
+	    "failures against one account in the window (any sources): brute "
+	    "force", NULL },
+	{ "bf_success_after", S_UINT, "10", 1, 1e9, 0, OFF(bf_success_after),
+	    "a success after this many failures in the window: unauthorized "
+	    "access", NULL },
+	{ "bf_sources", S_UINT, "32768", 64, 1 << 24, 0, OFF(bf_sources),
+	    "sources tracked by the brute-force detector", NULL },
+	{ "bf_accounts", S_UINT, "32768", 64, 1 << 24, 0, OFF(bf_accounts),
+	    "accounts tracked by the brute-force detector", NULL },
 	{ "privileged_accounts", S_STRING, "root, admin, administrator, toor",
-	    0, 0, OFF(privileged_accounts), norm_words,
-	    "accounts whose compromise is privileged-account-compromise" },
+	    0, 0, 0, OFF(privileged_accounts),
+	    "accounts whose compromise is privileged-account-compromise",
+	    norm_words },
 	/* ddos */
-	{ "ddos_interval", S_SECONDS, "10", 1, 3600, OFF(ddos_interval_us),
-	    NULL, "length of one measured interval" },
-	{ "ddos_warmup", S_UINT, "30", 1, 1e6, OFF(ddos_warmup), NULL,
-	    "intervals learned before the baseline is used" },
-	{ "ddos_alpha", S_REAL, "0.05", 0.001, 0.5, OFF(ddos_alpha), NULL,
-	    "weight of a new interval in the moving mean and variance" },
-	{ "ddos_k", S_REAL, "6", 1, 100, OFF(ddos_k), NULL,
-	    "alert above mean + k standard deviations" },
-	{ "ddos_factor", S_REAL, "4", 1, 1e6, OFF(ddos_factor), NULL,
-	    "and above factor times the mean" },
-	{ "ddos_min_pps", S_UINT, "1000", 1, 1e12, OFF(ddos_min_pps), NULL,
-	    "and above this many packets per second" },
-	{ "ddos_min_sources", S_UINT, "10", 1, 1e9, OFF(ddos_min_sources),
-	    NULL, "fewer distinct sources: dos rather than ddos" },
-	{ "ddos_destinations", S_UINT, "4096", 64, 1 << 22,
-	    OFF(ddos_destinations), NULL,
-	    "destinations with a learned baseline" },
+	{ "ddos_interval", S_SECONDS, "10", 1, 3600, 0, OFF(ddos_interval_us),
+	    "length of one measured interval", NULL },
+	{ "ddos_warmup", S_UINT, "30", 1, 1e6, 0, OFF(ddos_warmup),
+	    "intervals learned before the baseline is used", NULL },
+	{ "ddos_alpha", S_REAL, "0.05", 0.001, 0.5, 0, OFF(ddos_alpha),
+	    "weight of a new interval in the moving mean and variance", NULL },
+	{ "ddos_k", S_REAL, "6", 1, 100, 0, OFF(ddos_k),
+	    "alert above mean + k standard deviations", NULL },
+	{ "ddos_factor", S_REAL, "4", 1, 1e6, 0, OFF(ddos_factor),
+	    "and above factor times the mean", NULL },
+	{ "ddos_min_pps", S_UINT, "1000", 1, 1e12, 0, OFF(ddos_min_pps),
+	    "and above this many packets per second", NULL },
+	{ "ddos_min_sources", S_UINT, "10", 1, 1e9, 0, OFF(ddos_min_sources),
+	    "fewer distinct sources: dos rather than ddos", NULL },
+	{ "ddos_destinations", S_UINT, "4096", 64, 1 << 22, 0,
+	    OFF(ddos_destinations),
+	    "destinations with a learned baseline", NULL },
 	/* beacon, c2 */
-	{ "beacon_min_intervals", S_UINT, "10", 3, 16,
-	    OFF(beacon_min_intervals), NULL,
-	    "intervals between connections needed for a beacon" },
-	{ "beacon_max_jitter", S_REAL, "0.1", 0, 1, OFF(beacon_max_jitter),
-	    NULL, "an interval within this fraction of the median period is "
-	    "on time" },
-	{ "beacon_min_fraction", S_REAL, "0.8", 0.5, 1,
-	    OFF(beacon_min_fraction), NULL,
-	    "share of the intervals that must be on time" },
-	{ "beacon_min_period", S_SECONDS, "10", 1, DAY, OFF(beacon_min_period_us),
-	    NULL, "shortest beacon period" },
-	{ "beacon_max_period", S_SECONDS, "86400", 1, 30 * DAY,
-	    OFF(beacon_max_period_us), NULL, "longest beacon period" },
-	{ "beacon_min_gap", S_SECONDS, "1", 0, 3600, OFF(beacon_min_gap_us),
-	    NULL, "connections closer than this to the previous one are one "
-	    "burst" },
-	{ "beacon_pairs", S_UINT, "65536", 64, 1 << 24, OFF(beacon_pairs), NULL,
-	    "source, destination and port pairs tracked" },
+	{ "beacon_min_intervals", S_UINT, "10", 3, 16, 0,
+	    OFF(beacon_min_intervals),
+	    "intervals between connections needed for a beacon", NULL },
+	{ "beacon_max_jitter", S_REAL, "0.1", 0, 1, 0, OFF(beacon_max_jitter),
+	    "an interval within this fraction of the median period is on time",
+	    NULL },
+	{ "beacon_min_fraction", S_REAL, "0.8", 0.5, 1, 0,
+	    OFF(beacon_min_fraction),
+	    "share of the intervals that must be on time", NULL },
+	{ "beacon_min_period", S_SECONDS, "10", 1, DAY, 0,
+	    OFF(beacon_min_period_us),
+	    "shortest beacon period", NULL },
+	{ "beacon_max_period", S_SECONDS, "86400", 1, 30 * DAY, 0,
+	    OFF(beacon_max_period_us),
+	    "longest beacon period", NULL },
+	{ "beacon_min_gap", S_SECONDS, "1", 0, 3600, 0, OFF(beacon_min_gap_us),
+	    "connections closer than this to the previous one are one burst",
+	    NULL },
+	{ "beacon_pairs", S_UINT, "65536", 64, 1 << 24, 0, OFF(beacon_pairs),
+	    "source, destination and port pairs tracked", NULL },
 	{ "c2_indicator_types", S_STRING,
-	    "c2, command-and-control, malicious-activity, botnet", 0, 0,
-	    OFF(c2_indicator_types), norm_words,
-	    "indicator types or labels whose hits mean an infected system" },
+	    "c2, command-and-control, malicious-activity, botnet", 0, 0, 0,
+	    OFF(c2_indicator_types),
+	    "indicator types or labels whose hits mean an infected system",
+	    norm_words },
 	/* phishing, pharming */
-	{ "protected_domain", S_LIST, NULL, 0, 0, OFF(protected_domain),
-	    norm_domain, "a domain of the constituency (repeatable); names "
-	    "under it are legitimate, look-alikes are phishing" },
-	{ "protected_brand", S_LIST, NULL, 0, 0, OFF(protected_brand),
-	    norm_brand, "a brand name (repeatable): names containing it, "
-	    "or a look-alike of it, are phishing" },
-	{ "known_address", S_LIST, NULL, 0, 0, OFF(known_address), norm_known,
+	{ "protected_domain", S_LIST, NULL, 0, 0, 0, OFF(protected_domain),
+	    "a domain of the constituency (repeatable); names under it are "
+	    "legitimate, look-alikes are phishing", norm_domain },
+	{ "protected_brand", S_LIST, NULL, 0, 0, 0, OFF(protected_brand),
+	    "a brand name (repeatable): names containing it, or a look-alike "
+	    "of it, are phishing", norm_brand },
+	{ "known_address", S_LIST, NULL, 0, 0, 0, OFF(known_address),
 	    "NAME ADDR... (repeatable): the addresses a protected name "
-	    "resolves to; other DNS answers are pharming" },
-	{ "phishing_max_distance", S_UINT, "2", 0, 4,
-	    OFF(phishing_max_distance), NULL,
-	    "most edits (one per 4 characters of the protected label)" },
-	{ "phishing_min_length", S_UINT, "5", 3, 63, OFF(phishing_min_length),
-	    NULL, "shorter protected labels and brands are matched for "
-	    "homographs only" },
-	{ "phishing_tld_swap", S_BOOL, "true", 0, 0, OFF(phishing_tld_swap),
-	    NULL, "a protected label under another suffix is phishing" },
-	{ "phishing_names", S_UINT, "65536", 64, 1 << 24, OFF(phishing_names),
-	    NULL, "names remembered (checked verdicts)" },
+	    "resolves to; other DNS answers are pharming", norm_known },
+	{ "phishing_max_distance", S_UINT, "2", 0, 4, 0,
+	    OFF(phishing_max_distance),
+	    "most edits (one per 4 characters of the protected label)", NULL },
+	{ "phishing_min_length", S_UINT, "5", 3, 63, 0,
+	    OFF(phishing_min_length),
+	    "shorter protected labels and brands are matched for homographs "
+	    "only", NULL },
+	{ "phishing_tld_swap", S_BOOL, "true", 0, 0, 0, OFF(phishing_tld_swap),
+	    "a protected label under another suffix is phishing", NULL },
+	{ "phishing_names", S_UINT, "65536", 64, 1 << 24, 0,
+	    OFF(phishing_names),
+	    "names remembered (checked verdicts)", NULL },
 	/* defacement */
-	{ "monitored_page", S_LIST, NULL, 0, 0, OFF(monitored_page), norm_page,
+	{ "monitored_page", S_LIST, NULL, 0, 0, 0, OFF(monitored_page),
 	    "URL [HASH] (repeatable): a page and its expected content hash "
-	    "(without one, the first reported is learned)" },
-	{ "defacement_learn_unlisted", S_BOOL, "true", 0, 0,
-	    OFF(defacement_learn_unlisted), NULL,
-	    "learn and watch pages the checker reports that are not listed" },
-	{ "defacement_pages", S_UINT, "4096", 64, 1 << 22,
-	    OFF(defacement_pages), NULL, "pages with a learned hash" },
+	    "(without one, the first reported is learned)", norm_page },
+	{ "defacement_learn_unlisted", S_BOOL, "true", 0, 0, 0,
+	    OFF(defacement_learn_unlisted),
+	    "learn and watch pages the checker reports that are not listed",
+	    NULL },
+	{ "defacement_pages", S_UINT, "4096", 64, 1 << 22, 0,
+	    OFF(defacement_pages),
+	    "pages with a learned hash", NULL },
 	/* spam */
-	{ "spam_window", S_SECONDS, "3600", 1, 7 * DAY, OFF(spam_window_us),
-	    NULL, "window of distinct recipients per sending host" },
-	{ "spam_recipients", S_UINT, "100", 2, 1e9, OFF(spam_recipients), NULL,
+	{ "spam_window", S_SECONDS, "3600", 1, 7 * DAY, 0, OFF(spam_window_us),
+	    "window of distinct recipients per sending host", NULL },
+	{ "spam_recipients", S_UINT, "100", 2, 1e9, 0, OFF(spam_recipients),
 	    "distinct recipients from one host in the window: spam (with "
-	    "home_net set, hosts inside it)" },
-	{ "spam_senders", S_UINT, "16384", 64, 1 << 22, OFF(spam_senders), NULL,
-	    "sending hosts tracked" },
-	{ "spam_listed", S_UINT, "65536", 64, 1 << 24, OFF(spam_listed), NULL,
-	    "spam-feed entries kept" },
+	    "home_net set, hosts inside it)", NULL },
+	{ "spam_senders", S_UINT, "16384", 64, 1 << 22, 0, OFF(spam_senders),
+	    "sending hosts tracked", NULL },
+	{ "spam_listed", S_UINT, "65536", 64, 1 << 24, 0, OFF(spam_listed),
+	    "spam-feed entries kept", NULL },
 	/* coop */
-	{ "coop_min_orgs", S_UINT, "2", 2, 1000, OFF(coop_min_orgs), NULL,
-	    "member organizations that must see one source or indicator" },
-	{ "coop_keys", S_UINT, "32768", 64, 1 << 24, OFF(coop_keys), NULL,
-	    "sources and indicators tracked across members" },
-	{ "coop_orgs", S_UINT, "1024", 16, 1 << 20, OFF(coop_orgs), NULL,
-	    "member organization names kept" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL },
+	{ "coop_min_orgs", S_UINT, "2", 2, 1000, 0, OFF(coop_min_orgs),
+	    "member organizations that must see one source or indicator",
+	    NULL },
+	{ "coop_keys", S_UINT, "32768", 64, 1 << 24, 0, OFF(coop_keys),
+	    "sources and indicators tracked across members", NULL },
+	{ "coop_orgs", S_UINT, "1024", 16, 1 << 20, 0, OFF(coop_orgs),
+	    "member organization names kept", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
+CYBEX_SETTINGS_TABLE_END
 
-/* ---- lists and strings ---- */
-
-static void
-list_clear(struct dt_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		cybex_free(l->v[i]);
-	cybex_free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static int
-list_add(struct dt_list *l, char *s)
-{
-	char **v;
-
-	if (l->n >= DT_LIST_MAX)
-		return CYBEX_ETOOBIG;
-	if ((l->n & (l->n - 1)) == 0) {	/* 0, 1, 2, 4, ...: grow */
-		v = cybex_reallocarray(l->v, l->n == 0 ? 1 : l->n * 2,
-		    sizeof(*v));
-		if (v == NULL)
-			return CYBEX_ENOMEM;
-		l->v = v;
-	}
-	l->v[l->n++] = s;
-	return 0;
-}
+/* ---- checks of strings and lists ---- */
 
 static void
 lower(char *s)
@@ -512,174 +483,22 @@ norm_page(const char *v, char **out, char *why, size_t whysz)
 	return 0;
 }
 
-/* ---- values ---- */
-
-static const struct setting *
-find(const char *name)
-{
-	const struct setting *s;
-
-	for (s = settings; s->name != NULL; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
-}
-
-static bool
-parse_real(const char *v, double *out)
-{
-	char *end;
-
-	if (*v == '\0' || isspace((unsigned char)*v))
-		return false;
-	errno = 0;
-	*out = strtod(v, &end);
-	return errno == 0 && *end == '\0' && isfinite(*out);
-}
-
-static bool
-parse_uint(const char *v, uint64_t *out)
-{
-	unsigned long long n;
-	char *end;
-
-	if (*v < '0' || *v > '9')
-		return false;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return false;
-	*out = n;
-	return true;
-}
-
-/* Seconds, possibly fractional, with an optional s/m/h/d unit. */
-static bool
-parse_seconds(const char *v, double *out)
-{
-	static const char units[] = "smhd";
-	static const double mul[] = { 1, 60, 3600, 86400 };
-	const char *u;
-	char buf[64];
-	size_t n = strlen(v);
-
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, v, n + 1);
-	/* buf[n - 1] is not the NUL, so strchr finds a unit or nothing. */
-	if ((u = strchr(units, buf[n - 1])) != NULL)
-		buf[--n] = '\0';
-	if (!parse_real(buf, out) || *out < 0)
-		return false;
-	if (u != NULL)
-		*out *= mul[u - units];
-	return true;
-}
-
-static int
-normalize(const struct setting *s, const char *v, char **out, char *why,
-    size_t whysz)
-{
-	if (s->norm != NULL)
-		return s->norm(v, out, why, whysz);
-	return dup_out(v, out);
-}
-
-static int
-apply(struct cybex_detect_config *c, const struct setting *s, const char *v,
-    char *why, size_t whysz)
-{
-	char *base = (char *)c + s->off, *nv = NULL, **sp;
-	struct dt_list *l;
-	uint64_t u;
-	double x;
-	int r;
-
-	if (strlen(v) > VALUE_MAX) {
-		(void)whyf(why, whysz, "value longer than %u bytes",
-		    VALUE_MAX);
-		return CYBEX_ETOOBIG;
-	}
-	switch (s->type) {
-	case S_UINT:
-		if (!parse_uint(v, &u) || (double)u < s->min ||
-		    (double)u > s->max)
-			return whyf(why, whysz, "'%.64s' must be a whole number "
-			    "from %.0f to %.0f", v, s->min, s->max);
-		*(uint64_t *)(void *)base = u;
-		break;
-	case S_REAL:
-		if (!parse_real(v, &x) || x < s->min || x > s->max)
-			return whyf(why, whysz, "'%.64s' must be a number from "
-			    "%g to %g", v, s->min, s->max);
-		*(double *)(void *)base = x;
-		break;
-	case S_SECONDS:
-		if (!parse_seconds(v, &x) || x < s->min || x > s->max)
-			return whyf(why, whysz, "'%.64s' must be a duration "
-			    "from %g to %g seconds (units s, m, h, d)", v,
-			    s->min, s->max);
-		*(int64_t *)(void *)base = (int64_t)llround(x * 1e6);
-		break;
-	case S_BOOL:
-		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-		    strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
-			*(bool *)(void *)base = true;
-		else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
-		    strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
-			*(bool *)(void *)base = false;
-		else
-			return whyf(why, whysz, "'%.64s' must be true or false",
-			    v);
-		break;
-	case S_STRING:
-		sp = (char **)(void *)base;
-		if (*v != '\0' && (r = normalize(s, v, &nv, why, whysz)) != 0)
-			return r;
-		cybex_free(*sp);
-		*sp = nv;
-		if (s->off == OFF(detectors))
-			c->enabled = enabled_of(nv);
-		break;
-	case S_LIST:
-		l = (struct dt_list *)(void *)base;
-		if (*v == '\0') {
-			list_clear(l);
-			break;
-		}
-		if ((r = normalize(s, v, &nv, why, whysz)) != 0)
-			return r;
-		if ((r = list_add(l, nv)) != 0) {
-			cybex_free(nv);
-			if (r == CYBEX_ETOOBIG)
-				whyf(why, whysz, "more than %u entries",
-				    DT_LIST_MAX);
-			return r;
-		}
-		break;
-	}
-	return 0;
-}
+/* ---- the config ---- */
 
 int
 cybex_detect_config_new(struct cybex_detect_config **out)
 {
 	struct cybex_detect_config *c;
-	const struct setting *s;
-	char why[256];
 	int r = CYBEX_ENOMEM;
 
 	*out = NULL;
 	if ((c = cybex_calloc(1, sizeof(*c))) == NULL)
 		goto out;
-	for (s = settings; s->name != NULL; s++) {
-		if (s->def == NULL)
-			continue;
-		if ((r = apply(c, s, s->def, why, sizeof(why))) != 0) {
-			cybex_detect_config_free(c);
-			goto out;
-		}
+	if ((r = cybex_settings_defaults(settings, c, NULL, NULL)) != 0) {
+		cybex_detect_config_free(c);
+		goto out;
 	}
+	c->enabled = enabled_of(c->detectors);
 	*out = c;
 	r = 0;
  out:
@@ -689,18 +508,9 @@ cybex_detect_config_new(struct cybex_detect_config **out)
 void
 cybex_detect_config_free(struct cybex_detect_config *c)
 {
-	const struct setting *s;
-	char *base;
-
 	if (c == NULL)
 		return;
-	for (s = settings; s->name != NULL; s++) {
-		base = (char *)c + s->off;
-		if (s->type == S_STRING)
-			cybex_free(*(char **)(void *)base);
-		else if (s->type == S_LIST)
-			list_clear((struct dt_list *)(void *)base);
-	}
+	cybex_settings_free(settings, c, NULL);
 	cybex_free(c);
 }
 
@@ -709,52 +519,16 @@ dt_config_copy(const struct cybex_detect_config *c,
     struct cybex_detect_config **out)
 {
 	struct cybex_detect_config *n;
-	const struct setting *s;
-	const struct dt_list *from;
-	struct dt_list *to;
-	char **sp, *v;
-	size_t i;
-	int r = CYBEX_ENOMEM;
 
 	*out = NULL;
 	if ((n = cybex_malloc(sizeof(*n))) == NULL)
-		goto out;
-	*n = *c;
-	/* Detach every pointer first, so a failure frees only copies. */
-	for (s = settings; s->name != NULL; s++) {
-		if (s->type == S_STRING)
-			*(char **)(void *)((char *)n + s->off) = NULL;
-		else if (s->type == S_LIST)
-			memset((char *)n + s->off, 0, sizeof(struct dt_list));
-	}
-	for (s = settings; s->name != NULL; s++) {
-		if (s->type == S_STRING) {
-			v = *(char *const *)(const void *)((const char *)c +
-			    s->off);
-			sp = (char **)(void *)((char *)n + s->off);
-			if (v != NULL && (*sp = cybex_strdup(v)) == NULL)
-				goto fail;
-		} else if (s->type == S_LIST) {
-			from = (const struct dt_list *)(const void *)
-			    ((const char *)c + s->off);
-			to = (struct dt_list *)(void *)((char *)n + s->off);
-			for (i = 0; i < from->n; i++) {
-				if ((v = cybex_strdup(from->v[i])) == NULL)
-					goto fail;
-				if (list_add(to, v) != 0) {
-					cybex_free(v);
-					goto fail;
-				}
-			}
-		}
+		return CYBEX_ENOMEM;
+	if (cybex_settings_copy(settings, n, c, sizeof(*n)) != 0) {
+		cybex_free(n);
+		return CYBEX_ENOMEM;
 	}
 	*out = n;
-	r = 0;
-	goto out;
- fail:
-	cybex_detect_config_free(n);
- out:
-	return r;
+	return 0;
 }
 
 int
@@ -782,51 +556,18 @@ dt_config_check(const struct cybex_detect_config *c, struct cybex_diag *d)
 	return r;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 int
 cybex_detect_config_set(struct cybex_detect_config *c, const char *name,
     const char *value, struct cybex_diag *d)
 {
-	const struct setting *s;
-	char why[256];
 	int r;
 
 	cybex_diag_clear(d);
-	if (c == NULL || name == NULL || value == NULL)
+	if (c == NULL)
 		return cybex_diag_set(d, CYBEX_EINVAL, "no setting given");
-	if ((s = find(name)) == NULL)
-		return cybex_diag_set(d, CYBEX_EINVAL, "unknown setting '%.64s'",
-		    name);
-	why[0] = '\0';
-	if ((r = apply(c, s, value, why, sizeof(why))) != 0)
-		cybex_diag_set(d, r, "%s: %s", s->name,
-		    why[0] != '\0' ? why : cybex_strerror(r));
+	r = cybex_settings_set(settings, c, name, value, NULL, NULL, d);
+	c->enabled = enabled_of(c->detectors);
 	return r;
-}
-
-/* Cut a trailing comment: '#' at the start or after a blank. */
-static void
-uncomment(char *s)
-{
-	char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
-			*p = '\0';
-			return;
-		}
 }
 
 int
@@ -834,11 +575,6 @@ cybex_detect_config_parse(struct cybex_detect_config *c, const char *text,
     size_t len, struct cybex_diag *d)
 {
 	struct cybex_detect_config *n = NULL, tmp;
-	const struct setting *s;
-	const char *p = text, *end = text + len, *nl;
-	char *line = NULL, *l, *eq, *name, *value, why[256];
-	unsigned long lineno = 0;
-	size_t k;
 	int r;
 
 	cybex_diag_clear(d);
@@ -846,59 +582,13 @@ cybex_detect_config_parse(struct cybex_detect_config *c, const char *text,
 		r = cybex_diag_set(d, CYBEX_EINVAL, "no settings given");
 		goto out;
 	}
-	if (len > CONFIG_TEXT_MAX) {
-		r = cybex_diag_set(d, CYBEX_ETOOBIG, "settings text over %u "
-		    "bytes", CONFIG_TEXT_MAX);
-		goto out;
-	}
 	/* Apply to a copy: on any error nothing is applied. */
 	if ((r = dt_config_copy(c, &n)) != 0)
 		goto out;
-	while (p < end) {
-		lineno++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		k = (size_t)((nl != NULL ? nl : end) - p);
-		cybex_free(line);
-		if ((line = cybex_strndup(p, k)) == NULL) {
-			r = CYBEX_ENOMEM;
-			goto out;
-		}
-		p += k + (nl != NULL);
-		if (strlen(line) != k) {
-			r = cybex_diag_set(d, CYBEX_EINVAL, "NUL byte in line");
-			d->line = lineno;
-			goto out;
-		}
-		uncomment(line);
-		l = trim(line);
-		if (*l == '\0')
-			continue;
-		if ((eq = strchr(l, '=')) == NULL) {
-			r = cybex_diag_set(d, CYBEX_EINVAL, "expected "
-			    "'name = value'");
-			d->line = lineno;
-			d->column = (unsigned long)(l - line) + 1;
-			goto out;
-		}
-		*eq = '\0';
-		name = trim(l);
-		value = trim(eq + 1);
-		if ((s = find(name)) == NULL) {
-			r = cybex_diag_set(d, CYBEX_EINVAL, "unknown setting "
-			    "'%.64s'", name);
-			d->line = lineno;
-			d->column = (unsigned long)(name - line) + 1;
-			goto out;
-		}
-		why[0] = '\0';
-		if ((r = apply(n, s, value, why, sizeof(why))) != 0) {
-			cybex_diag_set(d, r, "%s: %s", s->name,
-			    why[0] != '\0' ? why : cybex_strerror(r));
-			d->line = lineno;
-			d->column = (unsigned long)(value - line) + 1;
-			goto out;
-		}
-	}
+	if ((r = cybex_settings_parse(settings, n, text, len, NULL, NULL,
+	    d)) != 0)
+		goto out;
+	n->enabled = enabled_of(n->detectors);
 	if ((r = dt_config_check(n, d)) != 0)
 		goto out;
 	/* Swap contents: c gets the new settings, n the old to free. */
@@ -907,47 +597,12 @@ cybex_detect_config_parse(struct cybex_detect_config *c, const char *text,
 	*n = tmp;
 	r = 0;
  out:
-	cybex_free(line);
 	cybex_detect_config_free(n);
 	return r;
 }
 
 static int
-describe_value(const struct cybex_detect_config *c, const struct setting *s,
-    struct cybex_buf *out)
-{
-	const char *base = (const char *)c + s->off;
-	int64_t us;
-	double x;
-
-	switch (s->type) {
-	case S_UINT:
-		return cybex_buf_printf(out, "%llu", (unsigned long long)
-		    *(const uint64_t *)(const void *)base);
-	case S_REAL:
-		return cybex_buf_printf(out, "%.15g",
-		    *(const double *)(const void *)base);
-	case S_SECONDS:
-		us = *(const int64_t *)(const void *)base;
-		if (us % 1000000 == 0)
-			return cybex_buf_printf(out, "%lld",
-			    (long long)(us / 1000000));
-		x = (double)us / 1e6;
-		return cybex_buf_printf(out, "%.6f", x);
-	case S_BOOL:
-		return cybex_buf_puts(out,
-		    *(const bool *)(const void *)base ? "true" : "false");
-	case S_STRING:
-		return cybex_buf_puts(out,
-		    *(char *const *)(const void *)base != NULL ?
-		    *(char *const *)(const void *)base : "");
-	default:
-		return 0;
-	}
-}
-
-static int
-describe_help(const struct setting *s, struct cybex_buf *out)
+describe_help(const struct cybex_setting *s, struct cybex_buf *out)
 {
 	int r;
 
@@ -971,14 +626,14 @@ int
 cybex_detect_config_describe(const struct cybex_detect_config *c,
     struct cybex_buf *out)
 {
-	const struct setting *s;
-	const struct dt_list *l;
+	const struct cybex_setting *s;
+	const struct cybex_setting_list *l;
 	size_t i;
 	int r = 0;
 
 	for (s = settings; s->name != NULL && r == 0; s++) {
 		if (s->type == S_LIST) {
-			l = (const struct dt_list *)(const void *)
+			l = (const struct cybex_setting_list *)(const void *)
 			    ((const char *)c + s->off);
 			for (i = 0; i < l->n && r == 0; i++) {
 				r = cybex_buf_printf(out, "%s = %s", s->name,
@@ -994,7 +649,7 @@ cybex_detect_config_describe(const struct cybex_detect_config *c,
 		}
 		if ((r = cybex_buf_printf(out, "%s = ", s->name)) != 0)
 			break;
-		if ((r = describe_value(c, s, out)) != 0)
+		if ((r = cybex_settings_format(s, c, out)) != 0)
 			break;
 		/* An empty value leaves "name = " with a blank: trim it. */
 		if (out->len > 0 && out->data[out->len - 1] == ' ')

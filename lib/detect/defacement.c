@@ -46,7 +46,7 @@ cmp_page(const void *a, const void *b)
 int
 dt_page_init(struct cybex_detect *dt, struct cybex_diag *d)
 {
-	const struct dt_list *l = &dt->cfg->monitored_page;
+	const struct cybex_setting_list *l = &dt->cfg->monitored_page;
 	size_t cap = (size_t)dt->cfg->defacement_pages, i;
 	struct dt_page_cfg *pc;
 	char *sp;

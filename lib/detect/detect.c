@@ -55,7 +55,7 @@ dt_home(const struct cybex_detect *dt, const struct cybex_ip *ip)
 }
 
 static int
-cidrs_of(const struct dt_list *l, struct dt_cidr **out, size_t *n,
+cidrs_of(const struct cybex_setting_list *l, struct dt_cidr **out, size_t *n,
     size_t *mem)
 {
 	size_t i;

@@ -13,6 +13,7 @@
 #include "cybex/core.h"
 #include "cybex/detect.h"	/* and cybex/obs.h */
 #include "cybex/ip.h"
+#include "cybex/settings.h"
 
 /* ---- keys (table.c) ---- */
 
@@ -116,11 +117,6 @@ double	 dt_median(double *v, size_t n);
 
 /* ---- settings (config.c) ---- */
 
-struct dt_list {
-	size_t		 n;
-	char		**v;
-};
-
 struct dt_cidr {
 	struct cybex_ip	 ip;
 	unsigned	 bits;
@@ -151,8 +147,8 @@ struct cybex_detect_config {
 	int64_t		 quiet_us;
 	uint64_t	 hash_seed;
 	uint64_t	 alert_keys;
-	struct dt_list	 home_net;
-	struct dt_list	 allow_address;
+	struct cybex_setting_list home_net;
+	struct cybex_setting_list allow_address;
 	/* scan */
 	double		 scan_theta0, scan_theta1, scan_pd, scan_pf;
 	int64_t		 scan_idle_us;
@@ -180,15 +176,15 @@ struct cybex_detect_config {
 	uint64_t	 beacon_pairs;
 	char		*c2_indicator_types;
 	/* phishing and pharming */
-	struct dt_list	 protected_domain;
-	struct dt_list	 protected_brand;
-	struct dt_list	 known_address;
+	struct cybex_setting_list protected_domain;
+	struct cybex_setting_list protected_brand;
+	struct cybex_setting_list known_address;
 	uint64_t	 phishing_max_distance;
 	uint64_t	 phishing_min_length;
 	bool		 phishing_tld_swap;
 	uint64_t	 phishing_names;
 	/* defacement */
-	struct dt_list	 monitored_page;
+	struct cybex_setting_list monitored_page;
 	bool		 defacement_learn_unlisted;
 	uint64_t	 defacement_pages;
 	/* spam */
@@ -203,7 +199,7 @@ struct cybex_detect_config {
 };
 
 /* Most entries of one list setting. */
-#define DT_LIST_MAX	100000
+#define DT_LIST_MAX	CYBEX_SETTING_LIST_MAX
 
 int	 dt_config_copy(const struct cybex_detect_config *c,
 	    struct cybex_detect_config **out);

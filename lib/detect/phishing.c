@@ -207,7 +207,7 @@ init_protected(struct cybex_detect *dt)
 static int
 init_known(struct cybex_detect *dt)
 {
-	const struct dt_list *l = &dt->cfg->known_address;
+	const struct cybex_setting_list *l = &dt->cfg->known_address;
 	struct dt_known *k;
 	struct known_ent *e;
 	char tok[128];
