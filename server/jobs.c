@@ -17,6 +17,9 @@
  * status-details need an id): they are counted in failure_count and
  * listed in "x_cybex_failures_without_id" by their index in the request.
  *
+ * Small fresh jobs are stored in groups, several in one transaction
+ * (run_group, below): the same import and outcomes per job, one commit.
+ *
  * The number of stored jobs is bounded (--max-queued-adds, then 503; the
  * status is written only after that check).  Complete
  * statuses expire after --status-ttl, and the oldest go first when they
