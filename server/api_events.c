@@ -17,8 +17,10 @@
  * pending no body is analysed (503 with Retry-After: nothing counted,
  * send it again); a write that fails while a body is analysed does not
  * stop it (202 with write_pending: counted once, written later).  The
- * same thread looks every --intel-refresh seconds for new stored
- * indicators and swaps in a rebuilt index.
+ * same thread builds the indicator index when the first events request
+ * asks for it (not before the server listens), then looks every
+ * --intel-refresh seconds for new stored indicators and swaps in a
+ * rebuilt index.
  *
  * Who sees which alert (docs/analysis.md): admins every alert; a member
  * the alerts of its own organization at every TLP, and the hub's
@@ -30,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cybex/analysis.h"
 
@@ -42,6 +46,21 @@
 #define SENSOR_MAX	128
 #define ALERTS_BODY_MAX	(64u * 1024 * 1024)
 #define INTEL_MAX_AGE	3600	/* seconds: rebuilt at least this often */
+#define INTEL_WAIT_MS	2000	/* a POST waits this long for the index */
+#define INTEL_RETRY_S	"5"	/* then: Retry-After */
+
+/*
+ * The indicator index is built by the timer thread, not before the
+ * server listens: when the first POST /api/v1/events asks for it (or at
+ * once with --intel-eager).  Until it is ready such a POST waits at most
+ * INTEL_WAIT_MS, then gets 503 with Retry-After.  A stop interrupts a
+ * build (the loader looks at ev->cancel before every row).
+ */
+enum intel_state {
+	INTEL_IDLE,		/* nobody asked yet: no memory spent */
+	INTEL_WANTED,		/* asked for: the timer builds it */
+	INTEL_READY
+};
 
 struct events {
 	struct srv			*srv;
@@ -51,10 +70,15 @@ struct events {
 	struct cybex_analysis		*pipe;
 	int64_t				 indicators_seen_us;	/* looked */
 	pthread_t			 timer;
-	pthread_mutex_t			 stop_mu;
-	pthread_cond_t			 stop_cv;
+	pthread_mutex_t			 stop_mu;	/* and the state */
+	pthread_cond_t			 stop_cv;	/* the timer wakes */
+	pthread_cond_t			 ready_cv;	/* the index is ready */
+	enum intel_state		 state;
 	bool				 stop;
 	bool				 timer_running;
+	atomic_bool			 cancel;
+	atomic_size_t			 loaded;	/* indicators read */
+	const char			*gate;	/* test hook, see load_row */
 };
 
 /* ---- answers ---- */
@@ -246,7 +270,27 @@ wall_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Build the index from the store and make it current. */
+/*
+ * Before each row the loader reads: stop when the server stops.
+ * CYBEX_TEST_INTEL_GATE (for tests only, docs/server.md): before the
+ * first indicator is read, wait until that file exists, so that a test
+ * sees the server while its index is being built.
+ */
+static int
+load_row(void *ud, size_t rows)
+{
+	struct events *ev = ud;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	if (rows > 0)
+		atomic_store(&ev->loaded, rows - 1);
+	if (rows == 1 && ev->gate != NULL)
+		while (!atomic_load(&ev->cancel) && access(ev->gate, F_OK) != 0)
+			nanosleep(&ts, NULL);
+	return atomic_load(&ev->cancel) ? 1 : 0;
+}
+
+/* Build the index from the store and make it current (0 when stopped). */
 static int
 intel_reload(struct events *ev, struct cybex_diag *d)
 {
@@ -259,10 +303,17 @@ intel_reload(struct events *ev, struct cybex_diag *d)
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	atomic_store(&ev->loaded, 0);
+	srv_log(ev->srv, CYBEX_LOG_INFO, "indicators-loading", NULL);
 	/* What is added while the index builds is seen by the next look. */
-	if ((r = cybex_analysis_intel_load(ev->look, NULL, NULL, NULL, &in,
-	    &ninvalid, d)) != 0)
+	if ((r = cybex_analysis_intel_load_ctl(ev->look, NULL, NULL, NULL,
+	    load_row, ev, &in, &ninvalid, d)) != 0)
 		return r;
+	if (in == NULL) {
+		srv_log(ev->srv, CYBEX_LOG_INFO, "indicators-load-stopped",
+		    NULL);
+		return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cybex_match_index_stats(cybex_analysis_intel_index(in), &ms);
 	pthread_mutex_lock(&ev->mu);
@@ -270,6 +321,10 @@ intel_reload(struct events *ev, struct cybex_diag *d)
 	pthread_mutex_unlock(&ev->mu);
 	cybex_analysis_intel_unref(in);
 	ev->indicators_seen_us = mark;
+	pthread_mutex_lock(&ev->stop_mu);
+	ev->state = INTEL_READY;
+	pthread_cond_broadcast(&ev->ready_cv);
+	pthread_mutex_unlock(&ev->stop_mu);
 	snprintf(n, sizeof(n), "%zu", ms.indicators);
 	snprintf(bad, sizeof(bad), "%zu", ninvalid);
 	snprintf(ms_s, sizeof(ms_s), "%.0f", (double)(t1.tv_sec - t0.tv_sec) *
@@ -277,6 +332,38 @@ intel_reload(struct events *ev, struct cybex_diag *d)
 	srv_log(ev->srv, CYBEX_LOG_INFO, "indicators-loaded", "indicators", n,
 	    "invalid", bad, "ms", ms_s, NULL);
 	return 0;
+}
+
+/*
+ * Is the index ready?  Asks the timer to build it when nobody has, and
+ * waits at most INTEL_WAIT_MS.  *loaded: indicators read so far.
+ */
+static bool
+intel_ready(struct events *ev, size_t *loaded)
+{
+	struct timespec until;
+	bool ready;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += INTEL_WAIT_MS / 1000;
+	until.tv_nsec += (long)(INTEL_WAIT_MS % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&ev->stop_mu);
+	if (ev->state == INTEL_IDLE) {
+		ev->state = INTEL_WANTED;
+		pthread_cond_signal(&ev->stop_cv);
+	}
+	while (ev->state != INTEL_READY && !ev->stop)
+		if (pthread_cond_timedwait(&ev->ready_cv, &ev->stop_mu,
+		    &until) != 0)
+			break;
+	ready = ev->state == INTEL_READY;
+	pthread_mutex_unlock(&ev->stop_mu);
+	*loaded = atomic_load(&ev->loaded);
+	return ready;
 }
 
 /*
@@ -289,26 +376,47 @@ timer_main(void *arg)
 	struct events *ev = arg;
 	struct cybex_diag d;
 	struct timespec until;
-	time_t last_look, last_build;
-	bool stop = false, found;
+	time_t last_look, last_build, last_try = 0;
+	enum intel_state state;
+	bool stop = false, found, due;
 
 	last_look = last_build = time(NULL);
 	while (!stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&ev->stop_mu);
-		if (!ev->stop)
+		/* The first build, asked for; a failed one is tried again. */
+		due = ev->state == INTEL_WANTED && time(NULL) - last_try >=
+		    ev->srv->cfg.intel_refresh;
+		if (!ev->stop && !due) {
 			pthread_cond_timedwait(&ev->stop_cv, &ev->stop_mu,
 			    &until);
+			due = ev->state == INTEL_WANTED && time(NULL) -
+			    last_try >= ev->srv->cfg.intel_refresh;
+		}
 		stop = ev->stop;
+		state = ev->state;
 		pthread_mutex_unlock(&ev->stop_mu);
 		if (stop)
 			break;
+		if (due) {
+			last_try = time(NULL);
+			cybex_diag_clear(&d);
+			if (intel_reload(ev, &d) != 0)
+				srv_log(ev->srv, CYBEX_LOG_ERROR,
+				    "indicators-load-failed", "error",
+				    d.message, NULL);
+			last_look = last_build = time(NULL);
+			continue;
+		}
 		cybex_diag_clear(&d);
 		pthread_mutex_lock(&ev->mu);
 		if (cybex_analysis_tick(ev->pipe, 0, &d) != 0)
 			log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
+		/* No index yet: nothing to refresh (and no memory spent). */
+		if (state != INTEL_READY)
+			continue;
 		if (time(NULL) - last_look < ev->srv->cfg.intel_refresh)
 			continue;
 		last_look = time(NULL);
@@ -347,6 +455,13 @@ events_start(struct srv *s, struct cybex_diag *d)
 	pthread_mutex_init(&ev->mu, NULL);
 	pthread_mutex_init(&ev->stop_mu, NULL);
 	pthread_cond_init(&ev->stop_cv, NULL);
+	pthread_cond_init(&ev->ready_cv, NULL);
+	atomic_init(&ev->cancel, false);
+	atomic_init(&ev->loaded, 0);
+	ev->gate = getenv("CYBEX_TEST_INTEL_GATE");
+	if (ev->gate != NULL && *ev->gate == '\0')
+		ev->gate = NULL;
+	ev->state = s->cfg.intel_eager ? INTEL_WANTED : INTEL_IDLE;
 	s->events = ev;
 	if ((r = cybex_store_open(s->pool.dsn, CYBEX_STORE_NOCREATE,
 	    &ev->store, d)) != 0 || (r = cybex_store_open(s->pool.dsn,
@@ -354,14 +469,28 @@ events_start(struct srv *s, struct cybex_diag *d)
 		return r;
 	memset(&ao, 0, sizeof(ao));
 	ao.flush_interval_us = (int64_t)s->cfg.events_flush * 1000000;
-	if ((r = cybex_analysis_new(ev->store, &ao, &ev->pipe, d)) != 0 ||
-	    (r = intel_reload(ev, d)) != 0)
+	if ((r = cybex_analysis_new(ev->store, &ao, &ev->pipe, d)) != 0)
 		return r;
 	if (pthread_create(&ev->timer, NULL, timer_main, ev) != 0)
 		return cybex_diag_set(d, CYBEX_EINTERNAL, "cannot start the "
 		    "events timer");
 	ev->timer_running = true;
 	return 0;
+}
+
+void
+events_cancel(struct srv *s)
+{
+	struct events *ev = s->events;
+
+	if (ev == NULL)
+		return;
+	atomic_store(&ev->cancel, true);
+	pthread_mutex_lock(&ev->stop_mu);
+	ev->stop = true;
+	pthread_cond_broadcast(&ev->stop_cv);
+	pthread_cond_broadcast(&ev->ready_cv);
+	pthread_mutex_unlock(&ev->stop_mu);
 }
 
 void
@@ -372,13 +501,9 @@ events_stop(struct srv *s)
 
 	if (ev == NULL)
 		return;
-	if (ev->timer_running) {
-		pthread_mutex_lock(&ev->stop_mu);
-		ev->stop = true;
-		pthread_cond_signal(&ev->stop_cv);
-		pthread_mutex_unlock(&ev->stop_mu);
+	events_cancel(s);
+	if (ev->timer_running)
 		pthread_join(ev->timer, NULL);
-	}
 	/* Requests are done (the daemon stopped first): write the rest. */
 	cybex_diag_clear(&d);
 	if (ev->pipe != NULL && cybex_analysis_flush(ev->pipe, &d) != 0)
@@ -386,6 +511,7 @@ events_stop(struct srv *s)
 	cybex_analysis_free(ev->pipe);
 	cybex_store_close(ev->store);
 	cybex_store_close(ev->look);
+	pthread_cond_destroy(&ev->ready_cv);
 	pthread_cond_destroy(&ev->stop_cv);
 	pthread_mutex_destroy(&ev->stop_mu);
 	pthread_mutex_destroy(&ev->mu);
@@ -493,6 +619,7 @@ api_events_post(struct req *r)
 	const char **rids = NULL;
 	bool rall = false;
 	int64_t recv_us;
+	size_t loaded = 0;
 
 	if (!caller_org(r, &org, &rights, &mr))
 		return mr;
@@ -527,6 +654,14 @@ api_events_post(struct req *r)
 		goto out;
 	}
 	cybex_ingest_lines_finish(l);
+	if (!intel_ready(ev, &loaded)) {
+		reply_header(r, "Retry-After", INTEL_RETRY_S);
+		mr = reply_problem(r, 503, "Service Unavailable", "the indicator "
+		    "index is being built: %zu indicators so far; nothing of "
+		    "this request was analysed or counted: send it again",
+		    loaded);
+		goto out;
+	}
 	/* Event times at most this far ahead of now (docs/server.md). */
 	recv_us = wall_us() + r->srv->cfg.events_max_skew * 1000000;
 	if ((rc = readable_colls(r, &rall, &rcs, &rids, &d)) != 0) {

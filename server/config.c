@@ -96,7 +96,11 @@ const struct cfg_setting srv_settings[] = {
 	{ "intel-refresh", CFG_SECONDS, "60", 1, 86400, false,
 	    OFF(intel_refresh), "seconds between looks for new stored "
 	    "indicators (the matching index is rebuilt when there are)" },
-	{ "max-queued-adds", CFG_INT, "64", 1, 100000, false,
+	{ "intel-eager", CFG_BOOL, "false", 0, 0, false, OFF(intel_eager),
+	    "build the indicator index for POST /api/v1/events at start-up, "
+	    "in the background (default: when the first such request comes; "
+	    "the server listens at once either way)" },
+	{ "max-queued-adds", CFG_INT, "1024", 1, 100000, false,
 	    OFF(max_queued_adds), "most add-objects requests accepted and not "
 	    "yet done; beyond it they get 503" },
 	{ "status-ttl", CFG_SECONDS, "604800", 60, 315360000, false,

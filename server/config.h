@@ -51,6 +51,7 @@ struct srv_config {
 	int64_t		 events_flush;		/* seconds */
 	int64_t		 events_max_skew;	/* seconds */
 	int64_t		 intel_refresh;		/* seconds */
+	bool		 intel_eager;		/* build the index at start */
 	int64_t		 max_queued_adds;	/* add-objects jobs waiting */
 	int64_t		 status_ttl;		/* seconds */
 	int64_t		 status_max_bytes;	/* 0 = no bound */

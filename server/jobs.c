@@ -17,6 +17,9 @@
  * status-details need an id): they are counted in failure_count and
  * listed in "x_cybex_failures_without_id" by their index in the request.
  *
+ * Small fresh jobs are stored in groups, several in one transaction
+ * (run_group, below): the same import and outcomes per job, one commit.
+ *
  * The number of stored jobs is bounded (--max-queued-adds, then 503; the
  * status is written only after that check).  Complete
  * statuses expire after --status-ttl, and the oldest go first when they
@@ -53,6 +56,13 @@ struct jobs {
 	 */
 	unsigned		 accepting;
 	pthread_cond_t		 accepted;
+	/*
+	 * The worker is storing a group (run_group): requests wait here
+	 * for its commit rather than in SQLite's polling busy handler, and
+	 * the worker begins its next group only when they are done.
+	 */
+	bool			 group_writing;
+	pthread_cond_t		 group_done;
 	bool			 kick;	/* a job was stored since the last look */
 	bool			 stopping;
 };
@@ -192,6 +202,8 @@ jobs_accept(struct jobs *js, struct cybex_store *s, const char *api_root,
 	}
 	/* The status and the job together, or neither. */
 	pthread_mutex_lock(&js->mu);
+	while (js->group_writing)
+		pthread_cond_wait(&js->group_done, &js->mu);
 	js->accepting++;
 	pthread_mutex_unlock(&js->mu);
 	rc = cybex_store_begin(s, d);
@@ -547,6 +559,229 @@ run_job(struct jobs *js, struct cybex_store *s,
 	return gone;
 }
 
+/* ---- several jobs in one commit ---- */
+
+/*
+ * Fresh jobs (nothing of them stored yet) of at most GROUP_JOB_MAX
+ * objects are stored together: one transaction for up to GROUP_JOBS of
+ * them and GROUP_OBJECTS objects, each with its own import (its own
+ * collection, outcomes and source) and its status completed in the
+ * same transaction.  When anything of it fails, the whole is rolled
+ * back and each job runs alone (run_job), as if never grouped.  Larger
+ * jobs run alone: their commits every BATCH objects let requests store
+ * their jobs meanwhile, and a job resumed after a crash passes over
+ * what its committed batches stored.
+ */
+#define GROUP_OBJECTS	50000
+#define GROUP_JOBS	256
+#define GROUP_JOB_MAX	5000
+
+struct member {
+	struct cybex_status_job	 j;
+	struct cybex_buf	 body;
+	struct run		 r;
+};
+
+static void
+member_clear(struct member *m)
+{
+	json_decref(m->r.index);
+	json_decref(m->r.successes);
+	json_decref(m->r.failures);
+	json_decref(m->r.noid);
+	memset(&m->r, 0, sizeof(m->r));
+}
+
+/* Ready m for a group: false when it must run alone (or not at all). */
+static bool
+member_ready(struct jobs *js, struct cybex_store *s, struct member *m,
+    struct cybex_arena *a)
+{
+	struct cybex_status cur;
+	struct cybex_diag d;
+	json_t *detail, *p;
+	size_t n;
+
+	memset(&m->r, 0, sizeof(m->r));
+	cybex_diag_clear(&d);
+	if (cybex_store_status_get(s, m->j.api_root, m->j.status_id, a, &cur,
+	    &d) != 0 || cur.complete || cur.success + cur.failure > 0 ||
+	    cur.total == 0 || cur.total > GROUP_JOB_MAX)
+		return false;
+	m->r.srv = js->srv;
+	m->r.s = s;
+	memcpy(m->r.st.id, m->j.status_id, sizeof(m->r.st.id));
+	m->r.st.api_root = m->j.api_root;
+	m->r.st.uid = m->j.uid;
+	m->r.st.created_us = m->j.created_us;
+	m->r.st.total = cur.total;
+	if ((m->r.successes = json_array()) == NULL ||
+	    (m->r.failures = json_array()) == NULL ||
+	    (m->r.noid = json_array()) == NULL) {
+		member_clear(m);
+		return false;
+	}
+	/*
+	 * The objects' ids as jobs_accept listed them in the pendings: when
+	 * every object has one, that is the index, and the body need not
+	 * be read twice.
+	 */
+	detail = json_loads(cur.detail != NULL ? cur.detail : "{}", 0, NULL);
+	p = json_object_get(detail, "pendings");
+	if (json_is_array(p) && json_array_size(p) == cur.total)
+		m->r.index = json_incref(p);
+	json_decref(detail);
+	if (m->r.index == NULL && (jobs_scan(m->body.data != NULL ?
+	    m->body.data : "", m->body.len, INT32_MAX, &m->r.index, &n,
+	    &d) != 0 || n != cur.total)) {
+		member_clear(m);
+		return false;
+	}
+	return true;
+}
+
+static void
+group_end(struct jobs *js)
+{
+	pthread_mutex_lock(&js->mu);
+	js->group_writing = false;
+	pthread_cond_broadcast(&js->group_done);
+	pthread_mutex_unlock(&js->mu);
+}
+
+/* Store members g[0..n) in one transaction; false: nothing was stored. */
+static bool
+run_group(struct jobs *js, struct cybex_store *s, struct member *g, size_t n)
+{
+	struct cybex_import_opts o;
+	struct cybex_import_stats ist;
+	struct cybex_stix_reader *rd;
+	struct cybex_diag d;
+	struct run *r;
+	char src[160], num[3][24];
+	size_t k;
+	int rc;
+
+	cybex_diag_clear(&d);
+	pthread_mutex_lock(&js->mu);
+	while (js->accepting > 0)
+		pthread_cond_wait(&js->accepted, &js->mu);
+	js->group_writing = true;
+	pthread_mutex_unlock(&js->mu);
+	if ((rc = cybex_store_begin(s, &d)) != 0)
+		goto fail;
+	for (k = 0; k < n; k++) {
+		r = &g[k].r;
+		memset(&o, 0, sizeof(o));
+		o.threads = 0;	/* two when there are CPUs for them */
+		o.caller_tx = true;
+		o.on_object = on_object;
+		o.ud = r;
+		snprintf(src, sizeof(src), "taxii status %s (uid %lld)",
+		    g[k].j.status_id, (long long)g[k].j.uid);
+		cybex_store_set_source(s, src);
+		rd = NULL;
+		if ((rc = cybex_stix_reader_new_mem(g[k].body.data != NULL ?
+		    g[k].body.data : "", g[k].body.len, NULL, &rd)) == 0)
+			rc = cybex_store_import(s, g[k].j.coll_id, rd, &o, &ist,
+			    &d);
+		cybex_stix_reader_free(rd);
+		cybex_store_set_source(s, NULL);
+		if (rc != 0)
+			goto rollback;
+		fail_rest(r, "not stored: the request ended before this "
+		    "object");
+		if ((rc = save(r, true, &d)) != 0 ||
+		    (rc = cybex_store_status_job_remove(s, r->st.id, &d)) != 0)
+			goto rollback;
+	}
+	if ((rc = cybex_store_commit(s, &d)) != 0)
+		goto rollback;
+	group_end(js);
+	snprintf(num[0], sizeof(num[0]), "%zu", n);
+	for (k = 0; k < n; k++) {
+		snprintf(num[1], sizeof(num[1]), "%llu",
+		    (unsigned long long)g[k].r.nsucc);
+		snprintf(num[2], sizeof(num[2]), "%llu",
+		    (unsigned long long)g[k].r.nfail);
+		srv_log(js->srv, CYBEX_LOG_INFO, "add-objects-done", "status",
+		    g[k].j.status_id, "stored", num[1], "failed", num[2],
+		    "group", num[0], NULL);
+	}
+	return true;
+ rollback:
+	cybex_store_rollback(s);
+ fail:
+	group_end(js);
+	srv_log(js->srv, CYBEX_LOG_WARN, "job-group-failed", "error",
+	    d.message[0] != '\0' ? d.message : cybex_strerror(rc), NULL);
+	return false;
+}
+
+/* One fewer stored job. */
+static void
+job_gone(struct jobs *js)
+{
+	pthread_mutex_lock(&js->mu);
+	if (js->n > 0)
+		js->n--;
+	pthread_mutex_unlock(&js->mu);
+}
+
+/* Requests waiting to store their job go first. */
+static void
+let_accepts_in(struct jobs *js)
+{
+	pthread_mutex_lock(&js->mu);
+	while (js->accepting > 0)
+		pthread_cond_wait(&js->accepted, &js->mu);
+	pthread_mutex_unlock(&js->mu);
+}
+
+/*
+ * After the first job (g[0], ready): the next fresh ones, while they fit
+ * (GROUP_JOBS, GROUP_OBJECTS, and --max-body bytes together, counted
+ * against --max-upload-memory as they are read).  Returns how many
+ * members g holds; *after the jid of the last; *held the bytes taken.
+ */
+static size_t
+gather(struct jobs *js, struct cybex_store *s, struct member *g,
+    struct cybex_arena *a, int64_t *after, size_t *held)
+{
+	struct srv *srv = js->srv;
+	size_t max = (size_t)srv->cfg.max_body, n = 1, room;
+	uint64_t objects = g[0].r.st.total;
+	size_t bytes = g[0].body.len;
+	struct cybex_diag d;
+	struct member *m;
+
+	while (n < GROUP_JOBS && objects < GROUP_OBJECTS && bytes < max) {
+		room = max - bytes;
+		if (!srv_body_take(srv, 2 * room, false))
+			break;
+		m = &g[n];
+		memset(m, 0, sizeof(*m));
+		cybex_buf_init(&m->body, room);
+		cybex_diag_clear(&d);
+		if (cybex_store_status_job_next(s, *after, a, &m->j, &m->body,
+		    &d) != 0 || !member_ready(js, s, m, a) ||
+		    objects + m->r.st.total > GROUP_OBJECTS) {
+			member_clear(m);
+			cybex_buf_free(&m->body);
+			srv_body_release(srv, 2 * room);
+			break;
+		}
+		/* SQLite's copy is gone: only the buffer stays counted. */
+		srv_body_release(srv, 2 * room - m->body.alloc);
+		*held += m->body.alloc;
+		objects += m->r.st.total;
+		bytes += m->body.len;
+		*after = m->j.jid;
+		n++;
+	}
+	return n;
+}
+
 /* Run the oldest job after jid *after (*after gets its jid). */
 static int
 take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
@@ -556,7 +791,9 @@ take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
 	struct cybex_buf body;
 	struct cybex_diag d;
 	struct srv *srv = js->srv;
-	size_t max = (size_t)srv->cfg.max_body, held, n;
+	struct member *g;
+	size_t max = (size_t)srv->cfg.max_body, held, n, ng = 1, k;
+	bool ng_done = false;
 	int rc;
 
 	pthread_mutex_lock(&js->mu);
@@ -570,12 +807,15 @@ take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
 	 * so does SQLite's copy of it while it is read.  Its buffer is
 	 * allocated once, at its size bound, so that it never doubles.
 	 */
+	if ((g = cybex_calloc(GROUP_JOBS, sizeof(*g))) == NULL)
+		return CYBEX_ENOMEM;
 	held = 2 * max;
 	(void)srv_body_take(srv, held, true);
 	cybex_buf_init(&body, INT32_MAX);	/* what a job may hold */
 	if ((body.data = cybex_malloc(max + 1)) == NULL ||
 	    (rc = cybex_arena_new(0, &a)) != 0) {
 		cybex_free(body.data);
+		cybex_free(g);
 		srv_body_release(srv, held);
 		return CYBEX_ENOMEM;
 	}
@@ -591,19 +831,33 @@ take_one(struct jobs *js, struct cybex_store *s, int64_t *after)
 		held = body.alloc - 1;	/* stored under a larger --max-body */
 	if (rc == 0) {
 		*after = j.jid;
-		if (run_job(js, s, &j, body.data != NULL ? body.data : "",
-		    body.len)) {
-			pthread_mutex_lock(&js->mu);
-			if (js->n > 0)
-				js->n--;
-			pthread_mutex_unlock(&js->mu);
+		g[0].j = j;
+		g[0].body = body;
+		if (member_ready(js, s, &g[0], a)) {
+			ng = gather(js, s, g, a, after, &held);
+			if (run_group(js, s, g, ng)) {
+				for (k = 0; k < ng; k++)
+					job_gone(js);
+				let_accepts_in(js);
+				ng_done = true;
+			}
+			for (k = 0; k < ng; k++)
+				member_clear(&g[k]);
 		}
+		/* Alone: the first, and the others when the group failed. */
+		for (k = 0; !ng_done && k < ng; k++)
+			if (run_job(js, s, &g[k].j, g[k].body.data != NULL ?
+			    g[k].body.data : "", g[k].body.len))
+				job_gone(js);
+		for (k = 1; k < ng; k++)
+			cybex_buf_free(&g[k].body);
 	} else if (rc != CYBEX_ENOTFOUND)
 		srv_log(js->srv, CYBEX_LOG_ERROR, "job-read-failed", "error",
 		    d.message, NULL);
 	cybex_buf_free(&body);
 	srv_body_release(srv, held);
 	cybex_arena_free(a);
+	cybex_free(g);
 	return rc;
 }
 
@@ -707,7 +961,9 @@ jobs_start(struct srv *s, struct jobs **out)
 	pthread_mutex_init(&js->mu, NULL);
 	pthread_cond_init(&js->cv, NULL);
 	pthread_cond_init(&js->accepted, NULL);
+	pthread_cond_init(&js->group_done, NULL);
 	if (pthread_create(&js->th, NULL, worker, js) != 0) {
+		pthread_cond_destroy(&js->group_done);
 		pthread_cond_destroy(&js->accepted);
 		pthread_cond_destroy(&js->cv);
 		pthread_mutex_destroy(&js->mu);
@@ -728,6 +984,7 @@ jobs_stop(struct jobs *js)
 	pthread_cond_broadcast(&js->cv);
 	pthread_mutex_unlock(&js->mu);
 	pthread_join(js->th, NULL);
+	pthread_cond_destroy(&js->group_done);
 	pthread_cond_destroy(&js->accepted);
 	pthread_cond_destroy(&js->cv);
 	pthread_mutex_destroy(&js->mu);

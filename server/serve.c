@@ -114,6 +114,7 @@ serve_run(struct srv_config *cfg, const char *dsn)
 		break;
 	}
 	srv_log(&s, CYBEX_LOG_INFO, "stopping", "signal", strsignal(sig), NULL);
+	events_cancel(&s);	/* an index being built is not waited for */
 	rc = 0;
  out:
 	srv_stop(&s);		/* waits for requests in flight */

@@ -225,6 +225,8 @@ int	 jobs_accept(struct jobs *j, struct cybex_store *s,
 /* The analysis pipeline and its timer; events_stop flushes it. */
 int	 events_start(struct srv *s, struct cybex_diag *d);
 void	 events_stop(struct srv *s);
+/* Stop building the indicator index and waiting for it (on SIGTERM). */
+void	 events_cancel(struct srv *s);
 /* seg[0..n) are the path segments after /api/v1/. */
 enum MHD_Result	 api_v1(struct req *r, char **seg, size_t n);
 enum MHD_Result	 api_events_post(struct req *r);

@@ -77,6 +77,20 @@ int	 cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 	    struct cybex_analysis_intel **out, size_t *ninvalid,
 	    struct cybex_diag *d);
 
+/*
+ * As cybex_analysis_intel_load, and fn (may be NULL) is called with ud
+ * before each stored row is read: rows is the number of indicators read
+ * so far, counting this one (0 while the collections' memberships are
+ * read).  When fn returns nonzero the load stops at once: nothing is
+ * built, *out is NULL and 0 is returned (a server stopping, say).
+ */
+typedef int	(*cybex_analysis_load_fn)(void *ud, size_t rows);
+int	 cybex_analysis_intel_load_ctl(struct cybex_store *s, const char *coll,
+	    const struct cybex_match_opts *mo, const struct cybex_time *now,
+	    cybex_analysis_load_fn fn, void *ud,
+	    struct cybex_analysis_intel **out, size_t *ninvalid,
+	    struct cybex_diag *d);
+
 struct cybex_analysis_intel *cybex_analysis_intel_ref(
 	    struct cybex_analysis_intel *in);
 /* The last unref frees; NULL-safe. */

@@ -843,6 +843,14 @@ struct cybex_import_opts {
 	 * committed).
 	 */
 	uint64_t			 skip;
+	/*
+	 * In the caller's open transaction: the import neither begins,
+	 * commits nor rolls back (batch, before_commit and on_batch are
+	 * not used); the caller commits what it stored, or rolls it back
+	 * when the import fails (several imports in one commit: the
+	 * server's queued add-objects requests).  Not with all_or_nothing.
+	 */
+	bool				 caller_tx;
 };
 struct cybex_import_stats {
 	uint64_t	 objects;	/* read */

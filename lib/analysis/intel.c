@@ -300,6 +300,11 @@ struct load_ctx {
 	size_t					 invalid;
 	int					 err;
 	struct cybex_diag			*d;
+	/* The caller's look at each row: nonzero stops the load. */
+	cybex_analysis_load_fn			 fn;
+	void					*ud;
+	size_t					 rows;
+	bool					 stopped;
 };
 
 static int
@@ -310,6 +315,10 @@ add_stored(void *ud, const struct cybex_row *row)
 	json_t *j = NULL;
 	int r;
 
+	if (lc->fn != NULL && lc->fn(lc->ud, ++lc->rows) != 0) {
+		lc->stopped = true;
+		return CYBEX_EINTERNAL;	/* aborts the query; not an error */
+	}
 	if (cybex_json_parse(row->json, row->len, 0, &j, &d) != 0) {
 		lc->invalid++;
 		return 0;
@@ -344,6 +353,10 @@ struct member_ctx {
 	char		(*ids)[CYBEX_UUID_STRLEN + 1];
 	int		*tlps;
 	size_t		 nids, capids;
+	/* the caller's look (rows are not counted: 0) */
+	cybex_analysis_load_fn fn;
+	void		*ud;
+	bool		 stopped;
 };
 
 static int
@@ -380,6 +393,10 @@ member_row(void *ud, const struct cybex_row *row)
 	struct cybex_uuid u;
 	struct cpair *p;
 
+	if (m->fn != NULL && m->fn(m->ud, 0) != 0) {
+		m->stopped = true;
+		return CYBEX_EINTERNAL;	/* aborts the query; not an error */
+	}
 	if (row->id == NULL || strncmp(row->id, "indicator--", 11) != 0 ||
 	    cybex_uuid_parse(row->id + 11, strlen(row->id + 11), &u) != 0)
 		return 0;
@@ -434,6 +451,10 @@ members_load(struct cybex_store *s, struct member_ctx *m,
 		m->coll = (uint16_t)k;
 		if ((r = cybex_store_manifest(s, &q, member_row, m, &pg,
 		    d)) != 0) {
+			if (m->stopped) {
+				cybex_diag_clear(d);
+				return 0;
+			}
 			if (r == CYBEX_ENOMEM)
 				cybex_diag_set(d, r, "out of memory");
 			return r;
@@ -550,8 +571,18 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
     struct cybex_analysis_intel **out, size_t *ninvalid,
     struct cybex_diag *d)
 {
+	return cybex_analysis_intel_load_ctl(s, coll, mo, now, NULL, NULL, out,
+	    ninvalid, d);
+}
+
+int
+cybex_analysis_intel_load_ctl(struct cybex_store *s, const char *coll,
+    const struct cybex_match_opts *mo, const struct cybex_time *now,
+    cybex_analysis_load_fn fn, void *ud, struct cybex_analysis_intel **out,
+    size_t *ninvalid, struct cybex_diag *d)
+{
 	static const char *const types[] = { "indicator" };
-	struct load_ctx lc = { NULL, 0, 0, d };
+	struct load_ctx lc = { NULL, 0, 0, d, fn, ud, 0, false };
 	struct member_ctx m;
 	struct cybex_collection c;
 	struct cybex_arena *a = NULL;
@@ -561,6 +592,8 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 
 	*out = NULL;
 	memset(&m, 0, sizeof(m));
+	m.fn = fn;
+	m.ud = ud;
 	if (ninvalid != NULL)
 		*ninvalid = 0;
 	memset(&q, 0, sizeof(q));
@@ -570,7 +603,7 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 		if ((r = cybex_store_collection_get(s, coll, a, &c, d)) != 0)
 			goto out;
 		q.coll_id = c.id;
-	} else if ((r = members_load(s, &m, d)) != 0)
+	} else if ((r = members_load(s, &m, d)) != 0 || m.stopped)
 		goto out;
 	q.types = types;
 	q.ntypes = 1;
@@ -579,8 +612,14 @@ cybex_analysis_intel_load(struct cybex_store *s, const char *coll,
 		cybex_diag_set(d, r, "out of memory");
 		goto out;
 	}
-	if ((r = cybex_store_query(s, &q, add_stored, &lc, &pg, d)) != 0 ||
-	    (r = cybex_analysis_intel_builder_build(lc.b, out, d)) != 0)
+	r = cybex_store_query(s, &q, add_stored, &lc, &pg, d);
+	if (lc.stopped) {
+		cybex_diag_clear(d);
+		r = 0;
+		goto out;
+	}
+	if (r != 0 || (r = cybex_analysis_intel_builder_build(lc.b, out,
+	    d)) != 0)
 		goto out;
 	if (coll == NULL && (r = members_apply(*out, &m)) != 0) {
 		cybex_analysis_intel_unref(*out);

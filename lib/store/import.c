@@ -475,7 +475,8 @@ take(struct run *ru, struct qitem *qi, const struct cybex_diag *end_diag,
 		}
 		return false;
 	}
-	if (!o->all_or_nothing && ++ru->in_batch >= ru->batch) {
+	if (!o->all_or_nothing && !o->caller_tx &&
+	    ++ru->in_batch >= ru->batch) {
 		ru->in_batch = 0;
 		ru->open_tx = false;
 		if ((*r = commit_batch(ru->s, o, ru->st, ru->last_off, false,
@@ -592,10 +593,17 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		pthread_cond_init(&p->nonempty, NULL);
 		pthread_cond_init(&p->nonfull, NULL);
 	}
-	if ((r = cybex_store_begin(s, d)) != 0)
+	if (o->caller_tx && o->all_or_nothing) {
+		r = cybex_diag_set(d, CYBEX_EINVAL, "an import in the caller's "
+		    "transaction cannot be all or nothing");
 		goto out;
-	ru.open_tx = true;
+	}
+	if (!o->caller_tx && (r = cybex_store_begin(s, d)) != 0)
+		goto out;
+	ru.open_tx = !o->caller_tx;
 	r = threads ? run_threads(&ru, p, d) : run_inline(&ru, rd, &sopts, d);
+	if (o->caller_tx && r == 0)
+		st->committed = st->objects;	/* once the caller commits */
 	if (ru.open_tx) {
 		/*
 		 * The end of input, or a broken input whose good prefix is

@@ -169,4 +169,41 @@ expect_error 404 "the older status is removed when both exceed --status-max-byte
 call "$url/api1/status/$s2/"
 expect_code 200 "...the newer one is kept"
 srv_stop expire
+
+# ---- small requests queued together: each gets its own status ----
+srv_start group || { tap_done; exit 1; }
+main=$url/api1/collections/$c1
+# Queued behind a big one, they are usually stored in one shared commit
+# (the log says group=N); whether or not, each status must be its own.
+idents 5000 100000 "$tmp/g-big.json"
+post "$tmp/g-big.json" "$main"; gbig=$sid
+for k in 0 1 2 3 4; do
+	idents 10 $((91000 + k * 100)) "$tmp/g$k.json"
+done
+# Request 2: one object without a name (invalid), one without an id.
+sed -i 's/,"name":"n"}\]}$/}]}/' "$tmp/g2.json"
+sed -i 's/^{"objects":\[/{"objects":[{"type":"identity","spec_version":"2.1","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"x"},/' "$tmp/g2.json"
+for k in 0 1 2 3 4; do
+	post "$tmp/g$k.json" "$main"; eval "gs$k=\$sid"
+done
+wait_status "$gbig" || not_ok "the big request completes" "$(cat "$tmp/b")"
+for k in 0 1 3 4; do
+	eval "s=\$gs$k"
+	wait_status "$s"
+	is "$(jv /success_count) $(jv /failure_count) $(jv /pending_count) $("$jget" -n "$tmp/b" /successes)" \
+	    "10 0 0 10" "queued request $k: its own 10 successes"
+	is "$(jv /successes/0/id)" "$(ident_id $((91000 + k * 100)))" "...listed by its own ids"
+done
+wait_status "$gs2"
+is "$(jv /success_count) $(jv /failure_count) $(jv /pending_count)" "9 2 0" \
+    "the request with two bad objects: 9 stored, 2 failed"
+is "$(jv /failures/0/id)" "$(ident_id 91209)" "...the invalid one is named"
+is "$(jv /x_cybex_failures_without_id/0/index)" 0 "...the one without an id by its index"
+call "$main/objects/$(ident_id 91208)/"
+expect_code 200 "...its good objects are stored"
+call "$main/objects/$(ident_id 91209)/"
+expect_error 404 "...its invalid one is not"
+g=$(sed -n 's/.*event=add-objects-done.* group=\([0-9]*\).*/\1/p' "$srv_log" | sort -n | tail -n 1)
+echo "# largest group of jobs in one commit: ${g:-none}"
+srv_stop group
 tap_done
