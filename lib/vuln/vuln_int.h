@@ -18,6 +18,8 @@ struct cvss_vec {
 	const struct cvss_mdef	*defs;
 	size_t			 ndefs;
 	const char		*val[CVSS_METRICS_MAX];	/* static strings */
+	/* The position of val[i] in defs[i].values (0 when unset). */
+	unsigned char		 idx[CVSS_METRICS_MAX];
 };
 
 /* A v4.0 macrovector and its score (cvss4_table.c, sorted by key). */
