@@ -48,4 +48,10 @@ double	cvss_roundup(double x);
 /* The value of metric key in v, or NULL when it is not set. */
 const char	*cvss_get(const struct cvss_vec *v, const char *key);
 
+/* cybex's UUIDv5 namespace for the objects the vuln module makes. */
+extern const struct cybex_uuid	vuln_ns;
+
+/* Whether s matches ^CVE-[0-9]{4}-[0-9]{4,19}$. */
+bool	vuln_is_cve_id(const char *s);
+
 #endif
