@@ -292,6 +292,15 @@ do_import(const struct vopts *o, enum vkind kind, int nfiles, char **files)
 
 /* ---- list and show ---- */
 
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+
 /* What the collection says of one CVE (the newest of each kind). */
 struct ventry {
 	char		 cve[32];
@@ -306,6 +315,8 @@ struct gather {
 	size_t		 n, cap;
 	const char	*only;		/* show: this CVE only */
 	int		 err;
+	/* The newest KEV catalogue's dateReleased (its entries' modified). */
+	char		 kev_newest[32];
 };
 
 static struct ventry *
@@ -374,6 +385,10 @@ on_row(void *ud, const struct cybex_row *row)
 		json_decref(o);
 		return 0;
 	}
+	if (strcmp(row->type, "x-cybex-kev") == 0 && strcmp(jstr(o,
+	    "modified"), g->kev_newest) > 0)
+		snprintf(g->kev_newest, sizeof(g->kev_newest), "%s",
+		    jstr(o, "modified"));
 	/* Each row is one object: merged with its CVE's entries in fold(). */
 	if ((e = entry_of(g, cve)) == NULL) {
 		json_decref(o);
@@ -463,7 +478,12 @@ fold(struct gather *g)
 	for (i = 0; i < g->n; i++) {
 		struct ventry *e = &g->v[i];
 
-		e->prio.kev = e->kev != NULL;
+		/*
+		 * Each catalogue is the whole list: an entry the newest one
+		 * no longer has is no longer known exploited.
+		 */
+		e->prio.kev = e->kev != NULL && strcmp(jstr(e->kev,
+		    "modified"), g->kev_newest) == 0;
 		e->prio.epss = e->epss != NULL ? json_number_value(
 		    json_object_get(e->epss, "epss")) : -1;
 		e->prio.cvss = e->vuln != NULL ? max_cvss(e->vuln) : -1;
@@ -516,14 +536,6 @@ gather(const struct vopts *o, struct gather *g)
 	return EXIT_VALID;
 }
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
 /* One entry as JSON: cve, priority fields, name, kev, epss. */
 static void
 entry_json(const struct ventry *e, bool full, struct cybex_buf *b)
@@ -547,7 +559,7 @@ entry_json(const struct ventry *e, bool full, struct cybex_buf *b)
 		json_object_set_new(j, "description", json_string(
 		    jstr(e->vuln, "description")));
 	cybex_buf_reset(b);
-	if (cybex_json_write(j, full ? CYBEX_JSON_PRETTY : 0, b) == 0) {
+	if (cybex_json_write(j, 0, b) == 0) {
 		fwrite(b->data, 1, b->len, stdout);
 		putchar('\n');
 	}
@@ -668,16 +680,26 @@ do_show(const struct vopts *o, const char *cve)
 		    i, m)
 			cli_out("  cwe:         %s\n", json_string_value(m));
 		json_array_foreach(json_object_get(e->vuln,
-		    "x_cybex_affected"), i, a)
-			cli_out("  affected:    %s %s%s%s (%zu version "
-			    "range%s)\n", jstr(a, "vendor"), jstr(a, "product"),
-			    json_object_get(a, "packageName") != NULL ? " " : "",
-			    jstr(a, "packageName"), json_array_size(
-			    json_object_get(a, "versions")), json_array_size(
-			    json_object_get(a, "versions")) == 1 ? "" : "s");
+		    "x_cybex_affected"), i, a) {
+			size_t nv = json_array_size(json_object_get(a,
+			    "versions"));
+
+			if (json_object_get(a, "product") != NULL)
+				cli_out("  affected:    %s %s (%zu version "
+				    "range%s)\n", jstr(a, "vendor"),
+				    jstr(a, "product"), nv, nv == 1 ? "" : "s");
+			else
+				cli_out("  affected:    %s in %s (%zu version "
+				    "range%s)\n", jstr(a, "packageName"),
+				    jstr(a, "collectionURL"), nv,
+				    nv == 1 ? "" : "s");
+		}
 	} else
 		cli_out("  (no CVE record imported)\n");
-	if (e->kev != NULL)
+	if (e->kev != NULL && !e->prio.kev)
+		cli_out("  kev:         no longer listed (last in catalogue "
+		    "%s)\n", jstr(e->kev, "catalog_version"));
+	else if (e->kev != NULL)
 		cli_out("  kev:         added %.10s, due %.10s, ransomware "
 		    "%s: %s\n", jstr(e->kev, "date_added"),
 		    jstr(e->kev, "due_date"),
