@@ -93,10 +93,21 @@ pop(struct cve_ctx *c, size_t n)
 	c->ptr[n] = '\0';
 }
 
+/* The number of characters (code points) of UTF-8 text s[0..n). */
+static size_t
+nchars(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			k++;
+	return k;
+}
+
 /*
- * Member key of obj as a string of min..max bytes (UTF-8 as jansson
- * checked it; the schema counts characters, bytes are a safe bound only
- * for min, so max is in bytes times 4).  *out NULL when absent and not
+ * Member key of obj as a string of min..max characters (max 0: no
+ * bound), as the schema counts them.  *out NULL when absent and not
  * required.
  */
 static int
@@ -116,11 +127,11 @@ get_str(struct cve_ctx *c, const json_t *obj, const char *key, bool required,
 	if (!json_is_string(j))
 		return fail(c, CYBEX_EFORMAT, key, "'%s' must be a string, "
 		    "not %s", key, kind(j));
-	n = json_string_length(j);
+	n = nchars(json_string_value(j), json_string_length(j));
 	if (n < min)
 		return fail(c, CYBEX_EFORMAT, key, "'%s' must not be empty",
 		    key);
-	if (max != 0 && n > max * 4)
+	if (max != 0 && n > max)
 		return fail(c, CYBEX_ETOOBIG, key, "'%s' is longer than %zu "
 		    "characters", key, max);
 	*out = json_string_value(j);
@@ -622,7 +633,8 @@ copy_str_array(struct cve_ctx *c, const json_t *from, json_t *to,
 	n0 = push(c, key);
 	json_array_foreach(a, i, e) {
 		if (!json_is_string(e) || json_string_length(e) == 0 ||
-		    json_string_length(e) > max * 4) {
+		    nchars(json_string_value(e), json_string_length(e)) >
+		    max) {
 			pushi(c, i);
 			return fail(c, CYBEX_EFORMAT, NULL, "each item of '%s' "
 			    "must be a string of 1 to %zu characters", key,

@@ -205,13 +205,47 @@ test_bad(void **state)
 	golden_list_free(names, n);
 }
 
+/* A minimal record whose English description is n times unit. */
+static char *
+record_with_description(const char *unit, size_t n, size_t *len)
+{
+	struct cybex_buf b;
+	size_t i;
+
+	cybex_buf_init(&b, 0);
+	cybex_buf_puts(&b, "{\"dataType\":\"CVE_RECORD\",\"dataVersion\":"
+	    "\"5.0\",\"cveMetadata\":{\"cveId\":\"CVE-2000-0001\","
+	    "\"assignerOrgId\":\"8254265b-2729-46b6-b9e3-3dfca2d5bfca\","
+	    "\"state\":\"PUBLISHED\"},\"containers\":{\"cna\":{"
+	    "\"descriptions\":[{\"lang\":\"en\",\"value\":\"");
+	for (i = 0; i < n; i++)
+		cybex_buf_puts(&b, unit);
+	cybex_buf_puts(&b, "\"}],\"affected\":[{\"vendor\":\"v\","
+	    "\"product\":\"p\",\"defaultStatus\":\"affected\"}],"
+	    "\"references\":[{\"url\":\"https://x.example/\"}]}}}");
+	*len = b.len;
+	return b.data;
+}
+
 static void
 test_limits(void **state)
 {
 	struct cybex_diag d;
 	json_t *o;
+	char *rec;
+	size_t len;
 
 	(void)state;
+	/* The schema's 4096 counts characters: 4096 two-byte ones pass. */
+	rec = record_with_description("\xc3\xa9", 4096, &len);
+	assert_int_equal(cybex_cve_read(rec, len, &o, &d), 0);
+	assert_non_null(o);
+	json_decref(o);
+	free(rec);
+	rec = record_with_description("a", 4097, &len);
+	assert_int_equal(cybex_cve_read(rec, len, &o, &d), CYBEX_ETOOBIG);
+	assert_string_equal(d.pointer, "/containers/cna/descriptions/0/value");
+	free(rec);
 	cybex_diag_clear(&d);
 	assert_int_equal(cybex_cve_read("{}", (size_t)CYBEX_CVE_MAX + 1, &o,
 	    &d), CYBEX_ETOOBIG);
