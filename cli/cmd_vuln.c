@@ -366,6 +366,63 @@ cve_of_vuln(const json_t *o)
 	return NULL;
 }
 
+/* The first line of s, cut at 60 bytes on a UTF-8 boundary. */
+static void
+summary(const char *s, char *out, size_t outsz)
+{
+	size_t n = strcspn(s, "\r\n");
+
+	if (n > 60) {
+		n = 60;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* The highest CVSS score (cybex's) of a vulnerability; -1 when none. */
+static double
+max_cvss(const json_t *v)
+{
+	const json_t *m;
+	double best = -1;
+	size_t i;
+
+	json_array_foreach(json_object_get(v, "x_cybex_cvss"), i, m)
+		if (json_is_number(json_object_get(m, "score")) &&
+		    json_number_value(json_object_get(m, "score")) > best)
+			best = json_number_value(json_object_get(m, "score"));
+	return best;
+}
+
+/*
+ * For list: only what the order and the table use, so that a collection
+ * of every CVE (300,000 records of up to megabytes) fits in memory.
+ */
+static json_t *
+slim(const char *type, json_t *o)
+{
+	char line[64];
+	json_t *x;
+
+	if (strcmp(type, "vulnerability") == 0) {
+		summary(jstr(o, "description"), line, sizeof(line));
+		x = json_pack("{s:s,s:[{s:f}]}", "description", line,
+		    "x_cybex_cvss", "score", max_cvss(o));
+	} else if (strcmp(type, "x-cybex-kev") == 0) {
+		summary(jstr(o, "vulnerability_name"), line, sizeof(line));
+		x = json_pack("{s:s,s:s}", "modified", jstr(o, "modified"),
+		    "vulnerability_name", line);
+	} else
+		x = json_pack("{s:O,s:s}", "epss", json_object_get(o, "epss"),
+		    "score_date", jstr(o, "score_date"));
+	json_decref(o);
+	return x;
+}
+
 static int
 on_row(void *ud, const struct cybex_row *row)
 {
@@ -394,6 +451,8 @@ on_row(void *ud, const struct cybex_row *row)
 		json_decref(o);
 		return g->err;
 	}
+	if (g->only == NULL && (o = slim(row->type, o)) == NULL)
+		return CYBEX_ENOMEM;
 	slot = strcmp(row->type, "vulnerability") == 0 ? &e->vuln :
 	    strcmp(row->type, "x-cybex-kev") == 0 ? &e->kev : &e->epss;
 	/* show: the newest EPSS score date wins. */
@@ -424,21 +483,6 @@ cmp_prio(const void *a, const void *b)
 	int r = cybex_vuln_prio_cmp(&x->prio, &y->prio);
 
 	return r != 0 ? r : strcmp(x->cve, y->cve);
-}
-
-/* The highest CVSS score (cybex's) of a vulnerability; -1 when none. */
-static double
-max_cvss(const json_t *v)
-{
-	const json_t *m;
-	double best = -1;
-	size_t i;
-
-	json_array_foreach(json_object_get(v, "x_cybex_cvss"), i, m)
-		if (json_is_number(json_object_get(m, "score")) &&
-		    json_number_value(json_object_get(m, "score")) > best)
-			best = json_number_value(json_object_get(m, "score"));
-	return best;
 }
 
 /* Merge the entries of one CVE (sorted by CVE) and fill prio. */
@@ -575,23 +619,6 @@ num(double v, int digits, char *out)
 	else
 		snprintf(out, 8, "%.*f", digits, v);
 	return out;
-}
-
-/* The first line of s, cut at 60 bytes on a UTF-8 boundary. */
-static void
-summary(const char *s, char *out, size_t outsz)
-{
-	size_t n = strcspn(s, "\r\n");
-
-	if (n > 60) {
-		n = 60;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
 }
 
 static int
