@@ -542,6 +542,12 @@ stix_is_uri(const char *s)
 	return *p == '\0';
 }
 
+bool
+cybex_stix_is_uri(const char *s)
+{
+	return stix_is_uri(s);
+}
+
 /* ---- addresses ---- */
 
 /*

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cybex/stix.h"
+
 #include "vuln_int.h"
 
 /* cybex's namespace for the ids of the objects the vuln module makes. */
@@ -392,7 +394,7 @@ references(struct cve_ctx *c, const json_t *cna, const char *src,
 		if ((r = get_str(c, e, "url", true, 1, 2048, &url)) != 0 ||
 		    (r = get_str(c, e, "name", false, 1, 512, &name)) != 0)
 			return r;
-		if (strchr(url, ':') == NULL || strpbrk(url, " \t\r\n") != NULL)
+		if (!cybex_stix_is_uri(url))
 			return fail(c, CYBEX_EFORMAT, "url", "'url' is not a "
 			    "URI (RFC 3986)");
 		if ((x = json_object()) == NULL ||
@@ -939,6 +941,19 @@ build(struct cve_ctx *c, const json_t *rec, json_t **out)
 	return r;
 }
 
+void
+vuln_diag_clean(struct cybex_diag *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; d->message[i] != '\0'; i++)
+		if ((unsigned char)d->message[i] < 0x20 ||
+		    (unsigned char)d->message[i] == 0x7f)
+			d->message[i] = '?';
+}
+
 int
 cybex_vuln_id(const char *cve_id, char *out, size_t outsz)
 {
@@ -990,6 +1005,8 @@ cybex_cve_read(const char *buf, size_t len, json_t **out,
 	if (r == CYBEX_ENOMEM)
 		cybex_diag_set(d, r, "out of memory");
  out:
+	if (r != 0)
+		vuln_diag_clean(d);
 	json_decref(rec);
 	return r;
 }

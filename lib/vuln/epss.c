@@ -54,11 +54,13 @@ prob(const char *s, size_t n, double *out)
 	char buf[40], *end;
 	double v;
 
-	if (n == 0 || n >= sizeof(buf) || strspn(s, "0123456789.eE+-") < n ||
-	    s[0] < '0' || s[0] > '9')
+	if (n == 0 || n >= sizeof(buf) || s[0] < '0' || s[0] > '9')
 		return -1;
+	/* s is not NUL-terminated: copy first, then check the copy. */
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	if (strspn(buf, "0123456789.eE+-") < n)
+		return -1;
 	errno = 0;
 	v = strtod(buf, &end);
 	if (errno != 0 || *end != '\0' || !(v >= 0.0 && v <= 1.0))
@@ -282,6 +284,8 @@ cybex_epss_read(const char *buf, size_t len, cybex_vuln_obj_fn fn, void *ud,
 	}
 	r = 0;
  out:
+	if (r != 0)
+		vuln_diag_clean(d);
 	cybex_free(seen);
 	return r;
 }

@@ -318,8 +318,10 @@ cybex_kev_read(const char *buf, size_t len, cybex_vuln_obj_fn fn, void *ud,
 	if (len > CYBEX_KEV_MAX)
 		return cybex_diag_set(d, CYBEX_ETOOBIG, "KEV catalogue of %zu "
 		    "bytes (at most %d)", len, CYBEX_KEV_MAX);
-	if ((r = cybex_json_parse(buf, len, 0, &root, d)) != 0)
+	if ((r = cybex_json_parse(buf, len, 0, &root, d)) != 0) {
+		vuln_diag_clean(d);
 		return r;
+	}
 	if ((r = walk(&c, root, fn, ud)) != 0 && c.own && d != NULL) {
 		char ptr[CYBEX_DIAG_PTR_MAX], *slash;
 
@@ -333,6 +335,8 @@ cybex_kev_read(const char *buf, size_t len, cybex_vuln_obj_fn fn, void *ud,
 		cybex_text_linecol(buf, off, &d->line, &d->column);
 	} else if (r == CYBEX_ENOMEM && !c.own)
 		cybex_diag_set(d, r, "out of memory");
+	if (r != 0)
+		vuln_diag_clean(d);
 	json_decref(root);
 	return r;
 }

@@ -51,6 +51,13 @@ const char	*cvss_get(const struct cvss_vec *v, const char *key);
 /* cybex's UUIDv5 namespace for the objects the vuln module makes. */
 extern const struct cybex_uuid	vuln_ns;
 
+/*
+ * Replace the control bytes of d->message (NULL-safe) by '?': the
+ * parsers below quote input in their messages (jansson's "near 'X'"),
+ * and a message of this module is printable whatever the input.
+ */
+void	vuln_diag_clean(struct cybex_diag *d);
+
 /* Whether s matches ^CVE-[0-9]{4}-[0-9]{4,19}$. */
 bool	vuln_is_cve_id(const char *s);
 
