@@ -207,4 +207,11 @@ void	 cybex_stix_item_locate(const struct cybex_stix_item *it,
 /* Bytes consumed so far (for progress). */
 unsigned long long cybex_stix_reader_offset(const struct cybex_stix_reader *r);
 
+/*
+ * Whether s is an absolute URI as RFC 3986 defines it, the check the
+ * validator applies to STIX url properties (for readers of other formats
+ * that make STIX objects and want to say which input member is wrong).
+ */
+bool	 cybex_stix_is_uri(const char *s);
+
 #endif /* CYBEX_STIX_H */

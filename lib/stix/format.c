@@ -533,6 +533,12 @@ stix_is_uri(const char *s)
 	return *p == '\0';
 }
 
+bool
+cybex_stix_is_uri(const char *s)
+{
+	return stix_is_uri(s);
+}
+
 /* ---- addresses ---- */
 
 /* The rule of cybex/ip.h, one family, with a "/N" suffix if allowed. */

@@ -78,34 +78,61 @@ cvss_get(const struct cvss_vec *v, const char *key)
 	return NULL;
 }
 
-/* The allowed value of def equal to s[0..n), as a static string, or NULL. */
+/*
+ * The allowed value of def equal to s[0..n), as a static string, or NULL;
+ * *pos gets its position in def->values.
+ */
 static const char *
-value_of(const struct cvss_mdef *def, const char *s, size_t n)
+value_of(const struct cvss_mdef *def, const char *s, size_t n,
+    unsigned char *pos)
 {
+	/* A static copy: the table's strings are the values. */
+	static const char *const names[] = {
+		"A", "C", "D", "F", "G", "H", "I", "L", "M",
+		"N", "O", "P", "R", "S", "T", "U", "W", "X",
+		"Y", "OF", "TF", "UC", "UR", "ND", "LM", "MH",
+		"POC", "Clear", "Green", "Amber", "Red",
+	};
+	/* The one-letter values, the most common, without a search. */
+	static const char letters[] = "A\0B\0C\0D\0E\0F\0G\0H\0I\0J\0K\0L\0M\0"
+	    "N\0O\0P\0Q\0R\0S\0T\0U\0V\0W\0X\0Y\0Z";
 	const char *p = def->values, *e;
+	unsigned char k = 0;
+	size_t i;
 
+	if (n == 0)
+		return NULL;
 	while (*p != '\0') {
-		if ((e = strchr(p, ' ')) == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) == n && memcmp(p, s, n) == 0) {
-			/* A static copy: the table's strings are the values. */
-			static const char *const names[] = {
-				"A", "C", "D", "F", "G", "H", "I", "L", "M",
-				"N", "O", "P", "R", "S", "T", "U", "W", "X",
-				"Y", "OF", "TF", "UC", "UR", "ND", "LM", "MH",
-				"POC", "Clear", "Green", "Amber", "Red",
-			};
-			size_t i;
-
+		for (e = p; *e != ' ' && *e != '\0'; e++)
+			;
+		if ((size_t)(e - p) == n && p[0] == s[0] &&
+		    memcmp(p, s, n) == 0) {
+			*pos = k;
+			if (n == 1 && p[0] >= 'A' && p[0] <= 'Z')
+				return letters + 2 * (p[0] - 'A');
 			for (i = 0; i < NELEM(names); i++)
-				if (strlen(names[i]) == n &&
+				if (names[i][0] == s[0] &&
+				    strlen(names[i]) == n &&
 				    memcmp(names[i], s, n) == 0)
 					return names[i];
 			return NULL;
 		}
+		k++;
 		p = *e == ' ' ? e + 1 : e;
 	}
 	return NULL;
+}
+
+/* Whether the NUL-terminated key is p[0..k) (p may hold NUL bytes). */
+static bool
+key_is(const char *key, const char *p, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (key[i] == '\0' || key[i] != p[i])
+			return false;
+	return key[k] == '\0';
 }
 
 /* s[0..n) for a message: at most 16 bytes, anything unprintable as '?'. */
@@ -145,17 +172,21 @@ parse_metrics(const char *base, const char *s, size_t len,
     bool ordered, struct cvss_vec *v, struct cybex_diag *d)
 {
 	const char *p = s, *end = s + len, *sep, *colon;
-	size_t i, next = 0, k;
+	size_t i, next = 0, k, j, hint = 0;
 	char cb[17];
 
-	memset(v, 0, sizeof(*v));
+	/* Only the slots of this version: the rest is never read. */
+	memset(v->val, 0, ndefs * sizeof(v->val[0]));
+	memset(v->idx, 0, ndefs * sizeof(v->idx[0]));
 	v->defs = defs;
 	v->ndefs = ndefs;
 	while (p < end) {
 		unsigned long col = (unsigned long)(p - base) + 1;
 
-		if ((sep = memchr(p, '/', (size_t)(end - p))) == NULL)
-			sep = end;
+		/* One pass finds the metric's ':' and its end. */
+		for (sep = p, colon = NULL; sep < end && *sep != '/'; sep++)
+			if (*sep == ':' && colon == NULL)
+				colon = sep;
 		if (sep == p || sep + 1 == end) {
 			cybex_diag_set(d, CYBEX_EFORMAT, "CVSS %s vector: "
 			    "empty metric (a '/' too many)", version);
@@ -163,18 +194,23 @@ parse_metrics(const char *base, const char *s, size_t len,
 			    (unsigned long)(end - base) + 1;
 			return CYBEX_EFORMAT;
 		}
-		if ((colon = memchr(p, ':', (size_t)(sep - p))) == NULL) {
+		if (colon == NULL) {
 			cybex_diag_set(d, CYBEX_EFORMAT, "CVSS %s vector: "
 			    "'%s' is not METRIC:VALUE", version,
 			    clip(cb, p, (size_t)(sep - p)));
 			d->column = col;
 			return CYBEX_EFORMAT;
 		}
+		/*
+		 * Search from the metric after the last one: vectors mostly
+		 * list their metrics in the table's order.
+		 */
 		k = (size_t)(colon - p);
-		for (i = 0; i < ndefs; i++)
-			if (strlen(defs[i].key) == k &&
-			    memcmp(defs[i].key, p, k) == 0)
+		for (j = 0, i = ndefs; j < ndefs; j++)
+			if (key_is(defs[(hint + j) % ndefs].key, p, k)) {
+				i = (hint + j) % ndefs;
 				break;
+			}
 		if (i == ndefs) {
 			cybex_diag_set(d, CYBEX_EFORMAT, "CVSS %s vector: "
 			    "unknown metric '%s'", version, clip(cb, p, k));
@@ -212,7 +248,7 @@ parse_metrics(const char *base, const char *s, size_t len,
 				return CYBEX_EFORMAT;
 			}
 		if ((v->val[i] = value_of(&defs[i], colon + 1,
-		    (size_t)(sep - colon - 1))) == NULL) {
+		    (size_t)(sep - colon - 1), &v->idx[i])) == NULL) {
 			cybex_diag_set(d, CYBEX_EFORMAT, "CVSS %s vector: "
 			    "%s:%s: %s takes one of %s", version,
 			    defs[i].key, clip(cb, colon + 1,
@@ -222,6 +258,7 @@ parse_metrics(const char *base, const char *s, size_t len,
 			return CYBEX_EFORMAT;
 		}
 		next = ordered ? i + 1 : 0;
+		hint = i + 1;
 		p = sep < end ? sep + 1 : end;
 	}
 	for (i = 0; i < ndefs; i++)
@@ -380,14 +417,22 @@ v2_score(const struct cvss_vec *v, struct cybex_cvss *o)
 
 /* ---- v3.0 and v3.1 ---- */
 
-static double
-v3_pr(const char *pr, bool changed)
+/*
+ * The positions of the v3 metrics in v3_defs, and so in cvss_vec.val and
+ * .idx.  Scoring works on the value positions (.idx): each weight table
+ * below lists the weights in the order of the values in v3_defs, and a
+ * Modified metric's values are "X" followed by its base metric's values,
+ * so that position - 1 is the base position and 0 means "as the base".
+ */
+enum { V3_AV, V3_AC, V3_PR, V3_UI, V3_S, V3_C, V3_I, V3_A, V3_E, V3_RL,
+	V3_RC, V3_CR, V3_IR, V3_AR, V3_MAV, V3_MAC, V3_MPR, V3_MUI, V3_MS,
+	V3_MC, V3_MI, V3_MA };
+
+/* The base position that modified metric m stands for. */
+static unsigned
+v3_mod(const struct cvss_vec *v, int m, int base)
 {
-	if (strcmp(pr, "L") == 0)
-		return changed ? 0.68 : 0.62;
-	if (strcmp(pr, "H") == 0)
-		return changed ? 0.50 : 0.27;
-	return 0.85;
+	return v->idx[m] == 0 ? v->idx[base] : (unsigned)v->idx[m] - 1u;
 }
 
 static void
@@ -395,26 +440,26 @@ v3_score(const struct cvss_vec *v, bool v31, struct cybex_cvss *o)
 {
 	static const double av[] = { 0.85, 0.62, 0.55, 0.2 };
 	static const double ac[] = { 0.77, 0.44 };
+	static const double pr[2][3] = {	/* [changed][N L H] */
+		{ 0.85, 0.62, 0.27 }, { 0.85, 0.68, 0.50 },
+	};
 	static const double ui[] = { 0.85, 0.62 };
 	static const double cia[] = { 0.56, 0.22, 0.0 };
 	static const double e[] = { 1.0, 1.0, 0.97, 0.94, 0.91 };
 	static const double rl[] = { 1.0, 1.0, 0.97, 0.96, 0.95 };
 	static const double rc[] = { 1.0, 1.0, 0.96, 0.92 };
 	static const double req[] = { 1.0, 1.5, 1.0, 0.5 };
-	bool changed = strcmp(cvss_get(v, "S"), "C") == 0, mchanged;
+	const unsigned char *x = v->idx;
+	bool changed = x[V3_S] == 1, mchanged;
 	double iss, imp, expl, tm, miss, mimp, mexpl, m;
-	const char *x;
 	size_t k;
 
-	iss = 1 - (1 - weight(cvss_get(v, "C"), "H L N", cia)) *
-	    (1 - weight(cvss_get(v, "I"), "H L N", cia)) *
-	    (1 - weight(cvss_get(v, "A"), "H L N", cia));
+	iss = 1 - (1 - cia[x[V3_C]]) * (1 - cia[x[V3_I]]) *
+	    (1 - cia[x[V3_A]]);
 	imp = changed ? 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15) :
 	    6.42 * iss;
-	expl = 8.22 * weight(cvss_get(v, "AV"), "N A L P", av) *
-	    weight(cvss_get(v, "AC"), "L H", ac) *
-	    v3_pr(cvss_get(v, "PR"), changed) *
-	    weight(cvss_get(v, "UI"), "N R", ui);
+	expl = 8.22 * av[x[V3_AV]] * ac[x[V3_AC]] * pr[changed][x[V3_PR]] *
+	    ui[x[V3_UI]];
 	if (imp <= 0)
 		o->base = 0.0;
 	else if (changed)
@@ -423,19 +468,13 @@ v3_score(const struct cvss_vec *v, bool v31, struct cybex_cvss *o)
 		o->base = cvss_roundup(fmin(imp + expl, 10.0));
 	o->impact = round1(imp <= 0 ? 0.0 : imp);
 	o->exploitability = round1(expl);
-	tm = weight(get_or(v, "E", "X"), "X H F P U", e) *
-	    weight(get_or(v, "RL", "X"), "X U W T O", rl) *
-	    weight(get_or(v, "RC", "X"), "X C R U", rc);
+	tm = e[x[V3_E]] * rl[x[V3_RL]] * rc[x[V3_RC]];
 	o->temporal = cvss_roundup(o->base * tm);
 
-	x = get_or(v, "MS", cvss_get(v, "S"));
-	mchanged = strcmp(x, "C") == 0;
-	miss = 1 - (1 - weight(get_or(v, "CR", "X"), "X H M L", req) *
-	    weight(get_or(v, "MC", cvss_get(v, "C")), "H L N", cia)) *
-	    (1 - weight(get_or(v, "IR", "X"), "X H M L", req) *
-	    weight(get_or(v, "MI", cvss_get(v, "I")), "H L N", cia)) *
-	    (1 - weight(get_or(v, "AR", "X"), "X H M L", req) *
-	    weight(get_or(v, "MA", cvss_get(v, "A")), "H L N", cia));
+	mchanged = v3_mod(v, V3_MS, V3_S) == 1;
+	miss = 1 - (1 - req[x[V3_CR]] * cia[v3_mod(v, V3_MC, V3_C)]) *
+	    (1 - req[x[V3_IR]] * cia[v3_mod(v, V3_MI, V3_I)]) *
+	    (1 - req[x[V3_AR]] * cia[v3_mod(v, V3_MA, V3_A)]);
 	miss = fmin(miss, 0.915);
 	if (!mchanged)
 		mimp = 6.42 * miss;
@@ -444,10 +483,10 @@ v3_score(const struct cvss_vec *v, bool v31, struct cybex_cvss *o)
 		    3.25 * pow(miss * 0.9731 - 0.02, 13);
 	else
 		mimp = 7.52 * (miss - 0.029) - 3.25 * pow(miss - 0.02, 15);
-	mexpl = 8.22 * weight(get_or(v, "MAV", cvss_get(v, "AV")), "N A L P",
-	    av) * weight(get_or(v, "MAC", cvss_get(v, "AC")), "L H", ac) *
-	    v3_pr(get_or(v, "MPR", cvss_get(v, "PR")), mchanged) *
-	    weight(get_or(v, "MUI", cvss_get(v, "UI")), "N R", ui);
+	mexpl = 8.22 * av[v3_mod(v, V3_MAV, V3_AV)] *
+	    ac[v3_mod(v, V3_MAC, V3_AC)] *
+	    pr[mchanged][v3_mod(v, V3_MPR, V3_PR)] *
+	    ui[v3_mod(v, V3_MUI, V3_UI)];
 	o->modified_impact = round1(mimp <= 0 ? 0.0 : mimp);
 	if (mimp <= 0)
 		o->environmental = 0.0;
@@ -457,11 +496,11 @@ v3_score(const struct cvss_vec *v, bool v31, struct cybex_cvss *o)
 		o->environmental = cvss_roundup(m * tm);
 	}
 	/* The most specific: environmental when a metric of it is given. */
-	for (k = 8; k < 11; k++)
-		if (v->val[k] != NULL && strcmp(v->val[k], "X") != 0)
+	for (k = V3_E; k < V3_CR; k++)
+		if (x[k] != 0)
 			o->has_temporal = true;
-	for (k = 11; k < NELEM(v3_defs); k++)
-		if (v->val[k] != NULL && strcmp(v->val[k], "X") != 0)
+	for (k = V3_CR; k < NELEM(v3_defs); k++)
+		if (x[k] != 0)
 			o->has_environmental = true;
 	o->score = o->has_environmental ? o->environmental :
 	    o->has_temporal ? o->temporal : o->base;

@@ -18,6 +18,8 @@ struct cvss_vec {
 	const struct cvss_mdef	*defs;
 	size_t			 ndefs;
 	const char		*val[CVSS_METRICS_MAX];	/* static strings */
+	/* The position of val[i] in defs[i].values (0 when unset). */
+	unsigned char		 idx[CVSS_METRICS_MAX];
 };
 
 /* A v4.0 macrovector and its score (cvss4_table.c, sorted by key). */
@@ -45,5 +47,18 @@ double	cvss_roundup(double x);
 
 /* The value of metric key in v, or NULL when it is not set. */
 const char	*cvss_get(const struct cvss_vec *v, const char *key);
+
+/* cybex's UUIDv5 namespace for the objects the vuln module makes. */
+extern const struct cybex_uuid	vuln_ns;
+
+/*
+ * Replace the control bytes of d->message (NULL-safe) by '?': the
+ * parsers below quote input in their messages (jansson's "near 'X'"),
+ * and a message of this module is printable whatever the input.
+ */
+void	vuln_diag_clean(struct cybex_diag *d);
+
+/* Whether s matches ^CVE-[0-9]{4}-[0-9]{4,19}$. */
+bool	vuln_is_cve_id(const char *s);
 
 #endif
