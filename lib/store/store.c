@@ -245,6 +245,44 @@ derive(struct cybex_store *s, const json_t *obj, const char *text,
 	return 0;
 }
 
+/* Marking-definitions as one collection holds them (store_tlp_resolve). */
+struct in_coll {
+	struct cybex_store	*s;
+	const char		*coll_id;
+	struct cybex_diag	*d;
+};
+
+static int
+conveys_in(void *ud, const char *ref, int *level, bool *found)
+{
+	struct in_coll *ic = ud;
+
+	return ic->s->ops->marking_conveys(ic->s, ic->coll_id, ref, level,
+	    found, ic->d);
+}
+
+/*
+ * The rules before a version goes into collection coll_id: its TLP as
+ * that collection sees it (only its marking-definitions count: another
+ * collection's must neither show through the answer nor change it) into
+ * p->tlp, and the ceiling.
+ */
+static int
+admit(struct cybex_store *s, const char *coll_id, struct store_put *p,
+    const char *whose, struct cybex_diag *d)
+{
+	struct in_coll ic = { s, coll_id, d };
+	struct store_tlp t;
+	int r, max_tlp = 0;
+
+	if ((r = s->ops->collection_ceiling(s, coll_id, &max_tlp, d)) != 0 ||
+	    (r = store_tlp_resolve(p->obj, conveys_in, &ic, &t)) != 0 ||
+	    (r = store_rule_ceiling(p->id, &t, max_tlp, whose, d)) != 0)
+		return r;
+	p->tlp = t.stored;
+	return 0;
+}
+
 static int
 put(struct cybex_store *s, const char *coll_id, const json_t *obj,
     const char *text, size_t len, int64_t date_added_us,
@@ -255,7 +293,8 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	int r;
 
 	*out = 0;
-	if ((r = derive(s, obj, text, len, date_added_us, &p, media, d)) != 0)
+	if ((r = derive(s, obj, text, len, date_added_us, &p, media, d)) != 0 ||
+	    (r = admit(s, coll_id, &p, "this", d)) != 0)
 		return r;
 	return s->ops->put(s, coll_id, &p, out, d);
 }
@@ -335,7 +374,8 @@ cybex_store_conflict_resolve(struct cybex_store *s, int64_t xid,
 		goto out;
 	}
 	if ((r = cybex_json_parse(cc.json, cc.len, 0, &obj, d)) != 0 ||
-	    (r = derive(s, obj, cc.json, cc.len, 0, &p, media, d)) != 0)
+	    (r = derive(s, obj, cc.json, cc.len, 0, &p, media, d)) != 0 ||
+	    (r = admit(s, cc.coll, &p, "its", d)) != 0)
 		goto out;
 	r = s->ops->conflict_resolve(s, xid, &p, d);
  out:
@@ -906,6 +946,71 @@ check_text(const char *v, bool required, size_t max, const char *what,
 	return 0;
 }
 
+static bool
+alert_same(const struct cybex_alert_row *x, const struct cybex_alert_row *y)
+{
+	return x->count == y->count && x->first_seen_us == y->first_seen_us &&
+	    x->last_seen_us == y->last_seen_us && x->severity == y->severity &&
+	    x->tlp == y->tlp;
+}
+
+#define ALERT_TRIES	8	/* finds again when another writer moved it */
+
+/*
+ * The merge is the rule (cybex_store_alert_merge, rules.c); the backend
+ * finds the open alert and writes what the rule made of it, refusing
+ * when the stored one changed in between (then found and merged again).
+ */
+static int
+alert_store(struct cybex_store *s, struct cybex_alert_row *a,
+    enum cybex_alert_put_result *out, struct cybex_diag *d)
+{
+	struct cybex_alert_row prev, next;
+	struct cybex_uuid u;
+	size_t tries, new_orgs = 0;
+	bool later;
+	int r;
+
+	for (tries = 0; tries < ALERT_TRIES; tries++) {
+		memset(&prev, 0, sizeof(prev));
+		if ((r = s->ops->alert_find(s, a->org, a->key, &prev, d)) < 0)
+			return r;
+		if (r == 0) {
+			if (cybex_uuid_v4(&u) != 0)
+				return cybex_diag_set(d, CYBEX_ECRYPTO, "no "
+				    "randomness for an alert id");
+			cybex_uuid_format(&u, a->id);
+			if ((r = s->ops->alert_write(s, NULL, a, true, true,
+			    &new_orgs, d)) < 0)
+				return r;
+			if (r == 0) {
+				*out = CYBEX_ALERT_ADDED;
+				return 0;
+			}
+			continue;
+		}
+		prev.org = a->org;
+		prev.key = a->key;
+		next = prev;
+		later = cybex_store_alert_merge(&next, a);
+		next.orgs = a->orgs;
+		next.norgs = a->norgs;
+		next.org = a->org;
+		next.key = a->key;
+		if ((r = s->ops->alert_write(s, &prev, &next, later,
+		    !alert_same(&prev, &next), &new_orgs, d)) < 0)
+			return r;
+		if (r == 0) {
+			memcpy(a->id, prev.id, sizeof(a->id));
+			*out = alert_same(&prev, &next) && new_orgs == 0 ?
+			    CYBEX_ALERT_UNCHANGED : CYBEX_ALERT_UPDATED;
+			return 0;
+		}
+	}
+	return cybex_diag_set(d, CYBEX_EDB, "the open alert %s kept changing "
+	    "while it was merged", a->key);
+}
+
 int
 cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
     enum cybex_alert_put_result *out, struct cybex_diag *d)
@@ -953,7 +1058,7 @@ cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
 		return r;
 	if (a->tlp == CYBEX_TLP_NONE)
 		a->tlp = CYBEX_TLP_AMBER;
-	return s->ops->alert_put(s, a, out, d);
+	return alert_store(s, a, out, d);
 }
 
 int

@@ -19,16 +19,23 @@ struct store_put {
 	const char	*text;
 	size_t		 len;
 	int64_t		 date_added_us;	/* 0 = now */
-	int		 tlp;		/* enum cybex_tlp of its predefined markings */
+	/*
+	 * enum cybex_tlp as the target collection sees it (store_tlp_resolve,
+	 * stored): a version several collections share keeps the most
+	 * restrictive of their views.
+	 */
+	int		 tlp;
 	const char	*source;	/* who sends it (set_source); may be NULL */
 };
 
 /*
  * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
  * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
- * ceiling; 7: object counts off the collection look-up.
+ * ceiling; 7: object counts off the collection look-up; 8: rules out
+ * of the backend (the ceiling and the alert merge are store.c's, see
+ * rules.c): marking-definitions per collection, alert find/write.
  */
-#define STORE_OPS_ABI	7
+#define STORE_OPS_ABI	8
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -120,8 +127,6 @@ struct cybex_store_ops {
 		    unsigned, struct cybex_diag *);
 	int	(*user_org)(struct cybex_store *, int64_t, struct cybex_arena *,
 		    const char **, unsigned *, struct cybex_diag *);
-	int	(*alert_put)(struct cybex_store *, struct cybex_alert_row *,
-		    enum cybex_alert_put_result *, struct cybex_diag *);
 	int	(*alert_query)(struct cybex_store *,
 		    const struct cybex_alert_query *, cybex_alert_row_fn, void *,
 		    struct cybex_page *, struct cybex_diag *);
@@ -172,6 +177,32 @@ struct cybex_store_ops {
 	/* abi 7: object counts off the collection look-up. */
 	int	(*collection_count)(struct cybex_store *, const char *,
 		    uint64_t *, struct cybex_diag *);
+	/*
+	 * abi 8: what marking-definition ref conveys in collection coll_id
+	 * (an id): the most restrictive of the versions that collection
+	 * holds (or received in the open transaction), each its TLP
+	 * definition and its stored level; *found false when it holds
+	 * none.  A collection's ceiling.
+	 */
+	int	(*marking_conveys)(struct cybex_store *, const char *,
+		    const char *, int *, bool *, struct cybex_diag *);
+	int	(*collection_ceiling)(struct cybex_store *, const char *, int *,
+		    struct cybex_diag *);
+	/*
+	 * abi 8: the open alert of (org, key): 1 and its id, times, count,
+	 * severity and tlp in *open, 0 none.  alert_write stores next as
+	 * a new alert (prev NULL; next->id set by the caller) or over prev
+	 * (its scalars when changed, its texts when later), all or nothing,
+	 * naming next's organizations (*new_orgs counts the new ones); 1
+	 * when prev is no longer what is stored (nothing written: find
+	 * again).
+	 */
+	int	(*alert_find)(struct cybex_store *, const char *, const char *,
+		    struct cybex_alert_row *, struct cybex_diag *);
+	int	(*alert_write)(struct cybex_store *,
+		    const struct cybex_alert_row *,
+		    const struct cybex_alert_row *, bool, bool, size_t *,
+		    struct cybex_diag *);
 };
 
 /* The first member of every backend's handle. */
@@ -183,7 +214,39 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	11
+#define STORE_SCHEMA_LATEST	13
+
+/* ---- rules.c: the rules every backend shares ---- */
+
+/* An object's TLP as one collection sees it. */
+struct store_tlp {
+	int		 stored;	/* unresolved references count RED */
+	int		 known;		/* ... are left out (the ceiling) */
+	const char	*via;		/* the reference that set known */
+};
+
+/*
+ * What marking-definition ref conveys where the caller looks (one
+ * collection); *found false when it is not there.  Non-zero stops.
+ */
+typedef int (*store_conveys_fn)(void *ud, const char *ref, int *level,
+    bool *found);
+
+/*
+ * The TLP of obj through its markings: its predefined TLP markings
+ * (cybex_stix_tlp_of) and what each other marking-definition it
+ * references conveys, as fn says.  out->via points into obj.
+ */
+int	store_tlp_resolve(const json_t *obj, store_conveys_fn fn, void *ud,
+	    struct store_tlp *out);
+
+/*
+ * The ingress ceiling: CYBEX_EPOLICY (d names the marking and the
+ * reference through which it came) when what t is known to say is above
+ * max_tlp; whose is "this" or "its" (collection) in the message.
+ */
+int	store_rule_ceiling(const char *id, const struct store_tlp *t,
+	    int max_tlp, const char *whose, struct cybex_diag *d);
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

@@ -46,14 +46,18 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	    "WHERE cid = ?1",
 	[SQ_COLL_BY_ID] = "SELECT cid, max_tlp FROM collections WHERE id = ?1",
 	[SQ_COLL_BY_ALIAS] = "SELECT cid FROM collections WHERE alias = ?1",
-	[SQ_MARK_VERSIONS] = "SELECT tlp, json FROM objects WHERE idh = ?1 "
-	    "AND id = ?2",
+	[SQ_MARK_VERSIONS] = "SELECT o.oid, o.tlp, o.json, EXISTS (SELECT 1 "
+	    "FROM collection_objects c WHERE c.oid = o.oid AND c.cid = ?3) "
+	    "FROM objects o WHERE o.idh = ?1 AND o.id = ?2",
 	[SQ_MREF_INSERT] = "INSERT OR IGNORE INTO marking_refs(mref, oid) "
 	    "VALUES (?1, ?2)",
 	[SQ_MREF_REFERRERS] = "SELECT o.oid, o.tlp, o.type, o.id FROM "
-	    "marking_refs r JOIN objects o ON o.oid = r.oid WHERE r.mref = ?1",
+	    "marking_refs r JOIN objects o ON o.oid = r.oid WHERE r.mref = ?1 "
+	    "AND (?2 = 0 OR EXISTS (SELECT 1 FROM collection_objects c WHERE "
+	    "c.oid = r.oid AND c.cid = ?2))",
 	[SQ_OBJ_SET_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1",
 	[SQ_OBJ_JSON] = "SELECT json FROM objects WHERE oid = ?1",
+	[SQ_OBJ_CIDS] = "SELECT cid FROM collection_objects WHERE oid = ?1",
 };
 
 /* The predefined TLP marking ids, for SQL (lib/stix/tlp.c has them). */
@@ -68,6 +72,7 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	"'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'," \
 	"'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1')"
 #define SQ_MIGRATION_MARKINGS	11	/* followed by sq_marking_migrate */
+#define SQ_MIGRATION_MARKINGS_COLL 13	/* ... again, per collection */
 
 /*
  * Migration n (1-based) brings the schema from version n-1 to n.  Append
@@ -369,6 +374,17 @@ static const char *const migrations[] = {
 	"  AND json_type(g.value, '$.marking_ref') = 'text'"
 	"  AND lower(json_extract(g.value, '$.marking_ref')) NOT IN " TLP_IDS
 	";",
+	/* 12: placeholder, replaced at merge (another branch's number). */
+	"SELECT 1;",
+	/*
+	 * 13: marking-definitions resolve per collection (issue 25): a
+	 * reference counts what the referring version's collections hold,
+	 * the most restrictive of their views; sq_marking_migrate works
+	 * every referring version out again (raising only: what another
+	 * collection's definition raised stays withheld until an operator
+	 * looks).
+	 */
+	"SELECT 1;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -743,7 +759,8 @@ migrate(struct sq_store *s, struct cybex_diag *d)
 			return r;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
 		if ((r = sq_exec_sql(s, migrations[i], d)) != 0 ||
-		    (i + 1 == SQ_MIGRATION_MARKINGS &&
+		    ((i + 1 == SQ_MIGRATION_MARKINGS ||
+		    i + 1 == SQ_MIGRATION_MARKINGS_COLL) &&
 		    (r = sq_marking_migrate(s, d)) != 0) ||
 		    (r = sq_exec_sql(s, sql, d)) != 0 ||
 		    (i + 1 == NMIGRATIONS && v == 0 &&
@@ -979,7 +996,6 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.org_list = sq_org_list,
 	.org_member = sq_org_member,
 	.user_org = sq_user_org,
-	.alert_put = sq_alert_put,
 	.alert_query = sq_alert_query,
 	.alert_close = sq_alert_close,
 	.sighting_merge = sq_sighting_merge,
@@ -998,4 +1014,8 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.conflict_resolve = sq_conflict_resolve,
 	.collection_set_max_tlp = sq_collection_set_max_tlp,
 	.collection_count = sq_collection_count,
+	.marking_conveys = sq_marking_conveys,
+	.collection_ceiling = sq_collection_ceiling,
+	.alert_find = sq_alert_find,
+	.alert_write = sq_alert_write,
 };
