@@ -952,24 +952,29 @@ sq_commit(struct cybex_store *base, struct cybex_diag *d)
 	return 0;
 }
 
-const struct cybex_store_ops store_sqlite_ops = {
-	.abi = STORE_OPS_ABI,
-	.scheme = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.schema_version = sq_schema_version,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
+static const struct store_collection_ops sq_collections_ops = {
+	.abi = STORE_COLLECTION_ABI,
 	.collection_add = sq_collection_add,
 	.collection_get = sq_collection_get,
 	.collection_list = sq_collection_list,
 	.collection_remove = sq_collection_remove,
+	.collection_set_max_tlp = sq_collection_set_max_tlp,
+	.collection_count = sq_collection_count,
+	.collection_ceiling = sq_collection_ceiling,
+};
+
+static const struct store_object_ops sq_objects_ops = {
+	.abi = STORE_OBJECT_ABI,
 	.put = sq_put,
 	.query = sq_query,
 	.delete = sq_delete,
-	.stats = sq_stats,
-	.check = sq_check,
+	.marking_conveys = sq_marking_conveys,
+	.conflict_list = sq_conflict_list,
+	.conflict_resolve = sq_conflict_resolve,
+};
+
+static const struct store_auth_ops sq_auth_ops = {
+	.abi = STORE_AUTH_ABI,
 	.user_add = sq_user_add,
 	.user_get = sq_user_get,
 	.user_list = sq_user_list,
@@ -986,16 +991,32 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.grant = sq_grant,
 	.access = sq_access,
 	.audit = sq_audit,
+	.secret = sq_secret,
+};
+
+static const struct store_taxii_ops sq_taxii_ops = {
+	.abi = STORE_TAXII_ABI,
 	.api_root_put = sq_api_root_put,
 	.api_root_get = sq_api_root_get,
 	.api_root_list = sq_api_root_list,
 	.status_put = sq_status_put,
 	.status_get = sq_status_get,
+	.status_job_add = sq_status_job_add,
+	.status_job_next = sq_status_job_next,
+	.status_job_remove = sq_status_job_remove,
+	.status_job_count = sq_status_job_count,
+	.status_expire = sq_status_expire,
+};
+
+static const struct store_analysis_ops sq_analysis_ops = {
+	.abi = STORE_ANALYSIS_ABI,
 	.org_add = sq_org_add,
 	.org_remove = sq_org_remove,
 	.org_list = sq_org_list,
 	.org_member = sq_org_member,
 	.user_org = sq_user_org,
+	.alert_find = sq_alert_find,
+	.alert_write = sq_alert_write,
 	.alert_query = sq_alert_query,
 	.alert_close = sq_alert_close,
 	.sighting_merge = sq_sighting_merge,
@@ -1004,18 +1025,27 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.sighting_latest = sq_sighting_latest,
 	.coop_note = sq_coop_note,
 	.coop_orgs = sq_coop_orgs,
-	.status_job_add = sq_status_job_add,
-	.status_job_next = sq_status_job_next,
-	.status_job_remove = sq_status_job_remove,
-	.status_job_count = sq_status_job_count,
-	.status_expire = sq_status_expire,
-	.secret = sq_secret,
-	.conflict_list = sq_conflict_list,
-	.conflict_resolve = sq_conflict_resolve,
-	.collection_set_max_tlp = sq_collection_set_max_tlp,
-	.collection_count = sq_collection_count,
-	.marking_conveys = sq_marking_conveys,
-	.collection_ceiling = sq_collection_ceiling,
-	.alert_find = sq_alert_find,
-	.alert_write = sq_alert_write,
+};
+
+static const struct store_maint_ops sq_maint_ops = {
+	.abi = STORE_MAINT_ABI,
+	.stats = sq_stats,
+	.check = sq_check,
+};
+
+const struct cybex_store_ops store_sqlite_ops = {
+	.abi = STORE_OPS_ABI,
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.collections = &sq_collections_ops,
+	.objects = &sq_objects_ops,
+	.auth = &sq_auth_ops,
+	.taxii = &sq_taxii_ops,
+	.analysis = &sq_analysis_ops,
+	.maint = &sq_maint_ops,
 };
