@@ -2500,6 +2500,56 @@ test_tlp_marking_per_collection(void **state)
 	assert_int_equal(served(f, victim, CYBEX_TLP_RED), 3);
 }
 
+#define MD_LATE_RED	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e29")
+
+/*
+ * Keeping a conflict's second content applies the ceiling as a put does
+ * (a rule of the store, not of a backend): a marking-definition that
+ * arrived after the conflict was recorded makes the second content RED,
+ * which a GREEN collection refuses; the first stays, so does the
+ * conflict.
+ */
+static void
+test_conflict_resolve_ceiling(void **state)
+{
+	static const char *late = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_LATE_RED "\","
+	    "\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	struct fx *f = *state;
+	char green[CYBEX_UUID_STRLEN + 1], buf[1024], second[1024];
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	struct cfls cs;
+	char *p;
+
+	coll_add_tlp(f, "green", CYBEX_TLP_GREEN, green);
+	put_expect(f, green, "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--7d8e9f00-1a2b-4c3d-8e4f-5a6b7c8d9e40\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"t40\"}",
+	    CYBEX_PUT_ADDED);
+	/* The same version, other content, marked by a definition to come. */
+	tool_marked(buf, sizeof(buf), 40, MD_LATE_RED, false);
+	assert_int_equal(put(f, green, buf, &res), CYBEX_ECONFLICT);
+	snprintf(second, sizeof(second), "%s", buf);
+	put_expect(f, green, late, CYBEX_PUT_ADDED);
+	conflicts(f, green, &cs);
+	assert_int_equal(cs.n, 1);
+	assert_string_equal(cs.c[0].json, second);
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_conflict_resolve(f->s, cs.c[0].xid,
+	    CYBEX_KEEP_SECOND, &d), CYBEX_EPOLICY);
+	assert_non_null(p = strstr(d.message, "through " MD_LATE_RED));
+	assert_non_null(strstr(d.message, "its collection holds at most"));
+	cfls_free(&cs);
+	conflicts(f, green, &cs);
+	assert_int_equal(cs.n, 1);
+	cfls_free(&cs);
+	/* the first content and the definition, both served */
+	assert_int_equal(served(f, green, CYBEX_TLP_GREEN), 2);
+}
+
 /*
  * Changing a collection's ceiling: lowering it refuses what is above and
  * stops serving what is stored above it (the caller's query takes the
@@ -3724,6 +3774,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_tlp_marking_refs),
 		T(test_tlp_marking_later),
 		T(test_tlp_marking_per_collection),
+		T(test_conflict_resolve_ceiling),
 		T(test_collection_set_max_tlp),
 		T(test_secret),
 		T(test_import_big_after_small),
