@@ -466,15 +466,21 @@ static int
 raise_tlp(struct sq_store *s, int64_t oid, int tlp, bool *raised,
     struct cybex_diag *d)
 {
-	int n = 0, r;
+	sqlite3_stmt *st;
+	int rc;
 
 	*raised = false;
 	if (tlp < 0)
 		return 0;	/* just inserted with its level */
-	if ((r = sq_run(s, d, "updating a TLP", &n, "UPDATE objects SET tlp = "
-	    "?2 WHERE oid = ?1 AND tlp < ?2", "ii", oid, (int64_t)tlp)) != 0)
-		return r;
-	*raised = n > 0;
+	if ((st = sq_stmt(s, SQ_OBJ_RAISE_TLP, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, oid);
+	sqlite3_bind_int(st, 2, tlp);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "updating a TLP");
+	*raised = sqlite3_changes(s->db) > 0;
 	return 0;
 }
 

@@ -58,6 +58,8 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	[SQ_OBJ_SET_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1",
 	[SQ_OBJ_JSON] = "SELECT json FROM objects WHERE oid = ?1",
 	[SQ_OBJ_CIDS] = "SELECT cid FROM collection_objects WHERE oid = ?1",
+	[SQ_OBJ_RAISE_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1 AND "
+	    "tlp < ?2",
 };
 
 /* The predefined TLP marking ids, for SQL (lib/stix/tlp.c has them). */

@@ -25,6 +25,7 @@ enum sq_stmt {
 	SQ_OBJ_SET_TLP,
 	SQ_OBJ_JSON,
 	SQ_OBJ_CIDS,		/* collections holding a version */
+	SQ_OBJ_RAISE_TLP,	/* a shared version's level, raised only */
 	SQ_NSTMT
 };
 
