@@ -251,18 +251,23 @@ enum cybex_put_result {
  * version of an object whose version in the collection is revoked is
  * CYBEX_ECONFLICT with *out = 0, and nothing is recorded.  An
  * object whose TLP marking is above the collection's max_tlp is
- * CYBEX_EPOLICY.  Markings count through marking-definition references:
- * a stored marking-definition (or one stored earlier in the same
- * transaction) conveys its TLP definition (cybex_stix_marking_conveys)
- * and its own markings, most restrictive of all its versions.  A
- * reference to a marking-definition the hub does not hold does not stop
- * the put, but the version is stored as TLP:RED (served only by RED
- * collections) until that marking-definition is stored, which settles it
- * (and raises it, if the definition is above the ceiling, out of what
- * the collection serves).  An object the store cannot take as it is (no string id
- * or type, a modified/created that is not a STIX timestamp) is
- * CYBEX_ESTIX: like those two, a rejection of this object, after which
- * the caller can go on with the next.
+ * CYBEX_EPOLICY.  Markings count through marking-definition references,
+ * within the target collection only: a marking-definition that
+ * collection holds (or received earlier in the same transaction)
+ * conveys its TLP definition (cybex_stix_marking_conveys) and its own
+ * markings, most restrictive of the versions it holds there; what other
+ * collections hold never counts, so the answer tells nothing of them.
+ * A reference the collection cannot resolve does not stop the put, but
+ * the version is stored as TLP:RED (served only by RED collections)
+ * until that marking-definition is stored in the collection, which
+ * settles it (and raises it, if the definition is above the ceiling, out
+ * of what the collection serves).  A version several collections share
+ * (the same content) is stored once, at the most restrictive of their
+ * views: a collection that sees it as RED withholds it everywhere (only
+ * a writer who holds that content can cause this).  An object the store
+ * cannot take as it is (no string id or type, a modified/created that is
+ * not a STIX timestamp) is CYBEX_ESTIX: like those two, a rejection of
+ * this object, after which the caller can go on with the next.
  */
 int	 cybex_store_put(struct cybex_store *s, const char *coll_id,
 	    const json_t *obj, const char *text, size_t len,
@@ -660,6 +665,17 @@ enum cybex_alert_put_result {
  */
 int	 cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
 	    enum cybex_alert_put_result *out, struct cybex_diag *d);
+/*
+ * The merge rule of cybex_store_alert_put, alone (the analysis pipeline
+ * merges pending alerts with it before they reach the store): widen
+ * open's first/last seen, count in's count as above, keep the highest
+ * severity and the most restrictive tlp.  True when in is the later one:
+ * open then points at in's summary, parties, evidence, sensor,
+ * taxonomy and detector (borrowed, not copied).  Organizations are the
+ * caller's to unite.  Pure: no store, no allocation.
+ */
+bool	 cybex_store_alert_merge(struct cybex_alert_row *open,
+	    const struct cybex_alert_row *in);
 
 /*
  * Which alerts to list.  org: the alerts of org and those naming it

@@ -282,21 +282,18 @@ palert_make(struct alerts *p, const struct cybex_alert *al, char *key,
 	return 0;
 }
 
-/* Merge b into a (both pending), as cybex_store_alert_put does. */
+/*
+ * Merge b into a (both pending) by the store's rule
+ * (cybex_store_alert_merge); the texts b gives a change hands.
+ */
 static void
 palert_merge(struct palert *a, struct palert *b)
 {
-	struct cybex_alert_row *x = &a->row, *y = &b->row;
+	struct cybex_alert_row *x = &a->row, *y = &b->row, was = a->row;
 	size_t i, k;
 
-#define TAKE(f)	do { cybex_free((char *)x->f); x->f = y->f; y->f = NULL; } \
-	while (0)
-	if (y->first_seen_us > x->last_seen_us)
-		x->count = x->count + y->count < x->count ? INT64_MAX :
-		    x->count + y->count;
-	else if (y->count > x->count)
-		x->count = y->count;
-	if (y->last_seen_us >= x->last_seen_us) {
+	if (cybex_store_alert_merge(x, y)) {
+#define TAKE(f)	do { cybex_free((char *)was.f); y->f = NULL; } while (0)
 		TAKE(summary);
 		TAKE(parties);
 		TAKE(evidence);
@@ -304,17 +301,8 @@ palert_merge(struct palert *a, struct palert *b)
 		TAKE(taxonomy_class);
 		TAKE(taxonomy_type);
 		TAKE(detector);
-	}
 #undef TAKE
-	if (y->first_seen_us < x->first_seen_us)
-		x->first_seen_us = y->first_seen_us;
-	if (y->last_seen_us > x->last_seen_us)
-		x->last_seen_us = y->last_seen_us;
-	if (y->severity > x->severity)
-		x->severity = y->severity;
-	/* The more restrictive marking wins (as in the store). */
-	if (y->tlp > x->tlp)
-		x->tlp = y->tlp;
+	}
 	for (i = 0; i < y->norgs; i++) {
 		for (k = 0; k < x->norgs; k++)
 			if (strcmp(a->orgs[k], b->orgs[i]) == 0)

@@ -16,6 +16,20 @@ static const struct cybex_store_ops *const backends[] = {
 	&store_sqlite_ops,
 };
 
+/* Was the backend built against these tables (store_int.h)? */
+static bool
+ops_current(const struct cybex_store_ops *o)
+{
+	return o->abi == STORE_OPS_ABI &&
+	    o->collections != NULL &&
+	    o->collections->abi == STORE_COLLECTION_ABI &&
+	    o->objects != NULL && o->objects->abi == STORE_OBJECT_ABI &&
+	    o->auth != NULL && o->auth->abi == STORE_AUTH_ABI &&
+	    o->taxii != NULL && o->taxii->abi == STORE_TAXII_ABI &&
+	    o->analysis != NULL && o->analysis->abi == STORE_ANALYSIS_ABI &&
+	    o->maint != NULL && o->maint->abi == STORE_MAINT_ABI;
+}
+
 int
 cybex_store_open(const char *dsn, unsigned flags, struct cybex_store **out,
     struct cybex_diag *d)
@@ -39,6 +53,10 @@ cybex_store_open(const char *dsn, unsigned flags, struct cybex_store **out,
 	    path == dsn)
 		return cybex_diag_set(d, CYBEX_EINVAL, "this build has no "
 		    "PostgreSQL backend");
+	if (!ops_current(ops))
+		return cybex_diag_set(d, CYBEX_EINTERNAL, "the %s backend was "
+		    "built for other store tables (abi %d, want %d)",
+		    ops->scheme, ops->abi, STORE_OPS_ABI);
 	return ops->open(path, flags, out, d);
 }
 
@@ -103,7 +121,7 @@ cybex_store_collection_add(struct cybex_store *s, struct cybex_collection *c,
 	    strlen(c->alias) > 128))
 		return cybex_diag_set(d, CYBEX_EINVAL, "collection alias '%s' "
 		    "must be 1 to 128 characters and not a UUID", c->alias);
-	return s->ops->collection_add(s, c, d);
+	return s->ops->collections->collection_add(s, c, d);
 }
 
 int
@@ -111,7 +129,7 @@ cybex_store_collection_get(struct cybex_store *s, const char *key,
     struct cybex_arena *a, struct cybex_collection *out, struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->collection_get(s, key, a, out, d);
+	return s->ops->collections->collection_get(s, key, a, out, d);
 }
 
 int
@@ -119,14 +137,14 @@ cybex_store_collection_count(struct cybex_store *s, const char *key,
     uint64_t *out, struct cybex_diag *d)
 {
 	*out = 0;
-	return s->ops->collection_count(s, key, out, d);
+	return s->ops->collections->collection_count(s, key, out, d);
 }
 
 int
 cybex_store_collection_list(struct cybex_store *s, cybex_collection_fn fn,
     void *ud, struct cybex_diag *d)
 {
-	return s->ops->collection_list(s, fn, ud, d);
+	return s->ops->collections->collection_list(s, fn, ud, d);
 }
 
 int
@@ -141,7 +159,7 @@ cybex_store_collection_set_max_tlp(struct cybex_store *s, const char *key,
 	if (max_tlp < CYBEX_TLP_CLEAR || max_tlp > CYBEX_TLP_RED)
 		return cybex_diag_set(d, CYBEX_EINVAL, "max_tlp %d is not a TLP "
 		    "level", max_tlp);
-	if ((r = s->ops->collection_set_max_tlp(s, key, max_tlp, &n, d)) != 0)
+	if ((r = s->ops->collections->collection_set_max_tlp(s, key, max_tlp, &n, d)) != 0)
 		return r;
 	if (above != NULL)
 		*above = n;
@@ -152,7 +170,7 @@ int
 cybex_store_collection_remove(struct cybex_store *s, const char *key,
     struct cybex_diag *d)
 {
-	return s->ops->collection_remove(s, key, d);
+	return s->ops->collections->collection_remove(s, key, d);
 }
 
 int
@@ -245,6 +263,44 @@ derive(struct cybex_store *s, const json_t *obj, const char *text,
 	return 0;
 }
 
+/* Marking-definitions as one collection holds them (store_tlp_resolve). */
+struct in_coll {
+	struct cybex_store	*s;
+	const char		*coll_id;
+	struct cybex_diag	*d;
+};
+
+static int
+conveys_in(void *ud, const char *ref, int *level, bool *found)
+{
+	struct in_coll *ic = ud;
+
+	return ic->s->ops->objects->marking_conveys(ic->s, ic->coll_id, ref, level,
+	    found, ic->d);
+}
+
+/*
+ * The rules before a version goes into collection coll_id: its TLP as
+ * that collection sees it (only its marking-definitions count: another
+ * collection's must neither show through the answer nor change it) into
+ * p->tlp, and the ceiling.
+ */
+static int
+admit(struct cybex_store *s, const char *coll_id, struct store_put *p,
+    const char *whose, struct cybex_diag *d)
+{
+	struct in_coll ic = { s, coll_id, d };
+	struct store_tlp t;
+	int r, max_tlp = 0;
+
+	if ((r = s->ops->collections->collection_ceiling(s, coll_id, &max_tlp, d)) != 0 ||
+	    (r = store_tlp_resolve(p->obj, conveys_in, &ic, &t)) != 0 ||
+	    (r = store_rule_ceiling(p->id, &t, max_tlp, whose, d)) != 0)
+		return r;
+	p->tlp = t.stored;
+	return 0;
+}
+
 static int
 put(struct cybex_store *s, const char *coll_id, const json_t *obj,
     const char *text, size_t len, int64_t date_added_us,
@@ -255,9 +311,10 @@ put(struct cybex_store *s, const char *coll_id, const json_t *obj,
 	int r;
 
 	*out = 0;
-	if ((r = derive(s, obj, text, len, date_added_us, &p, media, d)) != 0)
+	if ((r = derive(s, obj, text, len, date_added_us, &p, media, d)) != 0 ||
+	    (r = admit(s, coll_id, &p, "this", d)) != 0)
 		return r;
-	return s->ops->put(s, coll_id, &p, out, d);
+	return s->ops->objects->put(s, coll_id, &p, out, d);
 }
 
 void
@@ -276,11 +333,11 @@ cybex_store_conflict_list(struct cybex_store *s, const char *coll_id,
 	int r;
 
 	if (coll_id == NULL)
-		return s->ops->conflict_list(s, NULL, 0, fn, ud, d);
+		return s->ops->objects->conflict_list(s, NULL, 0, fn, ud, d);
 	if ((r = cybex_arena_new(0, &a)) != 0)
 		return cybex_diag_set(d, r, "out of memory");
 	if ((r = cybex_store_collection_get(s, coll_id, a, &c, d)) == 0)
-		r = s->ops->conflict_list(s, c.id, 0, fn, ud, d);
+		r = s->ops->objects->conflict_list(s, c.id, 0, fn, ud, d);
 	cybex_arena_free(a);
 	return r;
 }
@@ -325,8 +382,8 @@ cybex_store_conflict_resolve(struct cybex_store *s, int64_t xid,
 		return cybex_diag_set(d, CYBEX_ENOTFOUND, "no conflict %lld",
 		    (long long)xid);
 	if (keep == CYBEX_KEEP_FIRST)
-		return s->ops->conflict_resolve(s, xid, NULL, d);
-	if ((r = s->ops->conflict_list(s, NULL, xid, conflict_take, &cc,
+		return s->ops->objects->conflict_resolve(s, xid, NULL, d);
+	if ((r = s->ops->objects->conflict_list(s, NULL, xid, conflict_take, &cc,
 	    d)) != 0)
 		goto out;
 	if (!cc.found) {
@@ -335,9 +392,10 @@ cybex_store_conflict_resolve(struct cybex_store *s, int64_t xid,
 		goto out;
 	}
 	if ((r = cybex_json_parse(cc.json, cc.len, 0, &obj, d)) != 0 ||
-	    (r = derive(s, obj, cc.json, cc.len, 0, &p, media, d)) != 0)
+	    (r = derive(s, obj, cc.json, cc.len, 0, &p, media, d)) != 0 ||
+	    (r = admit(s, cc.coll, &p, "its", d)) != 0)
 		goto out;
-	r = s->ops->conflict_resolve(s, xid, &p, d);
+	r = s->ops->objects->conflict_resolve(s, xid, &p, d);
  out:
 	json_decref(obj);
 	cybex_free(cc.json);
@@ -381,7 +439,7 @@ cybex_store_query(struct cybex_store *s, const struct cybex_query *q,
 	memset(page, 0, sizeof(*page));
 	if ((r = check_query(q, d)) != 0)
 		return r;
-	return s->ops->query(s, q, false, fn, ud, page, d);
+	return s->ops->objects->query(s, q, false, fn, ud, page, d);
 }
 
 int
@@ -393,7 +451,7 @@ cybex_store_manifest(struct cybex_store *s, const struct cybex_query *q,
 	memset(page, 0, sizeof(*page));
 	if ((r = check_query(q, d)) != 0)
 		return r;
-	return s->ops->query(s, q, true, fn, ud, page, d);
+	return s->ops->objects->query(s, q, true, fn, ud, page, d);
 }
 
 int
@@ -404,7 +462,7 @@ cybex_store_delete(struct cybex_store *s, const struct cybex_query *q,
 	if (q->coll_id == NULL || q->nids != 1)
 		return cybex_diag_set(d, CYBEX_EINVAL, "delete needs a "
 		    "collection and exactly one object id");
-	return s->ops->delete(s, q, removed, d);
+	return s->ops->objects->delete(s, q, removed, d);
 }
 
 int
@@ -412,14 +470,14 @@ cybex_store_stats(struct cybex_store *s, cybex_count_fn fn, void *ud,
     struct cybex_store_stats *out, struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->stats(s, fn, ud, out, d);
+	return s->ops->maint->stats(s, fn, ud, out, d);
 }
 
 int
 cybex_store_check(struct cybex_store *s, cybex_diag_fn fn, void *ud,
     struct cybex_diag *d)
 {
-	return s->ops->check(s, fn, ud, d);
+	return s->ops->maint->check(s, fn, ud, d);
 }
 
 /* ---- shared helpers ---- */
@@ -566,7 +624,7 @@ cybex_store_user_add(struct cybex_store *s, const char *name,
 
 	if ((r = check_name(name, "user", d)) != 0)
 		return r;
-	return s->ops->user_add(s, name, pwhash, admin, d);
+	return s->ops->auth->user_add(s, name, pwhash, admin, d);
 }
 
 int
@@ -577,28 +635,28 @@ cybex_store_user_get(struct cybex_store *s, const char *name,
 	memset(out, 0, sizeof(*out));
 	if (pwhash != NULL)
 		*pwhash = NULL;
-	return s->ops->user_get(s, name, a, out, pwhash, d);
+	return s->ops->auth->user_get(s, name, a, out, pwhash, d);
 }
 
 int
 cybex_store_user_list(struct cybex_store *s, cybex_user_fn fn, void *ud,
     struct cybex_diag *d)
 {
-	return s->ops->user_list(s, fn, ud, d);
+	return s->ops->auth->user_list(s, fn, ud, d);
 }
 
 int
 cybex_store_user_remove(struct cybex_store *s, const char *name,
     struct cybex_diag *d)
 {
-	return s->ops->user_remove(s, name, d);
+	return s->ops->auth->user_remove(s, name, d);
 }
 
 int
 cybex_store_user_set_password(struct cybex_store *s, const char *name,
     const char *pwhash, struct cybex_diag *d)
 {
-	return s->ops->user_set_password(s, name, pwhash, d);
+	return s->ops->auth->user_set_password(s, name, pwhash, d);
 }
 
 int
@@ -609,21 +667,21 @@ cybex_store_group_add(struct cybex_store *s, const char *name,
 
 	if ((r = check_name(name, "group", d)) != 0)
 		return r;
-	return s->ops->group_add(s, name, d);
+	return s->ops->auth->group_add(s, name, d);
 }
 
 int
 cybex_store_group_remove(struct cybex_store *s, const char *name,
     struct cybex_diag *d)
 {
-	return s->ops->group_remove(s, name, d);
+	return s->ops->auth->group_remove(s, name, d);
 }
 
 int
 cybex_store_group_member(struct cybex_store *s, const char *group,
     const char *user, bool member, struct cybex_diag *d)
 {
-	return s->ops->group_member(s, group, user, member, d);
+	return s->ops->auth->group_member(s, group, user, member, d);
 }
 
 int
@@ -635,7 +693,7 @@ cybex_store_token_add(struct cybex_store *s, const char *user,
 	if (name != NULL && strlen(name) > 128)
 		return cybex_diag_set(d, CYBEX_EINVAL, "a token name is at most "
 		    "128 characters");
-	return s->ops->token_add(s, user, name, hash, expires_us, tid, d);
+	return s->ops->auth->token_add(s, user, name, hash, expires_us, tid, d);
 }
 
 int
@@ -644,28 +702,28 @@ cybex_store_token_find(struct cybex_store *s,
     struct cybex_token *out, struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->token_find(s, hash, a, out, d);
+	return s->ops->auth->token_find(s, hash, a, out, d);
 }
 
 int
 cybex_store_token_list(struct cybex_store *s, const char *user,
     cybex_token_fn fn, void *ud, struct cybex_diag *d)
 {
-	return s->ops->token_list(s, user, fn, ud, d);
+	return s->ops->auth->token_list(s, user, fn, ud, d);
 }
 
 int
 cybex_store_token_revoke(struct cybex_store *s, int64_t tid,
     struct cybex_diag *d)
 {
-	return s->ops->token_revoke(s, tid, d);
+	return s->ops->auth->token_revoke(s, tid, d);
 }
 
 int
 cybex_store_token_touch(struct cybex_store *s, int64_t tid,
     struct cybex_diag *d)
 {
-	return s->ops->token_touch(s, tid, d);
+	return s->ops->auth->token_touch(s, tid, d);
 }
 
 int
@@ -673,7 +731,7 @@ cybex_store_grant(struct cybex_store *s, const char *coll_key, bool group,
     const char *principal, bool can_read, bool can_write,
     struct cybex_diag *d)
 {
-	return s->ops->grant(s, coll_key, group, principal, can_read,
+	return s->ops->auth->grant(s, coll_key, group, principal, can_read,
 	    can_write, d);
 }
 
@@ -682,7 +740,7 @@ cybex_store_access(struct cybex_store *s, int64_t uid, const char *coll_id,
     bool *can_read, bool *can_write, struct cybex_diag *d)
 {
 	*can_read = *can_write = false;
-	return s->ops->access(s, uid, coll_id, can_read, can_write, d);
+	return s->ops->auth->access(s, uid, coll_id, can_read, can_write, d);
 }
 
 int
@@ -690,7 +748,7 @@ cybex_store_audit(struct cybex_store *s, const char *actor,
     const char *action, const char *target, const char *detail,
     struct cybex_diag *d)
 {
-	return s->ops->audit(s, actor, action, target, detail, d);
+	return s->ops->auth->audit(s, actor, action, target, detail, d);
 }
 
 /* ---- TAXII API roots and status ---- */
@@ -719,7 +777,7 @@ cybex_store_api_root_put(struct cybex_store *s, const struct cybex_api_root *r,
 	if (r->max_content_length < 0)
 		return cybex_diag_set(d, CYBEX_EINVAL, "max_content_length must "
 		    "not be negative");
-	return s->ops->api_root_put(s, r, replace, d);
+	return s->ops->taxii->api_root_put(s, r, replace, d);
 }
 
 int
@@ -727,14 +785,14 @@ cybex_store_api_root_get(struct cybex_store *s, const char *name,
     struct cybex_arena *a, struct cybex_api_root *out, struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->api_root_get(s, name, a, out, d);
+	return s->ops->taxii->api_root_get(s, name, a, out, d);
 }
 
 int
 cybex_store_api_root_list(struct cybex_store *s, cybex_api_root_fn fn,
     void *ud, struct cybex_diag *d)
 {
-	return s->ops->api_root_list(s, fn, ud, d);
+	return s->ops->taxii->api_root_list(s, fn, ud, d);
 }
 
 int
@@ -744,7 +802,7 @@ cybex_store_status_put(struct cybex_store *s, const struct cybex_status *st,
 	if (!store_is_uuid(st->id))
 		return cybex_diag_set(d, CYBEX_EINVAL, "a status id must be a "
 		    "UUID");
-	return s->ops->status_put(s, st, d);
+	return s->ops->taxii->status_put(s, st, d);
 }
 
 int
@@ -754,7 +812,7 @@ cybex_store_status_job_add(struct cybex_store *s, const char *status_id,
 	if (!store_is_uuid(status_id) || !store_is_uuid(coll_id))
 		return cybex_diag_set(d, CYBEX_EINVAL, "a job needs the ids "
 		    "(UUIDs) of its status and collection");
-	return s->ops->status_job_add(s, status_id, coll_id, body, len, d);
+	return s->ops->taxii->status_job_add(s, status_id, coll_id, body, len, d);
 }
 
 int
@@ -763,14 +821,14 @@ cybex_store_status_job_next(struct cybex_store *s, int64_t after,
     struct cybex_buf *body, struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->status_job_next(s, after, a, out, body, d);
+	return s->ops->taxii->status_job_next(s, after, a, out, body, d);
 }
 
 int
 cybex_store_status_job_remove(struct cybex_store *s, const char *status_id,
     struct cybex_diag *d)
 {
-	return s->ops->status_job_remove(s, status_id, d);
+	return s->ops->taxii->status_job_remove(s, status_id, d);
 }
 
 int
@@ -778,7 +836,7 @@ cybex_store_status_job_count(struct cybex_store *s, uint64_t *out,
     struct cybex_diag *d)
 {
 	*out = 0;
-	return s->ops->status_job_count(s, out, d);
+	return s->ops->taxii->status_job_count(s, out, d);
 }
 
 int
@@ -790,7 +848,7 @@ cybex_store_secret(struct cybex_store *s, const char *name, uint8_t *out,
 		return cybex_diag_set(d, CYBEX_EINVAL, "a secret needs a name "
 		    "of 1 to 64 bytes and %d to %d bytes", CYBEX_STORE_SECRET_MIN,
 		    CYBEX_STORE_SECRET_MAX);
-	return s->ops->secret(s, name, out, len, d);
+	return s->ops->auth->secret(s, name, out, len, d);
 }
 
 int
@@ -802,7 +860,7 @@ cybex_store_status_expire(struct cybex_store *s, int64_t before_us,
 
 	if (max_bytes > INT64_MAX)
 		max_bytes = INT64_MAX;
-	r = s->ops->status_expire(s, before_us, max_bytes, &n, d);
+	r = s->ops->taxii->status_expire(s, before_us, max_bytes, &n, d);
 	if (removed != NULL)
 		*removed = r == 0 ? n : 0;
 	return r;
@@ -814,7 +872,7 @@ cybex_store_status_get(struct cybex_store *s, const char *api_root,
     struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->status_get(s, api_root, id, a, out, d);
+	return s->ops->taxii->status_get(s, api_root, id, a, out, d);
 }
 
 /* ---- member organizations ---- */
@@ -827,21 +885,21 @@ cybex_store_org_add(struct cybex_store *s, const char *name,
 
 	if ((r = check_name(name, "organization", d)) != 0)
 		return r;
-	return s->ops->org_add(s, name, d);
+	return s->ops->analysis->org_add(s, name, d);
 }
 
 int
 cybex_store_org_remove(struct cybex_store *s, const char *name,
     unsigned flags, struct cybex_diag *d)
 {
-	return s->ops->org_remove(s, name, flags, d);
+	return s->ops->analysis->org_remove(s, name, flags, d);
 }
 
 int
 cybex_store_org_list(struct cybex_store *s, cybex_org_fn fn, void *ud,
     struct cybex_diag *d)
 {
-	return s->ops->org_list(s, fn, ud, d);
+	return s->ops->analysis->org_list(s, fn, ud, d);
 }
 
 int
@@ -851,7 +909,7 @@ cybex_store_org_member(struct cybex_store *s, const char *org,
 	if ((rights & ~(unsigned)CYBEX_ORG_INGEST) != 0)
 		return cybex_diag_set(d, CYBEX_EINVAL, "unknown membership "
 		    "rights 0x%x", rights);
-	return s->ops->org_member(s, org, user, org != NULL ? rights : 0, d);
+	return s->ops->analysis->org_member(s, org, user, org != NULL ? rights : 0, d);
 }
 
 int
@@ -861,7 +919,7 @@ cybex_store_user_org(struct cybex_store *s, int64_t uid,
 {
 	*org = NULL;
 	*rights = 0;
-	return s->ops->user_org(s, uid, a, org, rights, d);
+	return s->ops->analysis->user_org(s, uid, a, org, rights, d);
 }
 
 /* ---- alerts ---- */
@@ -904,6 +962,71 @@ check_text(const char *v, bool required, size_t max, const char *what,
 		return cybex_diag_set(d, CYBEX_ETOOBIG, "the %s of an alert is "
 		    "longer than %zu bytes", what, max);
 	return 0;
+}
+
+static bool
+alert_same(const struct cybex_alert_row *x, const struct cybex_alert_row *y)
+{
+	return x->count == y->count && x->first_seen_us == y->first_seen_us &&
+	    x->last_seen_us == y->last_seen_us && x->severity == y->severity &&
+	    x->tlp == y->tlp;
+}
+
+#define ALERT_TRIES	8	/* finds again when another writer moved it */
+
+/*
+ * The merge is the rule (cybex_store_alert_merge, rules.c); the backend
+ * finds the open alert and writes what the rule made of it, refusing
+ * when the stored one changed in between (then found and merged again).
+ */
+static int
+alert_store(struct cybex_store *s, struct cybex_alert_row *a,
+    enum cybex_alert_put_result *out, struct cybex_diag *d)
+{
+	struct cybex_alert_row prev, next;
+	struct cybex_uuid u;
+	size_t tries, new_orgs = 0;
+	bool later;
+	int r;
+
+	for (tries = 0; tries < ALERT_TRIES; tries++) {
+		memset(&prev, 0, sizeof(prev));
+		if ((r = s->ops->analysis->alert_find(s, a->org, a->key, &prev, d)) < 0)
+			return r;
+		if (r == 0) {
+			if (cybex_uuid_v4(&u) != 0)
+				return cybex_diag_set(d, CYBEX_ECRYPTO, "no "
+				    "randomness for an alert id");
+			cybex_uuid_format(&u, a->id);
+			if ((r = s->ops->analysis->alert_write(s, NULL, a, true, true,
+			    &new_orgs, d)) < 0)
+				return r;
+			if (r == 0) {
+				*out = CYBEX_ALERT_ADDED;
+				return 0;
+			}
+			continue;
+		}
+		prev.org = a->org;
+		prev.key = a->key;
+		next = prev;
+		later = cybex_store_alert_merge(&next, a);
+		next.orgs = a->orgs;
+		next.norgs = a->norgs;
+		next.org = a->org;
+		next.key = a->key;
+		if ((r = s->ops->analysis->alert_write(s, &prev, &next, later,
+		    !alert_same(&prev, &next), &new_orgs, d)) < 0)
+			return r;
+		if (r == 0) {
+			memcpy(a->id, prev.id, sizeof(a->id));
+			*out = alert_same(&prev, &next) && new_orgs == 0 ?
+			    CYBEX_ALERT_UNCHANGED : CYBEX_ALERT_UPDATED;
+			return 0;
+		}
+	}
+	return cybex_diag_set(d, CYBEX_EDB, "the open alert %s kept changing "
+	    "while it was merged", a->key);
 }
 
 int
@@ -953,7 +1076,7 @@ cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
 		return r;
 	if (a->tlp == CYBEX_TLP_NONE)
 		a->tlp = CYBEX_TLP_AMBER;
-	return s->ops->alert_put(s, a, out, d);
+	return alert_store(s, a, out, d);
 }
 
 int
@@ -968,7 +1091,7 @@ cybex_store_alert_query(struct cybex_store *s,
 	if (q->max_tlp < 0 || q->max_tlp > CYBEX_TLP_RED)
 		return cybex_diag_set(d, CYBEX_EINVAL, "max_tlp %d is not a TLP "
 		    "level", q->max_tlp);
-	return s->ops->alert_query(s, q, fn, ud, page, d);
+	return s->ops->analysis->alert_query(s, q, fn, ud, page, d);
 }
 
 int
@@ -977,7 +1100,7 @@ cybex_store_alert_close(struct cybex_store *s, const char *id,
 {
 	if (!store_is_uuid(id))
 		return cybex_diag_set(d, CYBEX_EINVAL, "an alert id is a UUID");
-	return s->ops->alert_close(s, id, d);
+	return s->ops->analysis->alert_close(s, id, d);
 }
 
 /* ---- sighting aggregation ---- */
@@ -1011,7 +1134,7 @@ cybex_store_sighting_merge(struct cybex_store *s,
 	    strlen(delta->sample) > CYBEX_SIGHTING_SAMPLE_MAX)
 		return cybex_diag_set(d, CYBEX_ETOOBIG, "a sighting's sample is "
 		    "larger than %u bytes", CYBEX_SIGHTING_SAMPLE_MAX);
-	return s->ops->sighting_merge(s, delta, a, out, d);
+	return s->ops->analysis->sighting_merge(s, delta, a, out, d);
 }
 
 int
@@ -1020,7 +1143,7 @@ cybex_store_sighting_get(struct cybex_store *s, const char *id,
     struct cybex_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	return s->ops->sighting_get(s, id, a, out, d);
+	return s->ops->analysis->sighting_get(s, id, a, out, d);
 }
 
 int
@@ -1029,7 +1152,7 @@ cybex_store_sighting_written(struct cybex_store *s, const char *id,
 {
 	if (count > INT64_MAX)
 		return cybex_diag_set(d, CYBEX_EINVAL, "count out of range");
-	return s->ops->sighting_written(s, id, modified_us, count, d);
+	return s->ops->analysis->sighting_written(s, id, modified_us, count, d);
 }
 
 int
@@ -1037,7 +1160,7 @@ cybex_store_sighting_latest(struct cybex_store *s, const char *sensor_ref,
     int64_t *out, struct cybex_diag *d)
 {
 	*out = 0;
-	return s->ops->sighting_latest(s, sensor_ref, out, d);
+	return s->ops->analysis->sighting_latest(s, sensor_ref, out, d);
 }
 
 /* ---- cooperative analysis ---- */
@@ -1060,7 +1183,7 @@ cybex_store_coop_note(struct cybex_store *s, const char *subject,
 	if (first_us > last_us || hits > INT64_MAX)
 		return cybex_diag_set(d, CYBEX_EINVAL, "first after last, or "
 		    "a count out of range");
-	return s->ops->coop_note(s, subject, org, hits, first_us, last_us,
+	return s->ops->analysis->coop_note(s, subject, org, hits, first_us, last_us,
 	    norgs, added, d);
 }
 
@@ -1068,5 +1191,5 @@ int
 cybex_store_coop_orgs(struct cybex_store *s, const char *subject,
     cybex_coop_fn fn, void *ud, struct cybex_diag *d)
 {
-	return s->ops->coop_orgs(s, subject, fn, ud, d);
+	return s->ops->analysis->coop_orgs(s, subject, fn, ud, d);
 }

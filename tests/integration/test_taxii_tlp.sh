@@ -8,6 +8,7 @@
 # reference the hub cannot resolve is withheld until its
 # marking-definition arrives, later in the same envelope or in another;
 # a lowered ceiling (`cybex collection set`) stops serving at once.
+# Marking-definitions count only in the collection that holds them.
 # usage: test_taxii_tlp.sh CYBEX CONFORMANCE_DIR JGET TAXII_FIXTURE
 set -u
 cybex=$1; jget=$3; fixture=$4
@@ -92,14 +93,18 @@ expect_code 200 "tool 4's versions: 200"
 "$cybex" export --quiet --collection shared --output "$tmp/x1.json"
 "$jget" -c "$tmp/x1.json" /objects id | sort | tr '\n' ' ' > "$tmp/x1.ids"
 is "$(cat "$tmp/x1.ids")" "$M20 $MSTMT $(tool_id 4) " "cybex export --collection shared: the same"
-# The RED definition arrives in the RED collection: tool 3 is RED now.
+# The RED definition arrives in the RED collection only: it counts there,
+# never in shared (issue 25: no probing another collection's definitions).
 envelope "$(md_stmt "$MLATE" "$RED2")" > "$tmp/e3"
 add "$red" "$tmp/e3"
 is "$(jv /success_count)" 1 "the RED definition is stored where RED goes"
 is "$(served_ids "$shared" | tr '\n' ' ')" "$M20 $MSTMT $(tool_id 4) " "tool 3 stays withheld in shared"
 envelope "$(tool 3 "$MLATE")" > "$tmp/e4"
 add "$shared" "$tmp/e4"
-is "$(jv /failure_count)" 1 "and tool 3 is refused by shared from now on"
+is "$(jv /success_count) $(jv /failure_count)" "1 0" \
+    "shared answers tool 3 as before: red's definition does not show through"
+"$jget" -c "$tmp/b" /failures message 2>/dev/null | grep -q "$MLATE" &&
+    not_ok "no failure names red's definition" || ok "no failure names red's definition"
 
 # ---- a lowered ceiling stops serving at once ----
 "$cybex" collection set red --max-tlp amber 2>"$tmp/set"; rc=$?
@@ -117,5 +122,25 @@ grep -q "warning: --ignore-tlp" "$tmp/warn" && ok "...with a warning" ||
     not_ok "...with a warning" "$(cat "$tmp/warn")"
 "$cybex" collection set red --max-tlp red 2>/dev/null
 is "$(served_ids "$red" | wc -l)" 4 "raised again, red serves them again"
+
+# ---- another collection's definitions never count (issue 25) ----
+# shared's own statement marking; a writer to red stores a RED version of
+# the same id there: shared's tool 5 must stay served.
+MOWN=marking-definition--1a2b3c4d-0000-4000-8000-000000000024
+envelope "$(md_stmt "$MOWN")" "$(tool 5 "$MOWN")" > "$tmp/e5"
+add "$shared" "$tmp/e5"
+is "$(jv /success_count)" 2 "shared takes its own statement marking and tool 5"
+served_ids "$shared" | grep -qx "$(tool_id 5)" && ok "tool 5 is served" ||
+    not_ok "tool 5 is served" "$(served_ids "$shared")"
+printf '{"type":"marking-definition","spec_version":"2.1","id":"%s","created":"2021-01-01T00:00:00.000Z","definition_type":"statement","definition":{"statement":"mine"},"object_marking_refs":["%s"]}' \
+    "$MOWN" "$RED2" > "$tmp/own_red"
+envelope "$(cat "$tmp/own_red")" > "$tmp/e6"
+add "$red" "$tmp/e6"
+is "$(jv /success_count)" 1 "red stores a RED version of shared's marking-definition id"
+served_ids "$shared" | grep -qx "$(tool_id 5)" && ok "shared still serves tool 5" ||
+    not_ok "shared still serves tool 5" "$(served_ids "$shared")"
+envelope "$(tool 6 "$MOWN")" > "$tmp/e7"
+add "$shared" "$tmp/e7"
+is "$(jv /success_count)" 1 "and still takes what references its own definition"
 srv_stop tlp
 tap_done

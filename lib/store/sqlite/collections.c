@@ -274,3 +274,12 @@ sq_collection_set_max_tlp(struct cybex_store *base, const char *key,
 	return rc == SQLITE_DONE ? 0 : sq_err(s, rc, d, "counting what is "
 	    "above a ceiling");
 }
+
+int
+sq_collection_ceiling(struct cybex_store *base, const char *coll_id,
+    int *max_tlp, struct cybex_diag *d)
+{
+	int64_t cid;
+
+	return sq_coll((struct sq_store *)base, coll_id, &cid, max_tlp, d);
+}

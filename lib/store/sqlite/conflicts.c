@@ -157,39 +157,30 @@ find_same(struct sq_store *s, const struct store_put *p, int64_t *oid,
 	return 0;
 }
 
-/* In the open transaction: keep p (the second content) in cid. */
+/*
+ * In the open transaction: keep p (the second content) in cid, at the
+ * level p->tlp that collection sees (its ceiling is store.c's).
+ */
 static int
 keep_second(struct sq_store *s, int64_t cid, const struct store_put *p,
     struct cybex_diag *d)
 {
-	sqlite3_stmt *st = NULL;
-	const char *via = NULL;
 	int64_t oid;
-	int rc, max_tlp = 0, r, stored = 0, known = 0;
+	int r;
+	bool fresh = false;
 
-	rc = sq_prepare(s, &st, "SELECT max_tlp FROM collections WHERE cid = "
-	    "?1", "i", cid);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		max_tlp = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return sq_err(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, d,
-		    "reading a collection");
-	/* The ceiling as a put applies it (markings.c). */
-	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0)
-		return r;
-	if (known > max_tlp)
-		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s%s%s; "
-		    "its collection holds at most %s", p->id,
-		    cybex_tlp_name((enum cybex_tlp)known), via != NULL ?
-		    " through " : "", via != NULL ? via : "",
-		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	if ((r = unlink_version(s, cid, p, d)) != 0 ||
 	    (r = find_same(s, p, &oid, d)) != 0)
 		return r;
-	if (oid == 0 && (r = sq_version_insert(s, p, &oid, d)) != 0)
+	if (oid == 0) {
+		if ((r = sq_version_insert(s, p, &oid, d)) != 0)
+			return r;
+		fresh = true;
+	}
+	if ((r = sq_link_new(s, cid, oid, d)) != 0)
 		return r;
-	return sq_link_new(s, cid, oid, d);
+	return sq_marking_added(s, cid, oid, p->obj, p->id, p->type,
+	    fresh ? -1 : p->tlp, d);
 }
 
 int

@@ -45,7 +45,9 @@ static const char *const ev_sql[EV_N] = {
 	    "class = CASE WHEN ?9 THEN ?14 ELSE class END, "
 	    "type = CASE WHEN ?9 THEN ?15 ELSE type END, "
 	    "detector = CASE WHEN ?9 THEN ?16 ELSE detector END "
-	    "WHERE aid = ?1",
+	    "WHERE id = ?1 AND closed_us = 0 AND hits = ?17 AND "
+	    "first_seen_us = ?18 AND last_seen_us = ?19 AND severity = ?20 "
+	    "AND tlp = ?21 RETURNING aid",
 	[EV_ALERT_ORG] = "INSERT OR IGNORE INTO alert_orgs(org, aid) VALUES "
 	    "(?1, ?2)",
 	/*
@@ -361,37 +363,33 @@ sq_user_org(struct cybex_store *base, int64_t uid, struct cybex_arena *a,
 
 /* ---- alerts ---- */
 
-struct stored_alert {
-	int64_t		 aid;
-	int64_t		 first, last;
-	int64_t		 hits;
-	int		 severity;
-	int		 tlp;
-};
-
-/* The open alert of (org, key): 1 found (*sa filled, id copied), 0 none. */
-static int
-alert_find(struct sq_store *s, const struct cybex_alert_row *a,
-    struct stored_alert *sa, char *id, struct cybex_diag *d)
+/*
+ * The open alert of (org, key): 1 found (its scalars and id in *o), 0
+ * none.  The merge is store.c's (cybex_store_alert_merge); here it is
+ * only found and written.
+ */
+int
+sq_alert_find(struct cybex_store *base, const char *org, const char *key,
+    struct cybex_alert_row *o, struct cybex_diag *d)
 {
+	struct sq_store *s = (struct sq_store *)base;
 	sqlite3_stmt *st;
 	const char *t;
 	int rc;
 
 	if ((st = ev_stmt(s, EV_ALERT_FIND, d)) == NULL)
 		return stmt_failed(d);
-	sqlite3_bind_text(st, 1, org_in(a->org), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, org_in(org), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		sa->aid = sqlite3_column_int64(st, 0);
 		t = (const char *)sqlite3_column_text(st, 1);
-		snprintf(id, CYBEX_UUID_STRLEN + 1, "%s", t != NULL ? t : "");
-		sa->first = sqlite3_column_int64(st, 2);
-		sa->last = sqlite3_column_int64(st, 3);
-		sa->hits = sqlite3_column_int64(st, 4);
-		sa->severity = sqlite3_column_int(st, 5);
-		sa->tlp = sqlite3_column_int(st, 6);
+		snprintf(o->id, sizeof(o->id), "%s", t != NULL ? t : "");
+		o->first_seen_us = sqlite3_column_int64(st, 2);
+		o->last_seen_us = sqlite3_column_int64(st, 3);
+		o->count = (uint64_t)sqlite3_column_int64(st, 4);
+		o->severity = sqlite3_column_int(st, 5);
+		o->tlp = sqlite3_column_int(st, 6);
 		sqlite3_reset(st);
 		return 1;
 	}
@@ -400,17 +398,12 @@ alert_find(struct sq_store *s, const struct cybex_alert_row *a,
 }
 
 static int
-alert_insert(struct sq_store *s, struct cybex_alert_row *a, int64_t *aid,
-    struct cybex_diag *d)
+alert_insert(struct sq_store *s, const struct cybex_alert_row *a,
+    int64_t *aid, struct cybex_diag *d)
 {
-	struct cybex_uuid u;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (cybex_uuid_v4(&u) != 0)
-		return cybex_diag_set(d, CYBEX_ECRYPTO, "no randomness for an "
-		    "alert id");
-	cybex_uuid_format(&u, a->id);
 	if ((st = ev_stmt(s, EV_ALERT_INSERT, d)) == NULL)
 		return stmt_failed(d);
 	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
@@ -433,6 +426,8 @@ alert_insert(struct sq_store *s, struct cybex_alert_row *a, int64_t *aid,
 	sqlite3_bind_int64(st, 16, store_now_us());
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return 1;	/* another writer opened it first */
 	if (rc != SQLITE_DONE)
 		return sq_err(s, rc, d, "storing an alert");
 	*aid = sqlite3_last_insert_rowid(s->db);
@@ -466,98 +461,108 @@ alert_orgs(struct sq_store *s, const struct cybex_alert_row *a, int64_t aid,
 	return 0;
 }
 
-static int64_t
-max64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
-
-static int64_t
-min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
-/* Merge a into the open alert sa (see cybex_store_alert_put). */
+/*
+ * Write n over the open alert p if p is still what is stored (its aid,
+ * when *aid is 0 on entry: 1 when it is not).
+ */
 static int
-alert_merge(struct sq_store *s, const struct cybex_alert_row *a,
-    const struct stored_alert *sa, size_t new_orgs,
-    enum cybex_alert_put_result *out, struct cybex_diag *d)
+alert_update(struct sq_store *s, const struct cybex_alert_row *p,
+    const struct cybex_alert_row *n, bool later, int64_t *aid,
+    struct cybex_diag *d)
 {
-	int64_t hits, first, last, in = (int64_t)a->count;
-	int severity, tlp, rc;
-	bool later;
 	sqlite3_stmt *st;
+	int rc;
 
-	if (a->first_seen_us > sa->last)
-		hits = sa->hits + in;		/* new activity */
-	else
-		hits = max64(sa->hits, in);	/* the same, raised again */
-	first = min64(sa->first, a->first_seen_us);
-	last = max64(sa->last, a->last_seen_us);
-	severity = a->severity > sa->severity ? a->severity : sa->severity;
-	/* The more restrictive marking wins. */
-	tlp = a->tlp > sa->tlp ? a->tlp : sa->tlp;
-	later = a->last_seen_us >= sa->last;
-	if (hits == sa->hits && first == sa->first && last == sa->last &&
-	    severity == sa->severity && tlp == sa->tlp && new_orgs == 0) {
-		*out = CYBEX_ALERT_UNCHANGED;
-		return 0;
-	}
 	if ((st = ev_stmt(s, EV_ALERT_UPDATE, d)) == NULL)
 		return stmt_failed(d);
-	sqlite3_bind_int64(st, 1, sa->aid);
-	sqlite3_bind_int64(st, 2, hits);
-	sqlite3_bind_int64(st, 3, first);
-	sqlite3_bind_int64(st, 4, last);
-	sqlite3_bind_int(st, 5, severity);
-	sqlite3_bind_int(st, 6, tlp);
+	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)n->count);
+	sqlite3_bind_int64(st, 3, n->first_seen_us);
+	sqlite3_bind_int64(st, 4, n->last_seen_us);
+	sqlite3_bind_int(st, 5, n->severity);
+	sqlite3_bind_int(st, 6, n->tlp);
 	sqlite3_bind_int64(st, 7, store_now_us());
 	sqlite3_bind_int(st, 9, later);
-	sqlite3_bind_text(st, 10, a->summary, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, a->parties != NULL ? a->parties : "[]", -1,
+	sqlite3_bind_text(st, 10, n->summary, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, n->parties != NULL ? n->parties : "[]", -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, a->evidence != NULL ? a->evidence : "{}",
+	sqlite3_bind_text(st, 12, n->evidence != NULL ? n->evidence : "{}",
 	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, a->sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, a->taxonomy_class, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 15, a->taxonomy_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 16, a->detector, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, n->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, n->taxonomy_class, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, n->taxonomy_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, n->detector, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, (int64_t)p->count);
+	sqlite3_bind_int64(st, 18, p->first_seen_us);
+	sqlite3_bind_int64(st, 19, p->last_seen_us);
+	sqlite3_bind_int(st, 20, p->severity);
+	sqlite3_bind_int(st, 21, p->tlp);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*aid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sq_err(s, rc, d, "updating an alert");
-	*out = CYBEX_ALERT_UPDATED;
-	return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return rc == SQLITE_ROW ? 0 : sq_err(s, rc, d, "updating an alert");
+}
+
+/* The aid of open alert p if it is still what is stored, else 1. */
+static int
+alert_still(struct sq_store *s, const struct cybex_alert_row *p,
+    int64_t *aid, struct cybex_diag *d)
+{
+	struct cybex_alert_row now;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(&now, 0, sizeof(now));
+	if ((rc = sq_alert_find(&s->base, p->org, p->key, &now, d)) < 0)
+		return rc;
+	if (rc == 0 || strcmp(now.id, p->id) != 0 || now.count != p->count ||
+	    now.first_seen_us != p->first_seen_us ||
+	    now.last_seen_us != p->last_seen_us ||
+	    now.severity != p->severity || now.tlp != p->tlp)
+		return 1;
+	rc = sq_prepare(s, &st, "SELECT aid FROM alerts WHERE id = ?1", "t",
+	    p->id);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		*aid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : sq_err(s, rc == SQLITE_DONE ?
+	    SQLITE_CORRUPT : rc, d, "reading an alert");
 }
 
 int
-sq_alert_put(struct cybex_store *base, struct cybex_alert_row *a,
-    enum cybex_alert_put_result *out, struct cybex_diag *d)
+sq_alert_write(struct cybex_store *base, const struct cybex_alert_row *prev,
+    const struct cybex_alert_row *next, bool later, bool changed,
+    size_t *new_orgs, struct cybex_diag *d)
 {
 	struct sq_store *s = (struct sq_store *)base;
-	struct stored_alert sa;
-	size_t new_orgs = 0;
 	int64_t aid = 0;
 	bool own;
 	int r;
 
+	*new_orgs = 0;
 	if ((r = writable(s, d)) != 0 || (r = tx_enter(s, &own, d)) != 0)
 		return r;
-	memset(&sa, 0, sizeof(sa));
-	if ((r = alert_find(s, a, &sa, a->id, d)) < 0)
-		goto out;
-	if (r == 0) {
-		if ((r = alert_insert(s, a, &aid, d)) != 0 ||
-		    (r = alert_orgs(s, a, aid, &new_orgs, d)) != 0)
+	if (prev == NULL) {
+		if ((r = alert_insert(s, next, &aid, d)) != 0 ||
+		    (r = alert_orgs(s, next, aid, new_orgs, d)) != 0)
 			goto out;
-		*out = CYBEX_ALERT_ADDED;
 		goto out;
 	}
-	if ((r = alert_orgs(s, a, sa.aid, &new_orgs, d)) != 0)
+	if ((r = alert_still(s, prev, &aid, d)) != 0 ||
+	    (r = alert_orgs(s, next, aid, new_orgs, d)) != 0)
 		goto out;
-	r = alert_merge(s, a, &sa, new_orgs, out, d);
+	if ((changed || *new_orgs > 0) &&
+	    (r = alert_update(s, prev, next, later, &aid, d)) != 0)
+		goto out;
  out:
+	if (r == 1) {
+		/* Nothing written: roll it back and let the caller find again. */
+		tx_leave(s, own, CYBEX_EDB, NULL);
+		return 1;
+	}
 	return tx_leave(s, own, r, d);
 }
 

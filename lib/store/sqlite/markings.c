@@ -1,17 +1,20 @@
 /*
- * SQLite backend: TLP through marking-definition references.
+ * SQLite backend: TLP through marking-definition references, per
+ * collection.
  *
- * An object's TLP is the most restrictive of its predefined TLP markings
- * (cybex_stix_tlp_of) and of what each other marking-definition it
- * references conveys: that marking-definition's own TLP definition
- * (cybex_stix_marking_conveys) or its own markings (its tlp column), over
- * every stored version of it.  A reference the hub cannot resolve (no
- * such marking-definition stored) counts as TLP:RED in the stored level,
- * so egress withholds the object until the marking-definition arrives;
- * the ingress ceiling leaves such references out (the definition may come
- * later in the same bundle).  marking_refs indexes who references what,
- * so that storing a marking-definition settles the objects that were
- * waiting for it, and raises those that referenced an earlier version.
+ * What an object's markings make its TLP is the rule store_tlp_resolve
+ * (rules.c) applies to a look-up; here the look-up is "the versions of
+ * that marking-definition one collection holds" (or received in the open
+ * transaction): what another collection holds never counts, so a writer
+ * can neither probe another collection's marking-definitions nor change
+ * what its objects count as.  A reference the collection cannot resolve
+ * counts as TLP:RED in the stored level (egress withholds the object
+ * until the marking-definition arrives there).  A version shared by
+ * several collections is stored with the most restrictive of their
+ * views.  marking_refs indexes who references what, so that storing a
+ * marking-definition in a collection settles that collection's versions
+ * that were waiting for it, and raises those that referenced an earlier
+ * version.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,22 +43,27 @@ sq_marking_cache_clear(struct sq_store *s)
 }
 
 /*
- * What stored marking-definition ref conveys into *level; *found false
- * when the hub has no version of it.
+ * What marking-definition ref conveys in collection cid into *level:
+ * the most restrictive of the versions cid holds, each its TLP
+ * definition and its stored level; *found false when cid holds none.
  */
 static int
-conveys(struct sq_store *s, const char *ref, int *level, bool *found,
-    struct cybex_diag *d)
+conveys(struct sq_store *s, int64_t cid, const char *ref, int *level,
+    bool *found, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	json_t *j;
 	size_t i, n = strlen(ref);
+	int64_t oid;
 	int rc, l = 0;
 
 	*level = 0;
 	*found = false;
+	if (cid == 0)
+		return 0;	/* in no collection: nothing resolves */
 	for (i = 0; s->in_tx && i < s->nmcache; i++)
-		if (strcmp(s->mcache[i].id, ref) == 0) {
+		if (s->mcache[i].cid == cid &&
+		    strcmp(s->mcache[i].id, ref) == 0) {
 			*level = s->mcache[i].level;
 			*found = s->mcache[i].found;
 			return 0;
@@ -64,11 +72,16 @@ conveys(struct sq_store *s, const char *ref, int *level, bool *found,
 		return d != NULL ? d->code : CYBEX_EDB;
 	sqlite3_bind_int64(st, 1, sq_idh(ref));
 	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, cid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		oid = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_int(st, 3) == 0 &&
+		    !sq_pending_link(s, cid, oid))
+			continue;	/* another collection's */
 		*found = true;
-		l = maxi(l, sqlite3_column_int(st, 0));
-		if (cybex_json_parse((const char *)sqlite3_column_text(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1), 0, &j, NULL) != 0) {
+		l = maxi(l, sqlite3_column_int(st, 1));
+		if (cybex_json_parse((const char *)sqlite3_column_text(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2), 0, &j, NULL) != 0) {
 			l = CYBEX_TLP_RED;	/* unreadable: assume the worst */
 			continue;
 		}
@@ -82,6 +95,7 @@ conveys(struct sq_store *s, const char *ref, int *level, bool *found,
 	if (s->in_tx && n < sizeof(s->mcache[0].id)) {
 		i = s->nmcache < SQ_MCACHE_MAX ? s->nmcache++ :
 		    (size_t)(sq_idh(ref) & 0x7fffffff) % SQ_MCACHE_MAX;
+		s->mcache[i].cid = cid;
 		memcpy(s->mcache[i].id, ref, n + 1);
 		s->mcache[i].level = l;
 		s->mcache[i].found = *found;
@@ -89,49 +103,47 @@ conveys(struct sq_store *s, const char *ref, int *level, bool *found,
 	return 0;
 }
 
-struct resolve {
+struct lookup {
 	struct sq_store		*s;
+	int64_t			 cid;
 	struct cybex_diag	*d;
-	int			 stored;
-	int			 known;
-	const char		*via;	/* the reference that set known */
 };
 
 static int
-on_ref(void *ud, const char *ref)
+lookup_fn(void *ud, const char *ref, int *level, bool *found)
 {
-	struct resolve *rs = ud;
-	bool found;
-	int l, r;
+	struct lookup *lk = ud;
 
-	if ((r = conveys(rs->s, ref, &l, &found, rs->d)) != 0)
-		return r;
-	if (!found) {
-		rs->stored = CYBEX_TLP_RED;
-		return 0;
-	}
-	rs->stored = maxi(rs->stored, l);
-	if (l > rs->known) {
-		rs->known = l;
-		rs->via = ref;
-	}
-	return 0;
+	return conveys(lk->s, lk->cid, ref, level, found, lk->d);
 }
 
 int
-sq_marking_tlp(struct sq_store *s, const json_t *obj, int *stored,
-    int *known, const char **via, struct cybex_diag *d)
+sq_marking_conveys(struct cybex_store *base, const char *coll_id,
+    const char *ref, int *level, bool *found, struct cybex_diag *d)
 {
-	struct resolve rs = { s, d, 0, 0, NULL };
+	struct sq_store *s = (struct sq_store *)base;
+	int64_t cid;
 	int r;
 
-	rs.stored = rs.known = (int)cybex_stix_tlp_of(obj);
-	if ((r = cybex_stix_marking_refs(obj, on_ref, &rs)) != 0)
+	*level = 0;
+	*found = false;
+	if ((r = sq_coll(s, coll_id, &cid, NULL, d)) != 0)
 		return r;
-	*stored = rs.stored;
-	*known = rs.known;
-	if (via != NULL)
-		*via = rs.via;
+	return conveys(s, cid, ref, level, found, d);
+}
+
+/* The stored level of obj in collection cid (0: in none, all RED). */
+static int
+level_in(struct sq_store *s, int64_t cid, const json_t *obj, int *out,
+    struct cybex_diag *d)
+{
+	struct lookup lk = { s, cid, d };
+	struct store_tlp t;
+	int r;
+
+	if ((r = store_tlp_resolve(obj, lookup_fn, &lk, &t)) != 0)
+		return r;
+	*out = t.stored;
 	return 0;
 }
 
@@ -180,19 +192,22 @@ struct referrer {
 	char		*md_id;		/* its id when a marking-definition */
 };
 
+/* Marking-definitions to settle: in collection cid, or 0 = wherever. */
 struct work {
 	char		**ids;
+	int64_t		*cids;
 	size_t		 n, cap;
 };
 
 static int
-work_push(struct work *w, const char *id)
+work_push(struct work *w, int64_t cid, const char *id)
 {
+	int64_t *nc;
 	char **nv, *c;
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		if (strcmp(w->ids[i], id) == 0)
+		if (w->cids[i] == cid && strcmp(w->ids[i], id) == 0)
 			return 0;
 	if (w->n == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 8;
@@ -200,17 +215,25 @@ work_push(struct work *w, const char *id)
 		    sizeof(*nv))) == NULL)
 			return CYBEX_ENOMEM;
 		w->ids = nv;
+		if ((nc = cybex_reallocarray(w->cids, w->cap,
+		    sizeof(*nc))) == NULL)
+			return CYBEX_ENOMEM;
+		w->cids = nc;
 	}
 	if ((c = cybex_strdup(id)) == NULL)
 		return CYBEX_ENOMEM;
+	w->cids[w->n] = cid;
 	w->ids[w->n++] = c;
 	return 0;
 }
 
-/* The referrers of marking-definition mid, collected before any update. */
+/*
+ * The referrers of marking-definition mid (those in collection cid, or
+ * all for 0), collected before any update.
+ */
 static int
-referrers(struct sq_store *s, const char *mid, struct referrer **out,
-    size_t *nout, struct cybex_diag *d)
+referrers(struct sq_store *s, int64_t cid, const char *mid,
+    struct referrer **out, size_t *nout, struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	struct referrer *v = NULL, *nv;
@@ -223,6 +246,7 @@ referrers(struct sq_store *s, const char *mid, struct referrer **out,
 	if ((st = sq_stmt(s, SQ_MREF_REFERRERS, d)) == NULL)
 		return d != NULL ? d->code : CYBEX_EDB;
 	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, cid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -264,14 +288,69 @@ referrers_free(struct referrer *v, size_t n)
 	cybex_free(v);
 }
 
-/* The level of stored version oid, worked out again from its JSON. */
+/*
+ * The collections holding version oid: written links, then pending ones
+ * (the array has SQ_LINKS_MAX spare slots for those).
+ */
+static int
+cids_of(struct sq_store *s, int64_t oid, int64_t **out, size_t *nout,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int64_t *v, *nv;
+	size_t n = 0, cap = 4, i;
+	int rc, r = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if ((v = cybex_calloc(cap + SQ_LINKS_MAX, sizeof(*v))) == NULL)
+		return CYBEX_ENOMEM;
+	if ((st = sq_stmt(s, SQ_OBJ_CIDS, d)) == NULL) {
+		cybex_free(v);
+		return d != NULL ? d->code : CYBEX_EDB;
+	}
+	sqlite3_bind_int64(st, 1, oid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			if ((nv = cybex_reallocarray(v, cap + SQ_LINKS_MAX,
+			    sizeof(*v))) == NULL) {
+				r = CYBEX_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sq_err(s, rc, d, "reading a version's collections");
+	for (i = 0; r == 0 && i < s->nlinks; i++)
+		if (s->links[i].oid == oid)
+			v[n++] = s->links[i].cid;
+	if (r != 0) {
+		cybex_free(v);
+		return r;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/*
+ * The level of stored version oid, worked out again from its JSON: the
+ * most restrictive of what each collection holding it sees (in none:
+ * its unresolved references count RED).
+ */
 static int
 recompute(struct sq_store *s, int64_t oid, int *out, bool *gone,
     struct cybex_diag *d)
 {
 	sqlite3_stmt *st;
 	json_t *j = NULL;
-	int rc, r, known;
+	int64_t *cids = NULL;
+	size_t n = 0, i;
+	int rc, r, l;
 
 	*gone = false;
 	if ((st = sq_stmt(s, SQ_OBJ_JSON, d)) == NULL)
@@ -294,29 +373,46 @@ recompute(struct sq_store *s, int64_t oid, int *out, bool *gone,
 		*out = CYBEX_TLP_RED;
 		return 0;
 	}
-	r = sq_marking_tlp(s, j, out, &known, NULL, d);
+	if ((r = cids_of(s, oid, &cids, &n, d)) != 0)
+		goto out;
+	if (n == 0) {
+		r = level_in(s, 0, j, out, d);
+		goto out;
+	}
+	*out = 0;
+	for (i = 0; i < n; i++) {
+		if ((r = level_in(s, cids[i], j, &l, d)) != 0)
+			goto out;
+		*out = maxi(*out, l);
+	}
+ out:
+	cybex_free(cids);
 	json_decref(j);
 	return r;
 }
 
 /*
- * Settle the referrers of marking-definition mid after a new version of
- * it was stored, and, when that changes what a referring
- * marking-definition conveys, its referrers in turn.  A referrer below
- * RED had every reference resolved: the new version can only raise it.
- * One at RED may have been waiting for mid: it is worked out again.
+ * Settle the referrers of marking-definition mid after a version of it
+ * joined collection cid, and, when that changes a referring
+ * marking-definition's stored level, its referrers wherever they are.  A
+ * referrer below RED had every reference resolved in every collection
+ * holding it: the new version can only raise it (to what mid now
+ * conveys in cid).  One at RED may have been waiting for mid: it is
+ * worked out again.
  */
-int
-sq_marking_settle(struct sq_store *s, const char *mid, struct cybex_diag *d)
+static int
+settle(struct sq_store *s, int64_t cid, const char *mid,
+    struct cybex_diag *d)
 {
-	struct work w = { NULL, 0, 0 };
+	struct work w = { NULL, NULL, 0, 0 };
 	struct referrer *v = NULL;
 	size_t i, k, nv = 0, rounds = 0;
 	int r, l, now;
 	bool found, gone;
 
 	cache_clear(s);
-	if ((r = work_push(&w, mid)) != 0)
+	/* Pending links must be seen by the referrer query. */
+	if ((r = sq_flush(s, d)) != 0 || (r = work_push(&w, cid, mid)) != 0)
 		goto out;
 	for (k = 0; k < w.n; k++) {
 		if (++rounds > PROPAGATE_MAX) {
@@ -325,16 +421,20 @@ sq_marking_settle(struct sq_store *s, const char *mid, struct cybex_diag *d)
 			    PROPAGATE_MAX, mid);
 			goto out;
 		}
-		if ((r = conveys(s, w.ids[k], &l, &found, d)) != 0 ||
-		    (r = referrers(s, w.ids[k], &v, &nv, d)) != 0)
+		l = 0;
+		if ((w.cids[k] != 0 && (r = conveys(s, w.cids[k], w.ids[k], &l,
+		    &found, d)) != 0) ||
+		    (r = referrers(s, w.cids[k], w.ids[k], &v, &nv, d)) != 0)
 			goto out;
 		for (i = 0; i < nv; i++) {
-			if (v[i].tlp >= CYBEX_TLP_RED) {
+			if (v[i].tlp >= CYBEX_TLP_RED || w.cids[k] == 0) {
 				if ((r = recompute(s, v[i].oid, &now, &gone,
 				    d)) != 0)
 					goto out;
 				if (gone)
 					continue;
+				if (v[i].tlp < CYBEX_TLP_RED)
+					now = maxi(now, v[i].tlp);
 			} else
 				now = maxi(v[i].tlp, l);
 			if (now == v[i].tlp)
@@ -343,7 +443,7 @@ sq_marking_settle(struct sq_store *s, const char *mid, struct cybex_diag *d)
 				goto out;
 			cache_clear(s);
 			if (v[i].md_id != NULL &&
-			    (r = work_push(&w, v[i].md_id)) != 0)
+			    (r = work_push(&w, 0, v[i].md_id)) != 0)
 				goto out;
 		}
 		referrers_free(v, nv);
@@ -356,26 +456,54 @@ sq_marking_settle(struct sq_store *s, const char *mid, struct cybex_diag *d)
 	for (k = 0; k < w.n; k++)
 		cybex_free(w.ids[k]);
 	cybex_free(w.ids);
+	cybex_free(w.cids);
 	cache_clear(s);
 	return r;
 }
 
+/* Raise version oid's stored level to tlp; *raised when it changed. */
+static int
+raise_tlp(struct sq_store *s, int64_t oid, int tlp, bool *raised,
+    struct cybex_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*raised = false;
+	if (tlp < 0)
+		return 0;	/* just inserted with its level */
+	if ((st = sq_stmt(s, SQ_OBJ_RAISE_TLP, d)) == NULL)
+		return d != NULL ? d->code : CYBEX_EDB;
+	sqlite3_bind_int64(st, 1, oid);
+	sqlite3_bind_int(st, 2, tlp);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(s, rc, d, "updating a TLP");
+	*raised = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
 int
-sq_marking_added(struct sq_store *s, int64_t oid, const json_t *obj,
-    const char *id, const char *type, struct cybex_diag *d)
+sq_marking_added(struct sq_store *s, int64_t cid, int64_t oid,
+    const json_t *obj, const char *id, const char *type, int tlp,
+    struct cybex_diag *d)
 {
 	struct index ix = { s, d, oid };
+	bool raised;
 	int r;
 
-	if ((r = cybex_stix_marking_refs(obj, on_index, &ix)) != 0)
+	if ((r = raise_tlp(s, oid, tlp, &raised, d)) != 0 ||
+	    (r = cybex_stix_marking_refs(obj, on_index, &ix)) != 0)
 		return r;
 	if (strcmp(type, "marking-definition") != 0)
 		return 0;
-	return sq_marking_settle(s, id, d);
+	/* A raised definition changes what it conveys everywhere. */
+	return settle(s, raised ? 0 : cid, id, d);
 }
 
 /*
- * Schema 11: the references are indexed by the migration's SQL; here the
+ * Schema 11 and 13: the references are indexed by 11's SQL; here the
  * level of every referring version is worked out again, pass after pass
  * until nothing changes (a chain of marking-definitions settles one link
  * per pass).

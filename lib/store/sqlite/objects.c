@@ -184,9 +184,8 @@ link_version(struct sq_store *s, int64_t cid, int64_t oid, int64_t added,
 	return record_added(s, cid, added, d);
 }
 
-/* Is version oid in collection cid, among the links not yet written? */
-static bool
-pending_link(const struct sq_store *s, int64_t cid, int64_t oid)
+bool
+sq_pending_link(const struct sq_store *s, int64_t cid, int64_t oid)
 {
 	size_t i;
 
@@ -224,20 +223,14 @@ insert_version(struct sq_store *s, const struct store_put *p, int tlp,
 
 /*
  * A new version outside put (an operator keeping the second content of a
- * conflict): its TLP counts marking-definition references as a put's
- * does, and its references are indexed.
+ * conflict) at the level p->tlp its collection sees; its references are
+ * indexed when it is linked (sq_marking_added).
  */
 int
 sq_version_insert(struct sq_store *s, const struct store_put *p, int64_t *oid,
     struct cybex_diag *d)
 {
-	const char *via = NULL;
-	int r, stored = 0, known = 0;
-
-	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0 ||
-	    (r = insert_version(s, p, stored, sq_idh(p->id), oid, d)) != 0)
-		return r;
-	return sq_marking_added(s, *oid, p->obj, p->id, p->type, d);
+	return insert_version(s, p, p->tlp, sq_idh(p->id), oid, d);
 }
 
 int
@@ -289,7 +282,7 @@ versions_seen(struct sq_store *s, int64_t cid, const struct store_put *p,
 			continue;
 		oid = sqlite3_column_int64(st, 0);
 		in_coll = sqlite3_column_int(st, 4) != 0 ||
-		    pending_link(s, cid, oid);
+		    sq_pending_link(s, cid, oid);
 		if (in_coll && sqlite3_column_int(st, 2) &&
 		    strcmp(v, p->version) < 0 &&
 		    strcmp(v, sn->revoked_at) > 0 &&
@@ -331,7 +324,7 @@ versions_seen(struct sq_store *s, int64_t cid, const struct store_put *p,
  */
 static int
 put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
-    int tlp, enum cybex_put_result *out, struct cybex_diag *d)
+    enum cybex_put_result *out, struct cybex_diag *d)
 {
 	struct sq_seen sn;
 	int64_t oid = 0, added = 0;
@@ -364,10 +357,16 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	if (sn.same_oid != 0) {
 		if ((r = link_version(s, cid, sn.same_oid, added, d)) != 0)
 			return r;
+		/* Shared: the most restrictive of the collections' views. */
+		if ((r = sq_marking_added(s, cid, sn.same_oid, p->obj, p->id,
+		    p->type, p->tlp, d)) != 0)
+			return r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY ||
+			    r == CYBEX_ESTIX ? cybex_diag_set(d, CYBEX_EDB,
+			    "cannot settle the markings of %s", p->id) : r;
 		*out = CYBEX_PUT_LINKED;
 		return 0;
 	}
-	if ((r = insert_version(s, p, tlp, sq_idh(p->id), &oid, d)) != 0)
+	if ((r = insert_version(s, p, p->tlp, sq_idh(p->id), &oid, d)) != 0)
 		return r;
 	/*
 	 * After the first write a failure is the store's, not the object's:
@@ -376,7 +375,8 @@ put_locked(struct sq_store *s, int64_t cid, const struct store_put *p,
 	if ((r = link_version(s, cid, oid, added, d)) != 0)
 		return r == CYBEX_ECONFLICT ? cybex_diag_set(d, CYBEX_EDB,
 		    "cannot add %s to the collection", p->id) : r;
-	if ((r = sq_marking_added(s, oid, p->obj, p->id, p->type, d)) != 0)
+	if ((r = sq_marking_added(s, cid, oid, p->obj, p->id, p->type, -1,
+	    d)) != 0)
 		return r == CYBEX_ECONFLICT || r == CYBEX_EPOLICY ||
 		    r == CYBEX_ESTIX ? cybex_diag_set(d, CYBEX_EDB, "cannot "
 		    "settle the markings of %s", p->id) : r;
@@ -391,37 +391,24 @@ sq_put(struct cybex_store *base, const char *coll_id,
 {
 	struct sq_store *s = (struct sq_store *)base;
 	struct cybex_diag cd;
-	const char *via = NULL;
 	int64_t cid;
-	int r, rc, max_tlp = 0, stored = 0, known = 0;
+	int r, rc;
 
 	if (s->rdonly)
 		return cybex_diag_set(d, CYBEX_EINVAL, "the store is read-only");
-	if ((r = sq_coll(s, coll_id, &cid, &max_tlp, d)) != 0)
+	/* The ceiling and p->tlp are store.c's (rules.c): here it is stored. */
+	if ((r = sq_coll(s, coll_id, &cid, NULL, d)) != 0)
 		return r;
-	/*
-	 * The ceiling counts what the markings are known to say, through
-	 * stored marking-definitions too; a reference to one the hub does
-	 * not hold yet is stored as TLP:RED (withheld) until it comes.
-	 */
-	if ((r = sq_marking_tlp(s, p->obj, &stored, &known, &via, d)) != 0)
-		return r;
-	if (known > max_tlp)
-		return cybex_diag_set(d, CYBEX_EPOLICY, "%s is marked %s%s%s; "
-		    "this collection holds at most %s", p->id,
-		    cybex_tlp_name((enum cybex_tlp)known), via != NULL ?
-		    " through " : "", via != NULL ? via : "",
-		    cybex_tlp_name((enum cybex_tlp)max_tlp));
 	/*
 	 * Inside the caller's transaction a refused put has written nothing
 	 * but the record of a conflict (see put_locked); outside one, a put
 	 * is its own transaction.
 	 */
 	if (s->in_tx)
-		return put_locked(s, cid, p, stored, out, d);
+		return put_locked(s, cid, p, out, d);
 	if ((r = sq_exec(s, SQ_BEGIN, d)) != 0)
 		return r;
-	r = put_locked(s, cid, p, stored, out, d);
+	r = put_locked(s, cid, p, out, d);
 	/* A recorded conflict commits: it is what the put did. */
 	if (r == 0 || *out == CYBEX_PUT_CONFLICT) {
 		cybex_diag_clear(&cd);

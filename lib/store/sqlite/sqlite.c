@@ -46,14 +46,20 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	    "WHERE cid = ?1",
 	[SQ_COLL_BY_ID] = "SELECT cid, max_tlp FROM collections WHERE id = ?1",
 	[SQ_COLL_BY_ALIAS] = "SELECT cid FROM collections WHERE alias = ?1",
-	[SQ_MARK_VERSIONS] = "SELECT tlp, json FROM objects WHERE idh = ?1 "
-	    "AND id = ?2",
+	[SQ_MARK_VERSIONS] = "SELECT o.oid, o.tlp, o.json, EXISTS (SELECT 1 "
+	    "FROM collection_objects c WHERE c.oid = o.oid AND c.cid = ?3) "
+	    "FROM objects o WHERE o.idh = ?1 AND o.id = ?2",
 	[SQ_MREF_INSERT] = "INSERT OR IGNORE INTO marking_refs(mref, oid) "
 	    "VALUES (?1, ?2)",
 	[SQ_MREF_REFERRERS] = "SELECT o.oid, o.tlp, o.type, o.id FROM "
-	    "marking_refs r JOIN objects o ON o.oid = r.oid WHERE r.mref = ?1",
+	    "marking_refs r JOIN objects o ON o.oid = r.oid WHERE r.mref = ?1 "
+	    "AND (?2 = 0 OR EXISTS (SELECT 1 FROM collection_objects c WHERE "
+	    "c.oid = r.oid AND c.cid = ?2))",
 	[SQ_OBJ_SET_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1",
 	[SQ_OBJ_JSON] = "SELECT json FROM objects WHERE oid = ?1",
+	[SQ_OBJ_CIDS] = "SELECT cid FROM collection_objects WHERE oid = ?1",
+	[SQ_OBJ_RAISE_TLP] = "UPDATE objects SET tlp = ?2 WHERE oid = ?1 AND "
+	    "tlp < ?2",
 };
 
 /* The predefined TLP marking ids, for SQL (lib/stix/tlp.c has them). */
@@ -68,6 +74,7 @@ static const char *const stmt_sql[SQ_NSTMT] = {
 	"'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'," \
 	"'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1')"
 #define SQ_MIGRATION_MARKINGS	11	/* followed by sq_marking_migrate */
+#define SQ_MIGRATION_MARKINGS_COLL 13	/* ... again, per collection */
 
 /*
  * Migration n (1-based) brings the schema from version n-1 to n.  Append
@@ -369,6 +376,17 @@ static const char *const migrations[] = {
 	"  AND json_type(g.value, '$.marking_ref') = 'text'"
 	"  AND lower(json_extract(g.value, '$.marking_ref')) NOT IN " TLP_IDS
 	";",
+	/* 12: no change (the number went to a branch that needed none). */
+	"SELECT 1;",
+	/*
+	 * 13: marking-definitions resolve per collection (issue 25): a
+	 * reference counts what the referring version's collections hold,
+	 * the most restrictive of their views; sq_marking_migrate works
+	 * every referring version out again (raising only: what another
+	 * collection's definition raised stays withheld until an operator
+	 * looks).
+	 */
+	"SELECT 1;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -743,7 +761,8 @@ migrate(struct sq_store *s, struct cybex_diag *d)
 			return r;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
 		if ((r = sq_exec_sql(s, migrations[i], d)) != 0 ||
-		    (i + 1 == SQ_MIGRATION_MARKINGS &&
+		    ((i + 1 == SQ_MIGRATION_MARKINGS ||
+		    i + 1 == SQ_MIGRATION_MARKINGS_COLL) &&
 		    (r = sq_marking_migrate(s, d)) != 0) ||
 		    (r = sq_exec_sql(s, sql, d)) != 0 ||
 		    (i + 1 == NMIGRATIONS && v == 0 &&
@@ -936,24 +955,29 @@ sq_commit(struct cybex_store *base, struct cybex_diag *d)
 	return 0;
 }
 
-const struct cybex_store_ops store_sqlite_ops = {
-	.abi = STORE_OPS_ABI,
-	.scheme = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.schema_version = sq_schema_version,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
+static const struct store_collection_ops sq_collections_ops = {
+	.abi = STORE_COLLECTION_ABI,
 	.collection_add = sq_collection_add,
 	.collection_get = sq_collection_get,
 	.collection_list = sq_collection_list,
 	.collection_remove = sq_collection_remove,
+	.collection_set_max_tlp = sq_collection_set_max_tlp,
+	.collection_count = sq_collection_count,
+	.collection_ceiling = sq_collection_ceiling,
+};
+
+static const struct store_object_ops sq_objects_ops = {
+	.abi = STORE_OBJECT_ABI,
 	.put = sq_put,
 	.query = sq_query,
 	.delete = sq_delete,
-	.stats = sq_stats,
-	.check = sq_check,
+	.marking_conveys = sq_marking_conveys,
+	.conflict_list = sq_conflict_list,
+	.conflict_resolve = sq_conflict_resolve,
+};
+
+static const struct store_auth_ops sq_auth_ops = {
+	.abi = STORE_AUTH_ABI,
 	.user_add = sq_user_add,
 	.user_get = sq_user_get,
 	.user_list = sq_user_list,
@@ -970,17 +994,32 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.grant = sq_grant,
 	.access = sq_access,
 	.audit = sq_audit,
+	.secret = sq_secret,
+};
+
+static const struct store_taxii_ops sq_taxii_ops = {
+	.abi = STORE_TAXII_ABI,
 	.api_root_put = sq_api_root_put,
 	.api_root_get = sq_api_root_get,
 	.api_root_list = sq_api_root_list,
 	.status_put = sq_status_put,
 	.status_get = sq_status_get,
+	.status_job_add = sq_status_job_add,
+	.status_job_next = sq_status_job_next,
+	.status_job_remove = sq_status_job_remove,
+	.status_job_count = sq_status_job_count,
+	.status_expire = sq_status_expire,
+};
+
+static const struct store_analysis_ops sq_analysis_ops = {
+	.abi = STORE_ANALYSIS_ABI,
 	.org_add = sq_org_add,
 	.org_remove = sq_org_remove,
 	.org_list = sq_org_list,
 	.org_member = sq_org_member,
 	.user_org = sq_user_org,
-	.alert_put = sq_alert_put,
+	.alert_find = sq_alert_find,
+	.alert_write = sq_alert_write,
 	.alert_query = sq_alert_query,
 	.alert_close = sq_alert_close,
 	.sighting_merge = sq_sighting_merge,
@@ -989,14 +1028,27 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.sighting_latest = sq_sighting_latest,
 	.coop_note = sq_coop_note,
 	.coop_orgs = sq_coop_orgs,
-	.status_job_add = sq_status_job_add,
-	.status_job_next = sq_status_job_next,
-	.status_job_remove = sq_status_job_remove,
-	.status_job_count = sq_status_job_count,
-	.status_expire = sq_status_expire,
-	.secret = sq_secret,
-	.conflict_list = sq_conflict_list,
-	.conflict_resolve = sq_conflict_resolve,
-	.collection_set_max_tlp = sq_collection_set_max_tlp,
-	.collection_count = sq_collection_count,
+};
+
+static const struct store_maint_ops sq_maint_ops = {
+	.abi = STORE_MAINT_ABI,
+	.stats = sq_stats,
+	.check = sq_check,
+};
+
+const struct cybex_store_ops store_sqlite_ops = {
+	.abi = STORE_OPS_ABI,
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.collections = &sq_collections_ops,
+	.objects = &sq_objects_ops,
+	.auth = &sq_auth_ops,
+	.taxii = &sq_taxii_ops,
+	.analysis = &sq_analysis_ops,
+	.maint = &sq_maint_ops,
 };

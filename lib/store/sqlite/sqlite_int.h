@@ -25,6 +25,8 @@ enum sq_stmt {
 	SQ_MREF_REFERRERS,	/* versions referencing a marking-definition */
 	SQ_OBJ_SET_TLP,
 	SQ_OBJ_JSON,
+	SQ_OBJ_CIDS,		/* collections holding a version */
+	SQ_OBJ_RAISE_TLP,	/* a shared version's level, raised only */
 	SQ_NSTMT
 };
 
@@ -50,6 +52,7 @@ struct sq_link {
  */
 #define SQ_MCACHE_MAX	8
 struct sq_mcache {
+	int64_t		 cid;
 	char		 id[96];
 	int		 level;
 	bool		 found;
@@ -155,6 +158,8 @@ int	 sq_collection_list(struct cybex_store *, cybex_collection_fn, void *,
 	    struct cybex_diag *);
 int	 sq_collection_remove(struct cybex_store *, const char *,
 	    struct cybex_diag *);
+int	 sq_collection_ceiling(struct cybex_store *, const char *, int *,
+	    struct cybex_diag *);
 int	 sq_collection_set_max_tlp(struct cybex_store *, const char *, int,
 	    uint64_t *, struct cybex_diag *);
 
@@ -248,24 +253,24 @@ int	 sq_stats(struct cybex_store *, cybex_count_fn, void *,
 int	 sq_check(struct cybex_store *, cybex_diag_fn, void *,
 	    struct cybex_diag *);
 
-/* markings.c: TLP through marking-definition references */
+/* markings.c: TLP through marking-definition references, per collection */
+/* What marking-definition ref conveys in collection cid (ops slot). */
+int	 sq_marking_conveys(struct cybex_store *, const char *, const char *,
+	    int *, bool *, struct cybex_diag *);
 /*
- * The TLP of obj through its markings: *stored counts a reference the
- * hub cannot resolve as TLP:RED (what egress filters on), *known leaves
- * it out (the ingress ceiling); *via (may be NULL) names the reference
- * that set *known, NULL when a predefined marking did.
+ * After version oid of obj joined collection cid (linked, tlp the level
+ * cid sees; inserted with it, -1): raise its stored level to tlp (the
+ * most restrictive of its collections' views), index its references and, for
+ * a marking-definition, settle the versions that reference it in cid.
  */
-int	 sq_marking_tlp(struct sq_store *s, const json_t *obj, int *stored,
-	    int *known, const char **via, struct cybex_diag *d);
-/* After a new version oid of obj was inserted: index its references and,
- * for a marking-definition, settle the versions that reference it. */
-int	 sq_marking_added(struct sq_store *s, int64_t oid, const json_t *obj,
-	    const char *id, const char *type, struct cybex_diag *d);
-int	 sq_marking_settle(struct sq_store *s, const char *mid,
+int	 sq_marking_added(struct sq_store *s, int64_t cid, int64_t oid,
+	    const json_t *obj, const char *id, const char *type, int tlp,
 	    struct cybex_diag *d);
-/* Schema 11's step in C: the level of every referring version again. */
+/* Schema 11's and 13's step in C: the level of every referring version. */
 int	 sq_marking_migrate(struct sq_store *s, struct cybex_diag *d);
 void	 sq_marking_cache_clear(struct sq_store *s);
+/* Is version oid in collection cid, among the links not yet written? */
+bool	 sq_pending_link(const struct sq_store *s, int64_t cid, int64_t oid);
 
 /* events.c: organizations, alerts, sighting aggregation */
 /* Finalize events.c's statements (sq_close). */
@@ -279,8 +284,11 @@ int	 sq_org_member(struct cybex_store *, const char *, const char *,
 	    unsigned, struct cybex_diag *);
 int	 sq_user_org(struct cybex_store *, int64_t, struct cybex_arena *,
 	    const char **, unsigned *, struct cybex_diag *);
-int	 sq_alert_put(struct cybex_store *, struct cybex_alert_row *,
-	    enum cybex_alert_put_result *, struct cybex_diag *);
+int	 sq_alert_find(struct cybex_store *, const char *, const char *,
+	    struct cybex_alert_row *, struct cybex_diag *);
+int	 sq_alert_write(struct cybex_store *, const struct cybex_alert_row *,
+	    const struct cybex_alert_row *, bool, bool, size_t *,
+	    struct cybex_diag *);
 int	 sq_alert_query(struct cybex_store *, const struct cybex_alert_query *,
 	    cybex_alert_row_fn, void *, struct cybex_page *,
 	    struct cybex_diag *);

@@ -2381,11 +2381,16 @@ test_tlp_marking_refs(void **state)
 	    MD_RED20, false), &res), CYBEX_EPOLICY);
 	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 2,
 	    MD_RED20, true), &res), CYBEX_EPOLICY);
-	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 3,
-	    MD_REDMARKED, false), &res), CYBEX_EPOLICY);
-	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 4,
-	    MD_CHAIN, false), &res), CYBEX_EPOLICY);
+	/*
+	 * redmarked and chain are only in "red": the default collection
+	 * does not resolve them, so its tools are taken in but withheld.
+	 */
+	put_expect(f, f->def, tool_marked(buf, sizeof(buf), 3, MD_REDMARKED,
+	    false), CYBEX_PUT_ADDED);
+	put_expect(f, f->def, tool_marked(buf, sizeof(buf), 4, MD_CHAIN,
+	    false), CYBEX_PUT_ADDED);
 	assert_int_equal(served(f, f->def, CYBEX_TLP_AMBER_STRICT), 1);
+	assert_int_equal(served(f, f->def, CYBEX_TLP_RED), 3);
 
 	/* In a RED collection they are stored, and served only to RED. */
 	put_expect(f, red, tool_marked(buf, sizeof(buf), 1, MD_RED20, false),
@@ -2393,9 +2398,9 @@ test_tlp_marking_refs(void **state)
 	put_expect(f, red, tool_marked(buf, sizeof(buf), 2, MD_RED20, true),
 	    CYBEX_PUT_ADDED);
 	put_expect(f, red, tool_marked(buf, sizeof(buf), 3, MD_REDMARKED,
-	    false), CYBEX_PUT_ADDED);
+	    false), CYBEX_PUT_LINKED);
 	put_expect(f, red, tool_marked(buf, sizeof(buf), 4, MD_CHAIN, false),
-	    CYBEX_PUT_ADDED);
+	    CYBEX_PUT_LINKED);
 	/* redmarked, chain and the four tools are RED */
 	assert_int_equal(served(f, red, CYBEX_TLP_AMBER_STRICT), 0);
 	assert_int_equal(served(f, red, CYBEX_TLP_RED), 6);
@@ -2456,9 +2461,156 @@ test_tlp_marking_later(void **state)
 	/* ... and refused where it would now be above the ceiling */
 	assert_int_equal(put(f, f->def, tool_marked(buf, sizeof(buf), 12,
 	    MD_GREEN, false), &res), CYBEX_EPOLICY);
+	/*
+	 * A collection that holds no version of the definition takes it
+	 * (nothing of the default collection's shows) and withholds it.
+	 */
 	coll_add_tlp(f, "amber", CYBEX_TLP_AMBER, amber);
-	assert_int_equal(put(f, amber, tool_marked(buf, sizeof(buf), 12,
-	    MD_GREEN, false), &res), CYBEX_EPOLICY);
+	put_expect(f, amber, tool_marked(buf, sizeof(buf), 12, MD_GREEN,
+	    false), CYBEX_PUT_LINKED);
+	assert_int_equal(served(f, amber, CYBEX_TLP_AMBER), 0);
+	assert_int_equal(served(f, amber, CYBEX_TLP_RED), 1);
+}
+
+#define MD_OWN		MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e27")
+#define MD_PROBE	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e28")
+
+/*
+ * Marking-definitions resolve within the collection (issue 25): a
+ * reference counts only what the target collection holds (or received
+ * earlier in the same transaction) and the predefined TLP ids.  A writer
+ * to one collection can neither tell whether another collection holds a
+ * marking-definition (the put is answered the same) nor make another
+ * collection's objects RED by storing a RED version of its id.  A version
+ * several collections share takes the most restrictive of their views.
+ */
+static void
+test_tlp_marking_per_collection(void **state)
+{
+	static const char *probe = "{\"type\":\"marking-definition\","
+	    "\"spec_version\":\"2.1\",\"id\":\"" MD_PROBE "\","
+	    "\"created\":\"2020-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"statement\",\"definition\":{\"statement\":"
+	    "\"hidden\"},\"object_marking_refs\":[\"marking-definition--"
+	    "e828b379-4e03-4974-9ac4-e53a884c97c1\"]}";
+	static const char *green = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_OWN "\",\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"green\"}}";
+	static const char *red = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_OWN "\",\"created\":\"2018-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	struct fx *f = *state;
+	char hidden[CYBEX_UUID_STRLEN + 1], mine[CYBEX_UUID_STRLEN + 1];
+	char victim[CYBEX_UUID_STRLEN + 1], batch[CYBEX_UUID_STRLEN + 1];
+	char mine_red[CYBEX_UUID_STRLEN + 1], buf[1024];
+	enum cybex_put_result res;
+	struct cybex_diag d;
+
+	coll_add_tlp(f, "hidden", CYBEX_TLP_RED, hidden);
+	coll_add_tlp(f, "mine", CYBEX_TLP_GREEN, mine);
+	coll_add_tlp(f, "victim", CYBEX_TLP_GREEN, victim);
+	coll_add_tlp(f, "batch", CYBEX_TLP_GREEN, batch);
+	coll_add_tlp(f, "mine-red", CYBEX_TLP_RED, mine_red);
+
+	/* (a) no probe: a hidden RED definition is not "marked red through" */
+	put_expect(f, hidden, probe, CYBEX_PUT_ADDED);
+	put_expect(f, mine, tool_marked(buf, sizeof(buf), 30, MD_PROBE, false),
+	    CYBEX_PUT_ADDED);
+	/* ... answered as a reference to nothing is: taken in, withheld */
+	put_expect(f, mine, tool_marked(buf, sizeof(buf), 31,
+	    MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e99"), false),
+	    CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, mine, CYBEX_TLP_GREEN), 0);
+	assert_int_equal(served(f, mine, CYBEX_TLP_RED), 2);
+
+	/* (b) the victim's own GREEN definition stays what it says there */
+	put_expect(f, victim, green, CYBEX_PUT_ADDED);
+	put_expect(f, victim, tool_marked(buf, sizeof(buf), 32, MD_OWN, false),
+	    CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, victim, CYBEX_TLP_GREEN), 2);
+	put_expect(f, mine, red, CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, victim, CYBEX_TLP_GREEN), 2);
+	put_expect(f, victim, tool_marked(buf, sizeof(buf), 33, MD_OWN, true),
+	    CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, victim, CYBEX_TLP_GREEN), 3);
+	/* ... while in "mine" the RED version counts */
+	assert_int_equal(put(f, mine, tool_marked(buf, sizeof(buf), 34, MD_OWN,
+	    false), &res), CYBEX_EPOLICY);
+
+	/* (c) a definition earlier in the same transaction resolves */
+	assert_int_equal(cybex_store_begin(f->s, &d), 0);
+	put_expect(f, batch, green, CYBEX_PUT_LINKED);
+	put_expect(f, batch, tool_marked(buf, sizeof(buf), 35, MD_OWN, false),
+	    CYBEX_PUT_ADDED);
+	assert_int_equal(cybex_store_commit(f->s, &d), 0);
+	assert_int_equal(served(f, batch, CYBEX_TLP_GREEN), 2);
+	/* ... and one that arrives later settles what waited for it */
+	put_expect(f, batch, tool_marked(buf, sizeof(buf), 36, MD_PROBE, false),
+	    CYBEX_PUT_ADDED);
+	assert_int_equal(served(f, batch, CYBEX_TLP_RED), 3);
+	assert_int_equal(served(f, victim, CYBEX_TLP_GREEN), 3);
+
+	/*
+	 * (d) one version in two collections: the most restrictive view.
+	 * "mine-red" holds the RED definition, so the shared version of
+	 * tool 32 is RED for "victim" too (whoever links it holds its
+	 * content already).
+	 */
+	put_expect(f, mine_red, red, CYBEX_PUT_LINKED);
+	put_expect(f, mine_red, tool_marked(buf, sizeof(buf), 32, MD_OWN,
+	    false), CYBEX_PUT_LINKED);
+	assert_int_equal(served(f, victim, CYBEX_TLP_GREEN), 2);
+	assert_int_equal(served(f, victim, CYBEX_TLP_RED), 3);
+}
+
+#define MD_LATE_RED	MD("6c7a3d52-1f0e-4f6b-9d3e-0a5b7c9d1e29")
+
+/*
+ * Keeping a conflict's second content applies the ceiling as a put does
+ * (a rule of the store, not of a backend): a marking-definition that
+ * arrived after the conflict was recorded makes the second content RED,
+ * which a GREEN collection refuses; the first stays, so does the
+ * conflict.
+ */
+static void
+test_conflict_resolve_ceiling(void **state)
+{
+	static const char *late = "{\"type\":\"marking-definition\","
+	    "\"id\":\"" MD_LATE_RED "\","
+	    "\"created\":\"2017-01-20T00:00:00.000Z\","
+	    "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}";
+	struct fx *f = *state;
+	char green[CYBEX_UUID_STRLEN + 1], buf[1024], second[1024];
+	enum cybex_put_result res;
+	struct cybex_diag d;
+	struct cfls cs;
+	char *p;
+
+	coll_add_tlp(f, "green", CYBEX_TLP_GREEN, green);
+	put_expect(f, green, "{\"type\":\"tool\",\"spec_version\":\"2.1\","
+	    "\"id\":\"tool--7d8e9f00-1a2b-4c3d-8e4f-5a6b7c8d9e40\","
+	    "\"created\":\"2020-01-01T00:00:00.000Z\","
+	    "\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"t40\"}",
+	    CYBEX_PUT_ADDED);
+	/* The same version, other content, marked by a definition to come. */
+	tool_marked(buf, sizeof(buf), 40, MD_LATE_RED, false);
+	assert_int_equal(put(f, green, buf, &res), CYBEX_ECONFLICT);
+	snprintf(second, sizeof(second), "%s", buf);
+	put_expect(f, green, late, CYBEX_PUT_ADDED);
+	conflicts(f, green, &cs);
+	assert_int_equal(cs.n, 1);
+	assert_string_equal(cs.c[0].json, second);
+	cybex_diag_clear(&d);
+	assert_int_equal(cybex_store_conflict_resolve(f->s, cs.c[0].xid,
+	    CYBEX_KEEP_SECOND, &d), CYBEX_EPOLICY);
+	assert_non_null(p = strstr(d.message, "through " MD_LATE_RED));
+	assert_non_null(strstr(d.message, "its collection holds at most"));
+	cfls_free(&cs);
+	conflicts(f, green, &cs);
+	assert_int_equal(cs.n, 1);
+	cfls_free(&cs);
+	/* the first content and the definition, both served */
+	assert_int_equal(served(f, green, CYBEX_TLP_GREEN), 2);
 }
 
 /*
@@ -3685,6 +3837,8 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_tlp_granular),
 		T(test_tlp_marking_refs),
 		T(test_tlp_marking_later),
+		T(test_tlp_marking_per_collection),
+		T(test_conflict_resolve_ceiling),
 		T(test_collection_set_max_tlp),
 		T(test_secret),
 		T(test_import_big_after_small),
