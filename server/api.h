@@ -9,8 +9,6 @@
 
 /* Reply with j as TAXII JSON (takes j). */
 enum MHD_Result	 reply_json(struct req *r, unsigned status, json_t *j);
-/* 500 (or 503 when the database is busy), logged. */
-enum MHD_Result	 reply_store_error(struct req *r, const struct cybex_diag *d);
 /* Load an API root; on failure the reply is queued and *mr set. */
 bool	 load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 	    enum MHD_Result *mr);

@@ -36,7 +36,6 @@
 
 #include "server.h"
 
-#define PROBLEM_MEDIA	"application/problem+json"
 #define JSON_MEDIA	"application/json"
 #define LINE_ERRORS_MAX	100	/* per-line problems in one answer */
 #define SENSOR_MAX	128
@@ -59,37 +58,6 @@ struct events {
 
 /* ---- answers ---- */
 
-static enum MHD_Result reply_problem(struct req *, unsigned, const char *,
-    const char *, ...) CYBEX_PRINTF(4, 5);
-
-/* An RFC 9457 problem: type about:blank, title, status, detail. */
-static enum MHD_Result
-reply_problem(struct req *r, unsigned status, const char *title,
-    const char *fmt, ...)
-{
-	struct cybex_buf b;
-	char detail[512];
-	enum MHD_Result mr;
-	va_list ap;
-	json_t *j;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	j = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-	    title, "status", (int)status, "detail", detail);
-	cybex_buf_init(&b, 0);
-	if (j == NULL || cybex_json_write(j, 0, &b) != 0) {
-		json_decref(j);
-		cybex_buf_free(&b);
-		return reply(r, status, "text/plain", title, strlen(title));
-	}
-	json_decref(j);
-	mr = reply_buf(r, status, PROBLEM_MEDIA, &b);
-	cybex_buf_free(&b);
-	return mr;
-}
-
 static enum MHD_Result
 reply_obj(struct req *r, unsigned status, const char *media, json_t *j)
 {
@@ -107,20 +75,6 @@ reply_obj(struct req *r, unsigned status, const char *media, json_t *j)
 	mr = reply_buf(r, status, media, &b);
 	cybex_buf_free(&b);
 	return mr;
-}
-
-static enum MHD_Result
-store_failed(struct req *r, const struct cybex_diag *d)
-{
-	srv_log(r->srv, CYBEX_LOG_ERROR, "store-error", "path", r->url,
-	    "error", d->message, NULL);
-	if (d->code == CYBEX_EDB && strstr(d->message, "locked") != NULL) {
-		reply_header(r, "Retry-After", "1");
-		return reply_problem(r, 503, "Service Unavailable", "the "
-		    "database is busy; try again");
-	}
-	return reply_problem(r, 500, "Internal Server Error", "the store "
-	    "failed (see the server log)");
 }
 
 static const char *
@@ -142,7 +96,7 @@ caller_org(struct req *r, const char **org, unsigned *rights,
 	cybex_diag_clear(&d);
 	if ((st = req_store(r, &d)) == NULL ||
 	    cybex_store_user_org(st, r->who.uid, r->a, org, rights, &d) != 0) {
-		*mr = store_failed(r, &d);
+		*mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		return false;
 	}
 	return true;
@@ -530,7 +484,7 @@ api_events_post(struct req *r)
 	/* Event times at most this far ahead of now (docs/server.md). */
 	recv_us = wall_us() + r->srv->cfg.events_max_skew * 1000000;
 	if ((rc = readable_colls(r, &rall, &rcs, &rids, &d)) != 0) {
-		mr = store_failed(r, &d);
+		mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		goto out;
 	}
 	le.list = json_array();
@@ -544,8 +498,7 @@ api_events_post(struct req *r)
 	if ((rc = cybex_analysis_batch_begin(ev->pipe, &d)) != 0) {
 		log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
-		reply_header(r, "Retry-After", "1");
-		mr = reply_problem(r, 503, "Service Unavailable", "the "
+		mr = reply_error(r, SHAPE_PROBLEM, rc, 1, "the "
 		    "database cannot be written now; nothing of this request "
 		    "was analysed or counted: send it again");
 		goto out;
@@ -567,7 +520,7 @@ api_events_post(struct req *r)
 	cybex_analysis_stats(ev->pipe, &a1);
 	pthread_mutex_unlock(&ev->mu);
 	if (rc != 0) {
-		mr = store_failed(r, &d);
+		mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		goto out;
 	}
 	cybex_ingest_reader_stats(rd, &rs);
@@ -698,10 +651,7 @@ api_alerts_get(struct req *r, const char *id)
 	if ((st = req_store(r, &d)) == NULL ||
 	    cybex_store_alert_query(st, &q, add_alert, &ap, &pg, &d) != 0) {
 		cybex_buf_free(&ap.b);
-		if (d.code == CYBEX_EINVAL)
-			return reply_problem(r, 400, "Bad Request", "%s",
-			    d.message);
-		return store_failed(r, &d);
+		return reply_diag(r, SHAPE_PROBLEM, &d);
 	}
 	if (id != NULL) {
 		if (ap.n == 0) {

@@ -159,10 +159,11 @@ parse_params(struct req *r, struct cybex_query *q, unsigned what,
 static enum MHD_Result
 query_error(struct req *r, const struct cybex_diag *d)
 {
-	if (d->code == CYBEX_EINVAL || d->code == CYBEX_ETOOBIG)
-		return reply_taxii_error(r, 400, "Bad Request", "%s",
+	/* A limit of the query is a bad parameter, not a large body. */
+	if (d->code == CYBEX_ETOOBIG)
+		return reply_error(r, SHAPE_TAXII, CYBEX_EINVAL, 0, "%s",
 		    d->message);
-	return reply_store_error(r, d);
+	return reply_diag(r, SHAPE_TAXII, d);
 }
 
 static void
@@ -483,27 +484,23 @@ taxii_add_objects(struct req *r, const char *root, const char *coll)
 	cybex_diag_clear(&d);
 	if ((rc = jobs_scan(r->body.data, r->body.len, r->srv->cfg.max_objects,
 	    &index, &n, &d)) != 0) {
-		if (rc == CYBEX_ETOOBIG)
-			return reply_taxii_error(r, 413, "Payload Too Large",
-			    "%s", d.message);
-		if (rc == CYBEX_ENOMEM)
-			return reply_taxii_error(r, 500, "Internal Server Error",
-			    "out of memory");
-		return reply_taxii_error(r, 400, "Bad Request", "%lu:%lu: %s",
-		    d.line, d.column, d.message);
+		if (rc == CYBEX_EJSON || rc == CYBEX_ESTIX)
+			return reply_error(r, SHAPE_TAXII, rc, 0, "%lu:%lu: %s",
+			    d.line, d.column, d.message);
+		return reply_error(r, SHAPE_TAXII, rc, 0, "%s", rc ==
+		    CYBEX_ENOMEM ? "out of memory" : d.message);
 	}
 	/* Stored, with its status, before the answer: a 202 is kept. */
 	rc = jobs_accept(r->srv->jobs, req_store(r, &d), root, c.id,
 	    r->who.uid, r->t0_us, r->body.data, r->body.len, index, &st,
 	    &dtext, &d);
 	json_decref(index);
-	if (rc == CYBEX_ETOOBIG) {
-		reply_header(r, "Retry-After", "10");
-		return reply_taxii_error(r, 503, "Service Unavailable", "too "
-		    "many add-objects requests are queued; try again");
-	}
+	/* The queue is full (d says so) or the database busy. */
+	if (rc == CYBEX_EBUSY)
+		return reply_error(r, SHAPE_TAXII, rc, 10, "%s; try again",
+		    d.message);
 	if (rc != 0)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	srv_log(r->srv, CYBEX_LOG_INFO, "add-objects", "status", st.id,
 	    "collection", c.id, "user", r->who.name, NULL);
 	mr = reply_json(r, 202, status_json(&st));

@@ -35,20 +35,6 @@ reply_json(struct req *r, unsigned status, json_t *j)
 	return mr;
 }
 
-enum MHD_Result
-reply_store_error(struct req *r, const struct cybex_diag *d)
-{
-	srv_log(r->srv, CYBEX_LOG_ERROR, "store-error", "path", r->url,
-	    "error", d->message, NULL);
-	if (d->code == CYBEX_EDB && strstr(d->message, "locked") != NULL) {
-		reply_header(r, "Retry-After", "1");
-		return reply_taxii_error(r, 503, "Service Unavailable", "the "
-		    "database is busy; try again");
-	}
-	return reply_taxii_error(r, 500, "Internal Server Error", "the store "
-	    "failed (see the server log)");
-}
-
 /* "https://host/" for absolute URLs in discovery. */
 static void
 base_url(struct req *r, char *out, size_t n)
@@ -76,7 +62,7 @@ load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 	int rc;
 
 	if ((st = req_store(r, &d)) == NULL) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	rc = cybex_store_api_root_get(st, root, r->a, ar, &d);
@@ -86,7 +72,7 @@ load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 		return false;
 	}
 	if (rc != 0) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	return true;
@@ -111,7 +97,7 @@ load_collection(struct req *r, const char *root, const char *coll,
 	rc = cybex_uuid_parse(coll, strlen(coll), &u) != 0 ? CYBEX_ENOTFOUND :
 	    cybex_store_collection_get(st, coll, r->a, c, &d);
 	if (rc != 0 && rc != CYBEX_ENOTFOUND) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	if (rc == CYBEX_ENOTFOUND || strcmp(c->id, coll) != 0 ||
@@ -168,13 +154,13 @@ taxii_discovery(struct req *r)
 	json_t *j;
 
 	if ((st = req_store(r, &d)) == NULL)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	base_url(r, base, sizeof(base));
 	rc.base = base;
 	rc.list = json_array();
 	if (cybex_store_api_root_list(st, add_root, &rc, &d) != 0) {
 		json_decref(rc.list);
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	}
 	snprintf(def, sizeof(def), "%s%s/", base, CYBEX_DEFAULT_API_ROOT);
 	j = json_pack("{s:s, s:s, s:s, s:o}", "title", r->srv->cfg.title,
@@ -280,7 +266,7 @@ taxii_collections(struct req *r, const char *root)
 	cc.list = json_array();
 	if (cybex_store_collection_list(st, add_collection, &cc, &d) != 0) {
 		json_decref(cc.list);
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	}
 	if (json_array_size(cc.list) == 0) {
 		json_decref(cc.list);
@@ -324,7 +310,7 @@ taxii_status(struct req *r, const char *root, const char *id)
 		return reply_taxii_error(r, 404, "Not Found", "no status '%s'",
 		    id);
 	if (rc != 0)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	return reply_json(r, 200, status_json(&st));
 }
 

@@ -598,8 +598,11 @@ cybex_analysis_batch_begin(struct cybex_analysis *a, struct cybex_diag *d)
 	a->batch = false;
 	a->batch_failed = false;
 	/* What a failed write left pending goes first, or nothing starts. */
-	if (a->write_failed && (r = cybex_analysis_flush(a, d)) != 0)
-		return r;
+	if (a->write_failed && (r = cybex_analysis_flush(a, d)) != 0) {
+		if (d != NULL)
+			d->code = CYBEX_EBUSY;
+		return CYBEX_EBUSY;
+	}
 	a->batch = true;
 	return 0;
 }
