@@ -19,8 +19,9 @@ bool	 load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 bool	 load_collection(struct req *r, const char *root, const char *coll,
 	    unsigned need, struct cybex_collection *c, bool *can_read,
 	    bool *can_write, enum MHD_Result *mr);
-json_t	*collection_json(const struct cybex_collection *c, bool can_read,
-	    bool can_write);
+/* A collection resource (media types split in r's arena). */
+json_t	*collection_json(struct req *r, const struct cybex_collection *c,
+	    bool can_read, bool can_write);
 /* The status resource as TAXII JSON. */
 json_t	*status_json(const struct cybex_status *st);
 

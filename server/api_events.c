@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "cybex/analysis.h"
+#include "cybex/policy.h"
 
 #include "server.h"
 
@@ -567,9 +568,10 @@ api_events_post(struct req *r)
 /* ---- GET /api/v1/alerts ---- */
 
 struct alert_page {
-	struct cybex_buf	 b;
-	size_t			 n;
-	int			 err;
+	const struct cybex_caller	*who;
+	struct cybex_buf		 b;
+	size_t				 n;
+	int				 err;
 };
 
 static int
@@ -578,6 +580,9 @@ add_alert(void *ud, const struct cybex_alert_row *row)
 	struct alert_page *ap = ud;
 	size_t before = ap->b.len;
 
+	/* The query is scoped already; a row past the policy is not sent. */
+	if (!cybex_policy_alert_visible(ap->who, row))
+		return 0;
 	if ((ap->n > 0 && cybex_buf_putc(&ap->b, ',') != 0) ||
 	    cybex_analysis_alert_json(row, &ap->b) != 0) {
 		cybex_buf_truncate(&ap->b, before);
@@ -593,6 +598,7 @@ enum MHD_Result
 api_alerts_get(struct req *r, const char *id)
 {
 	struct cybex_alert_query q;
+	struct cybex_caller who;
 	struct cybex_store *st;
 	struct alert_page ap;
 	struct cybex_page pg;
@@ -608,22 +614,15 @@ api_alerts_get(struct req *r, const char *id)
 
 	if (!caller_org(r, &org, &rights, &mr))
 		return mr;
-	if (!r->who.admin && org == NULL)
-		return reply_problem(r, 403, "Forbidden", "alerts are shown to "
-		    "the members of an organization and to admins; this user "
-		    "belongs to none");
 	memset(&q, 0, sizeof(q));
 	q.id = id;
 	/* Members see their own and what names them, at most AMBER. */
-	if (!r->who.admin) {
-		q.org = org;
-		q.max_tlp = CYBEX_TLP_AMBER;
-		v = arg(r, "org");
-		if (v != NULL && strcmp(v, org) != 0)
-			return reply_problem(r, 403, "Forbidden", "a member "
-			    "sees only the alerts of its own organization");
-	} else
-		q.org = arg(r, "org");
+	who.admin = r->who.admin;
+	who.org = org;
+	cybex_diag_clear(&d);
+	if (cybex_policy_alert_scope(&who, arg(r, "org"), &q, &d) != 0)
+		return reply_error(r, SHAPE_PROBLEM, d.code, 0, "%s",
+		    d.message);
 	q.detector = arg(r, "detector");
 	if ((v = arg(r, "since")) != NULL) {
 		if (cybex_time_parse(v, strlen(v), 0, &t, &d) != 0)
@@ -646,6 +645,7 @@ api_alerts_get(struct req *r, const char *id)
 	}
 	q.next = arg(r, "next");
 	memset(&ap, 0, sizeof(ap));
+	ap.who = &who;
 	cybex_buf_init(&ap.b, ALERTS_BODY_MAX);
 	cybex_diag_clear(&d);
 	if ((st = req_store(r, &d)) == NULL ||

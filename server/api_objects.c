@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cybex/policy.h"
 #include "cybex/stix.h"
 
 #include "server.h"
@@ -52,6 +53,15 @@ split_list(struct req *r, const char *v, const char ***out, size_t *n)
 	*out = list;
 	*n = k;
 	return true;
+}
+
+/* The sharing policy's ceiling for this caller and collection. */
+static int
+egress_ceiling(struct req *r, const struct cybex_collection *c)
+{
+	struct cybex_caller who = { r->who.admin, NULL };
+
+	return cybex_policy_egress_ceiling(&who, c->max_tlp);
 }
 
 static int64_t
@@ -185,23 +195,11 @@ reply_page(struct req *r, const struct cybex_page *pg, const char *name,
     struct cybex_buf *items)
 {
 	struct cybex_buf b;
-	json_t *nx;
 	enum MHD_Result mr;
 
 	cybex_buf_init(&b, RESPONSE_MAX + 4096);
-	cybex_buf_printf(&b, "{\"more\":%s", pg->more ? "true" : "false");
-	if (pg->more) {
-		nx = json_string(pg->next);
-		cybex_buf_puts(&b, ",\"next\":");
-		cybex_json_write(nx, 0, &b);
-		json_decref(nx);
-	}
-	if (pg->count > 0) {
-		cybex_buf_printf(&b, ",\"%s\":[", name);
-		cybex_buf_append(&b, items->data, items->len);
-		cybex_buf_putc(&b, ']');
-	}
-	if (cybex_buf_putc(&b, '}') != 0) {
+	if (cybex_taxii_page_write(pg->more, pg->next, name, items->data,
+	    items->len, pg->count, &b) != 0) {
 		cybex_buf_free(&b);
 		return reply_taxii_error(r, 500, "Internal Server Error",
 		    "response too large");
@@ -250,7 +248,7 @@ objects(struct req *r, const char *root, const char *coll, const char *id)
 		return mr;
 	q.coll_id = c.id;
 	/* TLP: never serve above what the collection may hold. */
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;
@@ -319,8 +317,9 @@ static int
 add_manifest(void *ud, const struct cybex_row *row)
 {
 	struct manifest_ctx *mc = ud;
+	struct cybex_taxii_manifest_record mr;
 	char ver[48], added[40];
-	json_t *j;
+	json_t *j = NULL;
 	size_t before = mc->b->len;
 	int rc;
 
@@ -331,9 +330,11 @@ add_manifest(void *ud, const struct cybex_row *row)
 		j = json_string(ver);
 	else {
 		cybex_store_format_us(row->date_added_us, added, sizeof(added));
-		j = json_pack("{s:s, s:s, s:s, s:s}", "id", row->id,
-		    "date_added", added, "version", ver, "media_type",
-		    row->media_type);
+		mr.id = row->id;
+		mr.date_added = added;
+		mr.version = ver;
+		mr.media_type = row->media_type;
+		(void)cybex_taxii_manifest_record_write(&mr, &j);
 	}
 	if (j == NULL)
 		return CYBEX_ENOMEM;
@@ -368,7 +369,7 @@ manifest(struct req *r, const char *root, const char *coll, const char *id)
 	    &mr))
 		return mr;
 	q.coll_id = c.id;
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;
@@ -425,7 +426,7 @@ taxii_delete_object(struct req *r, const char *root, const char *coll,
 	if (!parse_params(r, &q, P_VERSION, &mr))
 		return mr;
 	q.coll_id = c.id;
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	q.ids = &id;
 	q.nids = 1;
 	q.limit = 0;

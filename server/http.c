@@ -239,9 +239,10 @@ static enum MHD_Result
 vreply_error(struct req *r, enum reply_shape shape, unsigned status,
     const char *title, const char *fmt, va_list ap)
 {
+	struct cybex_taxii_error te;
 	struct cybex_buf b;
-	char desc[512], code[8];
-	json_t *j;
+	char desc[512];
+	json_t *j = NULL;
 	enum MHD_Result mr;
 
 	vsnprintf(desc, sizeof(desc), fmt, ap);
@@ -249,9 +250,11 @@ vreply_error(struct req *r, enum reply_shape shape, unsigned status,
 		j = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank",
 		    "title", title, "status", (int)status, "detail", desc);
 	else {
-		snprintf(code, sizeof(code), "%u", status);
-		j = json_pack("{s:s, s:s, s:s}", "title", title,
-		    "description", desc, "http_status", code);
+		memset(&te, 0, sizeof(te));
+		te.title = title;
+		te.description = desc;
+		te.http_status = status;
+		(void)cybex_taxii_error_write(&te, &j);
 	}
 	cybex_buf_init(&b, 1u << 20);
 	if (j == NULL || cybex_json_write(j, 0, &b) != 0) {

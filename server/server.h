@@ -18,13 +18,14 @@
 
 #include "cybex/core.h"
 #include "cybex/store.h"
+#include "cybex/taxii.h"
 
 #include "config.h"
 #include "errors.h"
 #include "ips.h"
 #include "serve.h"
 
-#define TAXII_MEDIA	"application/taxii+json;version=2.1"
+#define TAXII_MEDIA	CYBEX_TAXII_MEDIA
 #define STIX_MEDIA	"application/stix+json;version=2.1"
 #define PROBLEM_MEDIA	"application/problem+json"
 

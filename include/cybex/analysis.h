@@ -118,7 +118,8 @@ struct cybex_analysis_opts {
 	 * CYBEX_ALERT_EVIDENCE_MAX); larger evidence keeps its small
 	 * members and says "truncated". */
 	size_t		 evidence_max;
-	/* TLP of the alerts and STIX objects written (0 = AMBER). */
+	/* TLP of the alerts and STIX objects written (0 = unset:
+	 * CYBEX_POLICY_ALERT_TLP, AMBER). */
 	int		 tlp;
 	/*
 	 * Organizations that must have seen an attacking source or an
