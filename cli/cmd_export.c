@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cybex/core.h"
+#include "cybex/policy.h"
 #include "cybex/stix.h"
 #include "cybex/store.h"
 
@@ -131,6 +132,8 @@ cmd_export(int argc, char **argv)
 	const char *coll_key = NULL, *output = NULL;
 	char bid[CYBEX_UUID_STRLEN + 1], tmp[4096];
 	bool quiet = false, tmp_made = false, ignore_tlp = false;
+	/* The operator, reading the database directly. */
+	const struct cybex_caller admin = { true, NULL };
 	size_t ntypes = 0;
 	int ch, rc, status = EXIT_TROUBLE, fd;
 
@@ -218,8 +221,8 @@ cmd_export(int argc, char **argv)
 		q.coll_id = coll.id;
 		/* What TAXII would serve from it: nothing above its ceiling. */
 		if (!ignore_tlp)
-			q.max_tlp = coll.max_tlp > 0 ? coll.max_tlp :
-			    CYBEX_TLP_AMBER_STRICT;
+			q.max_tlp = cybex_policy_egress_ceiling(&admin,
+			    coll.max_tlp);
 		else
 			cli_err("cybex export: warning: --ignore-tlp: objects "
 			    "above the ceiling of '%s' (%s) are exported too; "

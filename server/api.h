@@ -9,8 +9,6 @@
 
 /* Reply with j as TAXII JSON (takes j). */
 enum MHD_Result	 reply_json(struct req *r, unsigned status, json_t *j);
-/* 500 (or 503 when the database is busy), logged. */
-enum MHD_Result	 reply_store_error(struct req *r, const struct cybex_diag *d);
 /* Load an API root; on failure the reply is queued and *mr set. */
 bool	 load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 	    enum MHD_Result *mr);
@@ -21,8 +19,9 @@ bool	 load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 bool	 load_collection(struct req *r, const char *root, const char *coll,
 	    unsigned need, struct cybex_collection *c, bool *can_read,
 	    bool *can_write, enum MHD_Result *mr);
-json_t	*collection_json(const struct cybex_collection *c, bool can_read,
-	    bool can_write);
+/* A collection resource (media types split in r's arena). */
+json_t	*collection_json(struct req *r, const struct cybex_collection *c,
+	    bool can_read, bool can_write);
 /* The status resource as TAXII JSON. */
 json_t	*status_json(const struct cybex_status *st);
 

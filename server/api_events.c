@@ -37,10 +37,10 @@
 #include <unistd.h>
 
 #include "cybex/analysis.h"
+#include "cybex/policy.h"
 
 #include "server.h"
 
-#define PROBLEM_MEDIA	"application/problem+json"
 #define JSON_MEDIA	"application/json"
 #define LINE_ERRORS_MAX	100	/* per-line problems in one answer */
 #define SENSOR_MAX	128
@@ -83,37 +83,6 @@ struct events {
 
 /* ---- answers ---- */
 
-static enum MHD_Result reply_problem(struct req *, unsigned, const char *,
-    const char *, ...) CYBEX_PRINTF(4, 5);
-
-/* An RFC 9457 problem: type about:blank, title, status, detail. */
-static enum MHD_Result
-reply_problem(struct req *r, unsigned status, const char *title,
-    const char *fmt, ...)
-{
-	struct cybex_buf b;
-	char detail[512];
-	enum MHD_Result mr;
-	va_list ap;
-	json_t *j;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	j = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-	    title, "status", (int)status, "detail", detail);
-	cybex_buf_init(&b, 0);
-	if (j == NULL || cybex_json_write(j, 0, &b) != 0) {
-		json_decref(j);
-		cybex_buf_free(&b);
-		return reply(r, status, "text/plain", title, strlen(title));
-	}
-	json_decref(j);
-	mr = reply_buf(r, status, PROBLEM_MEDIA, &b);
-	cybex_buf_free(&b);
-	return mr;
-}
-
 static enum MHD_Result
 reply_obj(struct req *r, unsigned status, const char *media, json_t *j)
 {
@@ -131,20 +100,6 @@ reply_obj(struct req *r, unsigned status, const char *media, json_t *j)
 	mr = reply_buf(r, status, media, &b);
 	cybex_buf_free(&b);
 	return mr;
-}
-
-static enum MHD_Result
-store_failed(struct req *r, const struct cybex_diag *d)
-{
-	srv_log(r->srv, CYBEX_LOG_ERROR, "store-error", "path", r->url,
-	    "error", d->message, NULL);
-	if (d->code == CYBEX_EDB && strstr(d->message, "locked") != NULL) {
-		reply_header(r, "Retry-After", "1");
-		return reply_problem(r, 503, "Service Unavailable", "the "
-		    "database is busy; try again");
-	}
-	return reply_problem(r, 500, "Internal Server Error", "the store "
-	    "failed (see the server log)");
 }
 
 static const char *
@@ -166,7 +121,7 @@ caller_org(struct req *r, const char **org, unsigned *rights,
 	cybex_diag_clear(&d);
 	if ((st = req_store(r, &d)) == NULL ||
 	    cybex_store_user_org(st, r->who.uid, r->a, org, rights, &d) != 0) {
-		*mr = store_failed(r, &d);
+		*mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		return false;
 	}
 	return true;
@@ -665,7 +620,7 @@ api_events_post(struct req *r)
 	/* Event times at most this far ahead of now (docs/server.md). */
 	recv_us = wall_us() + r->srv->cfg.events_max_skew * 1000000;
 	if ((rc = readable_colls(r, &rall, &rcs, &rids, &d)) != 0) {
-		mr = store_failed(r, &d);
+		mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		goto out;
 	}
 	le.list = json_array();
@@ -679,8 +634,7 @@ api_events_post(struct req *r)
 	if ((rc = cybex_analysis_batch_begin(ev->pipe, &d)) != 0) {
 		log_flush_failed(ev, &d);
 		pthread_mutex_unlock(&ev->mu);
-		reply_header(r, "Retry-After", "1");
-		mr = reply_problem(r, 503, "Service Unavailable", "the "
+		mr = reply_error(r, SHAPE_PROBLEM, rc, 1, "the "
 		    "database cannot be written now; nothing of this request "
 		    "was analysed or counted: send it again");
 		goto out;
@@ -702,7 +656,7 @@ api_events_post(struct req *r)
 	cybex_analysis_stats(ev->pipe, &a1);
 	pthread_mutex_unlock(&ev->mu);
 	if (rc != 0) {
-		mr = store_failed(r, &d);
+		mr = reply_diag(r, SHAPE_PROBLEM, &d);
 		goto out;
 	}
 	cybex_ingest_reader_stats(rd, &rs);
@@ -749,9 +703,10 @@ api_events_post(struct req *r)
 /* ---- GET /api/v1/alerts ---- */
 
 struct alert_page {
-	struct cybex_buf	 b;
-	size_t			 n;
-	int			 err;
+	const struct cybex_caller	*who;
+	struct cybex_buf		 b;
+	size_t				 n;
+	int				 err;
 };
 
 static int
@@ -760,6 +715,9 @@ add_alert(void *ud, const struct cybex_alert_row *row)
 	struct alert_page *ap = ud;
 	size_t before = ap->b.len;
 
+	/* The query is scoped already; a row past the policy is not sent. */
+	if (!cybex_policy_alert_visible(ap->who, row))
+		return 0;
 	if ((ap->n > 0 && cybex_buf_putc(&ap->b, ',') != 0) ||
 	    cybex_analysis_alert_json(row, &ap->b) != 0) {
 		cybex_buf_truncate(&ap->b, before);
@@ -775,6 +733,7 @@ enum MHD_Result
 api_alerts_get(struct req *r, const char *id)
 {
 	struct cybex_alert_query q;
+	struct cybex_caller who;
 	struct cybex_store *st;
 	struct alert_page ap;
 	struct cybex_page pg;
@@ -790,22 +749,15 @@ api_alerts_get(struct req *r, const char *id)
 
 	if (!caller_org(r, &org, &rights, &mr))
 		return mr;
-	if (!r->who.admin && org == NULL)
-		return reply_problem(r, 403, "Forbidden", "alerts are shown to "
-		    "the members of an organization and to admins; this user "
-		    "belongs to none");
 	memset(&q, 0, sizeof(q));
 	q.id = id;
 	/* Members see their own and what names them, at most AMBER. */
-	if (!r->who.admin) {
-		q.org = org;
-		q.max_tlp = CYBEX_TLP_AMBER;
-		v = arg(r, "org");
-		if (v != NULL && strcmp(v, org) != 0)
-			return reply_problem(r, 403, "Forbidden", "a member "
-			    "sees only the alerts of its own organization");
-	} else
-		q.org = arg(r, "org");
+	who.admin = r->who.admin;
+	who.org = org;
+	cybex_diag_clear(&d);
+	if (cybex_policy_alert_scope(&who, arg(r, "org"), &q, &d) != 0)
+		return reply_error(r, SHAPE_PROBLEM, d.code, 0, "%s",
+		    d.message);
 	q.detector = arg(r, "detector");
 	if ((v = arg(r, "since")) != NULL) {
 		if (cybex_time_parse(v, strlen(v), 0, &t, &d) != 0)
@@ -828,15 +780,13 @@ api_alerts_get(struct req *r, const char *id)
 	}
 	q.next = arg(r, "next");
 	memset(&ap, 0, sizeof(ap));
+	ap.who = &who;
 	cybex_buf_init(&ap.b, ALERTS_BODY_MAX);
 	cybex_diag_clear(&d);
 	if ((st = req_store(r, &d)) == NULL ||
 	    cybex_store_alert_query(st, &q, add_alert, &ap, &pg, &d) != 0) {
 		cybex_buf_free(&ap.b);
-		if (d.code == CYBEX_EINVAL)
-			return reply_problem(r, 400, "Bad Request", "%s",
-			    d.message);
-		return store_failed(r, &d);
+		return reply_diag(r, SHAPE_PROBLEM, &d);
 	}
 	if (id != NULL) {
 		if (ap.n == 0) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cybex/policy.h"
 #include "cybex/stix.h"
 
 #include "server.h"
@@ -52,6 +53,15 @@ split_list(struct req *r, const char *v, const char ***out, size_t *n)
 	*out = list;
 	*n = k;
 	return true;
+}
+
+/* The sharing policy's ceiling for this caller and collection. */
+static int
+egress_ceiling(struct req *r, const struct cybex_collection *c)
+{
+	struct cybex_caller who = { r->who.admin, NULL };
+
+	return cybex_policy_egress_ceiling(&who, c->max_tlp);
 }
 
 static int64_t
@@ -159,10 +169,11 @@ parse_params(struct req *r, struct cybex_query *q, unsigned what,
 static enum MHD_Result
 query_error(struct req *r, const struct cybex_diag *d)
 {
-	if (d->code == CYBEX_EINVAL || d->code == CYBEX_ETOOBIG)
-		return reply_taxii_error(r, 400, "Bad Request", "%s",
+	/* A limit of the query is a bad parameter, not a large body. */
+	if (d->code == CYBEX_ETOOBIG)
+		return reply_error(r, SHAPE_TAXII, CYBEX_EINVAL, 0, "%s",
 		    d->message);
-	return reply_store_error(r, d);
+	return reply_diag(r, SHAPE_TAXII, d);
 }
 
 static void
@@ -184,24 +195,12 @@ reply_page(struct req *r, const struct cybex_page *pg, const char *name,
     struct cybex_buf *items)
 {
 	struct cybex_buf b;
-	json_t *nx;
 	enum MHD_Result mr;
 
 	cybex_buf_init(&b, RESPONSE_MAX + 4096);
 	b.flags = CYBEX_BUF_NOWIPE;
-	cybex_buf_printf(&b, "{\"more\":%s", pg->more ? "true" : "false");
-	if (pg->more) {
-		nx = json_string(pg->next);
-		cybex_buf_puts(&b, ",\"next\":");
-		cybex_json_write(nx, 0, &b);
-		json_decref(nx);
-	}
-	if (pg->count > 0) {
-		cybex_buf_printf(&b, ",\"%s\":[", name);
-		cybex_buf_append(&b, items->data, items->len);
-		cybex_buf_putc(&b, ']');
-	}
-	if (cybex_buf_putc(&b, '}') != 0) {
+	if (cybex_taxii_page_write(pg->more, pg->next, name, items->data,
+	    items->len, pg->count, &b) != 0) {
 		cybex_buf_free(&b);
 		return reply_taxii_error(r, 500, "Internal Server Error",
 		    "response too large");
@@ -250,7 +249,7 @@ objects(struct req *r, const char *root, const char *coll, const char *id)
 		return mr;
 	q.coll_id = c.id;
 	/* TLP: never serve above what the collection may hold. */
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;
@@ -320,8 +319,9 @@ static int
 add_manifest(void *ud, const struct cybex_row *row)
 {
 	struct manifest_ctx *mc = ud;
+	struct cybex_taxii_manifest_record mr;
 	char ver[48], added[40];
-	json_t *j;
+	json_t *j = NULL;
 	size_t before = mc->b->len;
 	int rc;
 
@@ -332,9 +332,11 @@ add_manifest(void *ud, const struct cybex_row *row)
 		j = json_string(ver);
 	else {
 		cybex_store_format_us(row->date_added_us, added, sizeof(added));
-		j = json_pack("{s:s, s:s, s:s, s:s}", "id", row->id,
-		    "date_added", added, "version", ver, "media_type",
-		    row->media_type);
+		mr.id = row->id;
+		mr.date_added = added;
+		mr.version = ver;
+		mr.media_type = row->media_type;
+		(void)cybex_taxii_manifest_record_write(&mr, &j);
 	}
 	if (j == NULL)
 		return CYBEX_ENOMEM;
@@ -369,7 +371,7 @@ manifest(struct req *r, const char *root, const char *coll, const char *id)
 	    &mr))
 		return mr;
 	q.coll_id = c.id;
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	if (id != NULL) {
 		q.ids = &id;
 		q.nids = 1;
@@ -427,7 +429,7 @@ taxii_delete_object(struct req *r, const char *root, const char *coll,
 	if (!parse_params(r, &q, P_VERSION, &mr))
 		return mr;
 	q.coll_id = c.id;
-	q.max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	q.max_tlp = egress_ceiling(r, &c);
 	q.ids = &id;
 	q.nids = 1;
 	q.limit = 0;
@@ -486,27 +488,23 @@ taxii_add_objects(struct req *r, const char *root, const char *coll)
 	cybex_diag_clear(&d);
 	if ((rc = jobs_scan(r->body.data, r->body.len, r->srv->cfg.max_objects,
 	    &index, &n, &d)) != 0) {
-		if (rc == CYBEX_ETOOBIG)
-			return reply_taxii_error(r, 413, "Payload Too Large",
-			    "%s", d.message);
-		if (rc == CYBEX_ENOMEM)
-			return reply_taxii_error(r, 500, "Internal Server Error",
-			    "out of memory");
-		return reply_taxii_error(r, 400, "Bad Request", "%lu:%lu: %s",
-		    d.line, d.column, d.message);
+		if (rc == CYBEX_EJSON || rc == CYBEX_ESTIX)
+			return reply_error(r, SHAPE_TAXII, rc, 0, "%lu:%lu: %s",
+			    d.line, d.column, d.message);
+		return reply_error(r, SHAPE_TAXII, rc, 0, "%s", rc ==
+		    CYBEX_ENOMEM ? "out of memory" : d.message);
 	}
 	/* Stored, with its status, before the answer: a 202 is kept. */
 	rc = jobs_accept(r->srv->jobs, req_store(r, &d), root, c.id,
 	    r->who.uid, r->t0_us, r->body.data, r->body.len, index, &st,
 	    &dtext, &d);
 	json_decref(index);
-	if (rc == CYBEX_ETOOBIG) {
-		reply_header(r, "Retry-After", "10");
-		return reply_taxii_error(r, 503, "Service Unavailable", "too "
-		    "many add-objects requests are queued; try again");
-	}
+	/* The queue is full (d says so) or the database busy. */
+	if (rc == CYBEX_EBUSY)
+		return reply_error(r, SHAPE_TAXII, rc, 10, "%s; try again",
+		    d.message);
 	if (rc != 0)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	srv_log(r->srv, CYBEX_LOG_INFO, "add-objects", "status", st.id,
 	    "collection", c.id, "user", r->who.name, NULL);
 	mr = reply_json(r, 202, status_json(&st));

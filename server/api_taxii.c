@@ -35,20 +35,6 @@ reply_json(struct req *r, unsigned status, json_t *j)
 	return mr;
 }
 
-enum MHD_Result
-reply_store_error(struct req *r, const struct cybex_diag *d)
-{
-	srv_log(r->srv, CYBEX_LOG_ERROR, "store-error", "path", r->url,
-	    "error", d->message, NULL);
-	if (d->code == CYBEX_EDB && strstr(d->message, "locked") != NULL) {
-		reply_header(r, "Retry-After", "1");
-		return reply_taxii_error(r, 503, "Service Unavailable", "the "
-		    "database is busy; try again");
-	}
-	return reply_taxii_error(r, 500, "Internal Server Error", "the store "
-	    "failed (see the server log)");
-}
-
 /* "https://host/" for absolute URLs in discovery. */
 static void
 base_url(struct req *r, char *out, size_t n)
@@ -76,7 +62,7 @@ load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 	int rc;
 
 	if ((st = req_store(r, &d)) == NULL) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	rc = cybex_store_api_root_get(st, root, r->a, ar, &d);
@@ -86,7 +72,7 @@ load_root(struct req *r, const char *root, struct cybex_api_root *ar,
 		return false;
 	}
 	if (rc != 0) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	return true;
@@ -111,7 +97,7 @@ load_collection(struct req *r, const char *root, const char *coll,
 	rc = cybex_uuid_parse(coll, strlen(coll), &u) != 0 ? CYBEX_ENOTFOUND :
 	    cybex_store_collection_get(st, coll, r->a, c, &d);
 	if (rc != 0 && rc != CYBEX_ENOTFOUND) {
-		*mr = reply_store_error(r, &d);
+		*mr = reply_diag(r, SHAPE_TAXII, &d);
 		return false;
 	}
 	if (rc == CYBEX_ENOTFOUND || strcmp(c->id, coll) != 0 ||
@@ -161,79 +147,85 @@ add_root(void *ud, const struct cybex_api_root *ar)
 enum MHD_Result
 taxii_discovery(struct req *r)
 {
+	struct cybex_taxii_discovery v;
 	struct cybex_store *st;
 	struct cybex_diag d;
 	struct roots_ctx rc;
 	char base[320], def[512];
-	json_t *j;
+	const char **urls = NULL;
+	json_t *j = NULL;
+	size_t i;
 
 	if ((st = req_store(r, &d)) == NULL)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	base_url(r, base, sizeof(base));
 	rc.base = base;
 	rc.list = json_array();
 	if (cybex_store_api_root_list(st, add_root, &rc, &d) != 0) {
 		json_decref(rc.list);
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	}
 	snprintf(def, sizeof(def), "%s%s/", base, CYBEX_DEFAULT_API_ROOT);
-	j = json_pack("{s:s, s:s, s:s, s:o}", "title", r->srv->cfg.title,
-	    "description", r->srv->cfg.description, "default", def,
-	    "api_roots", rc.list);
-	if (j != NULL && r->srv->cfg.contact != NULL)
-		json_object_set_new(j, "contact",
-		    json_string(r->srv->cfg.contact));
+	memset(&v, 0, sizeof(v));
+	v.title = r->srv->cfg.title;
+	v.description = r->srv->cfg.description;
+	v.contact = r->srv->cfg.contact;
+	v.default_root = def;
+	v.napi_roots = json_array_size(rc.list);
+	if (v.napi_roots == 0 || (urls = cybex_arena_alloc(r->a,
+	    v.napi_roots * sizeof(*urls))) != NULL) {
+		for (i = 0; i < v.napi_roots; i++)
+			urls[i] = json_string_value(json_array_get(rc.list, i));
+		v.api_roots = urls;
+		(void)cybex_taxii_discovery_write(&v, &j);
+	}
+	json_decref(rc.list);
 	return reply_json(r, 200, j);
 }
 
 enum MHD_Result
 taxii_api_root(struct req *r, const char *root)
 {
+	static const char *const versions[] = { TAXII_MEDIA };
+	struct cybex_taxii_api_root v;
 	struct cybex_api_root ar;
 	enum MHD_Result mr;
-	json_t *j;
+	json_t *j = NULL;
 
 	if (!load_root(r, root, &ar, &mr))
 		return mr;
-	j = json_pack("{s:s, s:[s], s:I}", "title", ar.title, "versions",
-	    TAXII_MEDIA, "max_content_length", (json_int_t)
-	    (ar.max_content_length > 0 && ar.max_content_length <
-	    r->srv->cfg.max_body ? ar.max_content_length :
-	    r->srv->cfg.max_body));
-	if (j != NULL && ar.description != NULL)
-		json_object_set_new(j, "description",
-		    json_string(ar.description));
+	memset(&v, 0, sizeof(v));
+	v.title = ar.title;
+	v.description = ar.description;
+	v.versions = versions;
+	v.nversions = 1;
+	v.max_content_length = ar.max_content_length > 0 &&
+	    ar.max_content_length < r->srv->cfg.max_body ?
+	    ar.max_content_length : r->srv->cfg.max_body;
+	(void)cybex_taxii_api_root_write(&v, &j);
 	return reply_json(r, 200, j);
 }
 
 /* ---- collections ---- */
 
 json_t *
-collection_json(const struct cybex_collection *c, bool can_read,
-    bool can_write)
+collection_json(struct req *r, const struct cybex_collection *c,
+    bool can_read, bool can_write)
 {
-	const char *p = c->media_types != NULL ? c->media_types :
-	    CYBEX_MEDIA_STIX21, *e;
-	json_t *j, *mt;
+	struct cybex_taxii_collection v;
+	json_t *j = NULL;
 
-	if ((mt = json_array()) == NULL)
+	memset(&v, 0, sizeof(v));
+	v.id = c->id;
+	v.title = c->title;
+	v.description = c->description;
+	v.alias = c->alias;
+	v.can_read = can_read;
+	v.can_write = can_write;
+	if (cybex_taxii_media_types_split(c->media_types, r->a,
+	    &v.media_types, &v.nmedia_types) != 0)
 		return NULL;
-	while (*p != '\0') {
-		e = strchr(p, ',');
-		json_array_append_new(mt, json_stringn(p, e != NULL ?
-		    (size_t)(e - p) : strlen(p)));
-		if (e == NULL)
-			break;
-		p = e + 1;
-	}
-	j = json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", c->id, "title",
-	    c->title, "can_read", can_read, "can_write", can_write,
-	    "media_types", mt);
-	if (j != NULL && c->description != NULL)
-		json_object_set_new(j, "description",
-		    json_string(c->description));
-	if (j != NULL && c->alias != NULL)
-		json_object_set_new(j, "alias", json_string(c->alias));
+	(void)cybex_taxii_collection_write(&v, &j);
 	return j;
 }
 
@@ -257,8 +249,8 @@ add_collection(void *ud, const struct cybex_collection *c)
 		return cc->err;
 	if (!rd && !wr)
 		return 0;
-	return json_array_append_new(cc->list, collection_json(c, rd, wr)) ==
-	    0 ? 0 : CYBEX_ENOMEM;
+	return json_array_append_new(cc->list, collection_json(cc->r, c, rd,
+	    wr)) == 0 ? 0 : CYBEX_ENOMEM;
 }
 
 enum MHD_Result
@@ -269,7 +261,7 @@ taxii_collections(struct req *r, const char *root)
 	struct colls_ctx cc;
 	struct cybex_diag d;
 	enum MHD_Result mr;
-	json_t *j;
+	json_t *j = NULL;
 
 	if (!load_root(r, root, &ar, &mr))
 		return mr;
@@ -280,13 +272,9 @@ taxii_collections(struct req *r, const char *root)
 	cc.list = json_array();
 	if (cybex_store_collection_list(st, add_collection, &cc, &d) != 0) {
 		json_decref(cc.list);
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	}
-	if (json_array_size(cc.list) == 0) {
-		json_decref(cc.list);
-		return reply_json(r, 200, json_object());
-	}
-	j = json_pack("{s:o}", "collections", cc.list);
+	(void)cybex_taxii_collections_write(cc.list, &j);
 	return reply_json(r, 200, j);
 }
 
@@ -299,7 +287,7 @@ taxii_collection(struct req *r, const char *root, const char *coll)
 
 	if (!load_collection(r, root, coll, 0, &c, &rd, &wr, &mr))
 		return mr;
-	return reply_json(r, 200, collection_json(&c, rd, wr));
+	return reply_json(r, 200, collection_json(r, &c, rd, wr));
 }
 
 /* ---- status ---- */
@@ -324,29 +312,29 @@ taxii_status(struct req *r, const char *root, const char *id)
 		return reply_taxii_error(r, 404, "Not Found", "no status '%s'",
 		    id);
 	if (rc != 0)
-		return reply_store_error(r, &d);
+		return reply_diag(r, SHAPE_TAXII, &d);
 	return reply_json(r, 200, status_json(&st));
 }
 
 json_t *
 status_json(const struct cybex_status *st)
 {
+	struct cybex_taxii_status v;
 	char ts[40];
-	json_t *j, *detail, *v;
-	const char *k;
+	json_t *j = NULL, *detail;
 
 	cybex_store_format_us(st->created_us, ts, sizeof(ts));
-	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "id", st->id,
-	    "status", st->complete ? "complete" : "pending",
-	    "request_timestamp", ts, "total_count", (json_int_t)st->total,
-	    "success_count", (json_int_t)st->success, "failure_count",
-	    (json_int_t)st->failure, "pending_count", (json_int_t)st->pending);
+	memset(&v, 0, sizeof(v));
+	v.id = st->id;
+	v.complete = st->complete;
+	v.request_timestamp = ts;
+	v.total_count = (int64_t)st->total;
+	v.success_count = (int64_t)st->success;
+	v.failure_count = (int64_t)st->failure;
+	v.pending_count = (int64_t)st->pending;
 	detail = json_loads(st->detail != NULL ? st->detail : "{}",
 	    JSON_REJECT_DUPLICATES, NULL);
-	json_object_foreach(detail, k, v) {
-		if (j != NULL && json_array_size(v) > 0)
-			json_object_set(j, k, v);
-	}
+	(void)cybex_taxii_status_write(&v, detail, &j);
 	json_decref(detail);
 	return j;
 }

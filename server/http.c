@@ -234,22 +234,28 @@ reply_buf(struct req *r, unsigned status, const char *type,
 	return queue(r, status, type, resp, len);
 }
 
-enum MHD_Result
-reply_taxii_error(struct req *r, unsigned status, const char *title,
-    const char *fmt, ...)
+/* One error answer in either shape: the TAXII error message or RFC 9457. */
+static enum MHD_Result
+vreply_error(struct req *r, enum reply_shape shape, unsigned status,
+    const char *title, const char *fmt, va_list ap)
 {
+	struct cybex_taxii_error te;
 	struct cybex_buf b;
-	char desc[512], code[8];
-	json_t *j;
-	va_list ap;
+	char desc[512];
+	json_t *j = NULL;
 	enum MHD_Result mr;
 
-	va_start(ap, fmt);
 	vsnprintf(desc, sizeof(desc), fmt, ap);
-	va_end(ap);
-	snprintf(code, sizeof(code), "%u", status);
-	j = json_pack("{s:s, s:s, s:s}", "title", title, "description", desc,
-	    "http_status", code);
+	if (shape == SHAPE_PROBLEM)
+		j = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank",
+		    "title", title, "status", (int)status, "detail", desc);
+	else {
+		memset(&te, 0, sizeof(te));
+		te.title = title;
+		te.description = desc;
+		te.http_status = status;
+		(void)cybex_taxii_error_write(&te, &j);
+	}
 	cybex_buf_init(&b, 1u << 20);
 	if (j == NULL || cybex_json_write(j, 0, &b) != 0) {
 		json_decref(j);
@@ -257,9 +263,74 @@ reply_taxii_error(struct req *r, unsigned status, const char *title,
 		return reply(r, status, "text/plain", title, strlen(title));
 	}
 	json_decref(j);
-	mr = reply_buf(r, status, TAXII_MEDIA, &b);
+	mr = reply_buf(r, status, shape == SHAPE_PROBLEM ? PROBLEM_MEDIA :
+	    TAXII_MEDIA, &b);
 	cybex_buf_free(&b);
 	return mr;
+}
+
+enum MHD_Result
+reply_taxii_error(struct req *r, unsigned status, const char *title,
+    const char *fmt, ...)
+{
+	enum MHD_Result mr;
+	va_list ap;
+
+	va_start(ap, fmt);
+	mr = vreply_error(r, SHAPE_TAXII, status, title, fmt, ap);
+	va_end(ap);
+	return mr;
+}
+
+enum MHD_Result
+reply_problem(struct req *r, unsigned status, const char *title,
+    const char *fmt, ...)
+{
+	enum MHD_Result mr;
+	va_list ap;
+
+	va_start(ap, fmt);
+	mr = vreply_error(r, SHAPE_PROBLEM, status, title, fmt, ap);
+	va_end(ap);
+	return mr;
+}
+
+enum MHD_Result
+reply_error(struct req *r, enum reply_shape shape, int code,
+    unsigned retry_secs, const char *fmt, ...)
+{
+	const struct http_error *e = http_error_of(code);
+	enum MHD_Result mr;
+	char secs[16];
+	va_list ap;
+
+	if (e->retry_after) {
+		snprintf(secs, sizeof(secs), "%u", retry_secs > 0 ? retry_secs :
+		    1);
+		reply_header(r, "Retry-After", secs);
+	}
+	va_start(ap, fmt);
+	mr = vreply_error(r, shape, e->status, e->title, fmt, ap);
+	va_end(ap);
+	return mr;
+}
+
+enum MHD_Result
+reply_diag(struct req *r, enum reply_shape shape, const struct cybex_diag *d)
+{
+	int code = d->code < 0 ? d->code : CYBEX_EINTERNAL;
+	const struct http_error *e = http_error_of(code);
+
+	/* The client's mistake: say what it was. */
+	if (e->status < 500)
+		return reply_error(r, shape, code, 0, "%s", d->message);
+	/* The server's trouble: the log has the detail, the client not. */
+	srv_log(r->srv, CYBEX_LOG_ERROR, "store-error", "path", r->url,
+	    "error", d->message, NULL);
+	return reply_error(r, shape, code, 1, "%s", code == CYBEX_EBUSY ?
+	    "the database is busy; try again" : code == CYBEX_ENOSPC ?
+	    "the server's disk is full (see the server log)" :
+	    "the store failed (see the server log)");
 }
 
 enum MHD_Result
@@ -494,7 +565,7 @@ body_append(struct req *r, const char *p, size_t n)
 		if (b->data == NULL && r->body_held >= need - 1)
 			nalloc = r->body_held + 1;	/* its Content-Length */
 		else if (!body_reserve(r, nalloc - 1))
-			return CYBEX_ENOMEM;
+			return CYBEX_EBUSY;
 		if ((nd = cybex_malloc(nalloc)) == NULL)
 			return CYBEX_ENOMEM;
 		if (b->data != NULL) {
@@ -582,14 +653,12 @@ on_headers(struct srv *s, struct req *r, struct conn *k)
 		    "request body is larger than %lld bytes",
 		    (long long)s->cfg.max_body);
 	/* The whole body is counted now: never more in memory than that. */
-	if (n > 0 && !body_reserve(r, (size_t)n)) {
-		reply_header(r, "Retry-After", "5");
-		return reply_taxii_error(r, 503, "Service Unavailable", "the "
+	if (n > 0 && !body_reserve(r, (size_t)n))
+		return reply_error(r, SHAPE_TAXII, CYBEX_EBUSY, 5, "the "
 		    "server holds %lld bytes of uploads at once "
 		    "(--max-upload-memory) and this body of %llu bytes does "
 		    "not fit now; try again",
 		    (long long)s->body_budget, n);
-	}
 	return MHD_YES;
 }
 
@@ -633,12 +702,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (r->body_busy) {
-		reply_header(r, "Retry-After", "5");
-		return reply_taxii_error(r, 503, "Service Unavailable", "the "
+	if (r->body_busy)
+		return reply_error(r, SHAPE_TAXII, CYBEX_EBUSY, 5, "the "
 		    "server holds too many uploads at once "
 		    "(--max-upload-memory); try again");
-	}
 	if (r->body_too_big)
 		return reply_taxii_error(r, 413, "Payload Too Large", "the "
 		    "request body is larger than %lld bytes",

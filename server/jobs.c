@@ -180,7 +180,7 @@ jobs_accept(struct jobs *js, struct cybex_store *s, const char *api_root,
 		}
 		pthread_mutex_unlock(&js->mu);
 		if (!reserved)
-			return cybex_diag_set(d, CYBEX_ETOOBIG, "%lld "
+			return cybex_diag_set(d, CYBEX_EBUSY, "%lld "
 			    "add-objects requests are waiting already",
 			    (long long)js->srv->cfg.max_queued_adds);
 	}
@@ -513,7 +513,7 @@ run_job(struct jobs *js, struct cybex_store *s,
 	else
 		snprintf(msg, sizeof(msg), "not stored: the server failed while "
 		    "storing this request (%s); send it again",
-		    rc == CYBEX_EIO && strstr(d.message, "full") != NULL ?
+		    rc == CYBEX_ENOSPC ?
 		    "its disk is full" : cybex_strerror(rc));
  give_up:
 	srv_log(js->srv, CYBEX_LOG_ERROR, "job-failed", "status", j->status_id,

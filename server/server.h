@@ -18,13 +18,16 @@
 
 #include "cybex/core.h"
 #include "cybex/store.h"
+#include "cybex/taxii.h"
 
 #include "config.h"
+#include "errors.h"
 #include "ips.h"
 #include "serve.h"
 
-#define TAXII_MEDIA	"application/taxii+json;version=2.1"
+#define TAXII_MEDIA	CYBEX_TAXII_MEDIA
 #define STIX_MEDIA	"application/stix+json;version=2.1"
+#define PROBLEM_MEDIA	"application/problem+json"
 
 struct srv;
 struct conn;
@@ -132,9 +135,29 @@ enum MHD_Result	 reply(struct req *r, unsigned status, const char *type,
 /* Body from a buffer that the response takes over (freed after sending). */
 enum MHD_Result	 reply_buf(struct req *r, unsigned status, const char *type,
 		    struct cybex_buf *b);
-/* A TAXII error message (title, description, error_code). */
+/* A TAXII error message (title, description, http_status). */
 enum MHD_Result	 reply_taxii_error(struct req *r, unsigned status,
 		    const char *title, const char *fmt, ...) CYBEX_PRINTF(4, 5);
+/* An RFC 9457 problem (type about:blank, title, status, detail). */
+enum MHD_Result	 reply_problem(struct req *r, unsigned status,
+		    const char *title, const char *fmt, ...) CYBEX_PRINTF(4, 5);
+/* The shape of an error body: TAXII endpoints or the REST API. */
+enum reply_shape {
+	SHAPE_TAXII,
+	SHAPE_PROBLEM,
+};
+/*
+ * The answer for code as errors.c's table says (status, title, and
+ * Retry-After: retry_secs, 1 when 0), the detail from fmt.
+ */
+enum MHD_Result	 reply_error(struct req *r, enum reply_shape shape, int code,
+		    unsigned retry_secs, const char *fmt, ...) CYBEX_PRINTF(5, 6);
+/*
+ * A call that failed with d: a 4xx quotes d's message; a 5xx is logged
+ * and its detail stays generic (CYBEX_EBUSY: 503 with Retry-After: 1).
+ */
+enum MHD_Result	 reply_diag(struct req *r, enum reply_shape shape,
+		    const struct cybex_diag *d);
 /* 401 with WWW-Authenticate. */
 enum MHD_Result	 reply_unauthorized(struct req *r);
 /* Extra header for the next reply (name/value copied). */
@@ -213,7 +236,7 @@ int	 jobs_scan(const char *body, size_t len, int64_t max_objects,
  * queue has room, store its pending status and (when it has objects) the
  * job in one transaction.  *st gets the status and *detail its detail
  * text (malloc'd, the caller frees; st->detail points at it).
- * CYBEX_ETOOBIG when the queue is full (nothing stored: 503), a store
+ * CYBEX_EBUSY when the queue is full (nothing stored: 503), a store
  * error otherwise (nothing stored).
  */
 int	 jobs_accept(struct jobs *j, struct cybex_store *s,

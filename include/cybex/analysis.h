@@ -132,7 +132,8 @@ struct cybex_analysis_opts {
 	 * CYBEX_ALERT_EVIDENCE_MAX); larger evidence keeps its small
 	 * members and says "truncated". */
 	size_t		 evidence_max;
-	/* TLP of the alerts and STIX objects written (0 = AMBER). */
+	/* TLP of the alerts and STIX objects written (0 = unset:
+	 * CYBEX_POLICY_ALERT_TLP, AMBER). */
 	int		 tlp;
 	/*
 	 * Organizations that must have seen an attacking source or an
@@ -213,8 +214,8 @@ int	 cybex_analysis_observe(struct cybex_analysis *a,
  * observation of a batch is counted exactly once, whatever the store does.
  *
  * batch_begin first retries the write that failed before (in a batch or
- * by a flush or tick): when that fails again it returns its error (d says
- * why) and no batch starts: the caller must not analyse the request (and
+ * by a flush or tick): when that fails again it returns CYBEX_EBUSY (d
+ * says why the write failed) and no batch starts: the caller must not analyse the request (and
  * can answer "nothing was counted, try again").
  *
  * batch_end returns 0, or when a write failed during the batch, that

@@ -41,7 +41,9 @@
 #define CYBEX_EVERSION	-13	/* data from a newer or unknown version */
 #define CYBEX_EEXIST	-14	/* already exists */
 #define CYBEX_EPOLICY	-15	/* refused by the sharing policy (TLP) */
-#define CYBEX_ECODE_MIN	-15	/* lowest code in use */
+#define CYBEX_EBUSY	-16	/* busy (database locked, queue full): try again */
+#define CYBEX_ENOSPC	-17	/* no space left (the disk is full) */
+#define CYBEX_ECODE_MIN	-17	/* lowest code in use */
 
 /* Name of an error code ("CYBEX_ETOOBIG: limit exceeded"); never NULL. */
 const char	*cybex_strerror(int code);

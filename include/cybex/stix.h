@@ -86,9 +86,15 @@ int	 cybex_stix_write(const json_t *obj, unsigned flags,
 	    struct cybex_buf *out);
 
 /* ---- Traffic Light Protocol markings ---- */
-/* Levels in increasing order of restriction (TLP 1.0 WHITE is CLEAR). */
+/*
+ * Levels in increasing order of restriction (TLP 1.0 WHITE is CLEAR).
+ * 0 is "unset" in every field that holds a level: for an object, no TLP
+ * marking; elsewhere the field's default (include/cybex/policy.h lists
+ * them).  CYBEX_TLP_NONE is its older name.
+ */
 enum cybex_tlp {
-	CYBEX_TLP_NONE = 0,
+	CYBEX_TLP_UNSET = 0,
+	CYBEX_TLP_NONE = CYBEX_TLP_UNSET,
 	CYBEX_TLP_CLEAR,
 	CYBEX_TLP_GREEN,
 	CYBEX_TLP_AMBER,

@@ -71,7 +71,8 @@ struct cybex_collection {
 	const char	*api_root;	/* TAXII API root name; NULL = default */
 	/*
 	 * The most restrictive TLP (enum cybex_tlp) the collection may hold
-	 * and serve; 0 = CYBEX_TLP_AMBER_STRICT.  An object marked above it
+	 * and serve; 0 = unset: CYBEX_POLICY_COLLECTION_TLP (AMBER+STRICT,
+	 * include/cybex/policy.h).  An object marked above it
 	 * is refused (CYBEX_EPOLICY); TLP:RED needs a collection whose
 	 * readers are exactly the intended recipients.
 	 */
@@ -362,7 +363,9 @@ struct cybex_query {
 	size_t			 nspec_versions;
 	size_t			 limit;
 	const char		*next;
-	int			 max_tlp;	/* serve nothing above it; 0 = all */
+	/* Serve nothing above it; 0 = unset: no ceiling (egress paths
+	 * take cybex_policy_egress_ceiling). */
+	int			 max_tlp;
 };
 
 /* One stored version as a query returns it; valid during the callback. */
@@ -638,7 +641,8 @@ struct cybex_alert_row {
 	const char	*evidence;	/* NULL = "{}" */
 	const char *const *orgs;
 	size_t		 norgs;
-	int		 tlp;		/* enum cybex_tlp; 0 = CYBEX_TLP_AMBER */
+	/* enum cybex_tlp; 0 = unset: CYBEX_POLICY_ALERT_TLP (AMBER) */
+	int		 tlp;
 	int64_t		 created_us;	/* set by the store */
 	int64_t		 updated_us;	/* set by the store */
 	int64_t		 closed_us;	/* 0 = open */
@@ -680,9 +684,10 @@ bool	 cybex_store_alert_merge(struct cybex_alert_row *open,
 /*
  * Which alerts to list.  org: the alerts of org and those naming it
  * (NULL = all); max_tlp applies to the ones that are not org's own (0 =
- * no limit).  since: alerts whose last_seen is at or after it.  limit 0 =
- * no limit (at most CYBEX_QUERY_LIMIT_MAX otherwise); next is a token
- * from a previous page of the same query.
+ * unset: no limit; cybex_policy_alert_scope sets both for a caller).
+ * since: alerts whose last_seen is at or after it.  limit 0 = no limit
+ * (at most CYBEX_QUERY_LIMIT_MAX otherwise); next is a token from a
+ * previous page of the same query.
  */
 struct cybex_alert_query {
 	const char	*id;		/* one alert; NULL = any */

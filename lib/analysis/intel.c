@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cybex/policy.h"
+
 #include "analysis_int.h"
 
 #define TYPES_PER_INDICATOR	8
@@ -381,8 +383,7 @@ member_coll(void *ud, const struct cybex_collection *c)
 		m->capids = nc;
 	}
 	memcpy(m->ids[m->nids], c->id, sizeof(c->id));
-	m->tlps[m->nids++] = c->max_tlp > 0 ? c->max_tlp :
-	    CYBEX_TLP_AMBER_STRICT;
+	m->tlps[m->nids++] = cybex_policy_collection_ceiling(c->max_tlp);
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cybex/policy.h"
+
 #include "analysis_int.h"
 
 #define CHECK_EVERY	1024	/* observations between clock reads */
@@ -75,8 +77,7 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 		a->o.evidence_max = CYBEX_ANALYSIS_EVIDENCE_MAX_DEFAULT;
 	if (a->o.evidence_max > CYBEX_ALERT_EVIDENCE_MAX)
 		a->o.evidence_max = CYBEX_ALERT_EVIDENCE_MAX;
-	if (a->o.tlp == 0)
-		a->o.tlp = CYBEX_TLP_AMBER;
+	a->o.tlp = cybex_policy_alert_tlp(a->o.tlp);
 	if (a->o.coop_min_orgs < 2)
 		a->o.coop_min_orgs = 2;
 	if (a->o.tlp < CYBEX_TLP_CLEAR || a->o.tlp > CYBEX_TLP_RED ||
@@ -129,8 +130,8 @@ cybex_analysis_new(struct cybex_store *s, const struct cybex_analysis_opts *o,
 			    a->arena, &c, d)) != 0)
 				goto fail;
 			memcpy(a->coll_id, c.id, sizeof(a->coll_id));
-			a->coll_max_tlp = c.max_tlp > 0 ? c.max_tlp :
-			    CYBEX_TLP_AMBER_STRICT;
+			a->coll_max_tlp = cybex_policy_collection_ceiling(
+			    c.max_tlp);
 		}
 	}
 	/* The ids it makes are the hub's own: unpredictable from outside. */
@@ -355,7 +356,7 @@ resolve_collection(struct cybex_analysis *a, struct cybex_diag *d)
 	if (r != 0)
 		return r;
 	memcpy(a->coll_id, c.id, sizeof(a->coll_id));
-	a->coll_max_tlp = c.max_tlp > 0 ? c.max_tlp : CYBEX_TLP_AMBER_STRICT;
+	a->coll_max_tlp = cybex_policy_collection_ceiling(c.max_tlp);
 	return 0;
 }
 
@@ -598,8 +599,11 @@ cybex_analysis_batch_begin(struct cybex_analysis *a, struct cybex_diag *d)
 	a->batch = false;
 	a->batch_failed = false;
 	/* What a failed write left pending goes first, or nothing starts. */
-	if (a->write_failed && (r = cybex_analysis_flush(a, d)) != 0)
-		return r;
+	if (a->write_failed && (r = cybex_analysis_flush(a, d)) != 0) {
+		if (d != NULL)
+			d->code = CYBEX_EBUSY;
+		return CYBEX_EBUSY;
+	}
 	a->batch = true;
 	return 0;
 }

@@ -23,6 +23,8 @@ static const char *const errnames[] = {
 	"CYBEX_EVERSION: unsupported (newer) version",
 	"CYBEX_EEXIST: already exists",
 	"CYBEX_EPOLICY: refused by the sharing policy (TLP)",
+	"CYBEX_EBUSY: busy, try again later",
+	"CYBEX_ENOSPC: no space left on the device",
 };
 
 const char *

@@ -610,7 +610,8 @@ cybex_store_import(struct cybex_store *s, const char *coll_id,
 		 * kept (unless all-or-nothing, or the store itself failed).
 		 */
 		if (r == 0 || (!o->all_or_nothing && r != CYBEX_EDB &&
-		    r != CYBEX_EIO && r != CYBEX_ENOMEM)) {
+		    r != CYBEX_EBUSY && r != CYBEX_ENOSPC && r != CYBEX_EIO &&
+		    r != CYBEX_ENOMEM)) {
 			ru.open_tx = false;
 			rc = commit_batch(s, o, st, ru.last_off, r == 0,
 			    r == 0 ? d : NULL);

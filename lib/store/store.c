@@ -10,6 +10,8 @@
 
 #include <sodium.h>
 
+#include "cybex/policy.h"
+
 #include "store_int.h"
 
 static const struct cybex_store_ops *const backends[] = {
@@ -1074,8 +1076,7 @@ cybex_store_alert_put(struct cybex_store *s, struct cybex_alert_row *a,
 	    (r = check_json_text(a->evidence, JSON_OBJECT,
 	    CYBEX_ALERT_EVIDENCE_MAX, "evidence", d)) != 0)
 		return r;
-	if (a->tlp == CYBEX_TLP_NONE)
-		a->tlp = CYBEX_TLP_AMBER;
+	a->tlp = cybex_policy_alert_tlp(a->tlp);
 	return alert_store(s, a, out, d);
 }
 

@@ -1,6 +1,8 @@
 /* SQLite backend: collections. */
 #include <string.h>
 
+#include "cybex/policy.h"
+
 #include "sqlite_int.h"
 
 static const char coll_cols[] =
@@ -24,8 +26,7 @@ sq_collection_add(struct cybex_store *base, struct cybex_collection *c,
 		return sq_err(s, rc, d, "adding a collection");
 	sqlite3_bind_text(st, 7, c->api_root != NULL ? c->api_root :
 	    CYBEX_DEFAULT_API_ROOT, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, c->max_tlp > 0 ? c->max_tlp :
-	    CYBEX_TLP_AMBER_STRICT);
+	sqlite3_bind_int(st, 8, cybex_policy_collection_ceiling(c->max_tlp));
 	c->created_us = store_now_us();
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->alias, -1, SQLITE_STATIC);

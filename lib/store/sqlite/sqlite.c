@@ -407,7 +407,7 @@ sq_err(struct sq_store *s, int rc, struct cybex_diag *d, const char *what)
 		break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		code = CYBEX_EDB;
+		code = CYBEX_EBUSY;
 		msg = "the database is locked by another process (try again)";
 		break;
 	case SQLITE_CORRUPT:
@@ -417,7 +417,7 @@ sq_err(struct sq_store *s, int rc, struct cybex_diag *d, const char *what)
 		    "(run 'cybex db check')";
 		break;
 	case SQLITE_FULL:
-		code = CYBEX_EIO;
+		code = CYBEX_ENOSPC;
 		msg = "the disk is full";
 		break;
 	case SQLITE_CANTOPEN:

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cybex/core.h"
+#include "cybex/policy.h"
 #include "cybex/stix.h"
 #include "cybex/store.h"
 
@@ -3499,6 +3500,98 @@ test_alert_refused(void **state)
 	    &pg, &d), CYBEX_EINVAL);
 }
 
+/*
+ * A backend answers a scoped alert query (cybex_policy_alert_scope) with
+ * exactly the alerts cybex_policy_alert_visible lets the caller see.
+ */
+struct policy_seen {
+	const struct cybex_caller	*who;
+	size_t				 n, hidden;
+};
+
+static int
+policy_row(void *ud, const struct cybex_alert_row *a)
+{
+	struct policy_seen *ps = ud;
+
+	ps->n++;
+	if (!cybex_policy_alert_visible(ps->who, a))
+		ps->hidden++;
+	return 0;
+}
+
+static void
+test_alert_policy(void **state)
+{
+	static const char *const a_only[] = { "cert-a" };
+	static const char *const both[] = { "cert-a", "bank-b" };
+	static const struct cybex_caller callers[] = {
+		{ true, NULL }, { false, "cert-a" }, { false, "bank-b" },
+		{ false, "other-c" },
+	};
+	struct fx *f = *state;
+	struct cybex_alert_row a, all[32];
+	struct cybex_alert_query q;
+	struct policy_seen ps;
+	struct cybex_page pg;
+	struct cybex_diag d;
+	enum cybex_alert_put_result res;
+	char keys[32][32];
+	size_t n = 0, i, k, want;
+	int t, owner;
+
+	/* Each owner at each level (0 = unset: AMBER). */
+	for (owner = 0; owner < 5; owner++)
+		for (t = CYBEX_TLP_UNSET; t <= CYBEX_TLP_RED; t++) {
+			snprintf(keys[n], sizeof(keys[n]), "k|%d|%d", owner, t);
+			alert_init(&a, owner == 0 ? "cert-a" : owner == 1 ?
+			    "bank-b" : owner == 4 ? "bank-b" : NULL, keys[n],
+			    1000, 2000, 1);
+			if (owner == 2 || owner == 4) {
+				a.orgs = a_only;
+				a.norgs = 1;
+			} else if (owner == 3) {
+				a.orgs = both;
+				a.norgs = 2;
+			}
+			a.tlp = t;
+			if (cybex_store_alert_put(f->s, &a, &res, &d) != 0)
+				fail_msg("alert put: %s", d.message);
+			all[n++] = a;
+		}
+	for (k = 0; k < sizeof(callers) / sizeof(callers[0]); k++) {
+		memset(&q, 0, sizeof(q));
+		assert_int_equal(cybex_policy_alert_scope(&callers[k], NULL, &q,
+		    &d), 0);
+		memset(&ps, 0, sizeof(ps));
+		ps.who = &callers[k];
+		assert_int_equal(cybex_store_alert_query(f->s, &q, policy_row,
+		    &ps, &pg, &d), 0);
+		for (i = want = 0; i < n; i++)
+			want += cybex_policy_alert_visible(&callers[k], &all[i]);
+		assert_int_equal(ps.hidden, 0);
+		assert_int_equal(ps.n, want);
+	}
+	/* The rule's corners hold (so the check above has teeth). */
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(cybex_policy_alert_scope(&callers[1], NULL, &q, &d),
+	    0);
+	memset(&ps, 0, sizeof(ps));
+	ps.who = &callers[1];
+	assert_int_equal(cybex_store_alert_query(f->s, &q, policy_row, &ps,
+	    &pg, &d), 0);
+	/* cert-a: its 6, and 4 levels (unset..AMBER) of each of 3 naming. */
+	assert_int_equal(ps.n, 6 + 3 * 4);
+	memset(&ps, 0, sizeof(ps));
+	ps.who = &callers[3];
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(cybex_policy_alert_scope(&callers[3], NULL, &q, &d),
+	    0);
+	assert_int_equal(cybex_store_alert_query(f->s, &q, policy_row, &ps,
+	    &pg, &d), 0);
+	assert_int_equal(ps.n, 0);
+}
+
 static void
 test_alert_query(void **state)
 {
@@ -3853,6 +3946,7 @@ store_contract_run(const struct store_contract_backend *b,
 		T(test_alert_merge),
 		T(test_alert_refused),
 		T(test_alert_query),
+		T(test_alert_policy),
 		T(test_sighting_state),
 		T(test_coop),
 		cmocka_unit_test(test_helpers),
