@@ -6,6 +6,7 @@
 #define CYBEX_STORE_INT_H
 
 #include "cybex/store.h"
+#include "store_incident.h"
 
 /* What a backend needs to store one version; derived by store.c. */
 struct store_put {
@@ -26,9 +27,10 @@ struct store_put {
 /*
  * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
  * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
- * ceiling; 7: object counts off the collection look-up.
+ * ceiling; 7: object counts off the collection look-up; 8: the incident
+ * table (store_incident.h).
  */
-#define STORE_OPS_ABI	7
+#define STORE_OPS_ABI	8
 
 struct cybex_store_ops {
 	int		 abi;		/* add slots only at the end */
@@ -172,6 +174,8 @@ struct cybex_store_ops {
 	/* abi 7: object counts off the collection look-up. */
 	int	(*collection_count)(struct cybex_store *, const char *,
 		    uint64_t *, struct cybex_diag *);
+	/* abi 8: incidents, in a table of their own (NULL: not supported). */
+	const struct store_incident_ops	*incident;
 };
 
 /* The first member of every backend's handle. */
@@ -183,7 +187,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	11
+#define STORE_SCHEMA_LATEST	14
 
 /* Paging tokens: the position after which the next page starts. */
 void	store_token_encode(char kind, int64_t pos, char *out, size_t outsz);

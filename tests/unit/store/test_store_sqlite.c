@@ -86,6 +86,9 @@ sq_set_schema_version(void *ud, const char *dsn, int version)
 }
 
 /* ---- SQLite only ---- */
+/* What the migrations after 11 made: undone to fake an older schema. */
+#define DROP_SINCE_14	"DROP TABLE incident_links; DROP TABLE incidents; "
+
 struct tmpdb {
 	char	 path[STORE_CONTRACT_DSN_MAX];
 };
@@ -225,7 +228,7 @@ test_migrate_granular_tlp(void **state)
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
 	    "DROP TABLE secrets; DROP TABLE conflicts; DROP TABLE marking_refs; "
-	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	    DROP_SINCE_14 "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
 	cybex_store_close(s);
@@ -290,7 +293,7 @@ test_migrate_conflicts(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE conflicts; "
-	    "DROP TABLE marking_refs; PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE marking_refs; " DROP_SINCE_14 "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
 	assert_int_equal(cybex_store_schema_version(s),
@@ -368,7 +371,7 @@ test_migrate_marking_refs(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
-	    "DROP TABLE marking_refs; PRAGMA user_version = 10", NULL, NULL,
+	    "DROP TABLE marking_refs; " DROP_SINCE_14 "PRAGMA user_version = 10", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
