@@ -56,6 +56,7 @@ struct cybex_incident_filter {
 /* Kinds of linked objects. */
 #define CYBEX_INCIDENT_LINK_EVIDENCE	1
 #define CYBEX_INCIDENT_LINK_NOTE	2
+#define CYBEX_INCIDENT_LINK_RELATED	3	/* another incident (merge, split) */
 
 /* An object linked to an incident (valid during the callback). */
 struct cybex_incident_link {

@@ -80,8 +80,9 @@ cybex_store_incident_link(struct cybex_store *s,
 
 	if ((e = ops(s, &o, d)) != 0)
 		return e;
-	if (l->incident == NULL || l->ref == NULL || (l->kind !=
-	    CYBEX_INCIDENT_LINK_EVIDENCE && l->kind != CYBEX_INCIDENT_LINK_NOTE))
+	if (l->incident == NULL || l->ref == NULL ||
+	    l->kind < CYBEX_INCIDENT_LINK_EVIDENCE ||
+	    l->kind > CYBEX_INCIDENT_LINK_RELATED)
 		return cybex_diag_set(d, CYBEX_EINVAL, "a link needs an "
 		    "incident, a ref and a kind");
 	return o->link(s, l, d);
