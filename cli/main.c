@@ -44,6 +44,8 @@ static const struct cli_cmd cmds[] = {
 	    cmd_alerts, cmd_alerts_usage },
 	{ "cvss", "score CVSS v2.0, v3.0, v3.1 and v4.0 vectors", cmd_cvss,
 	    cmd_cvss_usage },
+	{ "incident", "manage incidents: lifecycle, notes, tasks, evidence, "
+	    "merge, split, export", cmd_incident, cmd_incident_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

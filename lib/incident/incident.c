@@ -975,6 +975,13 @@ apply(struct tx *t, json_t *obj, const struct cybex_incident_change *ch,
 			}
 			json_object_del(wf, "resolution");
 			json_object_del(wf, "duplicate_of");
+			/* What closing as a false positive said goes too. */
+			if (cur->status == CYBEX_INCIDENT_CLOSED &&
+			    cur->resolution == CYBEX_RESOLUTION_FALSE_POSITIVE &&
+			    !(ch->set & CYBEX_INCIDENT_SET_DETERMINATION) &&
+			    (r = set_str(core, "determination",
+			    "suspected")) != 0)
+				goto out;
 			append(summary, n, from, " -> ", to, NULL);
 		}
 		if ((r = set_str(wf, "status", to)) != 0)
