@@ -12,9 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "cybex/detect.h"
 #include "cybex/incident.h"
+#include "cybex/stix.h"
+
+#include "testutil.h"
 
 #define T0	INT64_C(1796000000000000)	/* 2026-11-30T..., fixed */
 #define MIN	(60 * INT64_C(1000000))
@@ -271,6 +276,14 @@ test_timeline_order(void **state)
 		assert_true(t.times[i] > t.times[i - 1]);
 }
 
+static int
+count_cb(void *ud, const struct cybex_incident_row *r)
+{
+	(void)r;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
 struct refs {
 	size_t		 n;
 	char		 first[80];
@@ -357,10 +370,26 @@ test_merge_split(void **state)
 	    "198.51.100.7");
 	assert_int_equal(inc->severity, 3);
 	cybex_incident_free(inc);
-	/* A ref not linked: nothing happens. */
-	assert_int_equal(cybex_incident_split(&f->c, b, &ev[2], 1, "x", c,
-	    &f->d), CYBEX_ENOTFOUND);
-	assert_int_equal(nlinks(f, b, CYBEX_INCIDENT_LINK_EVIDENCE), 2);
+	/*
+	 * One ref linked, the next not: nothing happens at all (one
+	 * transaction), not even the new incident.
+	 */
+	{
+		const char *two[2] = { ev[1], ev[2] };
+		struct cybex_incident_filter flt;
+		struct cybex_page page;
+		struct ls0 { size_t n; } n0 = { 0 };
+
+		memset(&flt, 0, sizeof(flt));
+		assert_int_equal(cybex_incident_split(&f->c, b, two, 2, "x", c,
+		    &f->d), CYBEX_ENOTFOUND);
+		assert_string_equal(c, "");
+		assert_int_equal(nlinks(f, b, CYBEX_INCIDENT_LINK_EVIDENCE),
+		    2);
+		assert_int_equal(cybex_store_incident_list(f->s, &flt,
+		    count_cb, &n0.n, &page, &f->d), 0);
+		assert_int_equal(n0.n, 3);
+	}
 	/* History kept: a's and b's chains tell the story. */
 	memset(&t, 0, sizeof(t));
 	assert_int_equal(cybex_incident_timeline(f->s, a, tl_cb, &t, &f->d),
@@ -544,6 +573,94 @@ test_sla(void **state)
 	cybex_incident_free(inc);
 }
 
+/* The shipped Incident Core definition is OASIS's object, unchanged. */
+static void
+test_extension_definitions(void **state)
+{
+	char path[4096], *text;
+	json_t *file, *ours, *wf;
+	size_t len;
+
+	(void)state;
+	assert_non_null(getenv("CYBEX_TESTDATA"));
+	snprintf(path, sizeof(path), "%s/incident/extension-definition--"
+	    "ef765651-680c-498d-9894-99799f2fa126.json",
+	    getenv("CYBEX_TESTDATA"));
+	assert_non_null(text = tu_read_file(path, &len));
+	assert_non_null(file = json_loadb(text, len, 0, NULL));
+	assert_non_null(ours = json_loads(cybex_incident_ext_core_json(), 0,
+	    NULL));
+	assert_true(json_equal(json_array_get(json_object_get(file,
+	    "objects"), 0), ours));
+	assert_int_equal(cybex_stix_validate(ours, NULL, NULL, NULL, NULL,
+	    NULL), 0);
+	assert_non_null(wf = json_loads(cybex_incident_ext_workflow_json(), 0,
+	    NULL));
+	assert_int_equal(cybex_stix_validate(wf, NULL, NULL, NULL, NULL,
+	    NULL), 0);
+	assert_string_equal(json_string_value(json_object_get(wf,
+	    "created_by_ref")), CYBEX_INCIDENT_IDENTITY);
+	json_decref(wf);
+	json_decref(ours);
+	json_decref(file);
+	free(text);
+}
+
+/* Each change leaves one audit entry, in its transaction. */
+static void
+test_audit(void **state)
+{
+	struct cybex_incident_spec sp;
+	struct cybex_incident_ctx c;
+	struct cybex_store *s = NULL;
+	struct cybex_diag d;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char dir[] = "/tmp/cybex-incident-XXXXXX", path[64];
+	char id[CYBEX_INCIDENT_ID_MAX];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/db", dir);
+	assert_int_equal(cybex_store_open(path, 0, &s, &d), 0);
+	memset(&c, 0, sizeof(c));
+	c.store = s;
+	c.actor = "carol";
+	memset(&sp, 0, sizeof(sp));
+	sp.title = "Defacement";
+	sp.class = "information-content-security";
+	sp.type = "unauthorised-information-modification";
+	assert_int_equal(cybex_incident_new(&c, &sp, id, &d), 0);
+	assert_int_equal(cybex_incident_note(&c, id, NULL, "index.html "
+	    "replaced", NULL, &d), 0);
+	/* Refused: no entry. */
+	assert_int_equal(cybex_incident_note(&c, id, "2000-01-01T00:00:00Z",
+	    "stale", NULL, &d), CYBEX_ECONFLICT);
+	cybex_store_close(s);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT actor, action, target "
+	    "FROM audit WHERE action LIKE 'incident-%' ORDER BY rowid", -1,
+	    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "carol");
+	assert_string_equal((const char *)sqlite3_column_text(st, 1),
+	    "incident-created");
+	assert_string_equal((const char *)sqlite3_column_text(st, 2), id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1),
+	    "incident-note");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -558,6 +675,8 @@ main(void)
 		T(test_export_tlp),
 		cmocka_unit_test(test_taxonomy_detect),
 		T(test_sla),
+		cmocka_unit_test(test_extension_definitions),
+		cmocka_unit_test(test_audit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
