@@ -301,7 +301,8 @@ int	 cybex_incident_unlink(const struct cybex_incident_ctx *c,
  * Merge incident from into incident into: from's evidence moves to into
  * (new relationships; from's are revoked), its notes refer to both (a new
  * note version), its tasks are copied; into takes the higher severity,
- * the higher priority and the wider activity window; from is closed as a
+ * the higher priority, the stricter TLP and the wider activity window;
+ * from is closed as a
  * duplicate of into with a duplicate-of relationship.  Both keep their
  * version chains.  CYBEX_EINVAL for the same incident, a closed into or
  * a from closed already.

@@ -1392,7 +1392,8 @@ cybex_incident_merge(const struct cybex_incident_ctx *c, const char *into,
 			    (r = evidence_set(ia, ls.ref[i], false)) != 0 ||
 			    (r = evidence_set(ib, ls.ref[i], true)) != 0)
 				goto out;
-			r = tx_relate(&t, into, "related-to", ls.ref[i], b->tlp,
+			r = tx_relate(&t, into, "related-to", ls.ref[i],
+			    a->tlp > b->tlp ? a->tlp : b->tlp,
 			    CYBEX_INCIDENT_LINK_EVIDENCE, d);
 			if (r == CYBEX_EEXIST) {	/* both had it */
 				cybex_diag_clear(d);
@@ -1412,6 +1413,14 @@ cybex_incident_merge(const struct cybex_incident_ctx *c, const char *into,
 		if ((r = set_str(cp, "merged_from", from)) != 0 ||
 		    (r = task_append(ib, cp, &no)) != 0)
 			goto out;
+	}
+	/* What came from a stricter incident keeps its restriction. */
+	if (a->tlp > b->tlp) {
+		json_t *mk;
+
+		if ((r = marking_refs(a->tlp, &mk)) != 0)
+			goto out;
+		json_object_set_new(ib, "object_marking_refs", mk);
 	}
 	if (a->severity > b->severity)
 		json_object_set_new(wfb, "severity", json_integer(a->severity));

@@ -328,6 +328,15 @@ test_merge_split(void **state)
 
 	mk(f, "Scan from 198.51.100.7", 1, a);
 	mk(f, "Brute force from 198.51.100.7", 3, b);
+	{
+		struct cybex_incident_change tch;
+
+		memset(&tch, 0, sizeof(tch));
+		tch.set = CYBEX_INCIDENT_SET_TLP;
+		tch.tlp = CYBEX_TLP_RED;
+		assert_int_equal(cybex_incident_update(&f->c, a, NULL, &tch,
+		    NULL, &f->d), 0);
+	}
 	for (i = 0; i < 3; i++)
 		assert_int_equal(cybex_incident_link(&f->c, i < 2 ? a : b,
 		    NULL, ev[i], &f->d), 0);
@@ -351,6 +360,7 @@ test_merge_split(void **state)
 	assert_int_equal(cybex_incident_get(f->s, b, &inc, &f->d), 0);
 	assert_int_equal(inc->ntasks, 1);
 	assert_int_equal(inc->severity, 3);
+	assert_int_equal(inc->tlp, CYBEX_TLP_RED);	/* a was RED */
 	cybex_incident_free(inc);
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(cybex_store_incident_by_ref(f->s, ev[0], refs_cb, &r,
