@@ -24,7 +24,7 @@
 
 #include "cli.h"
 
-#define REFS_MAX	1024
+#define REFS_MAX	CYBEX_INCIDENT_REFS_MAX
 
 static const struct {
 	const char	*verb;
@@ -618,13 +618,10 @@ do_change(struct cybex_store *s, const struct opts *o, const char *verb,
 		if (o->unlink != NULL)
 			r = cybex_incident_unlink(&c, args[0], o->expect,
 			    o->unlink, d);
-		else {
-			int i;
-
-			for (i = 1, r = 0; i < nargs && r == 0; i++)
-				r = cybex_incident_link(&c, args[0], i == 1 ?
-				    o->expect : NULL, args[i], d);
-		}
+		else
+			r = cybex_incident_link(&c, args[0], o->expect,
+			    (const char *const *)args + 1, (size_t)nargs - 1,
+			    d);
 		if (r != 0)
 			return r;
 		return print_changed(s, o, args[0], NULL, NULL, d);

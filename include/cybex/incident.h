@@ -283,15 +283,18 @@ int	 cybex_incident_task_update(const struct cybex_incident_ctx *c,
 	    const struct cybex_incident_task_change *tc, struct cybex_diag *d);
 
 /*
- * Link evidence ref (any STIX id: alerts' sightings, indicators,
- * observables, reports...) to the incident with a relationship object.
- * CYBEX_EINVAL for a malformed id or an incident; CYBEX_EEXIST when it is
- * linked already.  The object need not be in the store (a reference
- * received from elsewhere).
+ * Link evidence refs[0..nrefs) (any STIX ids: sightings, indicators,
+ * observables, reports...) to the incident, each with a relationship
+ * object (sightings, which relationships cannot target, through
+ * evidence_refs only), in one change.  CYBEX_EINVAL for no refs, more than
+ * CYBEX_INCIDENT_REFS_MAX, a malformed id or an incident; CYBEX_EEXIST
+ * when one is linked already (then none is).  The objects need not be in
+ * the store (references received from elsewhere).
  */
+#define CYBEX_INCIDENT_REFS_MAX	1024
 int	 cybex_incident_link(const struct cybex_incident_ctx *c,
-	    const char *id, const char *expect, const char *ref,
-	    struct cybex_diag *d);
+	    const char *id, const char *expect, const char *const *refs,
+	    size_t nrefs, struct cybex_diag *d);
 /* Unlink ref (its relationship is revoked); CYBEX_ENOTFOUND. */
 int	 cybex_incident_unlink(const struct cybex_incident_ctx *c,
 	    const char *id, const char *expect, const char *ref,

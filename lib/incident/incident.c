@@ -1235,22 +1235,42 @@ obj_tlp(json_t *obj)
 
 int
 cybex_incident_link(const struct cybex_incident_ctx *c, const char *id,
-    const char *expect, const char *ref, struct cybex_diag *d)
+    const char *expect, const char *const *refs, size_t nrefs,
+    struct cybex_diag *d)
 {
+	struct cybex_buf sum;
 	struct tx t;
 	json_t *obj = NULL;
+	size_t i;
 	int r;
 
-	if ((r = check_ref(ref, d)) != 0)
-		return r;
+	if (nrefs == 0 || nrefs > CYBEX_INCIDENT_REFS_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "link 1 to %d objects "
+		    "at a time", CYBEX_INCIDENT_REFS_MAX);
+	for (i = 0; i < nrefs; i++)
+		if ((r = check_ref(refs[i], d)) != 0)
+			return r;
+	cybex_buf_init(&sum, 0);
 	if ((r = tx_begin(&t, c, false, d)) != 0)
 		return r;
-	if ((r = tx_load(&t, id, expect, &obj, d)) == 0 &&
-	    (r = tx_relate(&t, id, "related-to", ref, obj_tlp(obj),
-	    CYBEX_INCIDENT_LINK_EVIDENCE, d)) == 0 &&
-	    (r = evidence_set(obj, ref, true)) == 0)
-		r = tx_save(&t, obj, "link", ref, ref, NULL, d);
+	if ((r = tx_load(&t, id, expect, &obj, d)) != 0)
+		goto out;
+	for (i = 0; i < nrefs; i++) {
+		if ((r = tx_relate(&t, id, "related-to", refs[i], obj_tlp(obj),
+		    CYBEX_INCIDENT_LINK_EVIDENCE, d)) != 0 ||
+		    (r = evidence_set(obj, refs[i], true)) != 0)
+			goto out;
+		if ((i > 0 && cybex_buf_puts(&sum, ", ") != 0) ||
+		    cybex_buf_puts(&sum, refs[i]) != 0) {
+			r = CYBEX_ENOMEM;
+			goto out;
+		}
+	}
+	r = tx_save(&t, obj, "link", sum.data, nrefs == 1 ? refs[0] : NULL,
+	    NULL, d);
+ out:
 	json_decref(obj);
+	cybex_buf_free(&sum);
 	return tx_end(&t, r, d);
 }
 

@@ -99,6 +99,18 @@ golden list "$tmp/list"
 inc show "$a" >"$tmp/show" 2>&1
 golden show "$tmp/show"
 
+out=$(inc show "$a" --json)
+case $out in *'"incident": {'*"\"id\": \"$a\""*'"phase_nist": '*'"timeline": ['*'"action": "note"'*)
+	ok "show --json: the STIX object, phases, timeline";;
+*) not_ok "show --json: the STIX object, phases, timeline" "$out";; esac
+v=$(inc list --text phishing --json | sed 's/.*"version":"\([^"]*\)".*/\1/')
+expect_exit 1 "linking one new and one linked object is refused" \
+    inc link "$a" report--5a5b2c6d-3dbf-4c3f-8a6b-6f4e5d7a8192 "$ind" --expect "$v"
+expect_exit 0 "... and wrote nothing: --expect the same version passes" \
+    inc update "$a" --priority 1 --expect "$v" --at 2026-12-01T10:55:00Z
+expect_exit 1 "... once: that version is stale now" \
+    inc update "$a" --priority 2 --expect "$v" --at 2026-12-01T10:56:00Z
+
 # Export: valid, read back elsewhere, TLP enforced.
 expect_exit 0 "export --max-tlp amber" inc export "$a" --max-tlp amber -o "$tmp/a.json"
 expect_exit 0 "the export is valid STIX" "$cybex" validate -q "$tmp/a.json"

@@ -208,74 +208,6 @@ test_concurrency(void **state)
 	assert_non_null(strstr(f->d.message, "phishing"));
 }
 
-struct tl {
-	char		 actions[32][16];
-	int64_t		 times[32];
-	char		 text[64];
-	size_t		 n;
-};
-
-static int
-tl_cb(void *ud, const struct cybex_incident_event *e)
-{
-	struct tl *t = ud;
-
-	if (t->n < 32) {
-		snprintf(t->actions[t->n], sizeof(t->actions[0]), "%s",
-		    e->action);
-		t->times[t->n++] = e->time_us;
-	}
-	if (e->text != NULL)
-		snprintf(t->text, sizeof(t->text), "%s", e->text);
-	return 0;
-}
-
-static void
-test_timeline_order(void **state)
-{
-	struct fx *f = *state;
-	struct cybex_incident_task_change tc;
-	struct tl t;
-	char id[CYBEX_INCIDENT_ID_MAX];
-	size_t i;
-	int no = 0;
-
-	mk(f, "C2 beacon", 4, id);
-	f->c.now_us += MIN;
-	assert_int_equal(cybex_incident_note(&f->c, id, NULL, "seen on 3 "
-	    "hosts", NULL, &f->d), 0);
-	f->c.now_us += MIN;
-	assert_int_equal(cybex_incident_task_add(&f->c, id, NULL, "Isolate "
-	    "hosts", "bob", T0 + 60 * MIN, &no, &f->d), 0);
-	assert_int_equal(no, 1);
-	f->c.now_us += MIN;
-	assert_int_equal(cybex_incident_link(&f->c, id, NULL, "indicator--"
-	    "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", &f->d), 0);
-	assert_int_equal(cybex_incident_link(&f->c, id, NULL, "indicator--"
-	    "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", &f->d), CYBEX_EEXIST);
-	assert_int_equal(set_status(f, id, CYBEX_INCIDENT_TRIAGE, 0, NULL), 0);
-	memset(&tc, 0, sizeof(tc));
-	tc.status = CYBEX_TASK_DONE;
-	tc.log = "isolated";
-	assert_int_equal(cybex_incident_task_update(&f->c, id, NULL, 1, &tc,
-	    &f->d), 0);
-	assert_int_equal(cybex_incident_task_update(&f->c, id, NULL, 2, &tc,
-	    &f->d), CYBEX_ENOTFOUND);
-	memset(&t, 0, sizeof(t));
-	assert_int_equal(cybex_incident_timeline(f->s, id, tl_cb, &t, &f->d),
-	    0);
-	assert_int_equal(t.n, 6);
-	assert_string_equal(t.actions[0], "created");
-	assert_string_equal(t.actions[1], "note");
-	assert_string_equal(t.actions[2], "task");
-	assert_string_equal(t.actions[3], "link");
-	assert_string_equal(t.actions[4], "status");
-	assert_string_equal(t.actions[5], "task");
-	assert_string_equal(t.text, "seen on 3 hosts");
-	for (i = 1; i < t.n; i++)
-		assert_true(t.times[i] > t.times[i - 1]);
-}
-
 static int
 count_cb(void *ud, const struct cybex_incident_row *r)
 {
@@ -310,6 +242,84 @@ nlinks(struct fx *f, const char *id, int kind)
 	return r.n;
 }
 
+struct tl {
+	char		 actions[32][16];
+	int64_t		 times[32];
+	char		 text[64];
+	size_t		 n;
+};
+
+static int
+tl_cb(void *ud, const struct cybex_incident_event *e)
+{
+	struct tl *t = ud;
+
+	if (t->n < 32) {
+		snprintf(t->actions[t->n], sizeof(t->actions[0]), "%s",
+		    e->action);
+		t->times[t->n++] = e->time_us;
+	}
+	if (e->text != NULL)
+		snprintf(t->text, sizeof(t->text), "%s", e->text);
+	return 0;
+}
+
+static void
+test_timeline_order(void **state)
+{
+	struct fx *f = *state;
+	struct cybex_incident_task_change tc;
+	static const char *const ind = "indicator--8e2e2d2b-17d4-4cbf-938f-"
+	    "98ee46b3cd3f";
+	static const char *const two[2] = {
+		"report--5a5b2c6d-3dbf-4c3f-8a6b-6f4e5d7a8192",
+		"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+	};
+	struct tl t;
+	char id[CYBEX_INCIDENT_ID_MAX];
+	size_t i;
+	int no = 0;
+
+	mk(f, "C2 beacon", 4, id);
+	f->c.now_us += MIN;
+	assert_int_equal(cybex_incident_note(&f->c, id, NULL, "seen on 3 "
+	    "hosts", NULL, &f->d), 0);
+	f->c.now_us += MIN;
+	assert_int_equal(cybex_incident_task_add(&f->c, id, NULL, "Isolate "
+	    "hosts", "bob", T0 + 60 * MIN, &no, &f->d), 0);
+	assert_int_equal(no, 1);
+	f->c.now_us += MIN;
+	assert_int_equal(cybex_incident_link(&f->c, id, NULL, &ind, 1, &f->d),
+	    0);
+	assert_int_equal(cybex_incident_link(&f->c, id, NULL, &ind, 1, &f->d),
+	    CYBEX_EEXIST);
+	/* One of two already linked: neither is, nothing is written. */
+	assert_int_equal(cybex_incident_link(&f->c, id, NULL, two, 2, &f->d),
+	    CYBEX_EEXIST);
+	assert_int_equal(nlinks(f, id, CYBEX_INCIDENT_LINK_EVIDENCE), 1);
+	assert_int_equal(set_status(f, id, CYBEX_INCIDENT_TRIAGE, 0, NULL), 0);
+	memset(&tc, 0, sizeof(tc));
+	tc.status = CYBEX_TASK_DONE;
+	tc.log = "isolated";
+	assert_int_equal(cybex_incident_task_update(&f->c, id, NULL, 1, &tc,
+	    &f->d), 0);
+	assert_int_equal(cybex_incident_task_update(&f->c, id, NULL, 2, &tc,
+	    &f->d), CYBEX_ENOTFOUND);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(cybex_incident_timeline(f->s, id, tl_cb, &t, &f->d),
+	    0);
+	assert_int_equal(t.n, 6);
+	assert_string_equal(t.actions[0], "created");
+	assert_string_equal(t.actions[1], "note");
+	assert_string_equal(t.actions[2], "task");
+	assert_string_equal(t.actions[3], "link");
+	assert_string_equal(t.actions[4], "status");
+	assert_string_equal(t.actions[5], "task");
+	assert_string_equal(t.text, "seen on 3 hosts");
+	for (i = 1; i < t.n; i++)
+		assert_true(t.times[i] > t.times[i - 1]);
+}
+
 static void
 test_merge_split(void **state)
 {
@@ -339,7 +349,7 @@ test_merge_split(void **state)
 	}
 	for (i = 0; i < 3; i++)
 		assert_int_equal(cybex_incident_link(&f->c, i < 2 ? a : b,
-		    NULL, ev[i], &f->d), 0);
+		    NULL, &ev[i], 1, &f->d), 0);
 	assert_int_equal(cybex_incident_note(&f->c, a, NULL, "same source",
 	    NULL, &f->d), 0);
 	assert_int_equal(cybex_incident_task_add(&f->c, a, NULL, "Block "
