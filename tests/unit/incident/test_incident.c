@@ -448,7 +448,7 @@ test_list_keyset(void **state)
 	struct cybex_incident_change ch;
 	struct cybex_page page;
 	struct ls l;
-	char id[CYBEX_INCIDENT_ID_MAX], title[32];
+	char id[CYBEX_INCIDENT_ID_MAX], title[32], tok[64];
 	int i, pages = 0;
 
 	for (i = 0; i < 25; i++) {
@@ -473,7 +473,8 @@ test_list_keyset(void **state)
 		assert_int_equal(cybex_store_incident_list(f->s, &flt, ls_cb,
 		    &l, &page, &f->d), 0);
 		pages++;
-		flt.next = page.more ? strdup(page.next) : NULL;
+		snprintf(tok, sizeof(tok), "%s", page.next);
+		flt.next = page.more ? tok : NULL;
 	} while (flt.next != NULL);
 	assert_int_equal(l.n, 25);
 	assert_int_equal(pages, 3);
