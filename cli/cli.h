@@ -53,6 +53,8 @@ int	cmd_cvss(int argc, char **argv);
 void	cmd_cvss_usage(FILE *f);
 int	cmd_vuln(int argc, char **argv);
 void	cmd_vuln_usage(FILE *f);
+int	cmd_incident(int argc, char **argv);
+void	cmd_incident_usage(FILE *f);
 /*
  * A new password, hashed into out: given (--password), else the first
  * line of file (--password-file), else of stdin, else asked for twice.

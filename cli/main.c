@@ -46,6 +46,8 @@ static const struct cli_cmd cmds[] = {
 	    cmd_cvss_usage },
 	{ "vuln", "import CVE records, KEV and EPSS; list by priority",
 	    cmd_vuln, cmd_vuln_usage },
+	{ "incident", "manage incidents: lifecycle, notes, tasks, evidence, "
+	    "merge, split, export", cmd_incident, cmd_incident_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

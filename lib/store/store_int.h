@@ -6,6 +6,7 @@
 #define CYBEX_STORE_INT_H
 
 #include "cybex/store.h"
+#include "store_incident.h"
 
 /* What a backend needs to store one version; derived by store.c. */
 struct store_put {
@@ -233,9 +234,10 @@ struct store_maint_ops {
  * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
  * ceiling; 7: object counts off the collection look-up; 8: rules out of
  * the backend (the ceiling and the alert merge are store.c's, see
- * rules.c); 9: the slots split into per-domain tables.
+ * rules.c); 9: the slots split into per-domain tables; 10: the incident
+ * table (store_incident.h).
  */
-#define STORE_OPS_ABI	9
+#define STORE_OPS_ABI	10
 
 struct cybex_store_ops {
 	int		 abi;		/* STORE_OPS_ABI; add members only at the end */
@@ -253,6 +255,8 @@ struct cybex_store_ops {
 	const struct store_taxii_ops	*taxii;
 	const struct store_analysis_ops	*analysis;
 	const struct store_maint_ops	*maint;
+	/* abi 10: incidents (NULL: not supported). */
+	const struct store_incident_ops	*incident;
 	/* New domains go here, one pointer each (STORE_OPS_ABI + 1). */
 };
 
@@ -266,7 +270,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	13
+#define STORE_SCHEMA_LATEST	14
 
 /* ---- rules.c: the rules every backend shares ---- */
 

@@ -387,6 +387,42 @@ static const char *const migrations[] = {
 	 * looks).
 	 */
 	"SELECT 1;",
+	/*
+	 * 14: the incident index (lib/store/sqlite/incidents.c): one row per
+	 * incident with its current state, for listing by keyset (seq
+	 * descending) under each filter's index, and the objects linked to
+	 * incidents (evidence and notes), both ways.
+	 */
+	"CREATE TABLE incidents ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  modified TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  closed INTEGER NOT NULL,"
+	"  severity INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL,"
+	"  assignee TEXT,"
+	"  org TEXT,"
+	"  class TEXT,"
+	"  type TEXT,"
+	"  tlp INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  updated_us INTEGER NOT NULL);"
+	"CREATE INDEX incidents_status ON incidents(status, seq);"
+	"CREATE INDEX incidents_open ON incidents(closed, seq);"
+	"CREATE INDEX incidents_severity ON incidents(severity, seq);"
+	"CREATE INDEX incidents_assignee ON incidents(assignee, seq);"
+	"CREATE INDEX incidents_org ON incidents(org, seq);"
+	"CREATE INDEX incidents_class ON incidents(class, seq);"
+	"CREATE TABLE incident_links ("
+	"  incident TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  rel TEXT,"
+	"  added_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (incident, ref)) WITHOUT ROWID;"
+	"CREATE INDEX incident_links_ref ON incident_links(ref, added_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1051,4 +1087,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.taxii = &sq_taxii_ops,
 	.analysis = &sq_analysis_ops,
 	.maint = &sq_maint_ops,
+	.incident = &sq_incident_ops,
 };

@@ -242,6 +242,8 @@ int	 sq_status_job_count(struct cybex_store *, uint64_t *,
 	    struct cybex_diag *);
 int	 sq_collection_count(struct cybex_store *, const char *, uint64_t *,
 	    struct cybex_diag *);
+/* incidents.c */
+extern const struct store_incident_ops sq_incident_ops;
 int	 sq_secret(struct cybex_store *, const char *, uint8_t *, size_t,
 	    struct cybex_diag *);
 int	 sq_status_expire(struct cybex_store *, int64_t, uint64_t, uint64_t *,

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "cybex/store.h"
+#include "cybex/store_incident.h"
 
 #include "contract.h"
 
@@ -86,6 +87,9 @@ sq_set_schema_version(void *ud, const char *dsn, int version)
 }
 
 /* ---- SQLite only ---- */
+/* What the migrations after 11 made: undone to fake an older schema. */
+#define DROP_SINCE_14	"DROP TABLE incident_links; DROP TABLE incidents; "
+
 struct tmpdb {
 	char	 path[STORE_CONTRACT_DSN_MAX];
 };
@@ -225,7 +229,7 @@ test_migrate_granular_tlp(void **state)
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
 	    "DROP TABLE secrets; DROP TABLE conflicts; DROP TABLE marking_refs; "
-	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	    DROP_SINCE_14 "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
 	cybex_store_close(s);
@@ -290,7 +294,7 @@ test_migrate_conflicts(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE conflicts; "
-	    "DROP TABLE marking_refs; PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE marking_refs; " DROP_SINCE_14 "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
 	assert_int_equal(cybex_store_schema_version(s),
@@ -368,7 +372,7 @@ test_migrate_marking_refs(void **state)
 	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE objects SET tlp = 0; "
-	    "DROP TABLE marking_refs; PRAGMA user_version = 10", NULL, NULL,
+	    "DROP TABLE marking_refs; " DROP_SINCE_14 "PRAGMA user_version = 10", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
@@ -394,6 +398,68 @@ test_migrate_marking_refs(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * Migrations 12 to 14: a schema-11 database gets the incident index, whose
+ * listing, filters and links then work; 12 and 13 are placeholders.
+ */
+static int
+count_row(void *ud, const struct cybex_incident_row *r)
+{
+	(*(int *)ud)++;
+	assert_string_equal(r->status, "triage");
+	return 0;
+}
+
+static void
+test_migrate_incidents(void **state)
+{
+	struct tmpdb *t = *state;
+	struct cybex_store *s = NULL;
+	struct cybex_incident_row row;
+	struct cybex_incident_filter f;
+	struct cybex_incident_link l;
+	struct cybex_page page;
+	struct cybex_diag d;
+	sqlite3 *db = NULL;
+	int n = 0;
+
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	cybex_store_close(s);
+	s = NULL;
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, DROP_SINCE_14 "PRAGMA user_version "
+	    "= 11", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cybex_store_open(t->path, 0, &s, &d), 0);
+	assert_int_equal(cybex_store_schema_version(s), 14);
+	memset(&row, 0, sizeof(row));
+	row.id = "incident--6fb421c2-75df-48eb-8691-f593d78e7a27";
+	row.modified = "2026-12-01T10:00:00.000Z";
+	row.status = "triage";
+	row.severity = 2;
+	row.priority = 3;
+	row.title = "t";
+	assert_int_equal(cybex_store_incident_put(s, &row, &d), 0);
+	row.severity = 5;
+	assert_int_equal(cybex_store_incident_put(s, &row, &d), CYBEX_EINVAL);
+	memset(&f, 0, sizeof(f));
+	f.status = "triage";
+	assert_int_equal(cybex_store_incident_list(s, &f, count_row, &n, &page,
+	    &d), 0);
+	assert_int_equal(n, 1);
+	memset(&l, 0, sizeof(l));
+	l.incident = row.id;
+	l.ref = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+	l.kind = CYBEX_INCIDENT_LINK_EVIDENCE;
+	assert_int_equal(cybex_store_incident_link(s, &l, &d), 0);
+	assert_int_equal(cybex_store_incident_link(s, &l, &d), CYBEX_EEXIST);
+	assert_int_equal(cybex_store_incident_unlink(s, row.id, l.ref, &d), 0);
+	assert_int_equal(cybex_store_incident_unlink(s, row.id, l.ref, &d),
+	    CYBEX_ENOTFOUND);
+	cybex_store_close(s);
+}
+
 int
 main(void)
 {
@@ -416,6 +482,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_granular_tlp,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_conflicts,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_incidents,
 		    setup, teardown),
 	};
 
