@@ -512,7 +512,9 @@ grep -q 'user=alice auth=token' "$tmp/access.log.1" && grep -q 'user=bob auth=pa
 srv_stop "the server"
 
 # ---- the memory of all uploads together (--max-upload-memory) ----
-if srv_start budget --max-body 1k --max-upload-memory 2k; then
+# The held uploads must not be cut by the body deadline however slow
+# the machine is: --body-timeout well past the longest wait below.
+if srv_start budget --max-body 1k --max-upload-memory 2k --body-timeout 3600; then
 	basic=$(printf 'alice:%s' "$pw_alice" | base64 -w0)
 	post_head() {	# fd: a POST whose 1024-byte body has 1000 bytes sent
 		printf 'POST /api1/collections/%s/objects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: %s\r\nContent-Length: 1024\r\n\r\n%s' \
