@@ -2,6 +2,8 @@
  * bench_taxii: a TAXII 2.1 load client for `cybex serve` on 127.0.0.1.
  *
  *   bench_taxii first URL N        GET the first page (limit 100) N times
+ *                                  (over BENCH_TAXII_CONNS connections,
+ *                                  default 1, each its own thread)
  *   bench_taxii walk URL [LIMIT]   follow `next` from the first page to
  *                                  the end (pages of LIMIT, default 100)
  *   bench_taxii post URL WRITERS SECONDS BATCH
@@ -140,42 +142,92 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int
-mode_first(const char *base, unsigned long n)
+struct firster {
+	const char	*url;
+	unsigned long	 n, bad;
+	double		*lat;
+	int		 err;
+};
+
+static void *
+first_run(void *arg)
 {
+	struct firster *f = arg;
 	struct curl_slist *h = NULL;
 	struct body b = { 0 };
-	char url[2048];
-	double *lat, t0, t1;
-	unsigned long i, bad = 0;
+	unsigned long i;
 	long code;
 	CURL *c;
 
-	if (n == 0 || (lat = calloc(n, sizeof(*lat))) == NULL ||
-	    (c = client(&b, &h)) == NULL)
-		return 1;
-	snprintf(url, sizeof(url), "%s?limit=100", base);
-	t0 = bench_now();
-	for (i = 0; i < n; i++) {
+	if ((c = client(&b, &h)) == NULL) {
+		f->err = 1;
+		return NULL;
+	}
+	for (i = 0; i < f->n; i++) {
 		double s = bench_now();
 
-		if (get(c, &b, url, &code) != 0)
-			return 1;
+		if (get(c, &b, f->url, &code) != 0) {
+			f->err = 1;
+			break;
+		}
 		if (code != 200)
-			bad++;
-		lat[i] = bench_now() - s;
+			f->bad++;
+		f->lat[i] = bench_now() - s;
 	}
-	t1 = bench_now();
-	qsort(lat, n, sizeof(*lat), cmp_double);
-	printf("first page x%lu: %.0f pages/s, median %.3f ms, p99 %.3f ms, "
-	    "%lu objects in the last, %lu not 200\n", n, n / (t1 - t0),
-	    lat[n / 2] * 1e3, lat[n * 99 / 100] * 1e3, count_objects(&b), bad);
-	printf("first: pages_per_s=%.0f median_ms=%.3f p99_ms=%.3f bad=%lu\n",
-	    n / (t1 - t0), lat[n / 2] * 1e3, lat[n * 99 / 100] * 1e3, bad);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
-	free(lat);
 	free(b.p);
+	return NULL;
+}
+
+/* N first pages over BENCH_TAXII_CONNS connections (default 1). */
+static int
+mode_first(const char *base, unsigned long n)
+{
+	const char *e = getenv("BENCH_TAXII_CONNS");
+	unsigned long conns = e != NULL ? strtoul(e, NULL, 10) : 1, i, k;
+	unsigned long bad = 0, per;
+	struct firster *f;
+	pthread_t *th;
+	char url[2048];
+	double *lat, t0, t1;
+	int err = 0;
+
+	if (conns == 0)
+		conns = 1;
+	per = n / conns;
+	if (per == 0 || (lat = calloc(per * conns, sizeof(*lat))) == NULL ||
+	    (f = calloc(conns, sizeof(*f))) == NULL ||
+	    (th = calloc(conns, sizeof(*th))) == NULL)
+		return 1;
+	n = per * conns;
+	snprintf(url, sizeof(url), "%s?limit=100", base);
+	t0 = bench_now();
+	for (i = 0; i < conns; i++) {
+		f[i].url = url;
+		f[i].n = per;
+		f[i].lat = lat + i * per;
+		pthread_create(&th[i], NULL, first_run, &f[i]);
+	}
+	for (i = 0; i < conns; i++) {
+		pthread_join(th[i], NULL);
+		bad += f[i].bad;
+		err |= f[i].err;
+	}
+	t1 = bench_now();
+	if (err)
+		return 1;
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	k = n * 99 / 100;
+	printf("first page x%lu over %lu connection(s): %.0f pages/s, median "
+	    "%.3f ms, p99 %.3f ms, %lu not 200\n", n, conns, n / (t1 - t0),
+	    lat[n / 2] * 1e3, lat[k] * 1e3, bad);
+	printf("first: conns=%lu pages_per_s=%.0f median_ms=%.3f p99_ms=%.3f "
+	    "bad=%lu\n", conns, n / (t1 - t0), lat[n / 2] * 1e3, lat[k] * 1e3,
+	    bad);
+	free(lat);
+	free(f);
+	free(th);
 	return bad != 0;
 }
 
