@@ -65,7 +65,12 @@ check_id(struct vctx *v, const struct stix_type *t, const json_t *obj,
 		return;
 	if (t != NULL && t->cat == SC_SCO) {
 		r = cybex_stix_sco_id(obj, expect, sizeof(expect), NULL);
-		if (r == 0 && strcasecmp(expect, id) != 0)
+		if (r == 0 && cybex_uuid_version(&u) != 5)
+			v_warn(v, "id-uuid-version", "id", "the id of an SCO "
+			    "with ID-contributing properties should be a "
+			    "UUIDv5, not version %d (section 2.9)",
+			    cybex_uuid_version(&u));
+		else if (r == 0 && strcasecmp(expect, id) != 0)
 			v_warn(v, "sco-id-deterministic", "id", "SCO id should "
 			    "be the UUIDv5 of its ID-contributing properties: "
 			    "'%s'", expect);
@@ -334,12 +339,33 @@ validate_custom_object(struct vctx *v, const json_t *obj, const char *type)
 		    "type and must not be used");
 	if (newext != NULL && strcmp(newext, "new-sco") == 0)
 		t = &sco_like;
-	if (newext == NULL && strncmp(type, "x-", 2) != 0)
-		v_warn(v, "custom-object-prefix", "type", "custom object type "
-		    "'%s' should start with 'x-' (or be defined by an "
-		    "extension-definition)", type);
+	if (v->opts != NULL && (v->opts->flags & CYBEX_STIX_STRICT_TYPES)) {
+		v_err(v, "custom-type-refused", "type", "'%s' is not an object "
+		    "type the specification defines (--strict-types)", type);
+		return;
+	}
+	if (newext == NULL)
+		v_warn(v, "custom-without-extension", "type", "custom object "
+		    "type '%s' should be defined by an extension-definition "
+		    "(new-sdo, new-sco or new-sro; custom objects are "
+		    "deprecated in STIX 2.1)", type);
+	/* Naming of deprecated custom objects: when extensions-use is off. */
+	if (stix_check_off(v->opts != NULL ? v->opts->checks : NULL,
+	    "custom-without-extension", NULL)) {
+		if (strncmp(type, "x-", 2) != 0)
+			v_warn(v, "custom-object-prefix", "type", "custom "
+			    "object type '%s' should start with 'x-'", type);
+		else if (strchr(type + 2, '-') == NULL ||
+		    strchr(type + 2, '-') == type + 2 ||
+		    type[strlen(type) - 1] == '-')
+			v_warn(v, "custom-object-prefix-strict", "type",
+			    "custom object type '%s' should be 'x-', a source "
+			    "unique identifier, '-' and the name", type);
+	}
 	/* Undeclared properties are the custom object's own. */
+	v->custom_object = true;
 	validate_members(v, t, obj, true);
+	v->custom_object = false;
 	check_id(v, NULL, obj, type);
 	check_spec_version(v, t, obj);
 	if (t == &sdo_like)

@@ -13,6 +13,15 @@
 #include "stix_int.h"
 #include "validate_int.h"
 
+static bool
+has_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return true;
+	return false;
+}
+
 static void report(struct vctx *, int, const char *, const char *,
     const char *, va_list) CYBEX_PRINTF(5, 0);
 
@@ -23,6 +32,9 @@ report(struct vctx *v, int sev, const char *rule, const char *sub,
 	struct cybex_diag d;
 	size_t n;
 
+	if (sev == CYBEX_SEV_WARNING && v->opts != NULL &&
+	    stix_check_off(v->opts->checks, rule, v->vocab))
+		return;
 	if (sev == CYBEX_SEV_WARNING && v->opts != NULL &&
 	    (v->opts->flags & CYBEX_STIX_STRICT))
 		sev = CYBEX_SEV_ERROR;
@@ -471,14 +483,22 @@ check_value(struct vctx *v, const struct stix_prop *p, const char *name,
 			v->internal = CYBEX_EINTERNAL;
 			break;
 		}
+		if (p->kind == SK_OPENVOCAB && (strpbrk(s, "_ ") != NULL ||
+		    has_upper(s)))
+			v_warn(v, "vocab-format", name, "open vocabulary value "
+			    "'%s' should be lowercase words separated by '-' "
+			    "(section 10)", s);
 		if (stix_vocab_has(vo, s))
 			break;
 		if (p->kind == SK_ENUM)
 			v_err(v, "enum-value", name, "'%s' is not one of %s",
 			    s, p->ref);
-		else
+		else {
+			v->vocab = p->ref;
 			v_warn(v, "vocab-value", name, "'%s' is not in the "
 			    "open vocabulary %s", s, p->ref);
+			v->vocab = NULL;
+		}
 		break;
 	case SK_LANG:
 		/*
@@ -610,12 +630,36 @@ validate_custom_property(struct vctx *v, const char *key, bool quiet)
 		    "must be 3 to 250 characters of a-z, 0-9 and '_'", key);
 		return;
 	}
-	if (quiet)
+	if (quiet && v->custom_object)
+		return;		/* a custom object's own property */
+	if (v->opts != NULL &&
+	    (v->opts->flags & CYBEX_STIX_STRICT_PROPERTIES)) {
+		v_err(v, "custom-property-refused", key, "custom property "
+		    "'%s' is not a property the specification defines "
+		    "(--strict-properties)", key);
+		return;
+	}
+	/* Section 11.1: custom properties are deprecated for extensions. */
+	if (!quiet)
+		v_warn(v, "custom-without-extension", key, "custom property "
+		    "'%s' should be defined by an extension (a "
+		    "toplevel-property-extension; custom properties are "
+		    "deprecated in STIX 2.1)", key);
+	/*
+	 * The naming checks of deprecated custom content (section 11.1) run
+	 * when extensions-use is off, as in the reference validator.
+	 */
+	if (!stix_check_off(v->opts != NULL ? v->opts->checks : NULL,
+	    "custom-without-extension", NULL))
 		return;
 	if (strncmp(key, "x_", 2) != 0)
 		v_warn(v, "custom-property-prefix", key, "custom property "
-		    "'%s' should start with 'x_' (custom properties are "
-		    "deprecated in STIX 2.1; prefer an extension)", key);
+		    "'%s' should start with 'x_'", key);
+	else if (strchr(key + 2, '_') == NULL || strchr(key + 2, '_') ==
+	    key + 2 || key[strlen(key) - 1] == '_')
+		v_warn(v, "custom-property-prefix-strict", key, "custom "
+		    "property '%s' should be 'x_', a source unique identifier, "
+		    "'_' and the name", key);
 }
 
 void
@@ -688,10 +732,36 @@ validate_object(struct vctx *v, const json_t *obj, bool in_bundle)
 		t->check(v, obj);
 }
 
+/*
+ * bundle-duplicate-id: two objects of a bundle with one id are versions of
+ * one object and should differ in modified (section 3.6, versioning).
+ * Objects without modified (SCOs, marking definitions) are not judged.
+ */
+static void
+check_duplicate_id(struct vctx *v, json_t *seen, const json_t *o)
+{
+	const char *id = v_str(o, "id"), *mod = v_str(o, "modified");
+	char key[CYBEX_STIX_ID_MAX + 64];
+
+	if (id == NULL || mod == NULL || strlen(id) >= CYBEX_STIX_ID_MAX ||
+	    strlen(mod) >= 63)
+		return;
+	snprintf(key, sizeof(key), "%s %s", id, mod);
+	if (json_object_get(seen, key) != NULL) {
+		v_warn(v, "bundle-duplicate-id", "id", "id '%s' appears "
+		    "twice in the bundle with the same modified '%s'; versions "
+		    "of an object should differ in modified", id, mod);
+		return;
+	}
+	if (json_object_set_new(seen, key, json_true()) != 0)
+		v->internal = CYBEX_ENOMEM;
+}
+
 void
 validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
 	const json_t *objs = json_object_get(obj, "objects");
+	json_t *seen;
 	const char *sv;
 	size_t i, saved;
 
@@ -719,12 +789,18 @@ validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 	sv = v_str(obj, "spec_version");
 	v->bundle = sv != NULL && strcmp(sv, "2.0") == 0 ? V_BUNDLE_20 :
 	    V_BUNDLE_21;
+	if ((seen = json_object()) == NULL) {
+		v->internal = CYBEX_ENOMEM;
+		return;
+	}
 	for (i = 0; i < json_array_size(objs); i++) {
 		size_t s2 = v_pushi(v, i);
 
 		validate_object(v, json_array_get(objs, i), true);
+		check_duplicate_id(v, seen, json_array_get(objs, i));
 		v_pop(v, s2);
 	}
+	json_decref(seen);
 	v->bundle = V_BUNDLE_NONE;
 	v_pop(v, saved);
 }
