@@ -72,6 +72,27 @@ struct cybex_stix_opts {
  */
 int	 cybex_stix_checks_select(const char *enable, const char *disable,
 	    struct cybex_stix_checks *out, struct cybex_diag *d);
+/*
+ * What spans the objects of one bundle or file: an id twice with the same
+ * modified (warning bundle-duplicate-id, at once) and, with
+ * CYBEX_STIX_ENFORCE_REFS, relationship and sighting references no object
+ * resolves (error reference-unresolved, at finish).  ptr is the object's
+ * JSON pointer ("/objects/3"), line/col its position (0: let the caller
+ * locate the pointer); diagnostics go to fn, counts are added to res.
+ * cybex_stix_validate does this itself for a bundle validated whole.
+ */
+struct cybex_stix_xref;
+struct cybex_stix_result;
+int	 cybex_stix_xref_new(struct cybex_stix_xref **out);
+void	 cybex_stix_xref_free(struct cybex_stix_xref *x);	/* NULL-safe */
+int	 cybex_stix_xref_add(struct cybex_stix_xref *x, const json_t *obj,
+	    const struct cybex_stix_opts *o, const char *ptr,
+	    unsigned long line, unsigned long col, cybex_diag_fn fn, void *ud,
+	    struct cybex_stix_result *res);
+int	 cybex_stix_xref_finish(struct cybex_stix_xref *x,
+	    const struct cybex_stix_opts *o, cybex_diag_fn fn, void *ud,
+	    struct cybex_stix_result *res);
+
 /* The reference code of a cybex warning rule (vocabulary: for vocab-value),
  * or 0. */
 unsigned cybex_stix_check_code(const char *rule, const char *vocab);

@@ -9,6 +9,8 @@
 #include "stix_int.h"
 #include "validate_int.h"
 
+static void check_custom_ext_name(struct vctx *, const char *);
+
 #define EXT_DEF_PREFIX	"extension-definition--"
 
 bool
@@ -225,6 +227,37 @@ check_granular_markings(struct vctx *v, const json_t *obj)
 	}
 }
 
+/*
+ * --interop: the STIX 2.1 Interoperability Test Document's rules, as the
+ * reference validator's interop schemas apply them: every SDO and SRO
+ * names its creator (created_by_ref), and object_marking_refs lists each
+ * marking once.
+ */
+static void
+check_interop(struct vctx *v, const struct stix_type *t, const json_t *obj)
+{
+	const json_t *refs = json_object_get(obj, "object_marking_refs");
+	size_t i, j;
+
+	if (t->common == stix_common_sdo &&
+	    json_object_get(obj, "created_by_ref") == NULL)
+		v_err(v, "interop-created-by-ref", NULL, "an SDO or SRO must "
+		    "have 'created_by_ref' (--interop)");
+	for (i = 0; i < json_array_size(refs); i++)
+		for (j = 0; j < i; j++)
+			if (json_equal(json_array_get(refs, i),
+			    json_array_get(refs, j))) {
+				char sub[64];
+
+				snprintf(sub, sizeof(sub),
+				    "object_marking_refs/%zu", i);
+				v_err(v, "interop-unique-markings", sub, "a "
+				    "marking may be listed once in "
+				    "object_marking_refs (--interop)");
+				j = i;
+			}
+}
+
 void
 validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
@@ -247,6 +280,8 @@ validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 		v_time_order(v, obj, "created", "modified", false,
 		    "modified-before-created");
 	check_granular_markings(v, obj);
+	if (v->opts != NULL && (v->opts->flags & CYBEX_STIX_INTEROP))
+		check_interop(v, t, obj);
 }
 
 static const struct stix_type *
@@ -313,6 +348,10 @@ validate_extensions(struct vctx *v, const struct stix_type *t,
 			v_warn(v, "custom-extension", NULL, "'%s' is a STIX 2.0 "
 			    "style custom extension; STIX 2.1 extensions are "
 			    "keyed by an extension-definition id", key);
+			/* Naming of deprecated custom extensions (11.1). */
+			if (stix_check_off(v->opts != NULL ? v->opts->checks :
+			    NULL, "custom-without-extension", NULL))
+				check_custom_ext_name(v, key);
 		} else {
 			v_err(v, "extension-key", NULL, "extension key '%s' must "
 			    "be an extension-definition id or a predefined "
@@ -321,6 +360,25 @@ validate_extensions(struct vctx *v, const struct stix_type *t,
 		v_pop(v, s2);
 	}
 	v_pop(v, saved);
+}
+
+/* A STIX 2.0 style custom extension key: "x-", a source, "-", name, "-ext". */
+static void
+check_custom_ext_name(struct vctx *v, const char *key)
+{
+	size_t n = strlen(key) - 4;	/* without "-ext" */
+	const char *dash;
+
+	if (strncmp(key, "x-", 2) != 0) {
+		v_warn(v, "custom-extension-prefix", NULL, "custom extension "
+		    "'%s' should start with 'x-'", key);
+		return;
+	}
+	dash = memchr(key + 2, '-', n > 2 ? n - 2 : 0);
+	if (n <= 2 || dash == NULL || dash == key + 2 || dash == key + n - 1)
+		v_warn(v, "custom-extension-prefix-strict", NULL, "custom "
+		    "extension '%s' should be 'x-', a source unique "
+		    "identifier, '-', the name and '-ext'", key);
 }
 
 void

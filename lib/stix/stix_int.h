@@ -141,6 +141,9 @@ struct vctx {
 	const char			*vocab;
 	/* Validating a custom object's members (its own properties). */
 	bool				 custom_object;
+	/* Position given to every diagnostic (0: the caller locates it). */
+	unsigned long			 line;
+	unsigned long			 column;
 };
 #define V_BUNDLE_NONE		0	/* a standalone object: STIX 2.1 */
 #define V_BUNDLE_21		1	/* the bundle has no spec_version "2.0" */

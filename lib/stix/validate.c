@@ -48,6 +48,8 @@ report(struct vctx *v, int sev, const char *rule, const char *sub,
 	d.code = CYBEX_ESTIX;
 	d.severity = sev;
 	d.rule = rule;
+	d.line = v->line;
+	d.column = v->column;
 	memcpy(d.pointer, v->ptr, v->ptrlen + 1);
 	if (sub != NULL && *sub != '\0') {
 		n = v->ptrlen;
@@ -732,36 +734,13 @@ validate_object(struct vctx *v, const json_t *obj, bool in_bundle)
 		t->check(v, obj);
 }
 
-/*
- * bundle-duplicate-id: two objects of a bundle with one id are versions of
- * one object and should differ in modified (section 3.6, versioning).
- * Objects without modified (SCOs, marking definitions) are not judged.
- */
-static void
-check_duplicate_id(struct vctx *v, json_t *seen, const json_t *o)
-{
-	const char *id = v_str(o, "id"), *mod = v_str(o, "modified");
-	char key[CYBEX_STIX_ID_MAX + 64];
-
-	if (id == NULL || mod == NULL || strlen(id) >= CYBEX_STIX_ID_MAX ||
-	    strlen(mod) >= 63)
-		return;
-	snprintf(key, sizeof(key), "%s %s", id, mod);
-	if (json_object_get(seen, key) != NULL) {
-		v_warn(v, "bundle-duplicate-id", "id", "id '%s' appears "
-		    "twice in the bundle with the same modified '%s'; versions "
-		    "of an object should differ in modified", id, mod);
-		return;
-	}
-	if (json_object_set_new(seen, key, json_true()) != 0)
-		v->internal = CYBEX_ENOMEM;
-}
-
 void
 validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
 	const json_t *objs = json_object_get(obj, "objects");
-	json_t *seen;
+	struct cybex_stix_xref *xr;
+	struct cybex_stix_result res = { 0, 0 };
+	int r;
 	const char *sv;
 	size_t i, saved;
 
@@ -789,18 +768,23 @@ validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 	sv = v_str(obj, "spec_version");
 	v->bundle = sv != NULL && strcmp(sv, "2.0") == 0 ? V_BUNDLE_20 :
 	    V_BUNDLE_21;
-	if ((seen = json_object()) == NULL) {
-		v->internal = CYBEX_ENOMEM;
+	if ((r = cybex_stix_xref_new(&xr)) != 0) {
+		v->internal = r;
 		return;
 	}
 	for (i = 0; i < json_array_size(objs); i++) {
 		size_t s2 = v_pushi(v, i);
 
 		validate_object(v, json_array_get(objs, i), true);
-		check_duplicate_id(v, seen, json_array_get(objs, i));
+		if ((r = cybex_stix_xref_add(xr, json_array_get(objs, i),
+		    v->opts, v->ptr, 0, 0, v->fn, v->ud, &res)) != 0)
+			v->internal = r;
 		v_pop(v, s2);
 	}
-	json_decref(seen);
+	cybex_stix_xref_finish(xr, v->opts, v->fn, v->ud, &res);
+	cybex_stix_xref_free(xr);
+	v->errors += res.errors;
+	v->warnings += res.warnings;
 	v->bundle = V_BUNDLE_NONE;
 	v_pop(v, saved);
 }

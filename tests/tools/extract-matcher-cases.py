@@ -59,7 +59,10 @@ mode = ["true"]
 
 
 def match(pattern, observed_data_sdos, verbose=False, stix_version="2.0"):
-    calls.append({"pattern": pattern, "observations": observed_data_sdos,
+    # a copy: some tests change the module's observations between cases
+    calls.append({"pattern": pattern,
+                  "observations": json.loads(json.dumps(observed_data_sdos,
+                                                        default=str)),
                   "stix_version": stix_version})
     if mode[0] == "parse":
         raise ParseException("stand-in")
@@ -111,10 +114,13 @@ def main():
         spec = importlib.util.spec_from_file_location(name[:-3], path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
-        for fname in sorted(dir(mod)):
+        # in the order pytest runs them: some change module state
+        funcs = [(getattr(mod, n).__code__.co_firstlineno, n)
+                 for n in dir(mod) if n.startswith("test_") and
+                 callable(getattr(mod, n)) and
+                 hasattr(getattr(mod, n), "__code__")]
+        for _, fname in sorted(funcs):
             f = getattr(mod, fname)
-            if not fname.startswith("test_") or not callable(f):
-                continue
             params = getattr(f, "_params", [])
             if len(params) != 1:
                 continue
