@@ -43,7 +43,14 @@ class Results:
 
 class ValidationOptions:
     def __init__(self, cmd_args=None, **kw):
-        self.kw = kw
+        object.__setattr__(self, "kw", dict(kw))
+
+    def __setattr__(self, name, value):
+        # a test that changes an option after construction (version)
+        self.kw[name] = value
+
+    def __getattr__(self, name):
+        return self.kw.get(name)
 
 
 def record(instance, options=None, **kw):

@@ -94,6 +94,17 @@ tu_validate_opts(const char *json, const struct cybex_stix_opts *o,
 	return r;
 }
 
+size_t
+tu_count_rule(const struct tu_diags *ds, const char *rule)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].rule != NULL && strcmp(ds->d[i].rule, rule) == 0)
+			n++;
+	return n;
+}
+
 bool
 tu_has_rule(const struct tu_diags *ds, const char *rule, int severity)
 {

@@ -32,6 +32,8 @@ int		 tu_validate(const char *json, unsigned flags, struct tu_diags *out);
 int		 tu_validate_opts(const char *json,
 		    const struct cybex_stix_opts *o, struct tu_diags *out);
 /* True when a diagnostic with this rule (and severity, -1 = any) was seen. */
+/* How many diagnostics name rule. */
+size_t		 tu_count_rule(const struct tu_diags *ds, const char *rule);
 bool		 tu_has_rule(const struct tu_diags *ds, const char *rule,
 		    int severity);
 /* Print the diagnostics (for failing tests). */

@@ -213,9 +213,10 @@ test_like(void **state)
 	YES("[file:name NOT LIKE 'x%']", s);
 	/* regex characters in LIKE are literal */
 	NO("[file:name LIKE 'Final.Report%']", s);
-	/* not a string: false, also under NOT */
+	/* not a string: false */
 	NO("[file:size LIKE '3']", s);
-	NO("[file:size NOT LIKE '4']", s);
+	/* LIKE does not apply to an integer: false, so true under NOT */
+	YES("[file:size NOT LIKE '4']", s);
 	cybex_pattern_obsset_free(s);
 }
 

@@ -10,8 +10,9 @@
  * enabled/disabled (by code or name), strict_types, strict_properties,
  * enforce_refs, interop and version "2.1".  Not expressible: schema_dir
  * (the reference's own JSON schemas for custom objects; cybex validates
- * custom content by its extension definitions, not by user schemas) and
- * version "2.0".
+ * custom content by its extension definitions, not by user schemas),
+ * version "2.0" (cybex validates STIX 2.1 only), and the output options
+ * silent and verbose (whose one case is their refusal together).
  *
  * The reference has no counterpart of cybex's own SHOULD rules (those
  * without a reference code, such as sco-id-deterministic): the runner
@@ -141,8 +142,8 @@ options(const json_t *opts, struct cybex_stix_opts *o,
 			list_text(v, en, sizeof(en));
 		else if (strcmp(k, "disabled") == 0)
 			list_text(v, dis, sizeof(dis));
-		else if (strcmp(k, "silent") != 0 && strcmp(k, "verbose") != 0)
-			return false;	/* schema_dir */
+		else
+			return false;	/* schema_dir, silent, verbose */
 	}
 	/*
 	 * cybex's own SHOULD rules (no reference code) are outside what the
