@@ -258,6 +258,46 @@ check_interop(struct vctx *v, const struct stix_type *t, const json_t *obj)
 			}
 }
 
+/*
+ * sco-dictionary-key-format (the reference's observable-dictionary-keys):
+ * in an SCO, dictionary keys should be lower case (section 3.1: "dictionary
+ * keys ... SHOULD be lowercase"), except in the dictionaries whose keys
+ * are names defined elsewhere (hash algorithms, HTTP and e-mail header
+ * fields, PDF and EXIF keys, IPFIX names, socket options, environment
+ * variables, registry and startup names).
+ */
+static void
+check_sco_dict_keys(struct vctx *v, const json_t *obj, int depth)
+{
+	static const char *const skip[] = { "hashes", "file_header_hashes",
+	    "request_header", "additional_header_fields",
+	    "document_info_dict", "exif_tags", "ipfix", "options",
+	    "environment_variables", "key", "startup_info", NULL };
+	const char *const *sk;
+	const char *k, *c;
+	json_t *val;
+	size_t saved;
+
+	if (depth > 16)
+		return;
+	json_object_foreach((json_t *)obj, k, val) {
+		for (c = k; *c != '\0' && !(*c >= 'A' && *c <= 'Z'); c++)
+			continue;
+		if (*c != '\0' && depth > 0)
+			v_warn(v, "sco-dictionary-key-format", k, "dictionary "
+			    "key '%s' should be lower case", k);
+		if (!json_is_object(val))
+			continue;
+		for (sk = skip; *sk != NULL && strcmp(*sk, k) != 0; sk++)
+			continue;
+		if (*sk != NULL)
+			continue;
+		saved = v_push(v, k);
+		check_sco_dict_keys(v, val, depth + 1);
+		v_pop(v, saved);
+	}
+}
+
 void
 validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
@@ -280,6 +320,8 @@ validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 		v_time_order(v, obj, "created", "modified", false,
 		    "modified-before-created");
 	check_granular_markings(v, obj);
+	if (t->cat == SC_SCO)
+		check_sco_dict_keys(v, obj, 0);
 	if (v->opts != NULL && (v->opts->flags & CYBEX_STIX_INTEROP))
 		check_interop(v, t, obj);
 }

@@ -328,6 +328,10 @@ check_hashes(struct vctx *v, const json_t *val, const char *name)
 				v_err(v, "hash-value-format", k, "%s hash must be "
 				    "%zu hex digits", k, hash_lens[i].hexlen);
 		}
+		/* Section 2.7: a custom hash name SHOULD be 30 or fewer. */
+		if (strlen(k) > 30)
+			v_warn(v, "hash-algorithm-length", k, "hash algorithm "
+			    "name '%s' should be at most 30 characters", k);
 		if ((strcmp(k, "SSDEEP") == 0 || strcmp(k, "TLSH") == 0) &&
 		    !fuzzy_hash_ok(k, s))
 			v_err(v, "hash-value-format", k, "not a valid %s value",

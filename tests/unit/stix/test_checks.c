@@ -195,6 +195,19 @@ test_sco_checks(void **state)
 	fires("{'type':'ipv4-addr','spec_version':'2.1','id':'ipv4-addr--"
 	    "8c6af861-7b20-51ef-9b59-6344fd872a8f','value':'198.51.100.3'}",
 	    "sco-id-deterministic", 0);
+	/* 142 observable-dictionary-keys, 150 hash-length */
+	fires("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
+	    "'name':'a','x_s_dicts':{'FOOBAR':{'foo':'bar'}}}",
+	    "sco-dictionary-key-format", 142);
+	clean("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
+	    "'name':'a','hashes':{'MD5':'" "b365b9a80a06906fc9b400c06c33ff43"
+	    "'},'x_s_dicts':{'foobar':{'foo':'bar'}}}",
+	    "sco-dictionary-key-format");
+	fires("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
+	    "'name':'a','hashes':{'x_a_very_long_hash_algorithm_name':'00'}}",
+	    "hash-algorithm-length", 150);
+	clean("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
+	    "'name':'a','hashes':{'x_short':'00'}}", "hash-algorithm-length");
 	/* 276 pdf-doc-info */
 	fires("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
 	    "'name':'a.pdf','extensions':{'pdf-ext':{'document_info_dict':{"
