@@ -478,6 +478,13 @@ check_observed_objects(struct vctx *v, const json_t *objs)
 
 	saved = v_push(v, "objects");
 	json_object_foreach((json_t *)objs, key, o) {
+		/*
+		 * The deprecated dictionary, as STIX 2.0 defined it: its keys
+		 * are non-negative integers ("0", "1", ...) as strings.
+		 */
+		if (key[strspn(key, "0123456789")] != '\0' || *key == '\0')
+			v_warn(v, "observed-data-object-key", key, "'objects' "
+			    "key '%s' should be a non-negative integer", key);
 		type = json_is_object(o) ? v_str(o, "type") : NULL;
 		cat = type != NULL ? cat_of(type) : 0;
 		if (type == NULL || !stix_is_type_name(type))

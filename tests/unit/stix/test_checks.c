@@ -195,6 +195,15 @@ test_sco_checks(void **state)
 	fires("{'type':'ipv4-addr','spec_version':'2.1','id':'ipv4-addr--"
 	    "8c6af861-7b20-51ef-9b59-6344fd872a8f','value':'198.51.100.3'}",
 	    "sco-id-deterministic", 0);
+	/* 141 observable-object-keys (the deprecated embedded objects) */
+	fires("{" HDR("observed-data") ",'first_observed':'" T0 "',"
+	    "'last_observed':'" T0 "','number_observed':1,'objects':{'a':{"
+	    "'type':'domain-name','value':'example.com'}}}",
+	    "observed-data-object-key", 141);
+	clean("{" HDR("observed-data") ",'first_observed':'" T0 "',"
+	    "'last_observed':'" T0 "','number_observed':1,'objects':{'0':{"
+	    "'type':'domain-name','value':'example.com'}}}",
+	    "observed-data-object-key");
 	/* 142 observable-dictionary-keys, 150 hash-length */
 	fires("{'type':'file','spec_version':'2.1','id':'file--" U1 "',"
 	    "'name':'a','x_s_dicts':{'FOOBAR':{'foo':'bar'}}}",
