@@ -1,5 +1,7 @@
 /*
- * cybex validate [--strict] [--json] [--quiet] FILE...
+ * cybex validate [--strict] [--enable L] [--disable L] [--strict-types]
+ *     [--strict-properties] [--enforce-refs] [--interop] [--json]
+ *     [--quiet] FILE...
  *
  * Streams each file through the STIX reader and validator and prints one
  * line per problem as "file:line:col: error|warning: message [pointer]".
@@ -34,13 +36,26 @@ void
 cmd_validate_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: cybex validate [--strict] [--json] [--quiet] "
+	    "usage: cybex validate [--strict] [--enable L] [--disable L] "
+	    "[--strict-types]\n    [--strict-properties] [--enforce-refs] "
+	    "[--interop] [--version 2.1]\n    [--json] [--quiet] "
 	    "[--max-object-size N] FILE...\n\n"
 	    "Validate STIX 2.1 bundles, single objects, JSON lists of objects "
 	    "or JSON lines\n('-' reads standard input).  Every problem is "
 	    "printed as\n  file:line:col: error|warning: message "
 	    "[json-pointer]\n\n"
 	    "  --strict             SHOULD rules are errors, not warnings\n"
+	    "  --enable L           run only these best-practice checks "
+	    "(codes or names)\n"
+	    "  --disable L          do not run these checks (codes or "
+	    "names)\n"
+	    "  --strict-types       custom object types are errors\n"
+	    "  --strict-properties  custom properties are errors\n"
+	    "  --enforce-refs       relationship and sighting references must "
+	    "resolve\n                       within the file\n"
+	    "  --interop            the STIX 2.1 interoperability rules "
+	    "(created_by_ref, ...)\n"
+	    "  --version 2.1        the STIX version (only 2.1)\n"
 	    "  --json               machine-readable results on stdout\n"
 	    "  --quiet              no summary line on stderr\n"
 	    "  --max-object-size N  largest single object (default 16M; "
@@ -74,17 +89,27 @@ on_diag(void *ud, const struct cybex_diag *d)
 	emit(st, &dd, dd.line, dd.column);
 }
 
+/* A diagnostic across objects: it carries its own line and column. */
+static void
+on_xref_diag(void *ud, const struct cybex_diag *d)
+{
+	emit(ud, d, d->line, d->column);
+}
+
 static int
 validate_fd(int fd, struct vstate *st, const struct cybex_stix_opts *o,
     unsigned long *nobjects)
 {
 	struct cybex_stix_reader *r = NULL;
+	struct cybex_stix_xref *xr = NULL;
+	struct cybex_stix_result xres = { 0, 0 };
 	struct cybex_stix_item it;
 	struct cybex_diag d;
 	int rc, status = EXIT_VALID;
 
 	cybex_diag_clear(&d);
-	if ((rc = cybex_stix_reader_new(fd, o, &r)) != 0) {
+	if ((rc = cybex_stix_xref_new(&xr)) != 0 ||
+	    (rc = cybex_stix_reader_new(fd, o, &r)) != 0) {
 		cybex_diag_set(&d, rc, "cannot start reading: %s",
 		    cybex_strerror(rc));
 		emit(st, &d, 0, 0);
@@ -96,6 +121,12 @@ validate_fd(int fd, struct vstate *st, const struct cybex_stix_opts *o,
 			(*nobjects)++;
 		rc = cybex_stix_validate(it.json, o, it.pointer, on_diag, st,
 		    NULL);
+		/* the objects of one file are checked together */
+		if (it.kind == CYBEX_STIX_ITEM_OBJECT && (rc == 0 ||
+		    rc == CYBEX_ESTIX) && cybex_stix_xref_add(xr, it.json, o,
+		    it.pointer, it.line, it.column, on_xref_diag, st,
+		    &xres) != 0)
+			rc = CYBEX_ENOMEM;
 		if (rc == CYBEX_ESTIX)
 			status = EXIT_INVALID;
 		else if (rc != 0) {
@@ -109,8 +140,12 @@ validate_fd(int fd, struct vstate *st, const struct cybex_stix_opts *o,
 		d.severity = CYBEX_SEV_ERROR;
 		emit(st, &d, d.line, d.column);
 		status = rc == CYBEX_ESTIX ? EXIT_INVALID : EXIT_TROUBLE;
-	}
+	} else
+		cybex_stix_xref_finish(xr, o, on_xref_diag, st, &xres);
+	if (xres.errors > 0 && status == EXIT_VALID)
+		status = EXIT_INVALID;
 	cybex_stix_reader_free(r);
+	cybex_stix_xref_free(xr);
 	return status;
 }
 
@@ -123,10 +158,20 @@ cmd_validate(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "max-object-size", required_argument, NULL, 'm' },
 		{ "max-depth", required_argument, NULL, 'd' },
+		{ "enable", required_argument, NULL, 'E' },
+		{ "disable", required_argument, NULL, 'D' },
+		{ "strict-types", no_argument, NULL, 'T' },
+		{ "strict-properties", no_argument, NULL, 'P' },
+		{ "enforce-refs", no_argument, NULL, 'R' },
+		{ "interop", no_argument, NULL, 'I' },
+		{ "version", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cybex_stix_opts o = { 0 };
+	struct cybex_stix_checks checks;
+	struct cybex_diag cd;
+	const char *enable = NULL, *disable = NULL;
 	struct vstate st;
 	unsigned long nobj, total_obj = 0, total_err = 0, total_warn = 0;
 	bool json = false, quiet = false;
@@ -160,6 +205,31 @@ cmd_validate(int argc, char **argv)
 			}
 			o.max_depth = (size_t)n;
 			break;
+		case 'E':
+			enable = optarg;
+			break;
+		case 'D':
+			disable = optarg;
+			break;
+		case 'T':
+			o.flags |= CYBEX_STIX_STRICT_TYPES;
+			break;
+		case 'P':
+			o.flags |= CYBEX_STIX_STRICT_PROPERTIES;
+			break;
+		case 'R':
+			o.flags |= CYBEX_STIX_ENFORCE_REFS;
+			break;
+		case 'I':
+			o.flags |= CYBEX_STIX_INTEROP;
+			break;
+		case 'V':
+			if (strcmp(optarg, "2.1") != 0) {
+				cli_err("cybex validate: --version '%s': only "
+				    "STIX 2.1 is validated\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			break;
 		case 'h':
 			cmd_validate_usage(stdout);
 			return EXIT_VALID;
@@ -167,6 +237,14 @@ cmd_validate(int argc, char **argv)
 			cmd_validate_usage(stderr);
 			return EXIT_TROUBLE;
 		}
+	}
+	if (enable != NULL || disable != NULL) {
+		if (cybex_stix_checks_select(enable, disable, &checks,
+		    &cd) != 0) {
+			cli_err("cybex validate: %s\n", cd.message);
+			return EXIT_TROUBLE;
+		}
+		o.checks = &checks;
 	}
 	if (optind >= argc) {
 		cli_err("cybex validate: no FILE given ('-' for "

@@ -142,7 +142,7 @@ check_text(const struct cybex_stix_item *it, const struct cybex_stix_opts *o,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cybex_stix_opts o = { 0, FUZZ_OBJECT_MAX, 0 };
+	struct cybex_stix_opts o = { 0, FUZZ_OBJECT_MAX, 0, NULL };
 	struct cybex_stix_reader *r = NULL;
 	struct cybex_stix_item it;
 	struct cybex_diag d;

@@ -27,13 +27,75 @@
  */
 #define CYBEX_STIX_SPEC_20	0x2
 
+/*
+ * The options of the OASIS stix2-validator, with its meaning:
+ * STRICT_TYPES refuses object types the specification does not define
+ * (custom objects), STRICT_PROPERTIES refuses properties it does not define
+ * (custom properties), ENFORCE_REFS requires every identifier an object
+ * refers to to be the id of an object of the same bundle (or file),
+ * INTEROP applies the STIX 2.1 Interoperability specification's stricter
+ * rules (created_by_ref required).
+ */
+#define CYBEX_STIX_STRICT_TYPES		0x8
+#define CYBEX_STIX_STRICT_PROPERTIES	0x10
+#define CYBEX_STIX_ENFORCE_REFS		0x20
+#define CYBEX_STIX_INTEROP		0x40
+
 #define CYBEX_STIX_OBJECT_MAX_DEFAULT	(16u * 1024 * 1024)
+
+/*
+ * Which best-practice checks (warnings) run: the reference validator's
+ * optional checks by code or name, and cybex's own warning rules by rule
+ * name.  Built by cybex_stix_checks_select; NULL in the options: all run.
+ */
+#define CYBEX_STIX_CHECKS_MAX	128
+struct cybex_stix_checks {
+	unsigned char	 off[CYBEX_STIX_CHECKS_MAX];	/* 1: not run */
+};
 
 struct cybex_stix_opts {
 	unsigned	 flags;
 	size_t		 max_object_bytes;	/* 0 = CYBEX_STIX_OBJECT_MAX_DEFAULT */
 	size_t		 max_depth;		/* 0 = CYBEX_JSON_DEPTH_DEFAULT */
+	const struct cybex_stix_checks *checks;	/* NULL: every check */
 };
+
+/*
+ * enable and disable (NULL or "" for none) are comma-separated lists of
+ * check codes ("218"), the reference's check names ("report-types") or
+ * cybex rule names ("vocab-value"); group codes select their members (1:
+ * every 1xx, 2: every 2xx, 210 every vocabulary, 270 every external
+ * source; the name "cybex" selects every cybex rule without a reference
+ * code).  As in the reference: with enable, only the enabled checks run;
+ * disable turns checks off; a check both enabled and disabled runs.
+ * CYBEX_EINVAL with d naming an unknown entry.
+ */
+int	 cybex_stix_checks_select(const char *enable, const char *disable,
+	    struct cybex_stix_checks *out, struct cybex_diag *d);
+/*
+ * What spans the objects of one bundle or file: an id twice with the same
+ * modified (warning bundle-duplicate-id, at once) and, with
+ * CYBEX_STIX_ENFORCE_REFS, relationship and sighting references no object
+ * resolves (error reference-unresolved, at finish).  ptr is the object's
+ * JSON pointer ("/objects/3"), line/col its position (0: let the caller
+ * locate the pointer); diagnostics go to fn, counts are added to res.
+ * cybex_stix_validate does this itself for a bundle validated whole.
+ */
+struct cybex_stix_xref;
+struct cybex_stix_result;
+int	 cybex_stix_xref_new(struct cybex_stix_xref **out);
+void	 cybex_stix_xref_free(struct cybex_stix_xref *x);	/* NULL-safe */
+int	 cybex_stix_xref_add(struct cybex_stix_xref *x, const json_t *obj,
+	    const struct cybex_stix_opts *o, const char *ptr,
+	    unsigned long line, unsigned long col, cybex_diag_fn fn, void *ud,
+	    struct cybex_stix_result *res);
+int	 cybex_stix_xref_finish(struct cybex_stix_xref *x,
+	    const struct cybex_stix_opts *o, cybex_diag_fn fn, void *ud,
+	    struct cybex_stix_result *res);
+
+/* The reference code of a cybex warning rule (vocabulary: for vocab-value),
+ * or 0. */
+unsigned cybex_stix_check_code(const char *rule, const char *vocab);
 
 struct cybex_stix_result {
 	unsigned	 errors;

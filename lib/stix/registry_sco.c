@@ -971,6 +971,20 @@ check_ntfs_ext(struct vctx *v, const json_t *obj)
 		    "ntfs-ext needs at least one of its properties");
 }
 
+static bool
+pdf_info_key(const char *k)
+{
+	static const char *const keys[] = { "Title", "Author", "Subject",
+	    "Keywords", "Creator", "Producer", "CreationDate", "ModDate",
+	    "Trapped", NULL };
+	const char *const *p;
+
+	for (p = keys; *p != NULL; p++)
+		if (strcmp(*p, k) == 0)
+			return true;
+	return false;
+}
+
 static void
 check_pdf_ext(struct vctx *v, const json_t *obj)
 {
@@ -986,6 +1000,16 @@ check_pdf_ext(struct vctx *v, const json_t *obj)
 		return;
 	saved = v_push(v, "document_info_dict");
 	json_object_foreach(did, key, val) {
+		/*
+		 * Section 6.1.4: the keys SHOULD be those of the PDF
+		 * Document Information Dictionary (ISO 32000-1, 14.3.3).
+		 */
+		if (!pdf_info_key(key)) {
+			inner = v_push(v, key);
+			v_warn(v, "pdf-doc-info-key", NULL, "'%s' is not a key "
+			    "of the PDF Document Information Dictionary", key);
+			v_pop(v, inner);
+		}
 		/* A key's leading '/' is already a dictionary key error. */
 		if (json_is_string(val))
 			continue;

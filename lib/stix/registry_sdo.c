@@ -259,6 +259,10 @@ check_indicator(struct vctx *v, const json_t *obj)
 	v_time_order(v, obj, "valid_from", "valid_until", true,
 	    "valid-until-before-valid-from");
 	stix_pattern_validate(v, obj);
+	/* Section 4.7: name and description SHOULD be present. */
+	if (!has(obj, "name") || !has(obj, "description"))
+		v_warn(v, "indicator-name-description", NULL, "an indicator "
+		    "should have both 'name' and 'description'");
 }
 
 static const struct stix_prop infrastructure_props[] = {
@@ -303,6 +307,33 @@ static const struct stix_prop location_props[] = {
 	{ NULL, 0, 0, NULL, 0, 0 },
 };
 
+/* The officially assigned ISO 3166-1 alpha-2 codes (249). */
+static const char iso3166_alpha2[] =
+	    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBR"
+	    "BSBTBVBWBYBZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDMDODZ"
+	    "ECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGW"
+	    "GYHKHMHNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKY"
+	    "KZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMV"
+	    "MWMXMYMZNANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPY"
+	    "QARERORSRURWSASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTG"
+	    "THTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSYEYTZAZM"
+	    "ZW";
+
+/* An assigned ISO 3166-1 alpha-2 code, in either case. */
+static bool
+is_country_code(const char *cc)
+{
+	size_t i;
+
+	if (strlen(cc) != 2 || !is_alpha(cc[0]) || !is_alpha(cc[1]))
+		return false;
+	for (i = 0; iso3166_alpha2[i] != '\0'; i += 2)
+		if (iso3166_alpha2[i] == (cc[0] & ~0x20) &&
+		    iso3166_alpha2[i + 1] == (cc[1] & ~0x20))
+			return true;
+	return false;
+}
+
 static void
 check_location(struct vctx *v, const json_t *obj)
 {
@@ -331,8 +362,7 @@ check_location(struct vctx *v, const json_t *obj)
 	 * Section 4.10: country "SHOULD contain a valid ISO 3166-1 ALPHA-2
 	 * Code".  Either case: the specification's own example is "th".
 	 */
-	if (cc != NULL && !(strlen(cc) == 2 && is_alpha(cc[0]) &&
-	    is_alpha(cc[1])))
+	if (cc != NULL && !is_country_code(cc))
 		v_warn(v, "location-country-code", "country", "country '%s' "
 		    "should be an ISO 3166-1 alpha-2 code (\"DE\", \"th\")",
 		    cc);
@@ -394,8 +424,24 @@ static const struct stix_prop malware_analysis_props[] = {
 static void
 check_malware_analysis(struct vctx *v, const json_t *obj)
 {
+	const char *c, *p;
+
 	v_require_one(v, obj, "malware-analysis-needs-result", "result",
 	    "analysis_sco_refs", (const char *)NULL);
+	/*
+	 * Section 4.12: product "SHOULD be all lowercase with words
+	 * separated by a dash '-'".
+	 */
+	if ((c = v_str(obj, "product")) != NULL) {
+		for (p = c; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') ||
+			    is_digit((unsigned char)*p) || *p == '-'))
+				break;
+		if (*p != '\0' || *c == '\0')
+			v_warn(v, "malware-analysis-product-format", "product",
+			    "product '%s' should be lowercase words separated "
+			    "by '-'", c);
+	}
 }
 
 static const struct stix_prop note_props[] = {
@@ -432,6 +478,13 @@ check_observed_objects(struct vctx *v, const json_t *objs)
 
 	saved = v_push(v, "objects");
 	json_object_foreach((json_t *)objs, key, o) {
+		/*
+		 * The deprecated dictionary, as STIX 2.0 defined it: its keys
+		 * are non-negative integers ("0", "1", ...) as strings.
+		 */
+		if (key[strspn(key, "0123456789")] != '\0' || *key == '\0')
+			v_warn(v, "observed-data-object-key", key, "'objects' "
+			    "key '%s' should be a non-negative integer", key);
 		type = json_is_object(o) ? v_str(o, "type") : NULL;
 		cat = type != NULL ? cat_of(type) : 0;
 		if (type == NULL || !stix_is_type_name(type))
@@ -550,6 +603,149 @@ static const struct stix_prop relationship_props[] = {
 	{ NULL, 0, 0, NULL, 0, 0 },
 };
 
+/*
+ * The relationships the specification defines for each SDO (the
+ * "Relationships" table of every SDO in section 4, summarized in its
+ * appendix): "source relationship_type target target ...".  Section 5.1:
+ * other relationship types and pairs are permitted ("SHOULD" use these).
+ */
+static const char *const suggested_relationships[] = {
+	"attack-pattern delivers malware",
+	"attack-pattern targets identity location vulnerability",
+	"attack-pattern uses malware tool",
+	"campaign attributed-to intrusion-set threat-actor",
+	"campaign compromises infrastructure",
+	"campaign originates-from location",
+	"campaign targets identity location vulnerability",
+	"campaign uses attack-pattern infrastructure malware tool",
+	"course-of-action investigates indicator",
+	"course-of-action mitigates attack-pattern indicator malware tool "
+	    "vulnerability",
+	"course-of-action remediates malware vulnerability",
+	"domain-name resolves-to domain-name ipv4-addr ipv6-addr",
+	"identity located-at location",
+	"indicator indicates attack-pattern campaign infrastructure "
+	    "intrusion-set malware threat-actor tool",
+	"indicator based-on observed-data",
+	"infrastructure communicates-with infrastructure ipv4-addr ipv6-addr "
+	    "domain-name url",
+	"infrastructure consists-of infrastructure observed-data artifact "
+	    "autonomous-system directory domain-name email-addr email-message "
+	    "file ipv4-addr ipv6-addr mac-addr mutex network-traffic process "
+	    "software url user-account windows-registry-key x509-certificate",
+	"infrastructure controls infrastructure malware",
+	"infrastructure delivers malware",
+	"infrastructure has vulnerability",
+	"infrastructure hosts tool malware",
+	"infrastructure located-at location",
+	"infrastructure uses infrastructure",
+	"intrusion-set attributed-to threat-actor",
+	"intrusion-set compromises infrastructure",
+	"intrusion-set hosts infrastructure",
+	"intrusion-set originates-from location",
+	"intrusion-set owns infrastructure",
+	"intrusion-set targets identity location vulnerability",
+	"intrusion-set uses attack-pattern infrastructure malware tool",
+	"ipv4-addr resolves-to mac-addr",
+	"ipv4-addr belongs-to autonomous-system",
+	"ipv6-addr resolves-to mac-addr",
+	"ipv6-addr belongs-to autonomous-system",
+	"malware authored-by threat-actor intrusion-set",
+	"malware beacons-to infrastructure",
+	"malware exfiltrates-to infrastructure",
+	"malware communicates-with ipv4-addr ipv6-addr domain-name url",
+	"malware controls malware",
+	"malware downloads malware file tool",
+	"malware drops malware file tool",
+	"malware exploits vulnerability",
+	"malware originates-from location",
+	"malware targets identity infrastructure location vulnerability",
+	"malware uses attack-pattern infrastructure malware tool",
+	"malware variant-of malware",
+	"malware-analysis characterizes malware",
+	"malware-analysis analysis-of malware",
+	"malware-analysis static-analysis-of malware",
+	"malware-analysis dynamic-analysis-of malware",
+	"threat-actor attributed-to identity",
+	"threat-actor compromises infrastructure",
+	"threat-actor hosts infrastructure",
+	"threat-actor owns infrastructure",
+	"threat-actor impersonates identity",
+	"threat-actor located-at location",
+	"threat-actor targets identity location vulnerability",
+	"threat-actor uses attack-pattern infrastructure malware tool",
+	"tool delivers malware",
+	"tool drops malware",
+	"tool uses infrastructure",
+	"tool has vulnerability",
+	"tool targets identity infrastructure location vulnerability",
+	"vulnerability impacts infrastructure",
+	NULL,
+};
+
+/* Is word w (length n) one of the space-separated words of list? */
+static bool
+has_word(const char *list, const char *w, size_t n)
+{
+	const char *p = list;
+
+	while ((p = strstr(p, w)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' ||
+		    p[n] == '\0'))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/*
+ * relationship-type-suggested: the source, the type and the target of a
+ * relationship between SDOs should be one the specification lists.  The
+ * common types (section 5.1: derived-from, duplicate-of, related-to) link
+ * any objects; a source or target that is not an SDO or SCO of the
+ * specification (a custom object, a meta object) is not judged.
+ */
+static void
+check_suggested_relationship(struct vctx *v, const char *rt,
+    const char *st, const char *tt)
+{
+	const char *const *r;
+	const struct stix_type *a = stix_type_find(st);
+	const struct stix_type *b = stix_type_find(tt);
+	size_t sl = strlen(st), rl = strlen(rt);
+	bool src = false, type = false;
+
+	if (strcmp(rt, "derived-from") == 0 || strcmp(rt, "duplicate-of") == 0
+	    || strcmp(rt, "related-to") == 0)
+		return;
+	if (a == NULL || b == NULL || (a->cat != SC_SDO && a->cat != SC_SCO) ||
+	    (b->cat != SC_SDO && b->cat != SC_SCO))
+		return;
+	for (r = suggested_relationships; *r != NULL; r++) {
+		if (strncmp(*r, st, sl) != 0 || (*r)[sl] != ' ')
+			continue;
+		src = true;
+		if (strncmp(*r + sl + 1, rt, rl) != 0 || (*r)[sl + 1 + rl] != ' ')
+			continue;
+		type = true;
+		if (has_word(*r + sl + rl + 2, tt, strlen(tt)))
+			return;
+	}
+	if (!src)
+		v_warn(v, "relationship-type-suggested", "source_ref", "'%s' "
+		    "is not a source the specification suggests for a '%s' "
+		    "relationship (section 5.1: permitted, not suggested)", st,
+		    rt);
+	else if (!type)
+		v_warn(v, "relationship-type-suggested", "relationship_type",
+		    "'%s' is not a relationship the specification suggests "
+		    "for '%s' objects (section 5.1)", rt, st);
+	else
+		v_warn(v, "relationship-type-suggested", "target_ref", "'%s' "
+		    "is not a target the specification suggests for '%s' "
+		    "'%s' (section 5.1)", tt, st, rt);
+}
+
 static void
 check_relationship(struct vctx *v, const json_t *obj)
 {
@@ -577,6 +773,9 @@ check_relationship(struct vctx *v, const json_t *obj)
 		v_warn(v, "relationship-same-type", "target_ref", "a '%s' "
 		    "relationship should link objects of the same type, not "
 		    "'%s' and '%s'", rt, st, tt);
+	if (id_type(v_str(obj, "source_ref"), st, sizeof(st)) &&
+	    id_type(v_str(obj, "target_ref"), tt, sizeof(tt)))
+		check_suggested_relationship(v, rt, st, tt);
 }
 
 static const struct stix_prop sighting_props[] = {
@@ -822,12 +1021,24 @@ check_extension_definition(struct vctx *v, const json_t *obj)
 	char sub[48];
 	size_t i;
 
-	if (props == NULL)
-		return;
 	json_array_foreach(json_object_get(obj, "extension_types"), i, e)
 		if (json_is_string(e) && strcmp(json_string_value(e),
 		    "toplevel-property-extension") == 0)
 			toplevel = true;
+	/* Section 7.3: description "SHOULD be populated". */
+	if (!has(obj, "description"))
+		v_warn(v, "extension-definition-description", NULL, "an "
+		    "extension-definition should have a 'description'");
+	/*
+	 * Section 7.3: for a toplevel-property-extension,
+	 * extension_properties "SHOULD include one or more property names".
+	 */
+	if (toplevel && props == NULL)
+		v_warn(v, "extension-toplevel-properties", NULL, "a "
+		    "toplevel-property-extension should list its properties "
+		    "in 'extension_properties'");
+	if (props == NULL)
+		return;
 	if (!toplevel)
 		v_err(v, "extension-properties-without-toplevel",
 		    "extension_properties", "'extension_properties' may only "
@@ -932,6 +1143,11 @@ check_external_reference(struct vctx *v, const json_t *obj)
 
 	v_require_one(v, obj, "external-reference-needs-detail",
 	    "description", "url", "external_id", (const char *)NULL);
+	/* Section 2.5: with a url, hashes SHOULD be present. */
+	if (has(obj, "url") && !has(obj, "hashes"))
+		v_warn(v, "external-reference-url-hashes", "url", "an external "
+		    "reference with a 'url' should have 'hashes' of what it "
+		    "points to");
 	if (str_is(obj, "source_name", "cve") &&
 	    (xid == NULL || !is_cve_id(xid)))
 		v_err(v, "external-reference-cve-id", xid != NULL ?

@@ -9,6 +9,8 @@
 #include "stix_int.h"
 #include "validate_int.h"
 
+static void check_custom_ext_name(struct vctx *, const char *);
+
 #define EXT_DEF_PREFIX	"extension-definition--"
 
 bool
@@ -65,7 +67,12 @@ check_id(struct vctx *v, const struct stix_type *t, const json_t *obj,
 		return;
 	if (t != NULL && t->cat == SC_SCO) {
 		r = cybex_stix_sco_id(obj, expect, sizeof(expect), NULL);
-		if (r == 0 && strcasecmp(expect, id) != 0)
+		if (r == 0 && cybex_uuid_version(&u) != 5)
+			v_warn(v, "id-uuid-version", "id", "the id of an SCO "
+			    "with ID-contributing properties should be a "
+			    "UUIDv5, not version %d (section 2.9)",
+			    cybex_uuid_version(&u));
+		else if (r == 0 && strcasecmp(expect, id) != 0)
 			v_warn(v, "sco-id-deterministic", "id", "SCO id should "
 			    "be the UUIDv5 of its ID-contributing properties: "
 			    "'%s'", expect);
@@ -220,6 +227,77 @@ check_granular_markings(struct vctx *v, const json_t *obj)
 	}
 }
 
+/*
+ * --interop: the STIX 2.1 Interoperability Test Document's rules, as the
+ * reference validator's interop schemas apply them: every SDO and SRO
+ * names its creator (created_by_ref), and object_marking_refs lists each
+ * marking once.
+ */
+static void
+check_interop(struct vctx *v, const struct stix_type *t, const json_t *obj)
+{
+	const json_t *refs = json_object_get(obj, "object_marking_refs");
+	size_t i, j;
+
+	if (t->common == stix_common_sdo &&
+	    json_object_get(obj, "created_by_ref") == NULL)
+		v_err(v, "interop-created-by-ref", NULL, "an SDO or SRO must "
+		    "have 'created_by_ref' (--interop)");
+	for (i = 0; i < json_array_size(refs); i++)
+		for (j = 0; j < i; j++)
+			if (json_equal(json_array_get(refs, i),
+			    json_array_get(refs, j))) {
+				char sub[64];
+
+				snprintf(sub, sizeof(sub),
+				    "object_marking_refs/%zu", i);
+				v_err(v, "interop-unique-markings", sub, "a "
+				    "marking may be listed once in "
+				    "object_marking_refs (--interop)");
+				j = i;
+			}
+}
+
+/*
+ * sco-dictionary-key-format (the reference's observable-dictionary-keys):
+ * in an SCO, dictionary keys should be lower case (section 3.1: "dictionary
+ * keys ... SHOULD be lowercase"), except in the dictionaries whose keys
+ * are names defined elsewhere (hash algorithms, HTTP and e-mail header
+ * fields, PDF and EXIF keys, IPFIX names, socket options, environment
+ * variables, registry and startup names).
+ */
+static void
+check_sco_dict_keys(struct vctx *v, const json_t *obj, int depth)
+{
+	static const char *const skip[] = { "hashes", "file_header_hashes",
+	    "request_header", "additional_header_fields",
+	    "document_info_dict", "exif_tags", "ipfix", "options",
+	    "environment_variables", "key", "startup_info", NULL };
+	const char *const *sk;
+	const char *k, *c;
+	json_t *val;
+	size_t saved;
+
+	if (depth > 16)
+		return;
+	json_object_foreach((json_t *)obj, k, val) {
+		for (c = k; *c != '\0' && !(*c >= 'A' && *c <= 'Z'); c++)
+			continue;
+		if (*c != '\0' && depth > 0)
+			v_warn(v, "sco-dictionary-key-format", k, "dictionary "
+			    "key '%s' should be lower case", k);
+		if (!json_is_object(val))
+			continue;
+		for (sk = skip; *sk != NULL && strcmp(*sk, k) != 0; sk++)
+			continue;
+		if (*sk != NULL)
+			continue;
+		saved = v_push(v, k);
+		check_sco_dict_keys(v, val, depth + 1);
+		v_pop(v, saved);
+	}
+}
+
 void
 validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
@@ -242,6 +320,10 @@ validate_common(struct vctx *v, const struct stix_type *t, const json_t *obj)
 		v_time_order(v, obj, "created", "modified", false,
 		    "modified-before-created");
 	check_granular_markings(v, obj);
+	if (t->cat == SC_SCO)
+		check_sco_dict_keys(v, obj, 0);
+	if (v->opts != NULL && (v->opts->flags & CYBEX_STIX_INTEROP))
+		check_interop(v, t, obj);
 }
 
 static const struct stix_type *
@@ -308,6 +390,10 @@ validate_extensions(struct vctx *v, const struct stix_type *t,
 			v_warn(v, "custom-extension", NULL, "'%s' is a STIX 2.0 "
 			    "style custom extension; STIX 2.1 extensions are "
 			    "keyed by an extension-definition id", key);
+			/* Naming of deprecated custom extensions (11.1). */
+			if (stix_check_off(v->opts != NULL ? v->opts->checks :
+			    NULL, "custom-without-extension", NULL))
+				check_custom_ext_name(v, key);
 		} else {
 			v_err(v, "extension-key", NULL, "extension key '%s' must "
 			    "be an extension-definition id or a predefined "
@@ -316,6 +402,25 @@ validate_extensions(struct vctx *v, const struct stix_type *t,
 		v_pop(v, s2);
 	}
 	v_pop(v, saved);
+}
+
+/* A STIX 2.0 style custom extension key: "x-", a source, "-", name, "-ext". */
+static void
+check_custom_ext_name(struct vctx *v, const char *key)
+{
+	size_t n = strlen(key) - 4;	/* without "-ext" */
+	const char *dash;
+
+	if (strncmp(key, "x-", 2) != 0) {
+		v_warn(v, "custom-extension-prefix", NULL, "custom extension "
+		    "'%s' should start with 'x-'", key);
+		return;
+	}
+	dash = memchr(key + 2, '-', n > 2 ? n - 2 : 0);
+	if (n <= 2 || dash == NULL || dash == key + 2 || dash == key + n - 1)
+		v_warn(v, "custom-extension-prefix-strict", NULL, "custom "
+		    "extension '%s' should be 'x-', a source unique "
+		    "identifier, '-', the name and '-ext'", key);
 }
 
 void
@@ -334,12 +439,33 @@ validate_custom_object(struct vctx *v, const json_t *obj, const char *type)
 		    "type and must not be used");
 	if (newext != NULL && strcmp(newext, "new-sco") == 0)
 		t = &sco_like;
-	if (newext == NULL && strncmp(type, "x-", 2) != 0)
-		v_warn(v, "custom-object-prefix", "type", "custom object type "
-		    "'%s' should start with 'x-' (or be defined by an "
-		    "extension-definition)", type);
+	if (v->opts != NULL && (v->opts->flags & CYBEX_STIX_STRICT_TYPES)) {
+		v_err(v, "custom-type-refused", "type", "'%s' is not an object "
+		    "type the specification defines (--strict-types)", type);
+		return;
+	}
+	if (newext == NULL)
+		v_warn(v, "custom-without-extension", "type", "custom object "
+		    "type '%s' should be defined by an extension-definition "
+		    "(new-sdo, new-sco or new-sro; custom objects are "
+		    "deprecated in STIX 2.1)", type);
+	/* Naming of deprecated custom objects: when extensions-use is off. */
+	if (stix_check_off(v->opts != NULL ? v->opts->checks : NULL,
+	    "custom-without-extension", NULL)) {
+		if (strncmp(type, "x-", 2) != 0)
+			v_warn(v, "custom-object-prefix", "type", "custom "
+			    "object type '%s' should start with 'x-'", type);
+		else if (strchr(type + 2, '-') == NULL ||
+		    strchr(type + 2, '-') == type + 2 ||
+		    type[strlen(type) - 1] == '-')
+			v_warn(v, "custom-object-prefix-strict", "type",
+			    "custom object type '%s' should be 'x-', a source "
+			    "unique identifier, '-' and the name", type);
+	}
 	/* Undeclared properties are the custom object's own. */
+	v->custom_object = true;
 	validate_members(v, t, obj, true);
+	v->custom_object = false;
 	check_id(v, NULL, obj, type);
 	check_spec_version(v, t, obj);
 	if (t == &sdo_like)

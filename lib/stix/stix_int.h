@@ -137,6 +137,13 @@ struct vctx {
 	 * stream (base pointer "/objects/N"), whose envelope is not seen.
 	 */
 	int				 bundle;
+	/* The open vocabulary a vocab-value warning is about (checks.c). */
+	const char			*vocab;
+	/* Validating a custom object's members (its own properties). */
+	bool				 custom_object;
+	/* Position given to every diagnostic (0: the caller locates it). */
+	unsigned long			 line;
+	unsigned long			 column;
 };
 #define V_BUNDLE_NONE		0	/* a standalone object: STIX 2.1 */
 #define V_BUNDLE_21		1	/* the bundle has no spec_version "2.0" */
@@ -154,6 +161,10 @@ void	 v_err(struct vctx *v, const char *rule, const char *sub,
 	    const char *fmt, ...) CYBEX_PRINTF(4, 5);
 void	 v_warn(struct vctx *v, const char *rule, const char *sub,
 	    const char *fmt, ...) CYBEX_PRINTF(4, 5);
+
+/* Is the warning rule off in ck (checks.c)?  vocab: for vocab-value. */
+bool	 stix_check_off(const struct cybex_stix_checks *ck, const char *rule,
+	    const char *vocab);
 
 /* Enter a member or element (returns the length to restore with v_pop). */
 size_t	 v_push(struct vctx *v, const char *key);

@@ -13,6 +13,15 @@
 #include "stix_int.h"
 #include "validate_int.h"
 
+static bool
+has_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return true;
+	return false;
+}
+
 static void report(struct vctx *, int, const char *, const char *,
     const char *, va_list) CYBEX_PRINTF(5, 0);
 
@@ -23,6 +32,9 @@ report(struct vctx *v, int sev, const char *rule, const char *sub,
 	struct cybex_diag d;
 	size_t n;
 
+	if (sev == CYBEX_SEV_WARNING && v->opts != NULL &&
+	    stix_check_off(v->opts->checks, rule, v->vocab))
+		return;
 	if (sev == CYBEX_SEV_WARNING && v->opts != NULL &&
 	    (v->opts->flags & CYBEX_STIX_STRICT))
 		sev = CYBEX_SEV_ERROR;
@@ -36,6 +48,8 @@ report(struct vctx *v, int sev, const char *rule, const char *sub,
 	d.code = CYBEX_ESTIX;
 	d.severity = sev;
 	d.rule = rule;
+	d.line = v->line;
+	d.column = v->column;
 	memcpy(d.pointer, v->ptr, v->ptrlen + 1);
 	if (sub != NULL && *sub != '\0') {
 		n = v->ptrlen;
@@ -314,6 +328,10 @@ check_hashes(struct vctx *v, const json_t *val, const char *name)
 				v_err(v, "hash-value-format", k, "%s hash must be "
 				    "%zu hex digits", k, hash_lens[i].hexlen);
 		}
+		/* Section 2.7: a custom hash name SHOULD be 30 or fewer. */
+		if (strlen(k) > 30)
+			v_warn(v, "hash-algorithm-length", k, "hash algorithm "
+			    "name '%s' should be at most 30 characters", k);
 		if ((strcmp(k, "SSDEEP") == 0 || strcmp(k, "TLSH") == 0) &&
 		    !fuzzy_hash_ok(k, s))
 			v_err(v, "hash-value-format", k, "not a valid %s value",
@@ -471,14 +489,22 @@ check_value(struct vctx *v, const struct stix_prop *p, const char *name,
 			v->internal = CYBEX_EINTERNAL;
 			break;
 		}
+		if (p->kind == SK_OPENVOCAB && (strpbrk(s, "_ ") != NULL ||
+		    has_upper(s)))
+			v_warn(v, "vocab-format", name, "open vocabulary value "
+			    "'%s' should be lowercase words separated by '-' "
+			    "(section 10)", s);
 		if (stix_vocab_has(vo, s))
 			break;
 		if (p->kind == SK_ENUM)
 			v_err(v, "enum-value", name, "'%s' is not one of %s",
 			    s, p->ref);
-		else
+		else {
+			v->vocab = p->ref;
 			v_warn(v, "vocab-value", name, "'%s' is not in the "
 			    "open vocabulary %s", s, p->ref);
+			v->vocab = NULL;
+		}
 		break;
 	case SK_LANG:
 		/*
@@ -610,12 +636,36 @@ validate_custom_property(struct vctx *v, const char *key, bool quiet)
 		    "must be 3 to 250 characters of a-z, 0-9 and '_'", key);
 		return;
 	}
-	if (quiet)
+	if (quiet && v->custom_object)
+		return;		/* a custom object's own property */
+	if (v->opts != NULL &&
+	    (v->opts->flags & CYBEX_STIX_STRICT_PROPERTIES)) {
+		v_err(v, "custom-property-refused", key, "custom property "
+		    "'%s' is not a property the specification defines "
+		    "(--strict-properties)", key);
+		return;
+	}
+	/* Section 11.1: custom properties are deprecated for extensions. */
+	if (!quiet)
+		v_warn(v, "custom-without-extension", key, "custom property "
+		    "'%s' should be defined by an extension (a "
+		    "toplevel-property-extension; custom properties are "
+		    "deprecated in STIX 2.1)", key);
+	/*
+	 * The naming checks of deprecated custom content (section 11.1) run
+	 * when extensions-use is off, as in the reference validator.
+	 */
+	if (!stix_check_off(v->opts != NULL ? v->opts->checks : NULL,
+	    "custom-without-extension", NULL))
 		return;
 	if (strncmp(key, "x_", 2) != 0)
 		v_warn(v, "custom-property-prefix", key, "custom property "
-		    "'%s' should start with 'x_' (custom properties are "
-		    "deprecated in STIX 2.1; prefer an extension)", key);
+		    "'%s' should start with 'x_'", key);
+	else if (strchr(key + 2, '_') == NULL || strchr(key + 2, '_') ==
+	    key + 2 || key[strlen(key) - 1] == '_')
+		v_warn(v, "custom-property-prefix-strict", key, "custom "
+		    "property '%s' should be 'x_', a source unique identifier, "
+		    "'_' and the name", key);
 }
 
 void
@@ -692,6 +742,9 @@ void
 validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 {
 	const json_t *objs = json_object_get(obj, "objects");
+	struct cybex_stix_xref *xr;
+	struct cybex_stix_result res = { 0, 0 };
+	int r;
 	const char *sv;
 	size_t i, saved;
 
@@ -719,12 +772,23 @@ validate_bundle(struct vctx *v, const struct stix_type *t, const json_t *obj)
 	sv = v_str(obj, "spec_version");
 	v->bundle = sv != NULL && strcmp(sv, "2.0") == 0 ? V_BUNDLE_20 :
 	    V_BUNDLE_21;
+	if ((r = cybex_stix_xref_new(&xr)) != 0) {
+		v->internal = r;
+		return;
+	}
 	for (i = 0; i < json_array_size(objs); i++) {
 		size_t s2 = v_pushi(v, i);
 
 		validate_object(v, json_array_get(objs, i), true);
+		if ((r = cybex_stix_xref_add(xr, json_array_get(objs, i),
+		    v->opts, v->ptr, 0, 0, v->fn, v->ud, &res)) != 0)
+			v->internal = r;
 		v_pop(v, s2);
 	}
+	cybex_stix_xref_finish(xr, v->opts, v->fn, v->ud, &res);
+	cybex_stix_xref_free(xr);
+	v->errors += res.errors;
+	v->warnings += res.warnings;
 	v->bundle = V_BUNDLE_NONE;
 	v_pop(v, saved);
 }

@@ -11,8 +11,12 @@ expect_exit 0 "a valid pattern" "$cybex" pattern check "[ipv4-addr:value = '198.
 expect_exit 1 "a broken pattern" "$cybex" pattern check "[ipv4-addr:value = '1.2.3.4'"
 out=$("$cybex" pattern check "[ipv4-addr:value = '1.2.3.4'" 2>&1)
 case $out in *"pattern:1:29: error:"*) ok "the error names its line and column";; *) not_ok "the error names its line and column" "$out";; esac
-expect_exit 1 "START after STOP" "$cybex" pattern check \
+expect_exit 0 "START after STOP: never matches, a warning" "$cybex" pattern check \
     "[file:name = 'a'] START t'2020-01-02T00:00:00Z' STOP t'2020-01-01T00:00:00Z'"
+expect_exit 1 "...and an error with --strict" "$cybex" pattern check --strict \
+    "[file:name = 'a'] START t'2020-01-02T00:00:00Z' STOP t'2020-01-01T00:00:00Z'"
+expect_exit 0 "two REPEATS on one expression are evaluated" "$cybex" pattern check \
+    "[file:name = 'a'] REPEATS 2 TIMES REPEATS 3 TIMES"
 expect_exit 1 "a bad regular expression" "$cybex" pattern check "[file:name MATCHES '(']"
 expect_exit 0 "an unknown object type is a warning" "$cybex" pattern check "[x-thing:name = 'a']"
 expect_exit 1 "...and an error with --strict" "$cybex" pattern check --strict "[x-thing:name = 'a']"

@@ -96,6 +96,45 @@ printf '{"type":"identity","spec_version":"2.1",%s,"modified":"2016-08-08T15:50:
 expect_exit 1 "a lang that is no RFC 5646 tag is invalid" "$cybex" validate -q "$tmp/lang.json"
 printf '{"type":"identity","spec_version":"2.1",%s,"modified":"9999-12-31T23:59:60.999Z","name":"a"}' "$id" > "$tmp/leap.json"
 expect_exit 1 "a modified past 9999 (leap second) is invalid" "$cybex" validate -q "$tmp/leap.json"
+# The reference validator's options.  dup.json: one identity twice with the
+# same modified (203 duplicate-ids), a relationship malware -mitigates->
+# campaign (202 relationship-types) whose ends are not in the file.
+cat > "$tmp/dup.json" <<'JSON'
+{"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[
+{"type":"identity","spec_version":"2.1","id":"identity--8ae20dde-83d4-4218-88fd-41ef0dabf9d1","created":"2016-08-22T14:09:00.123Z","modified":"2016-08-22T14:09:00.123Z","name":"a","identity_class":"organization"},
+{"type":"identity","spec_version":"2.1","id":"identity--8ae20dde-83d4-4218-88fd-41ef0dabf9d1","created":"2016-08-22T14:09:00.123Z","modified":"2016-08-22T14:09:00.123Z","name":"b","identity_class":"organization"},
+{"type":"relationship","spec_version":"2.1","id":"relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad","created":"2016-04-06T20:06:37.000Z","modified":"2016-04-06T20:06:37.000Z","source_ref":"malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b","target_ref":"campaign--a2576331-d670-4fb3-8ff3-6fb6b4e698b2","relationship_type":"mitigates"}
+]}
+JSON
+out=$("$cybex" validate --json "$tmp/dup.json" 2>/dev/null); rc=$?
+case $rc:$out in 0:*'"rule":"bundle-duplicate-id","line":3,'*'"rule":"relationship-type-suggested"'*)
+	ok "a streamed bundle: duplicate id (line 3) and relationship type are warnings";;
+*) not_ok "a streamed bundle: duplicate id and relationship type are warnings" "$rc $out";; esac
+expect_exit 1 "--strict makes them errors" "$cybex" validate -q --strict "$tmp/dup.json"
+expect_exit 0 "--strict --disable 202,duplicate-ids" "$cybex" validate -q --strict \
+    --disable 202,duplicate-ids "$tmp/dup.json"
+expect_exit 0 "--strict --enable 111 (only that check)" "$cybex" validate -q --strict \
+    --enable 111 "$tmp/dup.json"
+expect_exit 1 "--strict --enable 203" "$cybex" validate -q --strict --enable 203 "$tmp/dup.json"
+expect_exit 2 "--disable of an unknown check is a usage error" "$cybex" validate -q \
+    --disable nosuch "$tmp/dup.json"
+expect_exit 1 "--enforce-refs: the relationship's ends are not in the file" \
+    "$cybex" validate -q --enforce-refs "$tmp/dup.json"
+expect_exit 2 "--version 2.0 is refused (2.1 only)" "$cybex" validate -q --version 2.0 \
+    "$tmp/dup.json"
+expect_exit 0 "--version 2.1" "$cybex" validate -q --version 2.1 "$tmp/dup.json"
+printf '{"type":"x-acme-widget","spec_version":"2.1","id":"x-acme-widget--8c6af861-7b20-41ef-9b59-6344fd872a8f","created":"2016-08-08T15:50:10.983Z","modified":"2016-08-08T15:50:10.983Z","x_acme_size":1}' > "$tmp/custom.json"
+expect_exit 0 "a custom object is a warning" "$cybex" validate -q "$tmp/custom.json"
+expect_exit 1 "--strict-types refuses it" "$cybex" validate -q --strict-types "$tmp/custom.json"
+printf '{"type":"identity","spec_version":"2.1",%s,"modified":"2016-08-08T15:50:10.983Z","name":"a","x_acme_size":1}' "$id" > "$tmp/cprop.json"
+expect_exit 0 "a custom property is a warning" "$cybex" validate -q "$tmp/cprop.json"
+expect_exit 1 "--strict-properties refuses it" "$cybex" validate -q --strict-properties \
+    "$tmp/cprop.json"
+expect_exit 1 "--interop: an SDO without created_by_ref" "$cybex" validate -q --interop \
+    "$tmp/cprop.json"
+printf '{"type":"location","spec_version":"2.1",%s,"modified":"2016-08-08T15:50:10.983Z","country":"th"}' "$id" | sed 's/identity--/location--/' > "$tmp/loc.json"
+expect_exit 0 "a lower-case ISO 3166 country is valid even with --strict" \
+    "$cybex" validate -q --strict "$tmp/loc.json"
 expect_exit 2 "missing file" "$cybex" validate -q "$tmp/nope.json"
 expect_exit 2 "no file argument is a usage error" "$cybex" validate
 expect_exit 2 "unknown option is a usage error" "$cybex" validate --bogus x

@@ -69,6 +69,14 @@ int
 tu_validate(const char *json, unsigned flags, struct tu_diags *out)
 {
 	struct cybex_stix_opts o = { .flags = flags };
+
+	return tu_validate_opts(json, &o, out);
+}
+
+int
+tu_validate_opts(const char *json, const struct cybex_stix_opts *o,
+    struct tu_diags *out)
+{
 	struct cybex_stix_result res;
 	struct cybex_diag d;
 	json_t *root = NULL;
@@ -79,11 +87,22 @@ tu_validate(const char *json, unsigned flags, struct tu_diags *out)
 	if (r != 0)
 		fail_msg("test JSON does not parse: %d:%d: %s", (int)d.line,
 		    (int)d.column, d.message);
-	r = cybex_stix_validate(root, &o, NULL, collect, out, &res);
+	r = cybex_stix_validate(root, o, NULL, collect, out, &res);
 	out->errors = res.errors;
 	out->warnings = res.warnings;
 	json_decref(root);
 	return r;
+}
+
+size_t
+tu_count_rule(const struct tu_diags *ds, const char *rule)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].rule != NULL && strcmp(ds->d[i].rule, rule) == 0)
+			n++;
+	return n;
 }
 
 bool

@@ -28,7 +28,12 @@ struct tu_diags {
  * flags; collects diagnostics.  Returns what cybex_stix_validate returned.
  */
 int		 tu_validate(const char *json, unsigned flags, struct tu_diags *out);
+/* The same with every option (checks selection, strict-types, ...). */
+int		 tu_validate_opts(const char *json,
+		    const struct cybex_stix_opts *o, struct tu_diags *out);
 /* True when a diagnostic with this rule (and severity, -1 = any) was seen. */
+/* How many diagnostics name rule. */
+size_t		 tu_count_rule(const struct tu_diags *ds, const char *rule);
 bool		 tu_has_rule(const struct tu_diags *ds, const char *rule,
 		    int severity);
 /* Print the diagnostics (for failing tests). */

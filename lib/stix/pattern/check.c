@@ -611,11 +611,20 @@ walk(struct cybex_pattern *p, struct pcheck_out *co,
 	case CYBEX_PN_WITHIN:
 	case CYBEX_PN_REPEATS:
 	case CYBEX_PN_STARTSTOP:
+		/*
+		 * The grammar (observationExpression qualifier*) allows
+		 * several qualifiers of one kind; each applies to what its
+		 * left holds, as if parenthesised (REPEATS 2 TIMES REPEATS
+		 * 3 TIMES is 6 repetitions).  The reference pattern
+		 * validator refuses them, the reference matcher evaluates
+		 * them: a warning, and evaluated.
+		 */
 		if (duplicate_below(n))
-			pcheck_report(co, CYBEX_SEV_ERROR,
+			pcheck_report(co, CYBEX_SEV_WARNING,
 			    "pattern-duplicate-qualifier", n->oppos,
 			    "duplicate %s qualifier on one observation "
-			    "expression (put the inner part in parentheses)",
+			    "expression: applied in turn, as if the inner part "
+			    "were in parentheses",
 			    qname[n->kind - CYBEX_PN_WITHIN]);
 		if (n->kind == CYBEX_PN_WITHIN && n->within_sec == 0 &&
 		    n->within_nsec == 0)
@@ -626,11 +635,18 @@ walk(struct cybex_pattern *p, struct pcheck_out *co,
 			pcheck_report(co, CYBEX_SEV_ERROR,
 			    "pattern-qualifier-value", n->oppos,
 			    "REPEATS needs a count of at least 1");
+		/*
+		 * Section 9.5: the window is START inclusive to STOP
+		 * exclusive; with STOP not after START it is empty, so the
+		 * qualified expression never matches.  The grammar and the
+		 * specification do not make that invalid (the reference
+		 * matcher evaluates it to no match): a warning.
+		 */
 		if (n->kind == CYBEX_PN_STARTSTOP &&
 		    cybex_time_cmp(&n->start, &n->stop) >= 0)
-			pcheck_report(co, CYBEX_SEV_ERROR,
+			pcheck_report(co, CYBEX_SEV_WARNING,
 			    "pattern-start-stop-order", n->oppos,
-			    "START must be before STOP");
+			    "STOP is not after START: this can never match");
 		break;
 	default:
 		break;

@@ -138,13 +138,19 @@ add_od(struct cybex_pattern_obsset *s, const json_t *od, const json_t *byid,
 	if (cybex_time_cmp(&o->last, &o->first) < 0)
 		return cybex_diag_set(d, CYBEX_ESTIX, "observed-data %s: "
 		    "last_observed is before first_observed", id);
+	/*
+	 * STIX 2.1's object_refs first; the deprecated embedded "objects"
+	 * when there are none (an object with both, which section 4.14
+	 * forbids, is read by its 2.1 property, as the reference matcher
+	 * does).
+	 */
 	embedded = json_object_get(od, "objects");
-	if (json_is_object(embedded))
+	refs = json_object_get(od, "object_refs");
+	if (json_is_object(embedded) && !json_is_array(refs))
 		objects = json_incref((json_t *)embedded);
 	else {
 		if ((objects = json_object()) == NULL)
 			return cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
-		refs = json_object_get(od, "object_refs");
 		json_array_foreach(refs, i, ref) {
 			if (!json_is_string(ref) || byid == NULL ||
 			    (target = json_object_get(byid,

@@ -9,8 +9,13 @@
  *     them passes the test; a path that selects nothing fails, with or
  *     without NOT (except NOT EXISTS);
  *   - = and != between types that cannot be compared make "not equal"
- *     (so != holds); ordering, LIKE, MATCHES, ISSUBSET and ISSUPERSET
- *     between types they do not apply to are false, also under NOT;
+ *     (so != holds, also against a null); ordering between types that
+ *     cannot be ordered is false, also under NOT; LIKE, MATCHES, ISSUBSET
+ *     and ISSUPERSET on a value of a type they do not apply to (an
+ *     integer, a float, a boolean, a string that is not an address) are
+ *     false, so true under NOT;
+ *   - LIKE and MATCHES on binary values compare the decoded bytes (each a
+ *     code point below 256);
  *   - integers and floats compare as numbers; a timestamp literal
  *     compares with a string value read as a timestamp; binary values
  *     (properties ending in _hex or _bin) compare with strings whose code
@@ -190,7 +195,11 @@ emit(struct pwalk *w, const json_t *v, const char *holder, const char *key,
 		pv.i = json_is_true(v);
 		break;
 	case JSON_NULL:
-		return 0;
+		/*
+		 * A null (which STIX does not allow, but observations may
+		 * hold) is a value of no comparable type: only != holds, as
+		 * in the reference matcher.
+		 */
 	default:
 		pv.kind = CYBEX_PVAL_OTHER;
 		break;
@@ -468,10 +477,12 @@ test_value(const struct cybex_pattern_node *t,
 		break;
 	case CYBEX_POP_LIKE:
 	case CYBEX_POP_MATCHES:
-		if (t->priv == NULL || (v->kind != CYBEX_PVAL_STRING &&
-		    (v->kind != CYBEX_PVAL_BINARY ||
-		    t->op == CYBEX_POP_LIKE)))
+		if (t->priv == NULL)
 			return false;
+		/* a value of another type: false, and true under NOT */
+		if (v->kind != CYBEX_PVAL_STRING &&
+		    v->kind != CYBEX_PVAL_BINARY)
+			break;
 		r = prx_match(t->priv, v->s, v->n,
 		    v->kind == CYBEX_PVAL_BINARY, c->md) == 1;
 		break;
@@ -479,7 +490,7 @@ test_value(const struct cybex_pattern_node *t,
 	case CYBEX_POP_ISSUPERSET:
 		if (v->kind != CYBEX_PVAL_STRING || !ip_ok(v->s, v->n) ||
 		    !ip_ok(l->s, l->n))
-			return false;
+			break;
 		r = t->op == CYBEX_POP_ISSUBSET ? ip_within(v->s, v->n, l->s,
 		    l->n) : ip_within(l->s, l->n, v->s, v->n);
 		break;

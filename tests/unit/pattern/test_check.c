@@ -185,16 +185,16 @@ test_qualifiers(void **state)
 	    CYBEX_SEV_ERROR, 17);
 	fires("[file:size = 1] START t'2020-01-02T00:00:00Z' STOP "
 	    "t'2020-01-01T00:00:00Z'", "pattern-start-stop-order",
-	    CYBEX_SEV_ERROR, 17);
+	    CYBEX_SEV_WARNING, 17);
 	fires("[file:size = 1] START t'2020-01-01T00:00:00Z' STOP "
 	    "t'2020-01-01T00:00:00Z'", "pattern-start-stop-order",
-	    CYBEX_SEV_ERROR, 17);
+	    CYBEX_SEV_WARNING, 17);
 	quiet("[file:size = 1] START t'2020-01-01T00:00:00Z' STOP "
 	    "t'2020-01-01T00:00:00.001Z'", NULL);
 	fires("[file:size = 1] WITHIN 1 SECONDS WITHIN 2 SECONDS",
-	    "pattern-duplicate-qualifier", CYBEX_SEV_ERROR, 34);
+	    "pattern-duplicate-qualifier", CYBEX_SEV_WARNING, 34);
 	fires("[file:size = 1] REPEATS 2 TIMES WITHIN 1 SECONDS REPEATS 3 "
-	    "TIMES", "pattern-duplicate-qualifier", CYBEX_SEV_ERROR, 50);
+	    "TIMES", "pattern-duplicate-qualifier", CYBEX_SEV_WARNING, 50);
 	quiet("([file:size = 1] WITHIN 1 SECONDS) WITHIN 2 SECONDS", NULL);
 	quiet("[file:size = 1] REPEATS 2 TIMES WITHIN 1 SECONDS", NULL);
 	fires("[file:size = 1] START t'2020-02-30T00:00:00Z' STOP "

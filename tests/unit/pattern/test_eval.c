@@ -213,9 +213,10 @@ test_like(void **state)
 	YES("[file:name NOT LIKE 'x%']", s);
 	/* regex characters in LIKE are literal */
 	NO("[file:name LIKE 'Final.Report%']", s);
-	/* not a string: false, also under NOT */
+	/* not a string: false */
 	NO("[file:size LIKE '3']", s);
-	NO("[file:size NOT LIKE '4']", s);
+	/* LIKE does not apply to an integer: false, so true under NOT */
+	YES("[file:size NOT LIKE '4']", s);
 	cybex_pattern_obsset_free(s);
 }
 
@@ -661,6 +662,67 @@ test_obsset_errors(void **state)
 	cybex_pattern_obsset_free(s);
 }
 
+/*
+ * The families where the OASIS reference matcher and cybex used to
+ * differ (issue 17), each with its expected verdict: the specification
+ * where it speaks, the reference matcher where it is silent.
+ */
+static void
+test_reference_semantics(void **state)
+{
+	struct cybex_pattern_obsset *s = one("[{'type':'x-t','id':'x-t--1',"
+	    "'n':5,'f':1.5,'b':true,'name':null,'s':'hello',"
+	    "'name_bin':'YWxpY2U='}]");
+
+	(void)state;
+	/* NOT on a comparison whose operator does not apply to the type */
+	YES("[x-t:n NOT LIKE 'he%']", s);
+	YES("[x-t:f NOT MATCHES 'l+']", s);
+	YES("[x-t:b NOT ISSUBSET '10.0.0.0/8']", s);
+	YES("[x-t:n NOT ISSUPERSET '10.0.0.1']", s);
+	NO("[x-t:n LIKE 'he%']", s);
+	NO("[x-t:s NOT LIKE 'he%']", s);		/* it applies: false */
+	/* LIKE on binary: the decoded bytes ("alice") */
+	YES("[x-t:name_bin LIKE '%lic%']", s);
+	YES("[x-t:name_bin LIKE 'alice']", s);
+	NO("[x-t:name_bin LIKE 'YWxp%']", s);
+	YES("[x-t:name_bin NOT LIKE '%aardvark%']", s);
+	/* != against null holds; against an absent property it does not */
+	YES("[x-t:name != 'alice']", s);
+	NO("[x-t:name = 'alice']", s);
+	NO("[x-t:name > 'alice']", s);
+	NO("[x-t:missing != 'alice']", s);
+	cybex_pattern_obsset_free(s);
+
+	/* REPEATS counts number_observed: 2 + 3 observations */
+	s = set_new();
+	obs(s, T0, T0, 2, "[{'type':'x-p','id':'x-p--1','age':10}]");
+	obs(s, T1, T1, 3, "[{'type':'x-p','id':'x-p--2','age':17}]");
+	YES("[x-p:age < 20] REPEATS 5 TIMES", s);
+	NO("[x-p:age < 20] REPEATS 6 TIMES", s);
+	/* with WITHIN: the window holds all five (T0..T1 is 10 s) */
+	YES("[x-p:age < 20] REPEATS 5 TIMES WITHIN 10 SECONDS", s);
+	NO("[x-p:age < 20] REPEATS 5 TIMES WITHIN 5 SECONDS", s);
+	YES("[x-p:age < 20] REPEATS 3 TIMES WITHIN 5 SECONDS", s);
+	/* on a parenthesised expression with its own qualifier */
+	YES("([x-p:age < 15] AND [x-p:age > 15]) WITHIN 10 SECONDS "
+	    "REPEATS 2 TIMES", s);
+	NO("([x-p:age < 15] AND [x-p:age > 15]) WITHIN 10 SECONDS "
+	    "REPEATS 3 TIMES", s);
+	/* several qualifiers of one kind apply in turn: 2 x 2, 2 x 3 */
+	YES("[x-p:age < 20] REPEATS 2 TIMES REPEATS 2 TIMES", s);
+	NO("[x-p:age < 20] REPEATS 2 TIMES REPEATS 3 TIMES", s);
+	YES("[x-p:age < 20] WITHIN 20 SECONDS WITHIN 10 SECONDS", s);
+	/* START/STOP with STOP not after START: valid, never matches */
+	NO("[x-p:age < 20] START t'2020-01-01T00:00:10Z' STOP "
+	    "t'2020-01-01T00:00:10Z'", s);
+	NO("[x-p:age < 20] START t'2020-01-01T00:00:20Z' STOP "
+	    "t'2020-01-01T00:00:00Z'", s);
+	YES("[x-p:age < 20] START t'2020-01-01T00:00:00Z' STOP "
+	    "t'2020-01-01T00:00:01Z'", s);
+	cybex_pattern_obsset_free(s);
+}
+
 int
 main(void)
 {
@@ -684,6 +746,7 @@ main(void)
 		cmocka_unit_test(test_witness),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_obsset_errors),
+		cmocka_unit_test(test_reference_semantics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

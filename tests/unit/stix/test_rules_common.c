@@ -173,8 +173,8 @@ test_custom_properties(void **state)
 	struct tu_diags ds;
 
 	(void)state;
-	expect_rule("{\"foo\":\"bar\"}", NULL, "custom-property-prefix",
-	    CYBEX_SEV_WARNING, "{\"x_foo\":\"bar\"}");
+	expect_rule("{\"foo\":\"bar\"}", NULL, "custom-without-extension",
+	    CYBEX_SEV_WARNING, NULL);
 	expect_rule("{\"x-foo\":1}", NULL, "custom-property-name",
 	    CYBEX_SEV_ERROR, NULL);
 	expect_rule("{\"xy\":1}", NULL, "custom-property-name",
@@ -184,7 +184,7 @@ test_custom_properties(void **state)
 	/* --strict turns the SHOULD into an error. */
 	assert_int_equal(run(base_identity, "{\"foo\":1}", NULL,
 	    CYBEX_STIX_STRICT, &ds), CYBEX_ESTIX);
-	assert_true(tu_has_rule(&ds, "custom-property-prefix",
+	assert_true(tu_has_rule(&ds, "custom-without-extension",
 	    CYBEX_SEV_ERROR));
 	/* A top-level property extension declares its own properties. */
 	assert_int_equal(run(base_identity, "{\"foo\":1,\"extensions\":{"
@@ -268,12 +268,16 @@ test_custom_objects(void **state)
 	    "\":\"2.1\",\"id\":\"x-acme-widget--8c6af861-7b20-41ef-9b59-"
 	    "6344fd872a8f\",\"created\":\"2016-08-08T15:50:10.983Z\","
 	    "\"modified\":\"2016-08-08T15:50:10.983Z\",\"size\":3}",
-	    CYBEX_STIX_STRICT, &ds), 0);
+	    0, &ds), 0);
+	assert_true(tu_has_rule(&ds, "custom-without-extension",
+	    CYBEX_SEV_WARNING));
+	assert_false(tu_has_rule(&ds, "custom-object-prefix",
+	    CYBEX_SEV_WARNING));
 	assert_int_equal(tu_validate("{\"type\":\"acme-widget\",\"spec_version"
 	    "\":\"2.1\",\"id\":\"acme-widget--8c6af861-7b20-41ef-9b59-"
 	    "6344fd872a8f\",\"created\":\"2016-08-08T15:50:10.983Z\","
 	    "\"modified\":\"2016-08-08T15:50:10.983Z\"}", 0, &ds), 0);
-	assert_true(tu_has_rule(&ds, "custom-object-prefix",
+	assert_true(tu_has_rule(&ds, "custom-without-extension",
 	    CYBEX_SEV_WARNING));
 	assert_int_equal(tu_validate("{\"type\":\"x-acme-widget\",\"id\":"
 	    "\"identity--8c6af861-7b20-41ef-9b59-6344fd872a8f\"}", 0, &ds),
@@ -395,8 +399,14 @@ test_sco_ids(void **state)
 	assert_int_equal(tu_validate("{\"type\":\"ipv4-addr\",\"spec_version\":"
 	    "\"2.1\",\"id\":\"ipv4-addr--8c6af861-7b20-41ef-9b59-6344fd872a8f\","
 	    "\"value\":\"198.51.100.3\"}", 0, &ds), 0);
+	assert_true(tu_has_rule(&ds, "id-uuid-version", CYBEX_SEV_WARNING));
+	/* A UUIDv5, not the deterministic one. */
+	assert_int_equal(tu_validate("{\"type\":\"ipv4-addr\",\"spec_version\":"
+	    "\"2.1\",\"id\":\"ipv4-addr--8c6af861-7b20-51ef-9b59-6344fd872a8f\","
+	    "\"value\":\"198.51.100.3\"}", 0, &ds), 0);
 	assert_true(tu_has_rule(&ds, "sco-id-deterministic",
 	    CYBEX_SEV_WARNING));
+	assert_false(tu_has_rule(&ds, "id-uuid-version", CYBEX_SEV_WARNING));
 	/*
 	 * Section 2.9: with none of its ID-contributing properties (all
 	 * optional) present, an SCO MUST have a UUIDv4 id; process has none

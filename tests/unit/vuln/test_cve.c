@@ -70,9 +70,15 @@ test_golden(void **state)
 		text = pretty(o, &len);
 		/*
 		 * Valid STIX: no error, and no warning but the one a
-		 * deterministic id brings (UUIDv5 where SDOs SHOULD use v4).
+		 * deterministic id brings (UUIDv5 where SDOs SHOULD use v4)
+		 * and the reference validator's best practices the record
+		 * cannot meet: x_cybex_ properties not defined by an
+		 * extension-definition (401) and NVD reference URLs without
+		 * hashes (302).
 		 */
-		if (tu_validate(text, 0, &ds) != 0 || ds.warnings != 1 ||
+		if (tu_validate(text, 0, &ds) != 0 || ds.warnings -
+		    tu_count_rule(&ds, "custom-without-extension") -
+		    tu_count_rule(&ds, "external-reference-url-hashes") != 1 ||
 		    !tu_has_rule(&ds, "id-uuid-version", CYBEX_SEV_WARNING)) {
 			tu_dump(&ds);
 			fail_msg("%s: the object is not clean STIX", rel);
