@@ -387,6 +387,25 @@ static const char *const migrations[] = {
 	 * looks).
 	 */
 	"SELECT 1;",
+	/* 14: placeholder, replaced at merge. */
+	"SELECT 1;",
+	/* 15: placeholder, replaced at merge. */
+	"SELECT 1;",
+	/*
+	 * 16: the asset inventory (issue 13): products of a member
+	 * organization by CPE and/or purl (normal forms, '' when absent)
+	 * and version; one row per (org, cpe, purl, version).
+	 */
+	"CREATE TABLE IF NOT EXISTS assets ("
+	"  aid INTEGER PRIMARY KEY,"
+	"  oid INTEGER NOT NULL REFERENCES orgs(oid) ON DELETE CASCADE,"
+	"  cpe TEXT NOT NULL DEFAULT '',"
+	"  purl TEXT NOT NULL DEFAULT '',"
+	"  version TEXT NOT NULL DEFAULT '',"
+	"  name TEXT,"
+	"  source TEXT,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (oid, cpe, purl, version));",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1051,4 +1070,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.taxii = &sq_taxii_ops,
 	.analysis = &sq_analysis_ops,
 	.maint = &sq_maint_ops,
+	.assets = &sq_asset_ops,
 };
