@@ -46,6 +46,8 @@ static const struct cli_cmd cmds[] = {
 	    cmd_cvss_usage },
 	{ "vuln", "import CVE records, KEV and EPSS; list by priority",
 	    cmd_vuln, cmd_vuln_usage },
+	{ "asset", "asset inventory per organization (SBOMs, CSV)",
+	    cmd_asset, cmd_asset_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

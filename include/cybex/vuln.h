@@ -448,4 +448,51 @@ typedef int	(*cybex_sbom_fn)(void *ud, const struct cybex_sbom_item *it);
 int	 cybex_sbom_read(const char *buf, size_t len, cybex_sbom_fn fn,
 	    void *ud, struct cybex_diag *d);
 
+/* ---- the prioritized remediation list ---- */
+
+/*
+ * A builder: feed it the newest version of every vulnerability,
+ * x-cybex-kev and x-cybex-epss object of a collection and the assets of
+ * one or more organizations, then run it for the affected list.
+ */
+struct cybex_remed;
+
+/* One affected asset with the vulnerability, in the list's order. */
+struct cybex_remed_row {
+	const char		*org;
+	int64_t			 asset_id;
+	const char		*name;		/* may be NULL */
+	const char		*cpe;		/* may be NULL */
+	const char		*purl;		/* may be NULL */
+	const char		*version;	/* may be NULL */
+	const char		*cve;
+	const char		*vuln_id;	/* the STIX id */
+	struct cybex_vuln_prio	 prio;		/* kev, epss, cvss */
+};
+typedef int	(*cybex_remed_fn)(void *ud, const struct cybex_remed_row *r);
+
+int	 cybex_remed_new(struct cybex_remed **out);
+void	 cybex_remed_free(struct cybex_remed *r);	/* NULL-safe */
+/*
+ * Add one object (type "vulnerability", "x-cybex-kev" or
+ * "x-cybex-epss"; others are ignored; the builder keeps a reference).
+ * KEV counts as known exploited only for entries of the newest catalogue
+ * added, EPSS takes the newest score date, as `cybex vuln list` does.
+ */
+int	 cybex_remed_add_object(struct cybex_remed *r, json_t *obj);
+/* Add an asset (the strings are copied). */
+int	 cybex_remed_add_asset(struct cybex_remed *r, const char *org,
+	    int64_t id, const char *name, const struct cybex_product *p);
+/*
+ * Match every asset against every vulnerability's affected entries
+ * (cybex_vuln_affected, verdicts folded by cybex_vstatus_fold) and call
+ * fn for each pair whose verdict is AFFECTED, ordered by organization,
+ * then cybex_vuln_prio_cmp, then CVE id, then asset (CPE, purl,
+ * version, id).  An entry the matcher cannot read (a malformed CPE in a
+ * record) is left out and counted in *skipped (may be NULL).  fn's
+ * non-zero stops and is returned.
+ */
+int	 cybex_remed_run(struct cybex_remed *r, cybex_remed_fn fn, void *ud,
+	    size_t *skipped, struct cybex_diag *d);
+
 #endif /* CYBEX_VULN_H */

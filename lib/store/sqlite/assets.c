@@ -63,7 +63,7 @@ sq_asset_add(struct cybex_store *base, const struct cybex_asset *a,
 	r = sq_run(s, d, "adding an asset", &changes, "INSERT OR IGNORE INTO "
 	    "assets(oid, cpe, purl, version, name, source, created_us) "
 	    "SELECT oid, ?2, ?3, ?4, ?5, ?6, ?7 FROM orgs WHERE name = ?1",
-	    "ttttttti", a->org, or_empty(a->cpe), or_empty(a->purl),
+	    "tttttti", a->org, or_empty(a->cpe), or_empty(a->purl),
 	    or_empty(a->version), a->name, a->source, store_now_us());
 	if (r == 0)
 		*added = changes > 0;
