@@ -495,4 +495,20 @@ int	 cybex_remed_add_asset(struct cybex_remed *r, const char *org,
 int	 cybex_remed_run(struct cybex_remed *r, cybex_remed_fn fn, void *ud,
 	    size_t *skipped, struct cybex_diag *d);
 
+/* One vulnerability of the builder (its objects joined by CVE id). */
+struct cybex_remed_vuln {
+	const char		*cve;
+	const json_t		*vuln;		/* NULL: known from feeds only */
+	struct cybex_vuln_prio	 prio;
+};
+typedef int	(*cybex_remed_vuln_fn)(void *ud,
+		    const struct cybex_remed_vuln *v);
+/*
+ * Every CVE the objects added name (only: that one, NULL = all), in the
+ * order of `cybex vuln list` (cybex_vuln_prio_cmp, then CVE id).  fn's
+ * non-zero stops and is returned; CYBEX_ENOMEM.
+ */
+int	 cybex_remed_vulns(struct cybex_remed *r, const char *only,
+	    cybex_remed_vuln_fn fn, void *ud);
+
 #endif /* CYBEX_VULN_H */

@@ -31,6 +31,7 @@ struct ra {
 struct cybex_remed {
 	struct rv	*v;
 	size_t		 nv, capv;
+	bool		 folded;
 	struct ra	*a;
 	size_t		 na, capa;
 	char		 kev_newest[40];
@@ -108,6 +109,7 @@ cybex_remed_add_object(struct cybex_remed *r, json_t *obj)
 		r->v = nv;
 		r->capv = nc;
 	}
+	r->folded = false;
 	e = &r->v[r->nv++];
 	memset(e, 0, sizeof(*e));
 	e->epss = -1;
@@ -181,6 +183,9 @@ fold(struct cybex_remed *r)
 	size_t i, j = 0;
 	struct rv *t, *a;
 
+	if (r->folded)
+		return;
+	r->folded = true;
 	qsort(r->v, r->nv, sizeof(*r->v), cmp_cve);
 	for (i = 0; i < r->nv; i++) {
 		a = &r->v[i];
@@ -218,6 +223,9 @@ max_cvss(const json_t *v)
 			best = json_number_value(json_object_get(m, "score"));
 	return best;
 }
+
+static struct cybex_vuln_prio prio_of(const struct cybex_remed *,
+		    const struct rv *);
 
 struct hit {
 	const struct rv		*v;
@@ -280,10 +288,7 @@ cybex_remed_run(struct cybex_remed *r, cybex_remed_fn fn, void *ud,
 			goto out;
 		if (nents == 0)
 			continue;
-		prio.kev = r->v[i].kev_mod[0] != '\0' &&
-		    strcmp(r->v[i].kev_mod, r->kev_newest) == 0;
-		prio.epss = r->v[i].epss;
-		prio.cvss = max_cvss(r->v[i].vuln);
+		prio = prio_of(r, &r->v[i]);
 		for (k = 0; k < r->na; k++) {
 			p.cpe = r->a[k].cpe;
 			p.purl = r->a[k].purl;
@@ -337,5 +342,59 @@ cybex_remed_run(struct cybex_remed *r, cybex_remed_fn fn, void *ud,
  out:
 	cybex_free(hits);
 	cybex_arena_free(arena);
+	return rc;
+}
+
+static struct cybex_vuln_prio
+prio_of(const struct cybex_remed *r, const struct rv *v)
+{
+	struct cybex_vuln_prio p;
+
+	p.kev = v->kev_mod[0] != '\0' && strcmp(v->kev_mod, r->kev_newest) == 0;
+	p.epss = v->epss;
+	p.cvss = v->vuln != NULL ? max_cvss(v->vuln) : -1;
+	return p;
+}
+
+struct vsort {
+	const struct rv		*v;
+	struct cybex_vuln_prio	 prio;
+};
+
+static int
+cmp_vsort(const void *x, const void *y)
+{
+	const struct vsort *a = x, *b = y;
+	int c = cybex_vuln_prio_cmp(&a->prio, &b->prio);
+
+	return c != 0 ? c : strcmp(a->v->cve, b->v->cve);
+}
+
+int
+cybex_remed_vulns(struct cybex_remed *r, const char *only,
+    cybex_remed_vuln_fn fn, void *ud)
+{
+	struct cybex_remed_vuln out;
+	struct vsort *s;
+	size_t i, n = 0;
+	int rc = 0;
+
+	fold(r);
+	if ((s = cybex_calloc(r->nv + 1, sizeof(*s))) == NULL)
+		return CYBEX_ENOMEM;
+	for (i = 0; i < r->nv; i++) {
+		if (only != NULL && strcmp(only, r->v[i].cve) != 0)
+			continue;
+		s[n].v = &r->v[i];
+		s[n++].prio = prio_of(r, &r->v[i]);
+	}
+	qsort(s, n, sizeof(*s), cmp_vsort);
+	for (i = 0; i < n && rc == 0; i++) {
+		out.cve = s[i].v->cve;
+		out.vuln = s[i].v->vuln;
+		out.prio = s[i].prio;
+		rc = fn(ud, &out);
+	}
+	cybex_free(s);
 	return rc;
 }
