@@ -26,12 +26,18 @@ on_item(void *ud, const struct cybex_sbom_item *it)
 		abort();
 	if (it->cpe != NULL && (cybex_cpe_read(it->cpe, strlen(it->cpe), &c,
 	    &(struct cybex_diag){ 0 }) != 0 || cybex_cpe_write(&c, out,
-	    sizeof(out)) != 0 || strcmp(out, it->cpe) != 0))
+	    sizeof(out)) != 0 || strcmp(out, it->cpe) != 0)) {
+		fprintf(stderr, "fuzz_sbom: CPE '%s' is not normal\n",
+		    it->cpe);
 		abort();
+	}
 	if (it->purl != NULL && (cybex_purl_read(it->purl, strlen(it->purl),
 	    &p, &(struct cybex_diag){ 0 }) != 0 || cybex_purl_write(&p, false,
-	    out, sizeof(out)) != 0 || strcmp(out, it->purl) != 0))
+	    out, sizeof(out)) != 0 || strcmp(out, it->purl) != 0)) {
+		fprintf(stderr, "fuzz_sbom: purl '%s' is not normal\n",
+		    it->purl);
 		abort();
+	}
 	return 0;
 }
 

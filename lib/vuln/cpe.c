@@ -194,6 +194,17 @@ cybex_cpe_write(const struct cybex_cpe *c, char *out, size_t outsz)
 			continue;
 		}
 		v = c->attr[k].value;
+		/*
+		 * A value that is one quoted hyphen would bind to "-", which
+		 * reads back as NA: it stays quoted.
+		 */
+		if (strcmp(v, "\\-") == 0) {
+			if (o + 3 >= outsz)
+				return CYBEX_ETOOBIG;
+			memcpy(out + o, "\\-", 2);
+			o += 2;
+			continue;
+		}
 		for (i = 0; v[i] != '\0'; i++) {
 			if (o + 2 >= outsz)
 				return CYBEX_ETOOBIG;
@@ -207,7 +218,8 @@ cybex_cpe_write(const struct cybex_cpe *c, char *out, size_t outsz)
 		}
 	}
 	out[o] = '\0';
-	return 0;
+	/* What cybex_cpe_read would refuse is no normal form. */
+	return o > CYBEX_CPE_MAX ? CYBEX_ETOOBIG : 0;
 }
 
 /* Is the character at v[idx] unquoted (an even run of backslashes)? */

@@ -118,7 +118,8 @@ check_qualifiers(const char *s, size_t n, size_t col, struct cybex_diag *d)
 			}
 			for (j = i; s + j < eq; j++)
 				if (!isalnum((unsigned char)s[j]) &&
-				    strchr(".-_", s[j]) == NULL) {
+				    (s[j] == '\0' ||
+				    strchr(".-_", s[j]) == NULL)) {
 					d->column = col + j;
 					return cybex_diag_set(d, CYBEX_EFORMAT,
 					    "a qualifier key is made of "
@@ -171,7 +172,8 @@ cybex_purl_read(const char *s, size_t len, struct cybex_purl *out,
 	while (p < e && *p == '/')
 		p++;
 	for (t = p; t < e && *t != '/'; t++)
-		if (!isalnum((unsigned char)*t) && strchr(".+-", *t) == NULL) {
+		if (!isalnum((unsigned char)*t) && (*t == '\0' ||
+		    strchr(".+-", *t) == NULL)) {
 			d->column = (size_t)(t - s) + 1;
 			return cybex_diag_set(d, CYBEX_EFORMAT, "a type is made "
 			    "of letters, digits, '.', '+', '-'");
@@ -303,5 +305,6 @@ cybex_purl_write(const struct cybex_purl *p, bool with_version, char *out,
 			return r;
 	}
 	out[o] = '\0';
-	return 0;
+	/* What cybex_purl_read would refuse is no normal form. */
+	return o > CYBEX_PURL_MAX ? CYBEX_ETOOBIG : 0;
 }

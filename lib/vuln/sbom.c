@@ -59,16 +59,25 @@ add(struct items *it, const char *cpe, size_t cpelen, const char *purl,
 	if (cpe != NULL) {
 		if ((r = cybex_cpe_read(cpe, cpelen, &c, d)) != 0)
 			goto bad;
-		if ((r = cybex_cpe_write(&c, buf, sizeof(buf))) != 0 ||
-		    (x->cpe = dup(it, buf, strlen(buf))) == NULL)
+		if (cybex_cpe_write(&c, buf, sizeof(buf)) != 0) {
+			r = cybex_diag_set(d, CYBEX_ETOOBIG, "the CPE's normal "
+			    "form is longer than %d bytes", CYBEX_CPE_MAX);
+			goto bad;
+		}
+		if ((x->cpe = dup(it, buf, strlen(buf))) == NULL)
 			goto nomem;
 	}
 	*failed = 2;
 	if (purl != NULL) {
 		if ((r = cybex_purl_read(purl, purllen, &p, d)) != 0)
 			goto bad;
-		if ((r = cybex_purl_write(&p, false, buf, sizeof(buf))) != 0 ||
-		    (x->purl = dup(it, buf, strlen(buf))) == NULL)
+		if (cybex_purl_write(&p, false, buf, sizeof(buf)) != 0) {
+			r = cybex_diag_set(d, CYBEX_ETOOBIG, "the package URL's "
+			    "normal form is longer than %d bytes",
+			    CYBEX_PURL_MAX);
+			goto bad;
+		}
+		if ((x->purl = dup(it, buf, strlen(buf))) == NULL)
 			goto nomem;
 		if ((version == NULL || *version == '\0') &&
 		    p.version[0] != '\0')

@@ -69,6 +69,11 @@ test_cpe_unbind(void **state)
 	assert_string_equal(attr(&c, 3), "??1\\.2");
 	assert_int_equal(cybex_cpe_write(&c, out, sizeof(out)), 0);
 	assert_string_equal(out, "cpe:2.3:a:x:a\\:b:??1.2:*:*:*:*:*:*:*");
+	/* A value of one quoted hyphen is no NA: it binds quoted (fuzz). */
+	cpe("cpe:2.3:a:x:y:\\-:*:*:*:*:*:*:*", &c);
+	assert_string_equal(attr(&c, 3), "\\-");
+	assert_int_equal(cybex_cpe_write(&c, out, sizeof(out)), 0);
+	assert_string_equal(out, "cpe:2.3:a:x:y:\\-:*:*:*:*:*:*:*");
 	cpe("cpe:2.3:A:Foo:Bar-Baz:1.0:*:*:*:*:*:*:*", &c);
 	assert_int_equal(cybex_cpe_write(&c, out, sizeof(out)), 0);
 	assert_string_equal(out, "cpe:2.3:a:foo:bar-baz:1.0:*:*:*:*:*:*:*");
@@ -257,11 +262,13 @@ test_purl(void **state)
 		{ "pkg:npm/foo?a", "key=value" },
 		{ "pkg:npm/foo?a$b=1", "qualifier key" },
 		{ "pkg:npm/@1.0", "name" },
+		/* strchr finds the NUL of its set: a NUL is no type (fuzz). */
+		{ "pkg:\0pypi/x", "type is made" },
 	};
 	struct cybex_purl p;
 	struct cybex_diag d;
 	char out[CYBEX_PURL_MAX + 1];
-	size_t i;
+	size_t i, n;
 
 	(void)state;
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -275,7 +282,10 @@ test_purl(void **state)
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cybex_diag_clear(&d);
-		if (cybex_purl_read(bad[i].in, strlen(bad[i].in), &p, &d) ==
+		n = strlen(bad[i].in);
+		if (strncmp(bad[i].in, "pkg:", 4) == 0 && n == 4)
+			n += 1 + strlen(bad[i].in + 5);
+		if (cybex_purl_read(bad[i].in, n, &p, &d) ==
 		    0 || strstr(d.message, bad[i].why) == NULL ||
 		    d.column == 0)
 			fail_msg("%s: accepted or '%s'", bad[i].in, d.message);
