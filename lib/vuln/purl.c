@@ -281,15 +281,19 @@ int
 cybex_purl_write(const struct cybex_purl *p, bool with_version, char *out,
     size_t outsz)
 {
-	size_t o = 0;
+	size_t o = 0, n;
 	int r;
 
 	if (outsz < 5)
 		return CYBEX_ETOOBIG;
 	memcpy(out, "pkg:", 4);
 	o = 4;
-	if ((r = encode(p->type, false, out, outsz, &o)) != 0)
-		return r;
+	/* The type is [a-z0-9.+-] already, and '+' is no '%2B' there. */
+	n = strlen(p->type);
+	if (o + n + 2 >= outsz)
+		return CYBEX_ETOOBIG;
+	memcpy(out + o, p->type, n);
+	o += n;
 	out[o++] = '/';
 	if (p->ns[0] != '\0') {
 		/* Segments were joined by '/': those stay separators. */

@@ -248,6 +248,8 @@ test_purl(void **state)
 		    "/loves/dogs", "pkg:github/package-url/purl-spec",
 		    "244fd47e07d1004" },
 		{ "pkg:generic/openssl", "pkg:generic/openssl", "" },
+		/* A '+' of the type is written as it is (fuzz). */
+		{ "pkg:c++/Foo@1", "pkg:c++/Foo", "1" },
 	};
 	static const struct {
 		const char	*in, *why;
