@@ -591,17 +591,26 @@ cybex_vers_read(const char *s, size_t len, struct cybex_vers *out,
 			return cybex_diag_set(d, CYBEX_EFORMAT, "'*' is the only "
 			    "constraint of its range");
 		}
-	/* Insertion sort by version (n <= CYBEX_VERS_MAX). */
-	for (i = 1; i < out->n; i++)
-		for (j = i; j > 0; j--) {
-			cmp = cons_cmp(out->scheme, out->c[j - 1].version,
-			    out->c[j].version);
-			if (cmp == 0 && out->c[j].op != CYBEX_VERS_STAR) {
+	/*
+	 * Every pair, not only neighbours after sorting: "2.0" and "2..0"
+	 * are one version to the generic order, and an order that is not
+	 * transitive on odd input would hide a pair from the sort.
+	 */
+	for (i = 0; i < out->n; i++)
+		for (j = i + 1; j < out->n; j++)
+			if (out->c[i].op != CYBEX_VERS_STAR &&
+			    cons_cmp(out->scheme, out->c[i].version,
+			    out->c[j].version) == 0) {
 				d->column = 1;
 				return cybex_diag_set(d, CYBEX_EFORMAT, "version "
 				    "'%.64s' is constrained twice",
 				    out->c[j].version);
 			}
+	/* Insertion sort by version (n <= CYBEX_VERS_MAX). */
+	for (i = 1; i < out->n; i++)
+		for (j = i; j > 0; j--) {
+			cmp = cons_cmp(out->scheme, out->c[j - 1].version,
+			    out->c[j].version);
 			if (cmp < 0)
 				break;
 			t = out->c[j];

@@ -81,6 +81,7 @@ sq_asset_list(struct cybex_store *base, const char *org, cybex_asset_fn fn,
 
 	if (org != NULL && (r = org_exists(s, org, d)) <= 0)
 		return r == 0 ? no_org(d, org) : r;
+	r = 0;		/* an organization without assets lists nothing */
 	rc = sq_prepare(s, &st, "SELECT a.aid, o.name, a.cpe, a.purl, "
 	    "a.version, a.name, a.source, a.created_us FROM assets a JOIN "
 	    "orgs o ON o.oid = a.oid WHERE ?1 IS NULL OR o.name = ?1 "

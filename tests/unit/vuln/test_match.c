@@ -384,6 +384,8 @@ test_vers(void **state)
 	static const char *const bad[] = {
 		"npm/>=1", "vers:npm", "vers:npm/", "vers:npm/>=", "vers:n$m/1",
 		"vers:npm/*|>1", "vers:npm/1|=1", "vers:npm/%zz",
+		/* One version to the generic order, as != and = (fuzz). */
+		"vers:generic/!=2.0|>1|=2..0",
 	};
 	struct cybex_vers v;
 	struct cybex_diag d;
