@@ -55,6 +55,10 @@ int	cmd_vuln(int argc, char **argv);
 void	cmd_vuln_usage(FILE *f);
 int	cmd_incident(int argc, char **argv);
 void	cmd_incident_usage(FILE *f);
+int	cmd_asset(int argc, char **argv);
+void	cmd_asset_usage(FILE *f);
+/* cybex vuln affected (cmd_asset.c); argv[0] is "affected". */
+int	cmd_vuln_affected(int argc, char **argv);
 /*
  * A new password, hashed into out: given (--password), else the first
  * line of file (--password-file), else of stdin, else asked for twice.

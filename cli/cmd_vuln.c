@@ -37,7 +37,8 @@ cmd_vuln_usage(FILE *f)
 	    "       cybex vuln epss [OPTIONS] FILE        FIRST EPSS scores "
 	    "(CSV)\n"
 	    "       cybex vuln list [OPTIONS] [--limit N] [--json]\n"
-	    "       cybex vuln show [OPTIONS] [--json] CVE-ID\n\n"
+	    "       cybex vuln show [OPTIONS] [--json] CVE-ID\n"
+	    "       cybex vuln affected [--org ORG] [OPTIONS] [--json]\n\n"
 	    "Vulnerabilities are STIX objects in a collection: 'vulnerability'"
 	    " (from CVE\nrecords), 'x-cybex-kev' and 'x-cybex-epss'.  Each FILE "
 	    "is stored in one\ntransaction: a file with an error stores "
@@ -774,6 +775,8 @@ cmd_vuln(int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
+	if (strcmp(sub, "affected") == 0)
+		return cmd_vuln_affected(argc, argv);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_db_option(&o.db, ch, optarg))

@@ -48,6 +48,8 @@ static const struct cli_cmd cmds[] = {
 	    cmd_vuln, cmd_vuln_usage },
 	{ "incident", "manage incidents: lifecycle, notes, tasks, evidence, "
 	    "merge, split, export", cmd_incident, cmd_incident_usage },
+	{ "asset", "asset inventory per organization (SBOMs, CSV)",
+	    cmd_asset, cmd_asset_usage },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -842,5 +842,7 @@ api_v1(struct req *r, char **seg, size_t n)
 		return reply_problem(r, 405, "Method Not Allowed", "%s is not "
 		    "allowed here (allowed: GET)", m);
 	}
+	if (n >= 1 && strcmp(seg[0], "vulnerabilities") == 0)
+		return api_vulns(r, seg + 1, n - 1);
 	return reply_problem(r, 404, "Not Found", "no resource at this path");
 }

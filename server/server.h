@@ -252,6 +252,8 @@ void	 events_stop(struct srv *s);
 void	 events_cancel(struct srv *s);
 /* seg[0..n) are the path segments after /api/v1/. */
 enum MHD_Result	 api_v1(struct req *r, char **seg, size_t n);
+/* api_vulns.c: /api/v1/vulnerabilities[/...] (seg after it). */
+enum MHD_Result	 api_vulns(struct req *r, char **seg, size_t n);
 enum MHD_Result	 api_events_post(struct req *r);
 enum MHD_Result	 api_alerts_get(struct req *r, const char *id);
 

@@ -897,4 +897,47 @@ int	 cybex_store_import(struct cybex_store *s, const char *coll_id,
 	    struct cybex_stix_reader *r, const struct cybex_import_opts *o,
 	    struct cybex_import_stats *st, struct cybex_diag *d);
 
+/* ---- the asset inventory (issue 13) ---- */
+
+/*
+ * One product a member organization runs: by CPE 2.3 (formatted string,
+ * no wildcards) and/or package URL (type/namespace/name), with its
+ * version.  cpe and purl are the normal forms cybex_sbom_read hands out
+ * (lib/vuln); the store keeps them as given.
+ */
+struct cybex_asset {
+	int64_t		 id;		/* set by the store */
+	const char	*org;
+	const char	*cpe;		/* NULL: none */
+	const char	*purl;		/* NULL: none */
+	const char	*version;	/* NULL: unknown */
+	const char	*name;		/* for people; may be NULL */
+	const char	*source;	/* the file it came from; may be NULL */
+	int64_t		 created_us;	/* set by the store */
+};
+#define CYBEX_ASSET_FIELD_MAX	2048	/* longest cpe, purl, version... */
+
+/*
+ * Add an asset to a->org; *added false when the organization lists the
+ * same (cpe, purl, version) already (nothing changes).  CYBEX_ENOTFOUND
+ * for an unknown organization; CYBEX_EINVAL when it has neither a CPE
+ * nor a purl or a field is longer than CYBEX_ASSET_FIELD_MAX.
+ */
+int	 cybex_store_asset_add(struct cybex_store *s,
+	    const struct cybex_asset *a, bool *added, struct cybex_diag *d);
+typedef int	(*cybex_asset_fn)(void *ud, const struct cybex_asset *a);
+/*
+ * Every asset of org (NULL: of every organization), ordered by
+ * organization, CPE, purl and version; fn returning non-zero stops and
+ * is returned.  CYBEX_ENOTFOUND for an unknown organization.
+ */
+int	 cybex_store_asset_list(struct cybex_store *s, const char *org,
+	    cybex_asset_fn fn, void *ud, struct cybex_diag *d);
+/*
+ * Remove asset id of org, or (id 0) all of org's; *removed counts them.
+ * CYBEX_ENOTFOUND for an unknown organization or an id it does not have.
+ */
+int	 cybex_store_asset_remove(struct cybex_store *s, const char *org,
+	    int64_t id, uint64_t *removed, struct cybex_diag *d);
+
 #endif /* CYBEX_STORE_H */

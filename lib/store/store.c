@@ -29,7 +29,8 @@ ops_current(const struct cybex_store_ops *o)
 	    o->auth != NULL && o->auth->abi == STORE_AUTH_ABI &&
 	    o->taxii != NULL && o->taxii->abi == STORE_TAXII_ABI &&
 	    o->analysis != NULL && o->analysis->abi == STORE_ANALYSIS_ABI &&
-	    o->maint != NULL && o->maint->abi == STORE_MAINT_ABI;
+	    o->maint != NULL && o->maint->abi == STORE_MAINT_ABI &&
+	    o->assets != NULL && o->assets->abi == STORE_ASSET_ABI;
 }
 
 int

@@ -230,14 +230,31 @@ struct store_maint_ops {
 };
 
 /*
+ * The asset inventory of member organizations (issue 13): add one
+ * product (added false when the same row exists), list an organization's
+ * (NULL: all) by org, cpe, purl, version, remove one (id > 0) or all of
+ * an organization's (id 0).
+ */
+#define STORE_ASSET_ABI	1
+struct store_asset_ops {
+	int	 abi;		/* STORE_ASSET_ABI */
+	int	(*asset_add)(struct cybex_store *, const struct cybex_asset *,
+		    bool *, struct cybex_diag *);
+	int	(*asset_list)(struct cybex_store *, const char *,
+		    cybex_asset_fn, void *, struct cybex_diag *);
+	int	(*asset_remove)(struct cybex_store *, const char *, int64_t,
+		    uint64_t *, struct cybex_diag *);
+};
+
+/*
  * 2: organizations, alerts, sightings; 3: add-objects jobs, status expiry;
  * 4: secrets; 5: per-collection conflicts; 6: changing a collection's TLP
  * ceiling; 7: object counts off the collection look-up; 8: rules out of
  * the backend (the ceiling and the alert merge are store.c's, see
  * rules.c); 9: the slots split into per-domain tables; 10: the incident
- * table (store_incident.h).
+ * table (store_incident.h); 11: assets.
  */
-#define STORE_OPS_ABI	10
+#define STORE_OPS_ABI	11
 
 struct cybex_store_ops {
 	int		 abi;		/* STORE_OPS_ABI; add members only at the end */
@@ -257,6 +274,8 @@ struct cybex_store_ops {
 	const struct store_maint_ops	*maint;
 	/* abi 10: incidents (NULL: not supported). */
 	const struct store_incident_ops	*incident;
+	/* abi 11: the asset inventory. */
+	const struct store_asset_ops	*assets;
 	/* New domains go here, one pointer each (STORE_OPS_ABI + 1). */
 };
 
@@ -270,7 +289,7 @@ struct cybex_store {
 extern const struct cybex_store_ops store_sqlite_ops;
 
 /* Latest schema version (the same number for every backend). */
-#define STORE_SCHEMA_LATEST	14
+#define STORE_SCHEMA_LATEST	16
 
 /* ---- rules.c: the rules every backend shares ---- */
 

@@ -61,4 +61,11 @@ void	vuln_diag_clean(struct cybex_diag *d);
 /* Whether s matches ^CVE-[0-9]{4}-[0-9]{4,19}$. */
 bool	vuln_is_cve_id(const char *s);
 
+/*
+ * s (free text: a vendor, a product, a version) as a CPE WFN value into
+ * out: lower case, spaces to '_', bytes outside printable ASCII dropped,
+ * every character but [a-z0-9_] quoted (match.c).
+ */
+void	vuln_cpe_quote(const char *s, char *out, size_t outsz);
+
 #endif

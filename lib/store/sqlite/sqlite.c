@@ -423,6 +423,23 @@ static const char *const migrations[] = {
 	"  added_us INTEGER NOT NULL,"
 	"  PRIMARY KEY (incident, ref)) WITHOUT ROWID;"
 	"CREATE INDEX incident_links_ref ON incident_links(ref, added_us);",
+	/* 15: no change (the number went to a branch that needed none). */
+	"SELECT 1;",
+	/*
+	 * 16: the asset inventory (issue 13): products of a member
+	 * organization by CPE and/or purl (normal forms, '' when absent)
+	 * and version; one row per (org, cpe, purl, version).
+	 */
+	"CREATE TABLE IF NOT EXISTS assets ("
+	"  aid INTEGER PRIMARY KEY,"
+	"  oid INTEGER NOT NULL REFERENCES orgs(oid) ON DELETE CASCADE,"
+	"  cpe TEXT NOT NULL DEFAULT '',"
+	"  purl TEXT NOT NULL DEFAULT '',"
+	"  version TEXT NOT NULL DEFAULT '',"
+	"  name TEXT,"
+	"  source TEXT,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (oid, cpe, purl, version));",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1088,4 +1105,5 @@ const struct cybex_store_ops store_sqlite_ops = {
 	.analysis = &sq_analysis_ops,
 	.maint = &sq_maint_ops,
 	.incident = &sq_incident_ops,
+	.assets = &sq_asset_ops,
 };

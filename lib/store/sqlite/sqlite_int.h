@@ -311,4 +311,7 @@ int	 sq_coop_note(struct cybex_store *, const char *, const char *,
 int	 sq_coop_orgs(struct cybex_store *, const char *, cybex_coop_fn, void *,
 	    struct cybex_diag *);
 
+/* assets.c: the asset inventory. */
+extern const struct store_asset_ops sq_asset_ops;
+
 #endif
