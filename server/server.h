@@ -188,7 +188,10 @@ void	 auth_cache_free(struct auth_cache *c);
 /* Authenticate r from its Authorization header: sets r->who, or
  * r->auth_error with r->auth_why. */
 void	 auth_request(struct req *r);
-/* What the caller may do with a collection (admins: everything). */
+/*
+ * What the caller may do with a collection (admins: everything; the
+ * incidents collection: nothing for anyone else, whatever was granted).
+ */
 int	 auth_access(struct req *r, const char *coll_id, bool *can_read,
 	    bool *can_write);
 

@@ -10,9 +10,11 @@
  * valid against that content's schema: the subset of JSON Schema 2020-12
  * the document uses ($ref to #/components/schemas, type (one or a list),
  * required, properties, additionalProperties false, items, enum, const,
- * minimum, maximum, minLength, oneOf, anyOf).  A keyword outside that
- * subset in a schema the answer reaches is an error, so the checker never
- * passes what it did not check.  Prints what does not match, at which
+ * minimum, maximum, minLength, oneOf, anyOf).  Annotations and the
+ * keywords only request bodies use (description, title, examples, format,
+ * maxLength, maxItems, pattern) are not checked; any other keyword in a
+ * schema the answer reaches is an error, so the checker never passes what
+ * it did not check.  Prints what does not match, at which
  * JSON pointer.  Exit: 0 matches, 1 does not, 2 usage or unreadable
  * files.
  */
@@ -254,7 +256,9 @@ main(int argc, char **argv)
 	if ((content = json_object_get(resp, "content")) == NULL)
 		return 0;	/* no body described */
 	ct = argv[5];
-	n = strcspn(ct, ";");
+	/* The media type as sent, else without its parameters. */
+	n = json_object_get(content, ct) != NULL ? strlen(ct) :
+	    strcspn(ct, ";");
 	while (n > 0 && ct[n - 1] == ' ')
 		n--;
 	if (n >= sizeof(ctype))
