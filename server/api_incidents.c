@@ -1393,10 +1393,76 @@ incident_timeline(struct req *r, const struct caller *c, const char *id)
 	    "events", list));
 }
 
+#define COLLS_MAX	4096
+
+struct colls {
+	char		(*id)[CYBEX_UUID_STRLEN + 1];
+	const char	**ids;
+	size_t		 n;
+};
+
+static int
+coll_cb(void *ud, const struct cybex_collection *col)
+{
+	struct colls *cs = ud;
+
+	if (cs->n == COLLS_MAX)
+		return CYBEX_ETOOBIG;
+	memcpy(cs->id[cs->n], col->id, sizeof(col->id));
+	cs->ids[cs->n] = cs->id[cs->n];
+	cs->n++;
+	return 0;
+}
+
+/*
+ * The collections the caller may read (its own and its groups' grants):
+ * where the linked objects of its exports may come from.  Past COLLS_MAX
+ * collections the rest are left out (fail closed).
+ */
+static int
+readable(struct req *r, struct colls *cs, struct cybex_diag *d)
+{
+	struct colls every;
+	bool rd, wr;
+	size_t i;
+	int rc;
+
+	cs->n = every.n = 0;
+	every.id = cybex_calloc(COLLS_MAX, sizeof(*every.id));
+	every.ids = cybex_calloc(COLLS_MAX, sizeof(*every.ids));
+	cs->id = cybex_calloc(COLLS_MAX, sizeof(*cs->id));
+	cs->ids = cybex_calloc(COLLS_MAX, sizeof(*cs->ids));
+	if (every.id == NULL || every.ids == NULL || cs->id == NULL ||
+	    cs->ids == NULL) {
+		rc = cybex_diag_set(d, CYBEX_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = cybex_store_collection_list(r->store, coll_cb, &every,
+	    d)) != 0 && rc != CYBEX_ETOOBIG)
+		goto out;
+	rc = 0;
+	for (i = 0; i < every.n; i++) {
+		if ((rc = auth_access(r, every.id[i], &rd, &wr)) != 0) {
+			cybex_diag_set(d, rc, "cannot read permissions");
+			goto out;
+		}
+		if (rd) {
+			memcpy(cs->id[cs->n], every.id[i], sizeof(every.id[i]));
+			cs->ids[cs->n] = cs->id[cs->n];
+			cs->n++;
+		}
+	}
+ out:
+	cybex_free(every.id);
+	cybex_free(every.ids);
+	return rc;
+}
+
 static enum MHD_Result
 incident_export(struct req *r, const struct caller *c, const char *id)
 {
 	struct cybex_incident *inc = NULL;
+	struct colls cs = { NULL, NULL, 0 };
 	struct cybex_buf b;
 	struct cybex_diag d;
 	enum MHD_Result mr;
@@ -1424,11 +1490,17 @@ incident_export(struct req *r, const struct caller *c, const char *id)
 	cybex_incident_free(inc);
 	cybex_buf_init(&b, LIST_BODY_MAX);
 	cybex_diag_clear(&d);
-	if (cybex_incident_export(r->store, id, want, &b, &withheld,
-	    &d) != 0) {
+	/* Linked objects only from collections the caller may read. */
+	if ((!c->admin && readable(r, &cs, &d) != 0) ||
+	    cybex_incident_export_for(r->store, id, want, c->admin ? NULL :
+	    cs.ids, cs.n, &b, &withheld, &d) != 0) {
+		cybex_free(cs.id);
+		cybex_free(cs.ids);
 		cybex_buf_free(&b);
 		return reply_diag(r, SHAPE_PROBLEM, &d);
 	}
+	cybex_free(cs.id);
+	cybex_free(cs.ids);
 	snprintf(nw, sizeof(nw), "%zu", withheld);
 	reply_header(r, "X-Cybex-Withheld", nw);
 	mr = reply_buf(r, 200, STIX_MEDIA, &b);

@@ -358,6 +358,16 @@ int	 cybex_incident_timeline(struct cybex_store *s, const char *id,
 int	 cybex_incident_export(struct cybex_store *s, const char *id,
 	    int max_tlp, struct cybex_buf *out, size_t *withheld,
 	    struct cybex_diag *d);
+/*
+ * cybex_incident_export for a reader who may read only the collections
+ * colls[0..ncolls) (ids; the REST API's callers): a linked object is taken
+ * from the first of them that holds it; one stored only in others is left
+ * out with its relationship and counted in *withheld, as one marked above
+ * max_tlp is.  colls NULL is every collection (cybex_incident_export).
+ */
+int	 cybex_incident_export_for(struct cybex_store *s, const char *id,
+	    int max_tlp, const char *const *colls, size_t ncolls,
+	    struct cybex_buf *out, size_t *withheld, struct cybex_diag *d);
 
 /* The extension-definition objects (and identity) as STIX JSON texts. */
 const char	*cybex_incident_ext_core_json(void);

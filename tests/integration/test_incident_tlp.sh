@@ -88,6 +88,27 @@ as ana; api GET "incidents/$red/export"
     ok "export as acme's analyst: the RED incident's bundle" || not_ok "export as acme's analyst" "HTTP $code $(head -c 300 "$tmp/b")"
 as ana; api GET "incidents/$red/export?max_tlp=amber"
 expect_code 403 "export of the RED incident for an AMBER audience: 403"
+# Linked objects come only from collections the caller may read.
+"$cybex" collection add --alias secret --title "admins only" --max-tlp amber >/dev/null 2>>"$tmp/setup"
+"$cybex" collection grant default --user ana --read 2>>"$tmp/setup"
+cat > "$tmp/sec.json" <<EOT
+{"type":"indicator","spec_version":"2.1","id":"indicator--44444444-4444-4444-8444-444444444444","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"secret source Kestrel","pattern":"[ipv4-addr:value = '203.0.113.7']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"}
+EOT
+cat > "$tmp/pub.json" <<EOT
+{"type":"indicator","spec_version":"2.1","id":"indicator--55555555-5555-4555-8555-555555555555","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"public scanner Wren","pattern":"[ipv4-addr:value = '203.0.113.8']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"}
+EOT
+"$cybex" import --quiet --collection secret "$tmp/sec.json" 2>>"$tmp/setup"
+"$cybex" import --quiet "$tmp/pub.json" 2>>"$tmp/setup"
+as root; api POST "incidents/$amber/evidence" '{"refs":["indicator--44444444-4444-4444-8444-444444444444","indicator--55555555-5555-4555-8555-555555555555"]}'
+as ana; api GET "incidents/$amber/export"
+if [ "$code" = 200 ] && ! grep -q Kestrel "$tmp/b" && grep -q Wren "$tmp/b" && [ "$(hdr X-Cybex-Withheld)" = 1 ]; then
+	ok "export as acme's analyst: the object of a collection it may not read is withheld"
+else
+	not_ok "export as acme's analyst: withheld" "HTTP $code withheld=$(hdr X-Cybex-Withheld) $(grep -o 'Kestrel\|Wren' "$tmp/b" | tr '\n' ' ')"
+fi
+as root; api GET "incidents/$amber/export"
+[ "$code" = 200 ] && grep -q Kestrel "$tmp/b" && grep -q Wren "$tmp/b" && [ "$(hdr X-Cybex-Withheld)" = 0 ] &&
+    ok "export as admin: both objects" || not_ok "export as admin: both" "HTTP $code $(hdr X-Cybex-Withheld)"
 # An escalated alert keeps its level.
 ralert=$("$fixture" "$db" acme red-key red 2>>"$tmp/setup")
 as ana; api POST "alerts/$ralert/escalate" '{"tlp":"green"}'
