@@ -13,6 +13,10 @@ cybex=$1; jget=$3; fixture=$4
 . "$(dirname "$0")/incident_lib.sh"
 
 inc_setup
+expect_exit 2 "cybex org member --role admin is refused (admin is no role)" \
+    "$cybex" org member acme ana --role admin
+sqlite3 "$db" "SELECT u.name, m.rights FROM org_members m JOIN users u USING (uid) ORDER BY u.name" > "$tmp/roles"
+is "$(tr '\n' ' ' < "$tmp/roles")" "ana|16 beo|16 lead|32 ro|0 " "the roles are stored with the memberships"
 srv_start incauthz || { tap_done; exit 1; }
 
 roles=(root lead ana ro beo nob anon)
