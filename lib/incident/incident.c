@@ -1421,6 +1421,14 @@ cybex_incident_merge(const struct cybex_incident_ctx *c, const char *into,
 			}
 		} else if (ls.kind[i] == CYBEX_INCIDENT_LINK_NOTE)
 			r = tx_note_refer(&t, ls.ref[i], into, d);
+		else if (ls.kind[i] == CYBEX_INCIDENT_LINK_RELATED &&
+		    strcmp(ls.ref[i], into) == 0)
+			/*
+			 * from was split off into (derived-from): the index
+			 * holds one link a pair, and duplicate-of takes its
+			 * place; the derived-from SRO stays in the history.
+			 */
+			r = cybex_store_incident_unlink(t.s, from, into, d);
 		if (r != 0)
 			goto out;
 	}

@@ -420,6 +420,16 @@ test_merge_split(void **state)
 	    0);
 	assert_string_equal(t.actions[t.n - 2], "merge");
 	assert_string_equal(t.actions[t.n - 1], "split");
+	/* What was split off can be merged back (derived-from, then
+	 * duplicate-of the same incident). */
+	assert_int_equal(cybex_incident_split(&f->c, b, &ev[1], 1, NULL, c,
+	    &f->d), 0);
+	assert_int_equal(cybex_incident_merge(&f->c, b, c, &f->d), 0);
+	assert_int_equal(nlinks(f, b, CYBEX_INCIDENT_LINK_EVIDENCE), 2);
+	assert_int_equal(cybex_incident_get(f->s, c, &inc, &f->d), 0);
+	assert_int_equal(inc->status, CYBEX_INCIDENT_CLOSED);
+	assert_string_equal(inc->duplicate_of, b);
+	cybex_incident_free(inc);
 }
 
 struct ls {
