@@ -1688,11 +1688,13 @@ alert_escalate(struct req *r, const struct caller *c, const char *id)
 		mr = forbidden(r, why);
 		goto out;
 	}
+	/* The incident and its link to the alert: one transaction. */
 	snprintf(ref, sizeof(ref), "%s--%s", ALERT_REF_TYPE, id);
 	refs[0] = ref;
+	sp.evidence = refs;
+	sp.nevidence = 1;
 	ctx_of(r, c, &x);
 	if (cybex_incident_new(&x, &sp, iid, &d) != 0 ||
-	    cybex_incident_link(&x, iid, NULL, refs, 1, &d) != 0 ||
 	    cybex_store_audit(r->store, c->name, "alert-escalate", id, iid,
 	    &d) != 0)
 		mr = reply_change(r, &d, NULL, 422);

@@ -191,11 +191,16 @@ struct cybex_incident_spec {
 	int		 tlp;		/* 0 = CYBEX_TLP_AMBER */
 	int64_t		 first_activity_us;	/* 0 = unknown */
 	int64_t		 last_activity_us;
+	/* Evidence linked from the start, in the same transaction (as
+	 * cybex_incident_link does; NULL/0 = none). */
+	const char *const *evidence;
+	size_t		 nevidence;
 };
 /*
- * Create an incident (status new); its id goes to out.  CYBEX_EINVAL for
- * a missing or over-long title, a severity or priority outside 1..4, a
- * classification outside RSIT, an unknown TLP, first activity after last.
+ * Create an incident (status new) with its evidence; its id goes to out.
+ * CYBEX_EINVAL for a missing or over-long title, a severity or priority
+ * outside 1..4, a classification outside RSIT, an unknown TLP, first
+ * activity after last, evidence as cybex_incident_link refuses it.
  */
 int	 cybex_incident_new(const struct cybex_incident_ctx *c,
 	    const struct cybex_incident_spec *spec,
