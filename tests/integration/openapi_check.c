@@ -2,6 +2,7 @@
  * openapi_check: does a real answer match the OpenAPI 3.1 document?
  *
  *   openapi_check SPEC METHOD PATH STATUS CONTENT_TYPE BODY_FILE
+ *   openapi_check -l SPEC       every operation, "METHOD PATH" a line
  *
  * PATH is the path template as the document names it
  * ("/api/v1/incidents/{id}").  The answer matches when the operation
@@ -226,6 +227,26 @@ main(int argc, char **argv)
 	const char *ct;
 	size_t i, n;
 
+	if (argc == 3 && strcmp(argv[1], "-l") == 0) {
+		const char *p, *m;
+		json_t *ops;
+
+		if ((spec = json_load_file(argv[2], 0, &je)) == NULL) {
+			fprintf(stderr, "openapi_check: %s: %s\n", argv[2],
+			    je.text);
+			return 2;
+		}
+		json_object_foreach(json_object_get(spec, "paths"), p, ops)
+			json_object_foreach(ops, m, op) {
+				for (i = 0; m[i] != '\0' && i + 1 <
+				    sizeof(method); i++)
+					method[i] = (char)(m[i] & ~0x20);
+				method[i] = '\0';
+				printf("%s %s\n", method, p);
+			}
+		json_decref(spec);
+		return 0;
+	}
 	if (argc != 7 || strlen(argv[2]) >= sizeof(method)) {
 		fprintf(stderr, "usage: openapi_check SPEC METHOD PATH STATUS "
 		    "CONTENT_TYPE BODY_FILE\n");

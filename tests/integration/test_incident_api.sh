@@ -25,6 +25,7 @@ spec_ok() {
 	else
 		ok "$4 ($code, as documented)"
 	fi
+	echo "$1 $2" >> "$tmp/called"
 }
 
 as lead
@@ -217,5 +218,13 @@ api POST "alerts/no-such/acknowledge"
 spec_ok POST "/api/v1/alerts/{id}/acknowledge" 404 "acknowledge an unknown alert"
 api GET "alerts/$al/acknowledge"
 expect_code 405 "GET acknowledge: 405"
+# Every operation of the document was called and checked above.
+"$checker" -l "$spec" | sort > "$tmp/documented"
+sort -u "$tmp/called" > "$tmp/called.u"
+missing=$(comm -23 "$tmp/documented" "$tmp/called.u" | tr '\n' ';')
+extra=$(comm -13 "$tmp/documented" "$tmp/called.u" | tr '\n' ';')
+[ "$(wc -l < "$tmp/documented")" -ge 20 ] && [ -z "$missing$extra" ] &&
+    ok "every documented operation ($(wc -l < "$tmp/documented")) was checked against its real answers" ||
+    not_ok "every documented operation was checked" "not called: $missing; not documented: $extra"
 srv_stop
 tap_done
