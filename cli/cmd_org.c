@@ -2,7 +2,8 @@
  * cybex org add|remove|list|member|leave: the hub's member organizations
  * (constituents, ISAC members) and which organization each user acts
  * for.  A user is in at most one; --ingest lets them send events
- * (POST /api/v1/events) for it.
+ * (POST /api/v1/events) for it, --role sets what they may do with its
+ * incidents and alerts (read-only, analyst, lead; default analyst).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -20,7 +21,7 @@ cmd_org_usage(FILE *f)
 	    "usage: cybex org add ORG\n"
 	    "       cybex org remove ORG [--purge]\n"
 	    "       cybex org list [--json]\n"
-	    "       cybex org member ORG USER [--ingest]\n"
+	    "       cybex org member ORG USER [--ingest] [--role ROLE]\n"
 	    "       cybex org leave USER\n\n"
 	    "Member organizations of the hub.  A user belongs to at most one "
 	    "organization\n(member moves them); --ingest lets the user send "
@@ -32,7 +33,10 @@ cmd_org_usage(FILE *f)
 	    "  --purge     remove the organization with its alerts, the "
 	    "alerts' mentions of\n              it, its sighting state and "
 	    "cooperative notes\n"
-	    "  --ingest    the member may send events (POST /api/v1/events)\n\n"
+	    "  --ingest    the member may send events (POST /api/v1/events)\n"
+	    "  --role R    read-only, analyst (the default) or lead: what the "
+	    "member may do\n              with the organization's incidents "
+	    "and alerts (docs/incidents.md)\n\n"
 	    "%s", CLI_DB_HELP);
 }
 
@@ -70,6 +74,7 @@ cmd_org(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "ingest", no_argument, NULL, 'i' },
 		{ "purge", no_argument, NULL, 'p' },
+		{ "role", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_DB_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -79,8 +84,9 @@ cmd_org(int argc, char **argv)
 	struct cybex_diag d;
 	struct cli_db o = { NULL, NULL };
 	const char *verb, *action = NULL;
-	bool ingest = false, purge = false;
-	int ch, n, r = 0, want;
+	bool ingest = false, purge = false, role_set = false;
+	int ch, n, r = 0, want, role = CYBEX_ORG_ROLE_ANALYST;
+	char what[160];
 
 	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		if (cli_db_option(&o, ch, optarg))
@@ -91,6 +97,14 @@ cmd_org(int argc, char **argv)
 			ingest = true;
 		else if (ch == 'p')
 			purge = true;
+		else if (ch == 'r') {
+			if ((role = cybex_store_org_role_parse(optarg)) < 0) {
+				cli_err("cybex org member: --role is read-only, "
+				    "analyst or lead, not '%s'\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			role_set = true;
+		}
 		else if (ch == 'h') {
 			cmd_org_usage(stdout);
 			return EXIT_VALID;
@@ -108,7 +122,8 @@ cmd_org(int argc, char **argv)
 	want = strcmp(verb, "list") == 0 ? 1 : strcmp(verb, "member") == 0 ?
 	    3 : strcmp(verb, "add") == 0 || strcmp(verb, "remove") == 0 ||
 	    strcmp(verb, "leave") == 0 ? 2 : -1;
-	if (want < 0 || n != want || (ingest && strcmp(verb, "member") != 0) ||
+	if (want < 0 || n != want || ((ingest || role_set) &&
+	    strcmp(verb, "member") != 0) ||
 	    (purge && strcmp(verb, "remove") != 0)) {
 		cmd_org_usage(stderr);
 		return EXIT_TROUBLE;
@@ -129,15 +144,20 @@ cmd_org(int argc, char **argv)
 		action = purge ? "org-remove-purge" : "org-remove";
 	} else if (strcmp(verb, "member") == 0) {
 		r = cybex_store_org_member(s, argv[optind + 1],
-		    argv[optind + 2], ingest ? CYBEX_ORG_INGEST : 0, &d);
+		    argv[optind + 2], (ingest ? CYBEX_ORG_INGEST : 0) |
+		    (unsigned)role, &d);
 		action = ingest ? "org-member-ingest" : "org-member";
 	} else {
 		r = cybex_store_org_member(s, NULL, argv[optind + 1], 0, &d);
 		action = "org-leave";
 	}
-	if (r == 0 && action != NULL)
+	if (r == 0 && action != NULL) {
+		snprintf(what, sizeof(what), "%s role=%s", want == 3 ?
+		    argv[optind + 2] : "", cybex_store_org_role_name(
+		    (unsigned)role));
 		(void)cybex_store_audit(s, "cli", action, argv[optind + 1],
-		    want == 3 ? argv[optind + 2] : NULL, NULL);
+		    want == 3 ? what : NULL, NULL);
+	}
 	cybex_buf_free(&lc.b);
 	cybex_store_close(s);
 	if (r != 0) {

@@ -5,6 +5,8 @@
  *        [&sensor=NAME]                  records, one a line (the body)
  *   GET  /api/v1/alerts[?since=TS&detector=D&org=O&limit=N&next=T]
  *   GET  /api/v1/alerts/{id}
+ *   (and POST /api/v1/alerts/{id}/acknowledge|escalate, /api/v1/incidents
+ *   and /api/v1/openapi.json: api_incidents.c, api_openapi.c)
  *
  * Events are analysed as their caller's member organization: the caller
  * needs an organization and the ingest right in it (cybex org member ORG
@@ -844,5 +846,17 @@ api_v1(struct req *r, char **seg, size_t n)
 	}
 	if (n >= 1 && strcmp(seg[0], "vulnerabilities") == 0)
 		return api_vulns(r, seg + 1, n - 1);
+	if (n == 3 && strcmp(seg[0], "alerts") == 0)
+		return api_alert_action(r, seg[1], seg[2]);
+	if (n >= 1 && strcmp(seg[0], "incidents") == 0)
+		return api_incidents(r, seg + 1, n - 1);
+	if (n == 1 && strcmp(seg[0], "openapi.json") == 0) {
+		r->route = "openapi";
+		if (strcmp(m, "GET") == 0)
+			return api_openapi(r);
+		reply_header(r, MHD_HTTP_HEADER_ALLOW, "GET");
+		return reply_problem(r, 405, "Method Not Allowed", "%s is not "
+		    "allowed here (allowed: GET)", m);
+	}
 	return reply_problem(r, 404, "Not Found", "no resource at this path");
 }

@@ -188,7 +188,10 @@ void	 auth_cache_free(struct auth_cache *c);
 /* Authenticate r from its Authorization header: sets r->who, or
  * r->auth_error with r->auth_why. */
 void	 auth_request(struct req *r);
-/* What the caller may do with a collection (admins: everything). */
+/*
+ * What the caller may do with a collection (admins: everything; the
+ * incidents collection: nothing for anyone else, whatever was granted).
+ */
 int	 auth_access(struct req *r, const char *coll_id, bool *can_read,
 	    bool *can_write);
 
@@ -256,5 +259,13 @@ enum MHD_Result	 api_v1(struct req *r, char **seg, size_t n);
 enum MHD_Result	 api_vulns(struct req *r, char **seg, size_t n);
 enum MHD_Result	 api_events_post(struct req *r);
 enum MHD_Result	 api_alerts_get(struct req *r, const char *id);
+
+/* api_incidents.c: seg[0..n) are the segments after /api/v1/incidents. */
+enum MHD_Result	 api_incidents(struct req *r, char **seg, size_t n);
+/* POST /api/v1/alerts/{id}/{action}: acknowledge, escalate. */
+enum MHD_Result	 api_alert_action(struct req *r, const char *id,
+		    const char *action);
+/* api_openapi.c: GET /api/v1/openapi.json. */
+enum MHD_Result	 api_openapi(struct req *r);
 
 #endif /* CYBEX_SERVER_H */

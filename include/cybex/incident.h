@@ -191,11 +191,16 @@ struct cybex_incident_spec {
 	int		 tlp;		/* 0 = CYBEX_TLP_AMBER */
 	int64_t		 first_activity_us;	/* 0 = unknown */
 	int64_t		 last_activity_us;
+	/* Evidence linked from the start, in the same transaction (as
+	 * cybex_incident_link does; NULL/0 = none). */
+	const char *const *evidence;
+	size_t		 nevidence;
 };
 /*
- * Create an incident (status new); its id goes to out.  CYBEX_EINVAL for
- * a missing or over-long title, a severity or priority outside 1..4, a
- * classification outside RSIT, an unknown TLP, first activity after last.
+ * Create an incident (status new) with its evidence; its id goes to out.
+ * CYBEX_EINVAL for a missing or over-long title, a severity or priority
+ * outside 1..4, a classification outside RSIT, an unknown TLP, first
+ * activity after last, evidence as cybex_incident_link refuses it.
  */
 int	 cybex_incident_new(const struct cybex_incident_ctx *c,
 	    const struct cybex_incident_spec *spec,
@@ -358,6 +363,16 @@ int	 cybex_incident_timeline(struct cybex_store *s, const char *id,
 int	 cybex_incident_export(struct cybex_store *s, const char *id,
 	    int max_tlp, struct cybex_buf *out, size_t *withheld,
 	    struct cybex_diag *d);
+/*
+ * cybex_incident_export for a reader who may read only the collections
+ * colls[0..ncolls) (ids; the REST API's callers): a linked object is taken
+ * from the first of them that holds it; one stored only in others is left
+ * out with its relationship and counted in *withheld, as one marked above
+ * max_tlp is.  colls NULL is every collection (cybex_incident_export).
+ */
+int	 cybex_incident_export_for(struct cybex_store *s, const char *id,
+	    int max_tlp, const char *const *colls, size_t ncolls,
+	    struct cybex_buf *out, size_t *withheld, struct cybex_diag *d);
 
 /* The extension-definition objects (and identity) as STIX JSON texts. */
 const char	*cybex_incident_ext_core_json(void);

@@ -571,6 +571,21 @@ struct cybex_org {
 
 /* Rights of a member within its organization (bits). */
 #define CYBEX_ORG_INGEST	0x1	/* may send events (POST /api/v1/events) */
+/*
+ * The member's role in its organization's incidents and alerts (the REST
+ * API's authorization matrix, docs/incidents.md), stored in the rights
+ * as two bits: read-only (0, so a membership made without a role reads
+ * only), analyst, lead.  The hub admin (cybex user add --admin) is no
+ * role: admins may do everything in every organization.
+ */
+#define CYBEX_ORG_ROLE_MASK	0x30
+#define CYBEX_ORG_ROLE_READONLY	0x00
+#define CYBEX_ORG_ROLE_ANALYST	0x10
+#define CYBEX_ORG_ROLE_LEAD	0x20
+/* "read-only", "analyst", "lead": the role in rights (static strings). */
+const char	*cybex_store_org_role_name(unsigned rights);
+/* The CYBEX_ORG_ROLE_* bits of role name s, or -1 when s names none. */
+int		 cybex_store_org_role_parse(const char *s);
 
 /* Add an organization.  CYBEX_EEXIST when the name is taken, CYBEX_EINVAL
  * for a bad name. */
@@ -595,9 +610,10 @@ typedef int	(*cybex_org_fn)(void *ud, const struct cybex_org *o);
 int	 cybex_store_org_list(struct cybex_store *s, cybex_org_fn fn, void *ud,
 	    struct cybex_diag *d);
 /*
- * Make user a member of org with rights (CYBEX_ORG_* bits), replacing any
- * earlier membership; org NULL removes the user from their organization.
- * CYBEX_ENOTFOUND for an unknown user or organization.
+ * Make user a member of org with rights (CYBEX_ORG_* bits: CYBEX_ORG_INGEST
+ * and one CYBEX_ORG_ROLE_*), replacing any earlier membership; org NULL
+ * removes the user from their organization.  CYBEX_ENOTFOUND for an
+ * unknown user or organization, CYBEX_EINVAL for unknown bits.
  */
 int	 cybex_store_org_member(struct cybex_store *s, const char *org,
 	    const char *user, unsigned rights, struct cybex_diag *d);

@@ -179,6 +179,8 @@ struct exp {
 	const char		*coll;
 	struct bundle		*b;
 	int			 max_tlp;
+	const char *const	*colls;		/* NULL: any collection */
+	size_t			 ncolls;
 	size_t			 withheld;
 	int			 r;
 	struct cybex_diag	*d;
@@ -188,6 +190,32 @@ static bool
 allowed(const struct exp *x, const json_t *obj)
 {
 	return (int)cybex_stix_tlp_of(obj) <= x->max_tlp;
+}
+
+/*
+ * The latest version of ref the reader may read: from the first of its
+ * collections that holds it; CYBEX_EPOLICY when only others do,
+ * CYBEX_ENOTFOUND when none does.
+ */
+static int
+reader_get(struct exp *x, const char *ref, json_t **out)
+{
+	size_t i;
+	int r;
+
+	if (x->colls == NULL)
+		return inc_get_latest(x->s, NULL, ref, out, x->d);
+	for (i = 0; i < x->ncolls; i++) {
+		r = inc_get_latest(x->s, x->colls[i], ref, out, x->d);
+		if (r != CYBEX_ENOTFOUND)
+			return r;
+		cybex_diag_clear(x->d);
+	}
+	if ((r = inc_get_latest(x->s, NULL, ref, out, x->d)) != 0)
+		return r;
+	json_decref(*out);
+	*out = NULL;
+	return CYBEX_EPOLICY;
 }
 
 static int
@@ -215,7 +243,14 @@ link_cb(void *ud, const struct cybex_incident_link *l)
 		goto out;
 	}
 	if (l->kind == CYBEX_INCIDENT_LINK_EVIDENCE) {
-		r = inc_get_latest(x->s, NULL, l->ref, &target, x->d);
+		r = reader_get(x, l->ref, &target);
+		if (r == CYBEX_EPOLICY) {
+			/* Stored where the reader may not read. */
+			cybex_diag_clear(x->d);
+			r = 0;
+			x->withheld++;
+			goto out;
+		}
 		if (r == CYBEX_ENOTFOUND) {
 			/* A reference from elsewhere: the SRO alone. */
 			cybex_diag_clear(x->d);
@@ -274,6 +309,15 @@ int
 cybex_incident_export(struct cybex_store *s, const char *id, int max_tlp,
     struct cybex_buf *out, size_t *withheld, struct cybex_diag *d)
 {
+	return cybex_incident_export_for(s, id, max_tlp, NULL, 0, out,
+	    withheld, d);
+}
+
+int
+cybex_incident_export_for(struct cybex_store *s, const char *id,
+    int max_tlp, const char *const *colls, size_t ncolls,
+    struct cybex_buf *out, size_t *withheld, struct cybex_diag *d)
+{
 	struct cybex_incident *inc = NULL;
 	struct bundle b = { NULL, NULL, NULL };
 	struct exp x;
@@ -313,6 +357,8 @@ cybex_incident_export(struct cybex_store *s, const char *id, int max_tlp,
 	x.coll = coll;
 	x.b = &b;
 	x.max_tlp = max_tlp;
+	x.colls = colls;
+	x.ncolls = ncolls;
 	x.d = d;
 	if ((r = cybex_store_incident_links(s, id, 0, link_cb, &x, d)) != 0 ||
 	    (r = x.r) != 0 || (r = add_markings(&x)) != 0)

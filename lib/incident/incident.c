@@ -727,14 +727,27 @@ cybex_incident_new(const struct cybex_incident_ctx *c,
 	struct tx t;
 	json_t *obj = NULL;
 	char id[CYBEX_INCIDENT_ID_MAX];
+	size_t i;
 	int r;
 
 	out[0] = '\0';
+	if (spec->nevidence > CYBEX_INCIDENT_REFS_MAX)
+		return cybex_diag_set(d, CYBEX_EINVAL, "link 1 to %d objects "
+		    "at a time", CYBEX_INCIDENT_REFS_MAX);
+	for (i = 0; i < spec->nevidence; i++)
+		if ((r = check_ref(spec->evidence[i], d)) != 0)
+			return r;
 	if ((r = make_id("incident", id, sizeof(id))) != 0)
 		return r;
 	if ((r = tx_begin(&t, c, true, d)) != 0)
 		return r;
-	if ((r = build_new(&t, spec, id, &obj, d)) == 0)
+	r = build_new(&t, spec, id, &obj, d);
+	for (i = 0; r == 0 && i < spec->nevidence; i++)
+		if ((r = tx_relate(&t, id, "related-to", spec->evidence[i],
+		    cybex_stix_tlp_of(obj), CYBEX_INCIDENT_LINK_EVIDENCE,
+		    d)) == 0)
+			r = evidence_set(obj, spec->evidence[i], true);
+	if (r == 0)
 		r = tx_save(&t, obj, "created", spec->title, NULL, NULL, d);
 	json_decref(obj);
 	if ((r = tx_end(&t, r, d)) == 0)
@@ -1421,6 +1434,14 @@ cybex_incident_merge(const struct cybex_incident_ctx *c, const char *into,
 			}
 		} else if (ls.kind[i] == CYBEX_INCIDENT_LINK_NOTE)
 			r = tx_note_refer(&t, ls.ref[i], into, d);
+		else if (ls.kind[i] == CYBEX_INCIDENT_LINK_RELATED &&
+		    strcmp(ls.ref[i], into) == 0)
+			/*
+			 * from was split off into (derived-from): the index
+			 * holds one link a pair, and duplicate-of takes its
+			 * place; the derived-from SRO stays in the history.
+			 */
+			r = cybex_store_incident_unlink(t.s, from, into, d);
 		if (r != 0)
 			goto out;
 	}

@@ -909,10 +909,38 @@ int
 cybex_store_org_member(struct cybex_store *s, const char *org,
     const char *user, unsigned rights, struct cybex_diag *d)
 {
-	if ((rights & ~(unsigned)CYBEX_ORG_INGEST) != 0)
+	if ((rights & ~(unsigned)(CYBEX_ORG_INGEST | CYBEX_ORG_ROLE_MASK)) !=
+	    0 || (rights & CYBEX_ORG_ROLE_MASK) == CYBEX_ORG_ROLE_MASK)
 		return cybex_diag_set(d, CYBEX_EINVAL, "unknown membership "
 		    "rights 0x%x", rights);
 	return s->ops->analysis->org_member(s, org, user, org != NULL ? rights : 0, d);
+}
+
+const char *
+cybex_store_org_role_name(unsigned rights)
+{
+	switch (rights & CYBEX_ORG_ROLE_MASK) {
+	case CYBEX_ORG_ROLE_ANALYST:
+		return "analyst";
+	case CYBEX_ORG_ROLE_LEAD:
+		return "lead";
+	default:
+		return "read-only";
+	}
+}
+
+int
+cybex_store_org_role_parse(const char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "read-only") == 0)
+		return CYBEX_ORG_ROLE_READONLY;
+	if (strcmp(s, "analyst") == 0)
+		return CYBEX_ORG_ROLE_ANALYST;
+	if (strcmp(s, "lead") == 0)
+		return CYBEX_ORG_ROLE_LEAD;
+	return -1;
 }
 
 int

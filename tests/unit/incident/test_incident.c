@@ -420,6 +420,57 @@ test_merge_split(void **state)
 	    0);
 	assert_string_equal(t.actions[t.n - 2], "merge");
 	assert_string_equal(t.actions[t.n - 1], "split");
+	/* What was split off can be merged back (derived-from, then
+	 * duplicate-of the same incident). */
+	assert_int_equal(cybex_incident_split(&f->c, b, &ev[1], 1, NULL, c,
+	    &f->d), 0);
+	assert_int_equal(cybex_incident_merge(&f->c, b, c, &f->d), 0);
+	assert_int_equal(nlinks(f, b, CYBEX_INCIDENT_LINK_EVIDENCE), 2);
+	assert_int_equal(cybex_incident_get(f->s, c, &inc, &f->d), 0);
+	assert_int_equal(inc->status, CYBEX_INCIDENT_CLOSED);
+	assert_string_equal(inc->duplicate_of, b);
+	cybex_incident_free(inc);
+}
+
+/* An incident opened with its evidence: one version, one transaction. */
+static void
+test_new_with_evidence(void **state)
+{
+	static const char *const ev[2] = {
+		"x-cybex-alert--6a1f0c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b",
+		"sighting--1b1a0f4e-0a8e-4f0c-9d3e-3c1b2a4d5e6f",
+	};
+	static const char *const bad[2] = {
+		"indicator--2c2b1a5f-1b9f-4a1d-8e4f-4d2c3b5e6f70", "nonsense",
+	};
+	struct fx *f = *state;
+	struct cybex_incident_spec sp;
+	struct cybex_incident_filter flt;
+	struct cybex_page page;
+	struct tl t;
+	char id[CYBEX_INCIDENT_ID_MAX];
+	size_t n = 0;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.title = "Escalated alert";
+	sp.evidence = ev;
+	sp.nevidence = 2;
+	assert_int_equal(cybex_incident_new(&f->c, &sp, id, &f->d), 0);
+	assert_int_equal(nlinks(f, id, CYBEX_INCIDENT_LINK_EVIDENCE), 2);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(cybex_incident_timeline(f->s, id, tl_cb, &t, &f->d),
+	    0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.actions[0], "created");
+	/* A bad reference: no incident at all. */
+	sp.evidence = bad;
+	assert_int_equal(cybex_incident_new(&f->c, &sp, id, &f->d),
+	    CYBEX_EINVAL);
+	assert_string_equal(id, "");
+	memset(&flt, 0, sizeof(flt));
+	assert_int_equal(cybex_store_incident_list(f->s, &flt, count_cb, &n,
+	    &page, &f->d), 0);
+	assert_int_equal(n, 1);
 }
 
 struct ls {
@@ -692,6 +743,7 @@ main(void)
 		T(test_concurrency),
 		T(test_timeline_order),
 		T(test_merge_split),
+		T(test_new_with_evidence),
 		T(test_list_keyset),
 		T(test_export_tlp),
 		cmocka_unit_test(test_taxonomy_detect),

@@ -3267,6 +3267,26 @@ test_orgs(void **state)
 	    CYBEX_ENOTFOUND);
 	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "bob", 0x80,
 	    &d), CYBEX_EINVAL);
+	/* The role is kept with the rights; both role bits are no role. */
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "ann",
+	    CYBEX_ORG_INGEST | CYBEX_ORG_ROLE_LEAD, &d), 0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_int_equal(rights, CYBEX_ORG_INGEST | CYBEX_ORG_ROLE_LEAD);
+	assert_string_equal(cybex_store_org_role_name(rights), "lead");
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "ann",
+	    CYBEX_ORG_ROLE_ANALYST, &d), 0);
+	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
+	    &d), 0);
+	assert_string_equal(cybex_store_org_role_name(rights), "analyst");
+	assert_string_equal(cybex_store_org_role_name(0), "read-only");
+	assert_int_equal(cybex_store_org_member(f->s, "cert-a", "ann",
+	    CYBEX_ORG_ROLE_MASK, &d), CYBEX_EINVAL);
+	assert_int_equal(cybex_store_org_role_parse("lead"),
+	    CYBEX_ORG_ROLE_LEAD);
+	assert_int_equal(cybex_store_org_role_parse("read-only"),
+	    CYBEX_ORG_ROLE_READONLY);
+	assert_int_equal(cybex_store_org_role_parse("admin"), -1);
 	/* Leaving. */
 	assert_int_equal(cybex_store_org_member(f->s, NULL, "ann", 0, &d), 0);
 	assert_int_equal(cybex_store_user_org(f->s, u.uid, f->a, &org, &rights,
